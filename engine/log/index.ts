@@ -1,0 +1,2 @@
+export { createLogger, LOG_DEFAULTS, silentLogger } from './logger.js';
+export type { Logger } from './logger.js';

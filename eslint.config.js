@@ -1,0 +1,56 @@
+// Lint is where the architecture's import direction is enforced (design/architecture.md):
+// scenarios -> harness -> engine <- seed; reports see only the RunResult types.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const part = (name) => [`../${name}/*`, `../../${name}/*`, `../../../${name}/*`, `../../../../${name}/*`];
+
+const restrict = (forbidden, message) => ({
+  'no-restricted-imports': [
+    'error',
+    { patterns: [{ group: forbidden.flatMap(part), message }] },
+  ],
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'loadlab-report/**', 'scenarios/k6/dist/**', '.loadlab/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { process: 'readonly', console: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['engine/**/*.ts'],
+    rules: restrict(['harness', 'scenarios', 'seed', 'reports'], 'engine/ is the system under test: it imports nothing from harness, scenarios, seed or reports.'),
+  },
+  {
+    files: ['seed/**/*.ts'],
+    rules: restrict(['harness', 'scenarios', 'reports'], 'seed/ depends only on engine/.'),
+  },
+  {
+    files: ['harness/**/*.ts'],
+    rules: restrict(['scenarios'], 'harness/ finds scenarios through the registry, never by import.'),
+  },
+  {
+    files: ['reports/**/*.ts'],
+    rules: restrict(['engine', 'seed', 'scenarios'], 'reports/ are pure functions of the RunResult: import only harness/result types.'),
+  },
+  {
+    files: ['migrations/**'],
+    rules: {},
+  },
+  {
+    // The CLI printer and bin are the only places that write to the terminal directly.
+    files: ['harness/cli/printer.ts', 'bin/**/*.js', 'bench/**/*.ts', 'scripts/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts'],
+    rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);
