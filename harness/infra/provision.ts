@@ -1,0 +1,120 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../../engine/log/index.js';
+import { INFRA_DEFAULTS, type InfraOptions } from './defaults.js';
+import { createDatabase, dropDatabase, externalPostgres, startEmbeddedPostgres, type PostgresHandle } from './postgres.js';
+import { externalRedis, startRedisChild, type RedisHandle } from './redis.js';
+import { cleanupStale, runDir, writeRecord, type RunRecord, type StaleCleanup } from './registry.js';
+
+export interface Infra {
+  readonly runId: string;
+  readonly postgres: PostgresHandle;
+  readonly redis: RedisHandle | undefined;
+  readonly stale: StaleCleanup;
+  /** Creates a database for this run (name `loadlab_<run>_<suffix>`), dropped at close unless kept; returns its URL. */
+  createDatabase(suffix: string, template?: string): Promise<{ name: string; url: string }>;
+  dropDatabase(name: string): Promise<void>;
+  /** Starts an extra redis-server child owned by this run (for fault scenarios when REDIS_URL is external). */
+  startOwnedRedis(): Promise<RedisHandle>;
+  close(): Promise<void>;
+}
+
+const CHILD_MATCH = { postgres: 'postgres', redis: 'redis-server' } as const;
+
+function newRunId(): string {
+  return `${Date.now().toString(36)}${crypto.randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Provisions PostgreSQL (DATABASE_URL or embedded) and Redis (REDIS_URL or a child), after
+ * removing whatever crashed earlier runs left. Every child and database is recorded so that
+ * close() — or the next run, if this process is SIGKILLed — removes it.
+ */
+export async function provisionInfra(options: InfraOptions & { logger?: Logger; label?: string } = {}): Promise<Infra> {
+  const stateDir = options.stateDir ?? INFRA_DEFAULTS.stateDir;
+  const stale = await cleanupStale(stateDir);
+  if (stale.runs.length > 0) options.logger?.info({ stale }, 'removed leftovers of crashed runs');
+
+  const runId = newRunId();
+  const dir = runDir(stateDir, runId);
+  const record: RunRecord = { runId, ownerPid: process.pid, startedAt: new Date().toISOString(), children: [], dirs: [], ...(options.label === undefined ? {} : { label: options.label }) };
+  const databases: string[] = [];
+  const extraRedis: RedisHandle[] = [];
+  writeRecord(stateDir, record);
+
+  const trackPid = (kind: 'postgres' | 'redis') => (pid: number, port: number): void => {
+    record.children = record.children.filter((c) => !(c.kind === kind && c.port === port));
+    record.children.push({ pid, kind, port, match: CHILD_MATCH[kind] });
+    writeRecord(stateDir, record);
+  };
+
+  let postgres: PostgresHandle | undefined;
+  let redis: RedisHandle | undefined;
+  const stopAll = async (): Promise<void> => {
+    for (const r of extraRedis) await r.stop().catch(() => undefined);
+    await redis?.stop().catch(() => undefined);
+    await postgres?.stop().catch(() => undefined);
+  };
+
+  try {
+    if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
+      postgres = externalPostgres(options.databaseUrl);
+    } else {
+      const dataDir = path.join(dir, 'pg');
+      postgres = await startEmbeddedPostgres({ dataDir, onPid: trackPid('postgres'), log: (m) => options.logger?.trace({ pg: m.trim() }) });
+    }
+    if (options.redis !== false) {
+      redis = options.redisUrl !== undefined && options.redisUrl !== ''
+        ? externalRedis(options.redisUrl)
+        : await startRedisChild({ dir: path.join(dir, 'redis'), onPid: trackPid('redis') });
+    }
+  } catch (err) {
+    await stopAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+
+  const pgHandle = postgres;
+  let closed = false;
+  const infra: Infra = {
+    runId,
+    postgres: pgHandle,
+    redis,
+    stale,
+    async createDatabase(suffix, template) {
+      const name = `${INFRA_DEFAULTS.databasePrefix}_${runId}_${suffix}`.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
+      await createDatabase(pgHandle.adminUrl, name, template);
+      databases.push(name);
+      return { name, url: pgHandle.urlFor(name) };
+    },
+    async dropDatabase(name) {
+      await dropDatabase(pgHandle.adminUrl, name);
+      const i = databases.indexOf(name);
+      if (i >= 0) databases.splice(i, 1);
+    },
+    async startOwnedRedis() {
+      const handle = await startRedisChild({ dir: path.join(dir, `redis-${extraRedis.length + 1}`), onPid: trackPid('redis') });
+      extraRedis.push(handle);
+      return handle;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (options.keep !== true) {
+        for (const name of [...databases].reverse()) await dropDatabase(pgHandle.adminUrl, name).catch(() => undefined);
+      }
+      await stopAll();
+      if (options.keep === true && pgHandle.kind === 'embedded') {
+        options.logger?.info({ dir }, 'kept the embedded data directory (--keep); `loadlab infra clean` removes it');
+        record.ownerPid = -1;
+        record.kept = true;
+        record.children = [];
+        writeRecord(stateDir, record);
+        return;
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return infra;
+}
