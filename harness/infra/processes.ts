@@ -1,13 +1,17 @@
 import fs from 'node:fs';
 
-/** True when a process with this PID exists (signal 0 probes without delivering anything). */
+/**
+ * True when a process with this PID is running (signal 0 probes without delivering anything).
+ * A zombie counts as dead: in a container without an init that reaps orphans, a killed orphan
+ * stays a zombie forever but holds no port, memory or files.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  return !isZombie(pid);
 }
 
 /** The command line of a live process, or undefined. Used so a recycled PID is never killed by mistake. */
@@ -32,7 +36,7 @@ export async function killOwned(pid: number, expect: RegExp, signal: NodeJS.Sign
     return false;
   }
   const deadline = Date.now() + waitMs;
-  while (Date.now() < deadline && isAlive(pid) && !isZombie(pid)) await new Promise((r) => setTimeout(r, 25));
+  while (Date.now() < deadline && isAlive(pid)) await new Promise((r) => setTimeout(r, 25));
   return true;
 }
 
