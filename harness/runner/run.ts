@@ -1,0 +1,78 @@
+import type { Logger } from '../../engine/log/index.js';
+import type { Infra } from '../infra/index.js';
+import { emptyRunResult, finalizeRunResult, type Profile, type RunResult } from '../result/index.js';
+import type { AnyScenario, BudgetTable } from '../scenario/index.js';
+import { createDataProvider, type SeedFn } from './data.js';
+import { collectEnvironment } from './environment.js';
+import { runScenario, type BudgetEvaluator } from './run-scenario.js';
+
+export interface RunOptions {
+  scenarios: readonly AnyScenario[];
+  profile: Profile;
+  seed: number;
+  timeScale?: number;
+  infra: Infra;
+  logger: Logger;
+  signal: AbortSignal;
+  /** Budgets from loadlab.config.ts for this profile; a key overrides the scenario's default of the same name. */
+  budgetOverrides: BudgetTable;
+  evaluate: BudgetEvaluator;
+  seedFn: SeedFn | undefined;
+  onScenarioStart?: (scenario: AnyScenario, index: number, total: number) => void;
+  onScenarioEnd?: (result: RunResult['scenarios'][number], index: number, total: number) => void;
+  onProgress?: (scenario: string, phase: string, figure: string | undefined, elapsedMs: number) => void;
+  onSeedProgress?: (line: string) => void;
+}
+
+/** Budgets for one scenario: its defaults, with config entries for the same metric replacing them. */
+export function budgetsFor(def: AnyScenario, overrides: BudgetTable): BudgetTable {
+  const table: BudgetTable = { ...def.budgets };
+  for (const [metric, stats] of Object.entries(overrides)) {
+    if (metric in def.budgets || metric.startsWith(`${def.name}.`)) table[metric] = stats;
+  }
+  return table;
+}
+
+/** Runs scenarios one after another (they share the machine; running them together would measure each other). */
+export async function runScenarios(options: RunOptions): Promise<RunResult> {
+  const t0 = performance.now();
+  const env = await collectEnvironment(options.infra, { profile: options.profile, seed: options.seed, timeScale: options.timeScale ?? 1 });
+  let result = emptyRunResult(env);
+  const data = createDataProvider({
+    infra: options.infra,
+    profile: options.profile,
+    seed: options.seed,
+    seedFn: options.seedFn,
+    logger: options.logger,
+    ...(options.onSeedProgress === undefined ? {} : { onProgress: options.onSeedProgress }),
+  });
+  const dataLoss: string[] = [];
+  const total = options.scenarios.length;
+  for (const [i, def] of options.scenarios.entries()) {
+    if (options.signal.aborted) break;
+    options.onScenarioStart?.(def, i, total);
+    const outcome = await runScenario(def, {
+      profile: options.profile,
+      seed: options.seed,
+      infra: options.infra,
+      data,
+      logger: options.logger,
+      signal: options.signal,
+      budgets: budgetsFor(def, options.budgetOverrides),
+      evaluate: options.evaluate,
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    });
+    result.scenarios.push(outcome.result);
+    result.claims.push(...outcome.claims);
+    if (outcome.capacity !== undefined) result.capacity = outcome.capacity;
+    dataLoss.push(...outcome.dataLoss);
+    options.onScenarioEnd?.(outcome.result, i, total);
+  }
+  if (dataLoss.length > 0) result = { ...result, error: { code: 'LL_DATA_LOSS', message: dataLoss.join('; ') } };
+  return finalizeRunResult(result, {
+    finishedAt: new Date().toISOString(),
+    durationMs: performance.now() - t0,
+    aborted: options.signal.aborted,
+    flags: { dataLoss: dataLoss.length > 0 },
+  });
+}

@@ -1,0 +1,82 @@
+import type { Logger } from '../../engine/log/index.js';
+import type { OptimizationName } from '../../engine/migrate/index.js';
+import type { Infra, RedisHandle } from '../infra/index.js';
+import type { Recorder } from '../metrics/index.js';
+import type { CapacityModel, Claim, Comparison, Evidence, Finding, Profile } from '../result/index.js';
+
+/** Budget thresholds as data: metric name -> statistic -> condition, e.g. `{ 'query.list': { p95: '< 10ms' } }`. */
+export type BudgetTable = Record<string, Record<string, string>>;
+
+/** A database prepared for a scenario: a clone of the run's seeded template, or a fresh schema. */
+export interface ScenarioDatabase {
+  name: string;
+  url: string;
+  optimizations: OptimizationName[];
+  seeded: boolean;
+}
+
+export interface DataProvider {
+  /**
+   * A database of its own for this scenario. `seeded` (default true) clones the run's seeded
+   * template (seeded once per run, so every variant sees identical rows); then applies the
+   * chosen optimisations on top. Dropped at the end of the run unless --keep.
+   */
+  database(options: { label: string; optimizations?: readonly OptimizationName[] | 'all' | 'none'; seeded?: boolean }): Promise<ScenarioDatabase>;
+  /** The heaviest seeded user and a token the API accepts for it (undefined before seeding). */
+  heavyUser(): Promise<{ userId: string; token: string } | undefined>;
+}
+
+/** What a scenario adds to the RunResult besides raw measurements. */
+export interface ScenarioReport {
+  comparisons: Comparison[];
+  /** Findings are ranked across the run by measured impact; rank is filled in at the end. */
+  findings: Omit<Finding, 'rank' | 'scenario'>[];
+  claims: Omit<Claim, 'scenario'>[];
+  evidence: Evidence;
+  capacity?: CapacityModel;
+  /** Set when the correctness oracle or an accounting invariant found lost or duplicated data (exit 4). */
+  dataLoss: string[];
+  /** Set when the scenario knows its own numbers cannot be trusted (exit 6). */
+  untrusted: string[];
+}
+
+export interface ScenarioContext<P> {
+  readonly name: string;
+  readonly profile: Profile;
+  readonly params: P;
+  readonly seed: number;
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
+  readonly infra: Infra;
+  readonly data: DataProvider;
+  /** Named histograms, counters and ratios: budgets are evaluated against these. */
+  readonly recorder: Recorder;
+  readonly report: ScenarioReport;
+  /** A Redis the scenario may kill or pause (the run's child, or a new child when REDIS_URL is external). */
+  ownedRedis(): Promise<RedisHandle>;
+  /** Milliseconds since the scenario started: the time base of timelines and fault marks. */
+  elapsed(): number;
+  /** Live progress: phase name and one key figure. */
+  progress(phase: string, figure?: string): void;
+}
+
+export interface ScenarioDefinition<P = Record<string, unknown>, S = void> {
+  /** kebab-case, unique; `loadlab run <name>`. */
+  name: string;
+  title: string;
+  /** Section of the 2025-12-22 audit this scenario measures, e.g. "§1.2, §9 scenario 2". */
+  auditRef: string;
+  /** Load shape per profile; `ci` must finish in seconds. */
+  profiles: Record<Profile, P>;
+  /** Default thresholds, evaluated after the run (loadlab.config.ts may override per profile). */
+  budgets: BudgetTable;
+  /** Upper bound on one run, so a hung scenario cannot hang CI. */
+  timeoutMs?: Partial<Record<Profile, number>>;
+  setup?(ctx: ScenarioContext<P>): Promise<S>;
+  run(ctx: ScenarioContext<P>, state: S): Promise<void>;
+  teardown?(ctx: ScenarioContext<P>, state: S): Promise<void>;
+}
+
+/** The type-erased form the registry and runner handle. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyScenario = ScenarioDefinition<any, any>;
