@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { registerAuditCommand } from './audit.js';
 import { registerInfraCommand } from './infra.js';
+import { registerListCommand } from './list.js';
 import { registerMigrateCommand } from './migrate.js';
+import { registerSimulateCommand } from './simulate.js';
 import type { CommandContext } from './types.js';
 
 export type { CommandContext } from './types.js';
@@ -11,6 +13,8 @@ const COMMANDS: ((program: Command, ctx: CommandContext) => void)[] = [
   registerAuditCommand,
   registerMigrateCommand,
   registerInfraCommand,
+  registerListCommand,
+  registerSimulateCommand,
 ];
 
 export function registerCommands(program: Command, ctx: CommandContext): void {

@@ -1,0 +1,12 @@
+export { DELIBERATION_DEFAULTS, DELIBERATION_LIMIT_DEFAULTS } from './defaults.js';
+export type { DeliberationLimits, DeliberationSettings, EmbeddingMode, SubProblemMode } from './defaults.js';
+export { DELIBERATION_ERRORS } from './errors.js';
+export { runDeliberation } from './deliberate.js';
+export type { DeliberationInput, DeliberationOptions, DeliberationResult } from './deliberate.js';
+export type { ContributionPort, ContributionRecord, DeliberationPorts, EventPort, LlmPort, ProgressPort, SessionProgress } from './ports.js';
+export { PERSONAS, PERSONA_BY_CODE } from './personas.js';
+export type { Persona } from './personas.js';
+export { createMemoryPorts } from './memory-ports.js';
+export type { MemoryPorts } from './memory-ports.js';
+export type { SubProblemOutcome } from './internal/subproblem.js';
+export type { StopReason } from './internal/stopping.js';

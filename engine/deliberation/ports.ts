@@ -1,0 +1,52 @@
+import type { CallContext, CompletionRequest, CompletionResult, EmbeddingResult } from '../llm/index.js';
+
+/**
+ * The deliberation's outside world, as small interfaces: tests use in-memory adapters
+ * (memory-ports.ts), createEngine wires the LLM client, EventPublisher and repositories.
+ */
+export interface LlmPort {
+  complete(request: CompletionRequest): Promise<CompletionResult>;
+  embed(texts: readonly string[], context: CallContext): Promise<EmbeddingResult>;
+}
+
+export interface EventPort {
+  /** Publishes one event of the session (sequence numbers are the publisher's business). */
+  emit(sessionId: string, type: string, data: Record<string, unknown>): Promise<void>;
+}
+
+export interface ContributionRecord {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly personaCode: string;
+  readonly content: string;
+  readonly round: number;
+  readonly phase: string;
+  readonly costUsd: number;
+  readonly tokens: number;
+  readonly model: string;
+  readonly subProblemIndex: number;
+}
+
+export interface ContributionPort {
+  /** One database write per contribution, before its event (§4.4). */
+  save(contribution: ContributionRecord): Promise<void>;
+}
+
+export interface SessionProgress {
+  readonly phase: string;
+  readonly round?: number;
+  readonly totalCostUsd?: number;
+  readonly expertCount?: number;
+  readonly contributionCount?: number;
+}
+
+export interface ProgressPort {
+  update(sessionId: string, progress: SessionProgress): Promise<void>;
+}
+
+export interface DeliberationPorts {
+  readonly llm: LlmPort;
+  readonly events: EventPort;
+  readonly contributions: ContributionPort;
+  readonly progress: ProgressPort;
+}
