@@ -28,7 +28,7 @@ export interface CliContext {
    * Provisions infrastructure for the duration of `fn` (option > env > embedded default) and
    * always tears it down, also on Ctrl-C.
    */
-  withInfra<T>(options: InfraOptions & { label?: string }, fn: (infra: Infra) => Promise<T>): Promise<T>;
+  withInfra<T>(options: InfraOptions & { label?: string; onSignal?: (signal: NodeJS.Signals) => Promise<void> | void }, fn: (infra: Infra) => Promise<T>): Promise<T>;
 }
 
 export function createContext(env: CliEnv, makePrinter: (json: boolean) => Printer): CliContext {
@@ -47,7 +47,7 @@ export function createContext(env: CliEnv, makePrinter: (json: boolean) => Print
         logger,
         ...(options.label === undefined ? {} : { label: options.label }),
       });
-      const release = closeOnExit(infra);
+      const release = closeOnExit(infra, options.onSignal);
       try {
         return await fn(infra);
       } finally {

@@ -4,8 +4,10 @@ import type { Infra, RedisHandle } from '../infra/index.js';
 import type { Recorder } from '../metrics/index.js';
 import type { CapacityModel, Claim, Comparison, Evidence, Finding, Profile } from '../result/index.js';
 
+import type { BudgetSet } from '../budgets/index.js';
+
 /** Budget thresholds as data: metric name -> statistic -> condition, e.g. `{ 'query.list': { p95: '< 10ms' } }`. */
-export type BudgetTable = Record<string, Record<string, string>>;
+export type BudgetTable = BudgetSet;
 
 /** A database prepared for a scenario: a clone of the run's seeded template, or a fresh schema. */
 export interface ScenarioDatabase {

@@ -9,7 +9,7 @@ import { isAlive, isPortOpen, provisionInfra, type RunRecord } from '../../harne
 const BIN = path.resolve(import.meta.dirname, '../../bin/loadlab.js');
 
 function childEnv(stateDir: string): NodeJS.ProcessEnv {
-  const env = { ...process.env, LOADLAB_STATE_DIR: stateDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOADLAB_STATE_DIR: stateDir };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   return env;

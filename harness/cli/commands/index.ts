@@ -3,6 +3,8 @@ import { registerAuditCommand } from './audit.js';
 import { registerInfraCommand } from './infra.js';
 import { registerListCommand } from './list.js';
 import { registerMigrateCommand } from './migrate.js';
+import { registerServeCommand } from './serve.js';
+import { registerRunCommand } from './run.js';
 import { registerSimulateCommand } from './simulate.js';
 import type { CommandContext } from './types.js';
 
@@ -14,6 +16,8 @@ const COMMANDS: ((program: Command, ctx: CommandContext) => void)[] = [
   registerMigrateCommand,
   registerInfraCommand,
   registerListCommand,
+  registerServeCommand,
+  registerRunCommand,
   registerSimulateCommand,
 ];
 

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { LoadlabError } from '../../../../engine/errors/index.js';
+import { budgetsForProfile, evaluateBudgets, loadConfig, type LoadlabConfig } from '../../../budgets/index.js';
+import { HARNESS_ERRORS } from '../../../errors/index.js';
+import type { Profile, RunResult } from '../../../result/index.js';
+import { defaultOutDir, pointLatest, runScenarios, writeResult } from '../../../runner/index.js';
+import { loadScenarios, selectScenarios, type AnyScenario } from '../../../scenario/index.js';
+import type { Printer } from '../../printer.js';
+import type { CommandContext } from '../types.js';
+import { runSeed } from './seed-adapter.js';
+import { printSummary } from './summary.js';
+import { writeRunReports } from './write-reports.js';
+
+export const RUN_DEFAULTS = {
+  profile: 'ci' as Profile,
+  seed: 42,
+  configFile: 'loadlab.config.ts',
+  /** How long Ctrl-C waits for the partial result to be written before tearing down anyway. */
+  abortGraceMs: 15_000,
+} as const;
+
+const PROFILES: readonly Profile[] = ['ci', 'default', 'full'];
+
+export interface RunCommandOptions {
+  profile?: string;
+  out?: string;
+  config?: string;
+  json?: boolean;
+  keep?: boolean;
+  seed?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+}
+
+function parseProfile(value: string | undefined): Profile {
+  const p = value ?? RUN_DEFAULTS.profile;
+  if (!(PROFILES as readonly string[]).includes(p)) {
+    throw new LoadlabError(HARNESS_ERRORS.PROFILE_UNKNOWN, `unknown profile "${p}"`, { kind: 'usage', hint: `use one of: ${PROFILES.join(', ')}` });
+  }
+  return p as Profile;
+}
+
+function parseSeed(value: string | undefined): number {
+  if (value === undefined) return RUN_DEFAULTS.seed;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new LoadlabError(HARNESS_ERRORS.USAGE, `--seed must be a non-negative integer, got "${value}"`, { kind: 'usage' });
+  return n;
+}
+
+async function readConfig(file: string | undefined): Promise<Readonly<LoadlabConfig>> {
+  if (file !== undefined) {
+    if (!fs.existsSync(file)) throw new LoadlabError(HARNESS_ERRORS.CONFIG_LOAD_FAILED, `config file ${file} does not exist`, { kind: 'usage', hint: 'pass a path to loadlab.config.ts or a .json file' });
+    return loadConfig(file);
+  }
+  return fs.existsSync(RUN_DEFAULTS.configFile) ? loadConfig(RUN_DEFAULTS.configFile) : {};
+}
+
+/**
+ * The body of `loadlab run` and `loadlab audit`: resolve the inputs (every error before any
+ * infrastructure starts), provision, run, write audit.json and the reports, print the summary,
+ * and return the exit code. Ctrl-C aborts the scenario in flight and still writes the partial
+ * result (status `aborted`).
+ */
+export async function executeRun(ctx: CommandContext, requested: readonly string[] | 'all', opts: RunCommandOptions): Promise<number> {
+  const printer: Printer = ctx.printer(opts.json === true);
+  const profile = parseProfile(opts.profile);
+  const seed = parseSeed(opts.seed);
+  const config = await readConfig(opts.config);
+  const catalogue = await loadScenarios();
+  const scenarios: AnyScenario[] = requested === 'all' ? catalogue : await selectScenarios(requested, catalogue);
+  if (requested !== 'all' && scenarios.length === 0) {
+    throw new LoadlabError(HARNESS_ERRORS.USAGE, 'no scenario to run', { kind: 'usage', hint: 'name one or more scenarios (see loadlab list)' });
+  }
+  const outDir = opts.out ?? defaultOutDir();
+  const abort = new AbortController();
+  let finished: Promise<unknown> = Promise.resolve();
+
+  const result = await ctx.withInfra(
+    {
+      databaseUrl: opts.databaseUrl,
+      redisUrl: opts.redisUrl,
+      keep: opts.keep,
+      onSignal: async (signal) => {
+        printer.error(`\n${signal}: stopping; writing the partial result to ${outDir}`);
+        abort.abort(new LoadlabError(HARNESS_ERRORS.USAGE, `interrupted by ${signal}`, { kind: 'usage' }));
+        await Promise.race([finished, new Promise((r) => setTimeout(r, RUN_DEFAULTS.abortGraceMs))]);
+      },
+    },
+    async (infra) => {
+      printer.status(`loadlab: profile ${profile}, ${scenarios.length} scenario(s), postgres ${infra.postgres.kind}, redis ${infra.redis?.owned === true ? 'child' : infra.redis === undefined ? 'none' : 'external'}, report in ${outDir}`);
+      const running = (async (): Promise<RunResult> => {
+        const run = await runScenarios({
+          scenarios,
+          profile,
+          seed,
+          infra,
+          logger: ctx.logger,
+          signal: abort.signal,
+          budgetOverrides: budgetsForProfile(config, profile),
+          evaluate: (table, measurements, scenario) => evaluateBudgets(table, measurements, { scenario }),
+          seedFn: runSeed,
+          onScenarioStart: (s, i, total) => printer.progress(`[${i + 1}/${total}] ${s.name}: starting`),
+          onScenarioEnd: (s, i, total) => {
+            printer.endProgress();
+            const failed = s.budgets.filter((b) => !b.passed).length;
+            printer.status(`[${i + 1}/${total}] ${s.name}: ${s.status}${failed > 0 ? ` (${failed} budget(s) failed)` : ''} in ${(s.durationMs / 1000).toFixed(1)} s${s.error === undefined ? '' : ` — ${s.error.message}`}`);
+          },
+          onProgress: (name, phase, figure, ms) => printer.progress(`    ${name}: ${phase}${figure === undefined ? '' : ` · ${figure}`} · ${(ms / 1000).toFixed(1)} s`),
+          onSeedProgress: (line) => printer.progress(`    ${line}`),
+        });
+        writeResult(run, outDir);
+        await writeRunReports(run, outDir, ctx.logger);
+        if (opts.out === undefined) pointLatest(outDir);
+        return run;
+      })();
+      finished = running.catch(() => undefined);
+      return running;
+    },
+  );
+  printSummary(printer, result, path.join(outDir, 'audit.json'));
+  return result.exitCode;
+}

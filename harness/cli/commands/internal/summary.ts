@@ -1,0 +1,39 @@
+import type { RunResult } from '../../../result/index.js';
+import type { Printer } from '../../printer.js';
+
+const MEANING: Record<number, string> = {
+  0: 'all budgets met',
+  1: 'unexpected error',
+  2: 'invalid usage or configuration',
+  3: 'a budget failed',
+  4: 'data loss or an accounting invariant violated',
+  5: 'regression against a baseline',
+  6: 'results untrusted (the load generator saturated)',
+};
+
+/** The closing lines of a run: what failed, where the report is, and the exit code's meaning. */
+export function printSummary(printer: Printer, result: RunResult, file: string): void {
+  printer.result({
+    status: result.status,
+    exitCode: result.exitCode,
+    trusted: result.trusted,
+    report: file,
+    scenarios: result.scenarios.map((s) => ({ name: s.name, status: s.status })),
+    failedBudgets: result.budgets.filter((b) => !b.passed).map((b) => ({ name: b.name, scenario: b.scenario, threshold: b.threshold, measured: b.measured, unit: b.unit })),
+    claims: result.claims.length,
+  });
+  const failed = result.budgets.filter((b) => !b.passed);
+  for (const b of failed) {
+    printer.line(`BUDGET FAILED ${b.scenario ?? 'run'} › ${b.name}: ${b.threshold}, measured ${b.measured === null ? 'nothing' : `${round(b.measured)} ${b.unit}`}${b.message === undefined ? '' : ` (${b.message})`}`);
+  }
+  if (result.error !== undefined) printer.line(`${result.error.code}: ${result.error.message}`);
+  for (const r of result.untrustedReasons) printer.line(`UNTRUSTED ${r}`);
+  const passed = result.scenarios.filter((s) => s.status === 'passed').length;
+  printer.line(`${passed}/${result.scenarios.length} scenario(s) passed, ${result.budgets.length - failed.length}/${result.budgets.length} budget(s) met, ${result.claims.length} claim(s) checked`);
+  printer.line(`report: ${file}`);
+  printer.line(`exit ${result.exitCode}: ${MEANING[result.exitCode] ?? ''}`);
+}
+
+function round(x: number): string {
+  return Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ? x.toFixed(2) : x.toPrecision(3);
+}

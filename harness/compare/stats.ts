@@ -1,0 +1,74 @@
+/**
+ * Statistics for noise-aware comparison of repeated measurements. Pure and deterministic: the
+ * bootstrap draws from a seeded generator, so the same two runs always give the same verdict.
+ */
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+/** mulberry32: tiny, fast, good enough for resampling, and reproducible from one integer. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Linear-interpolated quantile of sorted values (q in [0, 1]). */
+function quantileSorted(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo] ?? Number.NaN;
+  const b = sorted[hi] ?? Number.NaN;
+  return a + (b - a) * (pos - lo);
+}
+
+export interface BootstrapOptions {
+  resamples: number;
+  /** Two-sided confidence level, e.g. 0.95. */
+  confidence: number;
+  seed: number;
+}
+
+export interface Interval {
+  /** The observed difference median(next) - median(base). */
+  estimate: number;
+  low: number;
+  high: number;
+  confidence: number;
+  resamples: number;
+}
+
+function resampleMedian(xs: readonly number[], rand: () => number): number {
+  const draw = Array.from({ length: xs.length }, () => xs[Math.floor(rand() * xs.length)] ?? Number.NaN);
+  return median(draw);
+}
+
+/**
+ * Percentile bootstrap interval of median(next) - median(base), resampling each group
+ * independently. With a handful of repeats the interval is coarse but honest: it excludes 0 only
+ * when the groups barely overlap.
+ */
+export function bootstrapMedianDifference(base: readonly number[], next: readonly number[], o: BootstrapOptions): Interval {
+  const rand = seededRandom(o.seed);
+  const diffs = Array.from({ length: o.resamples }, () => resampleMedian(next, rand) - resampleMedian(base, rand));
+  diffs.sort((a, b) => a - b);
+  const tail = (1 - o.confidence) / 2;
+  return {
+    estimate: median(next) - median(base),
+    low: quantileSorted(diffs, tail),
+    high: quantileSorted(diffs, 1 - tail),
+    confidence: o.confidence,
+    resamples: o.resamples,
+  };
+}

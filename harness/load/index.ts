@@ -1,0 +1,10 @@
+export type { LoadOp, LoadResult } from './types.js';
+export { errorCode } from './types.js';
+export { OPEN_MODEL_DEFAULTS, runOpenModel } from './open-model.js';
+export type { OpenModelOptions } from './open-model.js';
+export { runClosedModel } from './closed-model.js';
+export type { ClosedModelOptions } from './closed-model.js';
+export { HTTP_LOAD_DEFAULTS, runHttpLoad } from './http.js';
+export type { HttpLoadOptions, HttpLoadResult } from './http.js';
+export { History, checkHistory, historyCounters } from './history.js';
+export type { HistoryCheck, HistoryEntry, HistoryOutcome, UnexpectedEntry } from './history.js';

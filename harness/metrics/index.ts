@@ -1,0 +1,14 @@
+export { HISTOGRAM_RANGES, Histogram, createHistogram, mergeHistograms, summarize } from './histogram.js';
+export type { HistogramRange } from './histogram.js';
+export { Recorder } from './recorder.js';
+export { N_PLUS_ONE_MIN_REPEATS, SqlFingerprintAggregator } from './sql-tracer.js';
+export type { FingerprintStats, NPlusOneHit, SqlTraceEvent } from './sql-tracer.js';
+export type { SqlClient } from './sql-client.js';
+export { explainAnalyze, summarizePlan } from './explain.js';
+export type { ExplainOptions, ExplainResult, ExplainRoot } from './explain.js';
+export { diffStatements, hasPgStatStatements, snapshotStatements } from './pg-stat-statements.js';
+export type { StatementDelta, StatementStat, StatementsSnapshot } from './pg-stat-statements.js';
+export { SAMPLER_DEFAULTS, startResourceSampler } from './sampler.js';
+export type { PoolStats, ResourceSampler, ResourceSamples, SamplerOptions } from './sampler.js';
+export { SELF_CHECK_DEFAULTS, generatorSelfCheck } from './self-check.js';
+export type { SelfCheckResult, SelfCheckThresholds } from './self-check.js';

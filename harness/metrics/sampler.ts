@@ -1,0 +1,140 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { IntervalHistogram } from 'node:perf_hooks';
+import type { HistogramSummary, TimePoint, TimeSeries } from '../result/index.js';
+import { Histogram } from './histogram.js';
+
+/** Pool gauges as engine/db reports them; the sampler only calls a function that returns them. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface SamplerOptions {
+  /** Sampling period; 250 ms resolves a 1 s outage into several points. */
+  intervalMs?: number;
+  pool?: () => PoolStats;
+  /** Extra gauges sampled each tick, e.g. cost-buffer depth: name -> getter. */
+  gauges?: Record<string, () => number>;
+}
+
+export const SAMPLER_DEFAULTS = { intervalMs: 250 } as const;
+
+export interface ResourceSamples {
+  durationMs: number;
+  /** Series: event-loop delay p99 per interval (ms), CPU % of one core, RSS bytes, pool, gauges. */
+  series: TimeSeries[];
+  /** Whole-run event-loop delay, ms. */
+  eventLoopDelay: HistogramSummary;
+  /** Per-interval CPU % of one core (can exceed 100 with worker threads). */
+  cpuPercent: HistogramSummary;
+  rssMaxBytes: number;
+}
+
+export interface ResourceSampler {
+  /** Stops sampling (idempotent) and returns what was collected. */
+  stop(): ResourceSamples;
+}
+
+const NS_PER_MS = 1e6;
+
+function loopSummary(h: IntervalHistogram): HistogramSummary {
+  // perf_hooks reports nanoseconds; an empty histogram reports min as a huge sentinel.
+  const count = h.count;
+  const ms = (ns: number): number => (count === 0 || !Number.isFinite(ns) ? 0 : ns / NS_PER_MS);
+  return {
+    count,
+    min: ms(h.min),
+    p50: ms(h.percentile(50)),
+    p90: ms(h.percentile(90)),
+    p95: ms(h.percentile(95)),
+    p99: ms(h.percentile(99)),
+    max: ms(h.max),
+    mean: ms(h.mean),
+    stdev: ms(h.stddev),
+    unit: 'ms',
+  };
+}
+
+/**
+ * Samples the harness process (and the pool/gauges it is handed) on a timer. Timestamps are ms
+ * since start, matching fault marks on the same timeline. The timer is unref'd so a forgotten
+ * sampler never keeps a test process alive.
+ */
+export function startResourceSampler(opts: SamplerOptions = {}): ResourceSampler {
+  const intervalMs = opts.intervalMs ?? SAMPLER_DEFAULTS.intervalMs;
+  const t0 = performance.now();
+  const overall = monitorEventLoopDelay({ resolution: 10 });
+  const interval = monitorEventLoopDelay({ resolution: 10 });
+  overall.enable();
+  interval.enable();
+  const loop: TimePoint[] = [];
+  const cpu: TimePoint[] = [];
+  const rss: TimePoint[] = [];
+  const pool = { total: [] as TimePoint[], idle: [] as TimePoint[], waiting: [] as TimePoint[] };
+  const gauges = new Map<string, TimePoint[]>(Object.keys(opts.gauges ?? {}).map((k) => [k, []]));
+  const cpuHist = new Histogram({ unit: 'percent', lowest: 0.01, highest: 10_000, digits: 3 });
+  let rssMax = 0;
+  let lastCpu = process.cpuUsage();
+  let lastT = t0;
+
+  const tick = (): void => {
+    const now = performance.now();
+    const t = Math.round(now - t0);
+    loop.push({ t, value: interval.count === 0 ? 0 : interval.percentile(99) / NS_PER_MS });
+    interval.reset();
+    const c = process.cpuUsage(lastCpu);
+    const wallUs = (now - lastT) * 1000;
+    const pct = wallUs > 0 ? ((c.user + c.system) / wallUs) * 100 : 0;
+    cpu.push({ t, value: pct });
+    cpuHist.record(pct);
+    lastCpu = process.cpuUsage();
+    lastT = now;
+    const r = process.memoryUsage.rss();
+    rssMax = Math.max(rssMax, r);
+    rss.push({ t, value: r });
+    if (opts.pool !== undefined) {
+      const p = opts.pool();
+      pool.total.push({ t, value: p.total });
+      pool.idle.push({ t, value: p.idle });
+      pool.waiting.push({ t, value: p.waiting });
+    }
+    for (const [name, get] of Object.entries(opts.gauges ?? {})) gauges.get(name)?.push({ t, value: get() });
+  };
+
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  let result: ResourceSamples | undefined;
+
+  return {
+    stop(): ResourceSamples {
+      if (result !== undefined) return result;
+      clearInterval(timer);
+      tick();
+      overall.disable();
+      interval.disable();
+      const series: TimeSeries[] = [
+        { name: 'event-loop delay p99', unit: 'ms', points: loop },
+        { name: 'cpu', unit: 'percent', points: cpu },
+        { name: 'rss', unit: 'bytes', points: rss },
+      ];
+      if (opts.pool !== undefined) {
+        series.push(
+          { name: 'pool total', unit: 'count', points: pool.total },
+          { name: 'pool idle', unit: 'count', points: pool.idle },
+          { name: 'pool waiting', unit: 'count', points: pool.waiting },
+        );
+      }
+      for (const [name, points] of gauges) series.push({ name, unit: 'count', points });
+      result = {
+        durationMs: performance.now() - t0,
+        series,
+        eventLoopDelay: loopSummary(overall),
+        cpuPercent: cpuHist.summarize(),
+        rssMaxBytes: rssMax,
+      };
+      return result;
+    },
+  };
+}
+

@@ -1,0 +1,348 @@
+/**
+ * The versioned RunResult contract (design/architecture.md "RunResult and reports/").
+ *
+ * Everything a report shows comes from this document: renderers never query a database or compute
+ * a statistic, so every figure they need (percentiles, spreads, ratios, verdicts) is stored here
+ * already computed. `run-result.schema.json` mirrors these types; `fixtures/` builds a typed
+ * sample that must also validate against the schema, which keeps the two in step.
+ *
+ * Compatibility rule: adding an optional field keeps `schemaVersion`; renaming, removing or
+ * changing the meaning of a field bumps it.
+ */
+
+export const RUN_RESULT_SCHEMA_VERSION = 1;
+
+/** Exit codes of architecture.md; never renumbered (k6 errext/exitcodes). */
+export const EXIT_CODES = {
+  ok: 0,
+  unexpectedError: 1,
+  invalidUsage: 2,
+  budgetFailed: 3,
+  dataLoss: 4,
+  regression: 5,
+  untrusted: 6,
+} as const;
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+export type Profile = 'ci' | 'default' | 'full';
+export type RunStatus = 'passed' | 'failed' | 'aborted' | 'error';
+export type ScenarioStatus = RunStatus | 'skipped';
+export type Priority = 'P0' | 'P1' | 'P2' | 'P3';
+export type Verdict = 'confirmed' | 'refuted' | 'inconclusive';
+
+/**
+ * Units a figure can carry. Durations are always stored in their stated unit, never converted
+ * silently; mock-LLM time-scaled durations are converted back to real time before they land here.
+ */
+export type Unit =
+  | 'ms' | 'us' | 's'
+  | 'bytes' | 'count' | 'percent' | 'ratio'
+  | 'ops/s' | 'req/s' | 'sessions/s' | 'sessions/day' | 'rows/s' | 'usd';
+
+export interface Environment {
+  /** process.version, e.g. "v20.20.2". */
+  node: string;
+  /** e.g. "linux 6.1.0-18-amd64 x64". */
+  os: string;
+  cpus: { count: number; model: string };
+  memory: { totalBytes: number };
+  postgres: { version: string; source: 'embedded' | 'external' } | null;
+  redis: { version: string; source: 'child' | 'external' } | null;
+  loadlabVersion: string;
+  /** null outside a git checkout. */
+  gitCommit: string | null;
+  profile: Profile;
+  seed: number;
+  /** Mock LLM time compression; 1 means real time. Reported durations are already converted back. */
+  timeScale: number;
+  /** ISO 8601 timestamps. */
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+/** How a spread or interval was obtained, so a reader can judge it. */
+export interface Spread {
+  method: 'bootstrap' | 'min-max' | 'stdev' | 'iqr' | 'mann-whitney';
+  low: number;
+  high: number;
+  /** Confidence level for intervals (0.95), absent for min-max / iqr. */
+  confidence?: number;
+  /** Number of repeats or resamples the spread is based on. */
+  n: number;
+}
+
+export interface HistogramBucket {
+  /** Upper bound of the bucket, in the summary's unit. */
+  le: number;
+  count: number;
+}
+
+/** Percentiles read from an HDR histogram; `mean`/`stdev` are never reported without them. */
+export interface HistogramSummary {
+  count: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+  stdev: number;
+  unit: Unit;
+  /** Optional coarse distribution, so a renderer can draw it without computing anything. */
+  buckets?: HistogramBucket[];
+  /** Optional per-repeat values of the headline percentile (p95), for noise-aware compare. */
+  repeats?: number[];
+}
+
+export interface Counter {
+  value: number;
+  unit: Unit;
+}
+
+export interface RatioMeasurement {
+  value: number;
+  unit: Unit;
+  spread?: Spread;
+  /** What the ratio is of, e.g. "hits / (hits + misses)". */
+  definition?: string;
+}
+
+export interface Measurements {
+  histograms: Record<string, HistogramSummary>;
+  counters: Record<string, Counter>;
+  ratios: Record<string, RatioMeasurement>;
+}
+
+export interface VariantValue {
+  /** e.g. "audited", "optimized", "baseline", "all-optimizations", "pool-20". */
+  variant: string;
+  value: number;
+  summary?: HistogramSummary;
+}
+
+/**
+ * A before/after pair measured on identically seeded data. `ratio` is always
+ * before.value / after.value: with `better: 'lower'` a ratio of 10 reads "10x faster".
+ */
+export interface Comparison {
+  name: string;
+  metric: string;
+  unit: Unit;
+  better: 'lower' | 'higher';
+  before: VariantValue;
+  after: VariantValue;
+  ratio: number;
+  interval?: Spread;
+}
+
+export type BudgetOperator = '<' | '<=' | '>' | '>=' | '==';
+
+export interface BudgetResult {
+  /** Budget key as declared, e.g. "query.list_sessions". */
+  name: string;
+  /** Owning scenario, or null for run-level budgets. */
+  scenario: string | null;
+  /** The statistic checked, e.g. "p95", "max", "value", "rate". */
+  stat: string;
+  /** Human form as declared, e.g. "p95 < 10ms". */
+  threshold: string;
+  operator: BudgetOperator;
+  limit: number;
+  /** null when the measurement was missing (which fails the budget). */
+  measured: number | null;
+  passed: boolean;
+  unit: Unit;
+  /** Why it failed when that is not just "measured breaches limit". */
+  message?: string;
+}
+
+export interface EvidenceRef {
+  kind: 'plan' | 'sample' | 'timeline' | 'measurement' | 'comparison' | 'artifact';
+  /** Name of the referenced item inside the scenario (or an artifact path). */
+  ref: string;
+  scenario?: string;
+}
+
+export interface MeasuredImpact {
+  summary: string;
+  metric: string;
+  value: number;
+  unit: Unit;
+  /** Comparable across findings (e.g. ms saved per 1,000 requests); findings are ranked by it. */
+  score: number;
+}
+
+export interface Finding {
+  id: string;
+  priority: Priority;
+  title: string;
+  evidence: EvidenceRef[];
+  measuredImpact: MeasuredImpact;
+  recommendation: string;
+  scenario: string;
+  /** Section of the 2025-12-22 audit, e.g. "§1.1". */
+  auditRef: string;
+  /** 1 = largest measured impact in the run. */
+  rank: number;
+}
+
+export interface Claim {
+  id: string;
+  /** The audit's words, e.g. "10-50x faster queries on session_events". */
+  claim: string;
+  section: string;
+  /** The claim as a checkable bound, e.g. "ratio >= 10". */
+  expected: string;
+  measured: { value: number | null; unit: Unit; summary: string };
+  verdict: Verdict;
+  scenario: string;
+  method: string;
+}
+
+export interface PlanEvidence {
+  name: string;
+  variant: string;
+  fingerprint: string;
+  sql: string;
+  planningMs: number;
+  executionMs: number;
+  nodeTypes: string[];
+  scanTypes: string[];
+  indexOnly: boolean;
+  indexes: string[];
+  sortSteps: number;
+  partitionsScanned: string[];
+  sharedHitBlocks: number;
+  sharedReadBlocks: number;
+  /** The raw EXPLAIN JSON, kept for the appendix. */
+  raw?: unknown;
+}
+
+export interface SampleSet {
+  name: string;
+  unit: Unit;
+  values: number[];
+}
+
+export interface TimePoint {
+  /** Milliseconds since the scenario started. */
+  t: number;
+  value: number;
+}
+
+export interface TimeSeries {
+  name: string;
+  unit: Unit;
+  points: TimePoint[];
+}
+
+export interface TimelineMark {
+  t: number;
+  label: string;
+  kind: 'fault-start' | 'fault-end' | 'phase' | 'event';
+  /** Fault kind when this mark comes from the fault schedule, e.g. "redis-kill". */
+  fault?: string;
+}
+
+export interface Timeline {
+  name: string;
+  title: string;
+  series: TimeSeries[];
+  marks: TimelineMark[];
+}
+
+export interface Evidence {
+  plans: PlanEvidence[];
+  samples: SampleSet[];
+  timelines: Timeline[];
+}
+
+export interface ResultError {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export interface ScenarioResult {
+  name: string;
+  title: string;
+  auditRef: string;
+  status: ScenarioStatus;
+  trusted: boolean;
+  untrustedReasons: string[];
+  durationMs: number;
+  measurements: Measurements;
+  comparisons: Comparison[];
+  budgets: BudgetResult[];
+  findings: Finding[];
+  evidence: Evidence;
+  error?: ResultError;
+}
+
+export interface CapacityLevel {
+  concurrency: number;
+  throughput: number;
+  throughputUnit: Unit;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  latencyP99Ms?: number;
+  /** Mean latency, used only for the Little's-law check (L = X * W needs the mean). */
+  latencyMeanMs?: number;
+  errors: number;
+  completed: number;
+}
+
+export interface UslFit {
+  sigma: number;
+  kappa: number;
+  lambda: number;
+  /** N* = sqrt((1 - sigma) / kappa); null when kappa is 0 (no retrograde region). */
+  peakConcurrency: number | null;
+  peakThroughput: number | null;
+  r2: number;
+}
+
+export interface LittleCheck {
+  concurrency: number;
+  /** L = X * W from measured throughput and mean latency. */
+  predicted: number;
+  measured: number;
+  relativeError: number;
+  ok: boolean;
+}
+
+export interface CapacityModel {
+  scenario: string;
+  levels: CapacityLevel[];
+  knee: { concurrency: number; throughput: number; method: string } | null;
+  usl: UslFit | null;
+  littlesLaw: LittleCheck[];
+  /** Projections, e.g. sessions/s at the knee and sessions/day. */
+  projections: Record<string, Counter>;
+}
+
+export interface Artifact {
+  name: string;
+  /** Relative to the report folder. */
+  path: string;
+  kind: 'flamegraph' | 'doctor' | 'heap' | 'screenshot' | 'log' | 'other';
+}
+
+export interface RunResult {
+  schemaVersion: typeof RUN_RESULT_SCHEMA_VERSION;
+  environment: Environment;
+  profile: Profile;
+  status: RunStatus;
+  trusted: boolean;
+  untrustedReasons: string[];
+  durationMs: number;
+  scenarios: ScenarioResult[];
+  budgets: BudgetResult[];
+  findings: Finding[];
+  claims: Claim[];
+  capacity: CapacityModel | null;
+  artifacts: Artifact[];
+  exitCode: ExitCode;
+  error?: ResultError;
+}
