@@ -1,4 +1,5 @@
 import type { Logger } from '../../engine/log/index.js';
+import { unmeasuredClaims } from '../audit/index.js';
 import type { Infra } from '../infra/index.js';
 import { emptyRunResult, finalizeRunResult, type Profile, type RunResult } from '../result/index.js';
 import type { AnyScenario, BudgetTable } from '../scenario/index.js';
@@ -68,6 +69,7 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
     dataLoss.push(...outcome.dataLoss);
     options.onScenarioEnd?.(outcome.result, i, total);
   }
+  result.claims.push(...unmeasuredClaims(result.claims));
   if (dataLoss.length > 0) result = { ...result, error: { code: 'LL_DATA_LOSS', message: dataLoss.join('; ') } };
   return finalizeRunResult(result, {
     finishedAt: new Date().toISOString(),

@@ -1,0 +1,25 @@
+import type { SessionRow } from '../../db/index.js';
+import type { SessionMeta } from './metadata.js';
+
+/** A session as the API returns it (snake_case like bo1); numeric(10,4) costs become numbers. */
+export function sessionView(row: SessionRow, meta?: SessionMeta): Record<string, unknown> {
+  return {
+    id: row.id,
+    user_id: row.user_id,
+    problem_statement: row.problem_statement,
+    problem_context: row.problem_context ?? null,
+    status: meta?.status ?? row.status,
+    phase: meta?.phase || row.phase,
+    total_cost: meta?.total_cost ?? Number(row.total_cost),
+    round_number: row.round_number,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    synthesis_text: row.synthesis_text,
+    final_recommendation: row.final_recommendation,
+    expert_count: row.expert_count,
+    contribution_count: row.contribution_count,
+    focus_area_count: row.focus_area_count,
+    workspace_id: row.workspace_id,
+    task_count: row.task_count,
+  };
+}

@@ -1,0 +1,36 @@
+import type { CacheCounters } from './redis-cache.js';
+
+/**
+ * bo1's AggregationCache for get_session_costs (§2.4): in-process LRU, TTL 60 s, 500 entries,
+ * invalidated per session after each successful cost flush. In-process as in bo1 (not Redis).
+ */
+export class AggregationCache<T> {
+  private readonly entries = new Map<string, { value: T; at: number }>();
+  readonly counters: CacheCounters = { hits: 0, misses: 0, errors: 0, fallbacks: 0 };
+
+  constructor(private readonly ttlMs: number, private readonly maxEntries: number, private readonly now: () => number = Date.now) {}
+
+  async get(key: string, load: () => Promise<T>): Promise<T> {
+    const e = this.entries.get(key);
+    if (e !== undefined && this.now() - e.at < this.ttlMs) {
+      this.entries.delete(key); // re-insert: Map order is the LRU order
+      this.entries.set(key, e);
+      this.counters.hits += 1;
+      return e.value;
+    }
+    this.counters.misses += 1;
+    const value = await load();
+    this.entries.delete(key);
+    this.entries.set(key, { value, at: this.now() });
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    return value;
+  }
+
+  invalidate(keys: Iterable<string>): void {
+    for (const k of keys) this.entries.delete(k);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Every performance-relevant constant of bo1 the engine reproduces, in one literal. Section
+ * references (§) point into shared/reference/bo1-facts.md. Values that the audit changed carry
+ * both forms in VARIANT_PROFILES; ENGINE_DEFAULTS holds the `optimized` (recommended) form.
+ */
+
+/** `audited`: bo1 as on 2025-12-22. `optimized`: the audit's recommendations applied. */
+export type Variant = 'audited' | 'optimized';
+
+/** Session listing: `join` = LEFT JOIN session_tasks (audit time), `task_count` = denormalised column (§2.1). */
+export type ListSessionsShape = 'join' | 'task_count';
+/** Action tag filter: `in_subquery` (audit time) or `cte` (HEAD) (§2.3). */
+export type TagFilterShape = 'in_subquery' | 'cte';
+/** Contribution save: `three_trips` (§2.6 audit-time) or `single` statement. */
+export type ContributionSaveShape = 'three_trips' | 'single';
+/** Event batch insert: `per_row` (psycopg2 executemany, one statement per event) or `multi_row`. */
+export type EventInsertShape = 'per_row' | 'multi_row';
+/** Persona cache lookup: `keys_scan` (KEYS + GET per key, §8.1) or `index_set` (one SMEMBERS + MGET). */
+export type PersonaLookupShape = 'keys_scan' | 'index_set';
+
+export const ENGINE_DEFAULTS = {
+  variant: 'optimized' as Variant,
+  databaseUrl: 'postgres://postgres@127.0.0.1:5432/loadlab',
+  redisUrl: 'redis://127.0.0.1:6379',
+  /** Prepended to every Redis key and channel so runs sharing one Redis never collide (loadlab only). */
+  redisKeyPrefix: '',
+
+  sessions: {
+    maxConcurrent: 50, // §3 SessionManagerConfig.MAX_CONCURRENT_SESSIONS
+    gracePeriodMs: 30_000, // §3 EVICTION_GRACE_PERIOD_SECONDS 30
+    holdLockDuringGrace: false, // §6: audited sleeps the grace period inside the capacity lock
+    metadataTtlSeconds: 604_800, // §3 REDIS_METADATA_TTL_SECONDS (7 d)
+    terminalCleanupSeconds: 3_600, // §3 REDIS_CLEANUP_GRACE_PERIOD_SECONDS
+  },
+
+  db: {
+    poolMin: 1, // §3 DatabaseConfig.POOL_MIN_CONNECTIONS
+    poolMax: 75, // §3 POOL_MAX_CONNECTIONS 75 (20 at audit time, §1.9)
+    connectionTimeoutMs: 5_000, // §3 db_session connection wait timeout 5 s
+    idleTimeoutMs: 30_000, // loadlab: pg default; bo1's psycopg2 pool kept connections forever
+    statementTimeoutMs: 30_000, // §3 StatementTimeoutConfig.DEFAULT_TIMEOUT_MS
+    listSessionsShape: 'task_count' as ListSessionsShape, // §2.1
+    tagFilterShape: 'cte' as TagFilterShape, // §2.3
+    contributionSaveShape: 'single' as ContributionSaveShape, // §2.6 (audit: up to 3 round trips)
+    eventsWindowDays: 30, // §2.2 / §2.4 partition-pruning window
+  },
+
+  costs: {
+    batchSize: 100, // §5.2 BATCH_SIZE
+    maxBufferSize: 200, // §5.2 MAX_BUFFER_SIZE (enforced on the DB+Redis double failure path)
+    flushIntervalMs: 30_000, // §5.2 BATCH_INTERVAL_SECONDS
+    timerFlush: true, // §5.2: audited has no timer, the interval is checked only when a record arrives
+    retryQueueKey: 'cost_retry_queue', // §5.2 / §8.1
+    retryAlertThreshold: 100, // §5.2 COST_RETRY_ALERT_THRESHOLD
+    drainBatchSize: 100, // §5.2 cost_retry_job DEFAULT_BATCH_SIZE
+    drainIntervalMs: 30_000, // §5.2 DEFAULT_POLL_INTERVAL_SECONDS
+    drainLoop: true, // §5.2: bo1's drain job has no scheduler; loadlab runs it in-process in both variants
+    sessionBudgetUsd: 0.5, // §3 Settings.session_cost_budget
+    anomalySingleCallUsd: 0.5, // §3 CostAnomalyConfig
+    aggregationCacheTtlMs: 60_000, // §2.4 AggregationCache TTL 60 s
+    aggregationCacheMaxEntries: 500, // §2.4 max 500
+  },
+
+  events: {
+    batchWindowMs: 50, // §7.2 BUFFER_WINDOW_MS
+    batchSize: 100, // §7.2 MAX_BUFFER_SIZE
+    bufferCapacity: 500, // §7.2 MAX_BUFFER_CAPACITY
+    timerFlush: true, // §7.2: audited checks the window only when the next event arrives
+    insertShape: 'multi_row' as EventInsertShape, // §2.2 save_events_batch is executemany
+    dropEventsOnRedisFailure: false, // §7.1 audited behaviour, only behind this explicit switch
+    historyTtlSeconds: 604_800, // §3 REDIS_EVENTS_TTL_SECONDS
+    persistConcurrency: 50, // §7.1 PERSIST_SEMAPHORE_LIMIT
+    pollingIntervalMs: 500, // §3 SSE_POLLING_INTERVAL_MS
+    pollingBatchSize: 50, // §3 SSE_POLLING_BATCH_SIZE
+    redisRecheckIntervalMs: 5_000, // §3 SSE_CIRCUIT_CHECK_INTERVAL_MS
+  },
+
+  cache: {
+    userContextTtlSeconds: 300, // §3 UserContextCache.TTL_SECONDS
+    metadataRecacheTtlSeconds: 3_600, // §2.1 / §8.3 re-cache from Postgres for 1 h
+    llmCacheTtlSeconds: 86_400, // §3 CacheTTL.LLM_CACHE
+    llmSimilarityThreshold: 0.85, // §3 CacheTTL.LLM_SIMILARITY_THRESHOLD
+    llmResponseCacheEnabled: false, // §3 Settings.enable_llm_response_cache False
+    llmSimilarityIndexMax: 1_000, // loadlab: bound on entries scanned by similarity lookup
+    personaCacheTtlSeconds: 604_800, // §3 CacheTTL.PERSONA_CACHE
+    personaSimilarityThreshold: 0.9, // §3 PERSONA_SIMILARITY_THRESHOLD
+    personaSelectionCacheEnabled: false, // §3 Settings.enable_persona_selection_cache False
+    personaLookupShape: 'index_set' as PersonaLookupShape, // §8.1 audited: KEYS personas:cache:*
+    researchSimilarityThreshold: 0.85, // §3 ResearchCacheConfig.SIMILARITY_THRESHOLD
+  },
+
+  /** §8.4 per-service circuit breakers (CLOSED → OPEN → HALF_OPEN). */
+  circuitBreakers: {
+    redis: { failureThreshold: 5, recoveryTimeoutMs: 15_000, successThreshold: 2 },
+    postgres: { failureThreshold: 8, recoveryTimeoutMs: 30_000, successThreshold: 2 },
+  },
+
+  redis: {
+    maxRetriesPerRequest: 1, // loadlab: fail fast instead of bo1's retries so a dead Redis errors quickly
+    connectTimeoutMs: 2_000, // §8.2 checkpointer ping timeout 2 s
+    reconnectInitialMs: 1_000, // §3 RedisReconnection initial 1000 ms
+    reconnectMaxMs: 30_000, // §3 RedisReconnection max 30 000 ms
+  },
+
+  embeddings: {
+    batchSize: 20, // §3 EmbeddingsConfig.BATCH_SIZE 20 (5 at audit time, §1.9)
+    dimensions: 1024, // §3 EmbeddingsConfig.DIMENSIONS
+    similarityThreshold: 0.85, // §3 EmbeddingsConfig.SIMILARITY_THRESHOLD
+  },
+
+  limits: {
+    maxSubProblems: 4, // §3 DecompositionConfig.MAX_SUBPROBLEMS_HARD_CAP (what decompose enforces)
+    maxRounds: 6, // §3 GraphConfig.MAX_ROUNDS_HARD_CAP
+    minRoundsBeforeVoting: 2, // §3 ModerationConfig
+    minExperts: 3, // §3 Settings.min_experts
+    maxExperts: 5, // §3 Settings.max_experts
+    maxCostPerSessionUsd: 1.0, // §3 Settings.max_cost_per_session
+    convergenceThreshold: 0.9, // §3 GraphConfig.CONVERGENCE_THRESHOLD
+    minNoveltyThreshold: 0.4, // §3 GraphConfig.MIN_NOVELTY_THRESHOLD
+  },
+};
+
+/** The shape of ENGINE_DEFAULTS (all keys required once resolved). */
+export type EngineDefaults = typeof ENGINE_DEFAULTS;
+
+/**
+ * What each variant changes relative to ENGINE_DEFAULTS. Applied after defaults and before the
+ * caller's own values, so any single feature can be overridden on top of a variant.
+ */
+export const VARIANT_PROFILES = {
+  audited: {
+    sessions: { holdLockDuringGrace: true },
+    db: { poolMax: 20, listSessionsShape: 'join', tagFilterShape: 'in_subquery', contributionSaveShape: 'three_trips' },
+    costs: { timerFlush: false },
+    events: { timerFlush: false, insertShape: 'per_row' },
+    cache: { personaLookupShape: 'keys_scan' },
+    embeddings: { batchSize: 5 },
+  },
+  optimized: {},
+} as const;
+
+/** Allowed values of string settings, by dotted path. */
+export const ENUM_SETTINGS: Readonly<Record<string, readonly string[]>> = {
+  variant: ['audited', 'optimized'],
+  'db.listSessionsShape': ['join', 'task_count'],
+  'db.tagFilterShape': ['in_subquery', 'cte'],
+  'db.contributionSaveShape': ['three_trips', 'single'],
+  'events.insertShape': ['per_row', 'multi_row'],
+  'cache.personaLookupShape': ['keys_scan', 'index_set'],
+};
+
+/** Numeric settings that must be > 0 (everything else numeric must be >= 0). */
+export const POSITIVE_SETTINGS: readonly string[] = [
+  'sessions.maxConcurrent', 'db.poolMax', 'costs.batchSize', 'costs.maxBufferSize', 'costs.drainBatchSize',
+  'events.batchSize', 'events.bufferCapacity', 'events.persistConcurrency', 'events.pollingIntervalMs',
+  'events.pollingBatchSize', 'embeddings.batchSize', 'embeddings.dimensions', 'limits.maxSubProblems', 'limits.maxRounds',
+];

@@ -1,0 +1,22 @@
+/** PostgreSQL access: one pool, one traced query path, repositories with audited/optimized shapes. */
+export { Db, createDb } from './db.js';
+export type { DbOptions, PoolMetrics, Queryable, QueryOptions } from './db.js';
+export { currentSpanId, fingerprintSql, withSpan } from './trace.js';
+export type { QueryTrace, QueryTracer } from './trace.js';
+export type { LatencySummary } from './internal/histogram.js';
+export { createRepositories } from './repositories.js';
+export type { Repositories } from './repositories.js';
+export { SessionRepository, newSessionId } from './sessions-repository.js';
+export type { CreateSessionInput, ListByUserOptions, SessionCounterDelta, SessionRow, SessionStatus } from './sessions-repository.js';
+export { SessionEventRepository } from './events-repository.js';
+export type { SessionEventInput, SessionEventRow } from './events-repository.js';
+export { ContributionRepository } from './contributions-repository.js';
+export type { ContributionInput, SavedContribution } from './contributions-repository.js';
+export { CostRepository } from './costs-repository.js';
+export type { ApiCostInput, SessionCosts, SubproblemCosts } from './costs-repository.js';
+export { ActionRepository } from './actions-repository.js';
+export type { ActionRow, GetActionsOptions } from './actions-repository.js';
+export { UserRepository, hashToken } from './users-repository.js';
+export type { UserContextRow, UserRow } from './users-repository.js';
+export { PersonaRepository } from './personas-repository.js';
+export type { PersonaInput, PersonaRow } from './personas-repository.js';

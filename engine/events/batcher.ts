@@ -1,0 +1,85 @@
+import type { EngineConfig } from '../config/index.js';
+import type { SessionEventInput, SessionEventRepository } from '../db/index.js';
+import type { Logger } from '../log/index.js';
+import { CRITICAL_EVENT_TYPES } from './envelope.js';
+
+const RETRY_DELAY_MS = 500;
+
+/**
+ * Batched persistence to session_events (§7.2): flush at `batchSize`, when the oldest buffered
+ * event is `batchWindowMs` old, or at `bufferCapacity`; critical events flush the buffer and are
+ * written immediately. With `timerFlush` the window is a real timer (optimized); without it the
+ * window is only checked when the next event arrives (audited), so a quiet session's last
+ * non-critical events wait for flush(). A failed write keeps the events and retries, so a
+ * PostgreSQL blip delays events rather than losing them.
+ */
+export class EventBatcher {
+  private buffer: SessionEventInput[] = [];
+  private firstAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private pendingWrites = 0;
+  persisted = 0;
+  failures = 0;
+
+  constructor(private readonly repo: SessionEventRepository, private readonly c: EngineConfig['events'], private readonly log: Logger) {}
+
+  /** Events accepted but not yet confirmed in PostgreSQL. */
+  get backlog(): number {
+    return this.buffer.length + this.pendingWrites;
+  }
+
+  add(e: SessionEventInput): void {
+    if (this.buffer.length === 0) this.firstAt = Date.now();
+    this.buffer.push(e);
+    const critical = CRITICAL_EVENT_TYPES.has(e.eventType);
+    const windowDue = Date.now() - this.firstAt >= this.c.batchWindowMs;
+    if (critical || this.buffer.length >= this.c.batchSize || this.buffer.length >= this.c.bufferCapacity || windowDue) {
+      void this.flush();
+    } else if (this.c.timerFlush && this.timer === undefined) {
+      this.timer = setTimeout(() => { this.timer = undefined; void this.flush(); }, this.c.batchWindowMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes everything buffered; resolves when it (and earlier writes) are confirmed or re-queued. */
+  flush(): Promise<void> {
+    if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined; }
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length === 0) return this.chain;
+    this.pendingWrites += batch.length;
+    // Writes are serialised so sequences reach PostgreSQL in order and retries never race.
+    this.chain = this.chain.then(() => this.write(batch));
+    return this.chain;
+  }
+
+  /** Waits until nothing is buffered or in flight (retries included), or the deadline passes. */
+  async drain(deadlineMs = 10_000): Promise<void> {
+    const end = Date.now() + deadlineMs;
+    while (this.backlog > 0 && Date.now() < end) {
+      await this.flush();
+      if (this.backlog > 0) await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  close(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+
+  private async write(batch: SessionEventInput[]): Promise<void> {
+    try {
+      this.persisted += await this.repo.saveBatch(batch);
+      this.pendingWrites -= batch.length;
+    } catch (err) {
+      this.failures += 1;
+      this.pendingWrites -= batch.length;
+      this.log.warn({ err: (err as Error).message, events: batch.length }, 'event batch write failed; will retry');
+      this.buffer = [...batch, ...this.buffer];
+      if (this.timer === undefined) {
+        this.timer = setTimeout(() => { this.timer = undefined; void this.flush(); }, RETRY_DELAY_MS);
+        this.timer.unref();
+      }
+    }
+  }
+}

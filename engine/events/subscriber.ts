@@ -1,0 +1,191 @@
+import type { Redis } from 'ioredis';
+import type { EngineConfig } from '../config/index.js';
+import type { SessionEventRepository } from '../db/index.js';
+import { silentLogger, type Logger } from '../log/index.js';
+import { eventKeys, parseEnvelope, type EventEnvelope } from './envelope.js';
+
+export type StreamMode = 'redis' | 'polling';
+
+export interface SubscribeOptions {
+  /** Deliver only events after this sequence (SSE Last-Event-ID); 0 = from the start. */
+  afterSequence?: number;
+  onEvent: (event: EventEnvelope) => void;
+  /** Told when the stream switches between Redis pub/sub and PostgreSQL polling. */
+  onMode?: (mode: StreamMode) => void;
+}
+
+export interface Subscription {
+  /** Last sequence delivered. */
+  readonly lastSequence: number;
+  readonly mode: StreamMode;
+  close(): Promise<void>;
+}
+
+export interface EventSubscriberOptions {
+  /** Shared command client (LRANGE for replay). */
+  redis: Redis;
+  /** Makes a dedicated connection for pub/sub (a subscribed ioredis client can run no other command). */
+  createSubscriberClient: () => Redis;
+  repository: SessionEventRepository;
+  config: EngineConfig['events'];
+  redisKeyPrefix?: string;
+  logger?: Logger;
+}
+
+/**
+ * The SSE side (§7.3): live events through Redis pub/sub, replay from a sequence out of the Redis
+ * history list (PostgreSQL when Redis fails), and, while Redis is down, polling PostgreSQL every
+ * `pollingIntervalMs`, re-trying Redis every `redisRecheckIntervalMs`. Delivery is in sequence
+ * order without duplicates across mode switches.
+ */
+export class EventSubscriber {
+  private readonly log: Logger;
+
+  constructor(private readonly o: EventSubscriberOptions) {
+    this.log = o.logger ?? silentLogger();
+  }
+
+  subscribe(sessionId: string, options: SubscribeOptions): Subscription {
+    return new LiveSubscription(this.o, this.log, sessionId, options);
+  }
+}
+
+class LiveSubscription implements Subscription {
+  lastSequence: number;
+  mode: StreamMode = 'polling';
+  private sub: Redis | undefined;
+  private closed = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private lastRedisTry = 0;
+  private replaying = false;
+  private held: EventEnvelope[] = [];
+  private readonly keys: { history: string; channel: string };
+
+  constructor(private readonly o: EventSubscriberOptions, private readonly log: Logger, private readonly sessionId: string, private readonly opts: SubscribeOptions) {
+    this.lastSequence = opts.afterSequence ?? 0;
+    this.keys = eventKeys(o.redisKeyPrefix ?? '', sessionId);
+    void this.tryRedis();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.pollTimer !== undefined) clearTimeout(this.pollTimer);
+    this.sub?.disconnect();
+    this.sub = undefined;
+  }
+
+  private deliver(events: readonly EventEnvelope[]): void {
+    for (const e of [...events].sort((a, b) => a.sequence - b.sequence)) {
+      if (this.closed || e.sequence <= this.lastSequence) continue;
+      this.lastSequence = e.sequence;
+      this.opts.onEvent(e);
+    }
+  }
+
+  private setMode(mode: StreamMode): void {
+    if (this.mode === mode) return;
+    this.mode = mode;
+    this.opts.onMode?.(mode);
+  }
+
+  private async tryRedis(): Promise<void> {
+    this.lastRedisTry = Date.now();
+    const sub = this.o.createSubscriberClient();
+    try {
+      sub.on('message', (_channel: string, message: string) => {
+        const e = parseEnvelope(message);
+        if (e === undefined) return;
+        if (this.replaying) this.held.push(e);
+        else this.deliver([e]);
+      });
+      await waitReady(sub, 2_000);
+      await sub.subscribe(this.keys.channel);
+      if (this.closed) { sub.disconnect(); return; }
+      this.sub = sub;
+      // Subscribed first, then replay: events published in between are held, not lost.
+      this.replaying = true;
+      await this.replay();
+      this.replaying = false;
+      this.deliver(this.held);
+      this.held = [];
+      if (this.pollTimer !== undefined) { clearTimeout(this.pollTimer); this.pollTimer = undefined; }
+      this.setMode('redis');
+      sub.on('close', () => this.fallBack(sub));
+      sub.on('end', () => this.fallBack(sub));
+    } catch (err) {
+      this.replaying = false;
+      this.held = [];
+      sub.disconnect();
+      this.log.debug({ sessionId: this.sessionId, err: (err as Error).message }, 'redis stream unavailable; polling PostgreSQL');
+      this.fallBack(undefined);
+    }
+  }
+
+  private fallBack(from: Redis | undefined): void {
+    if (this.closed || (from !== undefined && from !== this.sub)) return;
+    if (this.sub !== undefined) { this.sub.disconnect(); this.sub = undefined; }
+    this.setMode('polling');
+    this.schedulePoll(0);
+  }
+
+  private async replay(): Promise<void> {
+    try {
+      const raw = await this.o.redis.lrange(this.keys.history, 0, -1);
+      const events = raw.map(parseEnvelope).filter((e): e is EventEnvelope => e !== undefined);
+      // An expired or never-written history (Redis was down while publishing) is completed from PostgreSQL.
+      const first = events[0];
+      if (first === undefined || first.sequence > this.lastSequence + 1) await this.replayFromPostgres();
+      this.deliver(events);
+    } catch {
+      await this.replayFromPostgres();
+    }
+  }
+
+  private async replayFromPostgres(): Promise<void> {
+    for (;;) {
+      const rows = await this.o.repository.getEventsAfter(this.sessionId, this.lastSequence, 500);
+      this.deliver(rows.map((r) => parseEnvelope(r.data)).filter((e): e is EventEnvelope => e !== undefined));
+      if (rows.length < 500 || this.closed) return;
+    }
+  }
+
+  private schedulePoll(delay: number): void {
+    if (this.closed || this.pollTimer !== undefined) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.poll();
+    }, delay);
+  }
+
+  private async poll(): Promise<void> {
+    if (this.closed || this.mode === 'redis') return;
+    try {
+      const rows = await this.o.repository.getEventsAfter(this.sessionId, this.lastSequence, this.o.config.pollingBatchSize);
+      this.deliver(rows.map((r) => parseEnvelope(r.data)).filter((e): e is EventEnvelope => e !== undefined));
+    } catch (err) {
+      this.log.debug({ err: (err as Error).message }, 'event polling failed');
+    }
+    if (Date.now() - this.lastRedisTry >= this.o.config.redisRecheckIntervalMs) {
+      void this.tryRedis();
+    }
+    if (this.mode === 'polling') this.schedulePoll(this.o.config.pollingIntervalMs);
+  }
+}
+
+/** Resolves when the client is ready; rejects on its first error or after `ms` (no offline queue). */
+function waitReady(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error): void => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('error', done);
+      if (err === undefined) resolve();
+      else reject(err);
+    };
+    const onReady = (): void => done();
+    const timer = setTimeout(() => done(new Error('redis not ready')), ms);
+    client.once('ready', onReady);
+    client.once('error', done);
+  });
+}

@@ -1,0 +1,204 @@
+import type { Redis } from 'ioredis';
+import type { EngineConfig } from '../config/index.js';
+import type { SessionRepository, SessionStatus } from '../db/index.js';
+import { ENGINE_ERRORS, LoadlabError } from '../errors/index.js';
+import { silentLogger, type Logger } from '../log/index.js';
+import { StatusWriter } from './metadata.js';
+
+/** The work of one session (the deliberation). Must stop soon after `signal` aborts. */
+export type SessionTask = (signal: AbortSignal) => Promise<{ status?: 'completed' | 'failed' | 'paused' } | void>;
+
+/** Where eviction warnings and error events go (an EventPublisher fits). */
+export interface SessionEventSink {
+  publish(sessionId: string, eventType: string, data: unknown): Promise<unknown>;
+}
+
+export type SessionEndStatus = 'completed' | 'failed' | 'paused' | 'killed' | 'evicted';
+
+export interface SessionResult {
+  sessionId: string;
+  status: SessionEndStatus;
+  durationMs: number;
+  error?: string;
+}
+
+export interface SessionHandle {
+  sessionId: string;
+  /** Settles when the task ends (never rejects). */
+  done: Promise<SessionResult>;
+}
+
+export interface SessionManagerOptions {
+  config: EngineConfig['sessions'];
+  redis: Redis;
+  sessions: SessionRepository;
+  events?: SessionEventSink;
+  redisKeyPrefix?: string;
+  logger?: Logger;
+}
+
+interface Active {
+  userId: string;
+  startedAt: number;
+  controller: AbortController;
+  done: Promise<SessionResult>;
+  /** Set when a kill or eviction decided the end status. */
+  endedBy?: 'killed' | 'evicted';
+  evicting: boolean;
+}
+
+export interface SessionManagerStats {
+  active: number;
+  evicting: number;
+  started: number;
+  completed: number;
+  failed: number;
+  killed: number;
+  evicted: number;
+}
+
+/**
+ * SessionManager (§6): at most `maxConcurrent` sessions; a start beyond that evicts the oldest
+ * by start time (FIFO): `eviction_warning` event, status `evicting`, grace period, abort, status
+ * `evicted`. With `holdLockDuringGrace` (audited) the whole eviction runs inside the capacity lock,
+ * so the triggering start takes ≥ the grace period and every other start queues behind it;
+ * without it (optimized) the victim is marked and evicted in the background and the start
+ * proceeds at once (capacity is briefly exceeded by sessions in their grace period).
+ */
+export class SessionManager {
+  private readonly active = new Map<string, Active>();
+  private lock: Promise<void> = Promise.resolve();
+  private readonly status: StatusWriter;
+  private readonly log: Logger;
+  private closed = false;
+  private n = { started: 0, completed: 0, failed: 0, killed: 0, evicted: 0 };
+
+  constructor(private readonly o: SessionManagerOptions) {
+    this.log = o.logger ?? silentLogger();
+    this.status = new StatusWriter(o.redis, o.sessions, o.redisKeyPrefix ?? '', o.config.metadataTtlSeconds, o.config.terminalCleanupSeconds, this.log);
+  }
+
+  /** Starts `task` for a session (the row must exist). Resolves once it runs (after any audited eviction wait). */
+  async start(sessionId: string, userId: string, task: SessionTask): Promise<SessionHandle> {
+    if (this.closed) throw new LoadlabError(ENGINE_ERRORS.SESSION_MANAGER_CLOSED, 'session manager is closed', { kind: 'usage' });
+    return this.withLock(async () => {
+      if (this.active.has(sessionId)) {
+        throw new LoadlabError(ENGINE_ERRORS.SESSION_ALREADY_RUNNING, `session ${sessionId} is already running`, { kind: 'usage' });
+      }
+      if (this.countRunning() >= this.o.config.maxConcurrent) {
+        const victim = this.oldestRunning();
+        if (victim !== undefined) {
+          const eviction = this.evict(victim);
+          if (this.o.config.holdLockDuringGrace) await eviction;
+          else void eviction;
+        }
+      }
+      return this.run(sessionId, userId, task);
+    });
+  }
+
+  /** Aborts a running session and records `killed` (with who and why). False if not running here. */
+  async kill(sessionId: string, options: { killedBy?: string; reason?: string } = {}): Promise<boolean> {
+    const a = this.active.get(sessionId);
+    if (a === undefined) return false;
+    a.endedBy ??= 'killed';
+    a.controller.abort(new Error('killed'));
+    await a.done;
+    await this.status.write(sessionId, a.userId, 'killed', { killedBy: options.killedBy ?? 'user', killReason: options.reason ?? 'user request' });
+    return true;
+  }
+
+  /** The completion of a running session, or undefined if none. */
+  wait(sessionId: string): Promise<SessionResult> | undefined {
+    return this.active.get(sessionId)?.done;
+  }
+
+  activeIds(): string[] {
+    return [...this.active.keys()];
+  }
+
+  stats(): SessionManagerStats {
+    return { active: this.countRunning(), evicting: this.active.size - this.countRunning(), ...this.n };
+  }
+
+  /** Redis metadata of a session (undefined when absent or Redis is down). */
+  async metadata(sessionId: string): Promise<Record<string, unknown> | undefined> {
+    return this.status.read(sessionId).catch(() => undefined);
+  }
+
+  /** Refuses new starts, aborts every session and waits for them. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.active.values()];
+    for (const a of all) a.controller.abort(new Error('session manager closed'));
+    await Promise.all(all.map((a) => a.done));
+  }
+
+  private withLock<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.lock.then(fn);
+    this.lock = result.then(() => undefined, () => undefined);
+    return result;
+  }
+
+  private countRunning(): number {
+    let n = 0;
+    for (const a of this.active.values()) if (!a.evicting) n += 1;
+    return n;
+  }
+
+  private oldestRunning(): string | undefined {
+    let best: [string, number] | undefined;
+    for (const [id, a] of this.active) if (!a.evicting && (best === undefined || a.startedAt < best[1])) best = [id, a.startedAt];
+    return best?.[0];
+  }
+
+  private async evict(sessionId: string): Promise<void> {
+    const a = this.active.get(sessionId);
+    if (a === undefined) return;
+    a.evicting = true;
+    const graceMs = this.o.config.gracePeriodMs;
+    await this.o.events?.publish(sessionId, 'eviction_warning', {
+      reason: 'capacity_eviction', grace_period_seconds: graceMs / 1000, timestamp: new Date().toISOString(),
+    }).catch(() => undefined);
+    await this.status.write(sessionId, a.userId, 'evicting');
+    await new Promise((r) => setTimeout(r, graceMs));
+    a.endedBy ??= 'evicted';
+    a.controller.abort(new Error('evicted'));
+    await a.done;
+    if (a.endedBy === 'evicted') await this.status.write(sessionId, a.userId, 'evicted', { evictedBy: 'system' });
+  }
+
+  private run(sessionId: string, userId: string, task: SessionTask): SessionHandle {
+    const controller = new AbortController();
+    const startedAt = performance.now();
+    const entry = { userId, startedAt, controller, evicting: false } as Active;
+    this.active.set(sessionId, entry);
+    this.n.started += 1;
+    // Outside the capacity lock: the status write is I/O and must not serialise starts.
+    entry.done = (async (): Promise<SessionResult> => {
+      await this.status.write(sessionId, userId, 'running');
+      let status: SessionEndStatus;
+      let error: string | undefined;
+      try {
+        // Aborted while the running status was written (kill, close): the task never starts.
+        controller.signal.throwIfAborted();
+        const out = await task(controller.signal);
+        status = entry.endedBy ?? out?.status ?? 'completed';
+      } catch (err) {
+        status = entry.endedBy ?? 'failed';
+        if (status === 'failed') {
+          error = err instanceof Error ? err.message : String(err);
+          await this.o.events?.publish(sessionId, 'error', { error, phase: 'session' }).catch(() => undefined);
+        }
+      }
+      this.active.delete(sessionId);
+      this.n[status === 'paused' ? 'completed' : status] += 1;
+      // kill/evict write their own terminal status (with who and why) after the task settles.
+      if (entry.endedBy === undefined) await this.status.write(sessionId, userId, status === 'paused' ? 'paused' : status);
+      return { sessionId, status, durationMs: performance.now() - startedAt, ...(error === undefined ? {} : { error }) };
+    })();
+    return { sessionId, done: entry.done };
+  }
+}
+
+export type { SessionStatus };

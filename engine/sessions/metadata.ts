@@ -1,0 +1,52 @@
+import type { Redis } from 'ioredis';
+import type { SessionRepository, SessionStatus } from '../db/index.js';
+import type { Logger } from '../log/index.js';
+
+/** Session statuses after which Redis keys get the short cleanup TTL (§6). */
+export const TERMINAL_STATUSES: ReadonlySet<SessionStatus> = new Set(['completed', 'failed', 'killed', 'evicted']);
+
+/** Writes one status to Redis `metadata:{id}` and to PostgreSQL, each best effort and logged. */
+export class StatusWriter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly sessions: SessionRepository,
+    private readonly prefix: string,
+    private readonly ttlSeconds: number,
+    private readonly cleanupSeconds: number,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * bo1 wrote `evicting`/`evicted` to Redis only (its CHECK rejected them in PostgreSQL, §6); the
+   * loadlab schema admits both, so the two stores stay consistent.
+   */
+  async write(sessionId: string, userId: string, status: SessionStatus, extra: { killedBy?: string; killReason?: string; evictedBy?: string } = {}): Promise<void> {
+    const at = new Date().toISOString();
+    const meta = { session_id: sessionId, user_id: userId, status, [`${status === 'running' ? 'started' : status}_at`]: at, updated_at: at, ...extra };
+    const key = `${this.prefix}metadata:${sessionId}`;
+    await Promise.all([
+      this.redis.get(key)
+        .then((old) => this.redis.set(key, JSON.stringify({ ...(old === null ? {} : (JSON.parse(old) as object)), ...meta }), 'EX', this.ttlSeconds))
+        .then(() => (TERMINAL_STATUSES.has(status) ? this.expireTerminal(sessionId) : undefined))
+        .catch((err: unknown) => this.log.warn({ sessionId, status, err: (err as Error).message }, 'redis metadata write failed')),
+      this.sessions.updateStatus(sessionId, status, {
+        ...(extra.killedBy === undefined ? {} : { killedBy: extra.killedBy }),
+        ...(extra.killReason === undefined ? {} : { killReason: extra.killReason }),
+      }).catch((err: unknown) => this.log.warn({ sessionId, status, err: (err as Error).message }, 'postgres status write failed')),
+    ]);
+  }
+
+  async read(sessionId: string): Promise<Record<string, unknown> | undefined> {
+    const raw = await this.redis.get(`${this.prefix}metadata:${sessionId}`);
+    return raw === null ? undefined : (JSON.parse(raw) as Record<string, unknown>);
+  }
+
+  private async expireTerminal(sessionId: string): Promise<void> {
+    const p = this.prefix;
+    await this.redis.pipeline()
+      .expire(`${p}session:${sessionId}`, this.cleanupSeconds)
+      .expire(`${p}metadata:${sessionId}`, this.cleanupSeconds)
+      .expire(`${p}events_history:${sessionId}`, this.cleanupSeconds)
+      .exec();
+  }
+}

@@ -1,0 +1,2 @@
+export { CLAIMS, checkClaim, claimSpec, unmeasuredClaims } from './claims.js';
+export type { ClaimSpec } from './claims.js';
