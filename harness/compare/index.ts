@@ -4,9 +4,8 @@
  */
 export { compareRuns } from './compare-runs.js';
 export type { CompareReport } from './compare-runs.js';
-export { COMPARE_DEFAULTS, absoluteFloor, describeRule, judgeChange } from './rule.js';
+export { COMPARE_DEFAULTS, judgeChange } from './rule.js';
 export type { ChangeVerdict, CompareOptions, MetricChange } from './rule.js';
-export { collectMetrics } from './metrics.js';
 export type { Metric, MetricKind } from './metrics.js';
 export { bootstrapMedianDifference, median, seededRandom } from './stats.js';
 export type { BootstrapOptions, Interval } from './stats.js';

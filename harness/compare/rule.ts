@@ -98,7 +98,7 @@ export function judgeChange(base: Metric, next: Metric, o: CompareOptions): Metr
     const common = { ...head, delta: iv.estimate, relative: relative(iv.estimate, ref), method: 'bootstrap' as const, interval: iv };
     if (exceedsFloors(worse, ref, abs, o) && lo > 0) return { ...common, verdict: 'regression', reason: 'worse beyond both floors and the interval excludes zero' };
     if (exceedsFloors(-worse, ref, abs, o) && hi < 0) return { ...common, verdict: 'improvement', reason: 'better beyond both floors and the interval excludes zero' };
-    if (iv.estimate === 0 && iv.low === 0 && iv.high === 0) return { ...common, verdict: 'unchanged', reason: 'identical repeats' };
+    if (iv.estimate === 0 && base.value === next.value) return { ...common, verdict: 'unchanged', reason: 'same value and median of repeats' };
     return { ...common, verdict: 'within-noise', reason: lo > 0 || hi < 0 ? 'significant but below the floors' : 'the interval includes zero' };
   }
   const delta = next.value - base.value;

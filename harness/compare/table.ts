@@ -31,6 +31,7 @@ export function formatCompareTable(report: CompareReport, changedOnly = false): 
   const rows = report.changes
     .filter((c) => !changedOnly || c.verdict === 'regression' || c.verdict === 'improvement')
     .map((c) => [c.key, value(c.base, c.unit), value(c.next, c.unit), change(c), method(c), VERDICT[c.verdict]]);
+  if (rows.length === 0) return changedOnly ? 'no metric changed beyond the floors' : 'no metric present in both runs';
   const header = ['metric', 'base', 'new', 'change', 'method', 'verdict'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => cells.map((cell, i) => (i === 0 || i >= 4 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd();

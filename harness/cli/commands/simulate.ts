@@ -76,10 +76,11 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
         const persistedCosts = await countRows(database.url, 'api_costs');
         const c = m.costs;
         const result = {
-          sessions: { completed: report.completed, failed: report.failed },
+          sessions: { completed: report.completed, failed: report.failed, evicted: m.sessions.evicted, peakWaitingStarts: m.sessions.peakWaitingStarts },
           llmCalls: m.llm.calls,
           llmAttempts: m.llm.attempts,
           llmCallsByModel: m.llm.callsByModel,
+          llmInFlightPeak: m.llm.inFlightPeak,
           embeddingRequests: m.llm.embeddingRequests,
           totalCostUsd: Number(report.costUsd.toFixed(6)),
           events: { emitted: m.events.emitted, persisted: persistedEvents },
@@ -93,7 +94,7 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
         };
         const accountingOk = c.generated === c.persisted + c.queued + c.buffered + c.evicted && c.evicted === 0;
         const eventsOk = result.events.emitted === result.events.persisted;
-        printer.line(`sessions: ${report.completed} completed, ${report.failed} failed in ${(report.wallMs / 1000).toFixed(1)} s`);
+        printer.line(`sessions: ${report.completed} completed, ${report.failed} failed (${m.sessions.evicted} evicted) in ${(report.wallMs / 1000).toFixed(1)} s`);
         printer.line(`LLM calls: ${m.llm.calls} (${m.llm.attempts} attempts) ${Object.entries(m.llm.callsByModel).map(([k, v]) => `${k}=${v}`).join(' ')}; embedding requests ${m.llm.embeddingRequests}`);
         printer.line(`total cost (in-state formula): $${result.totalCostUsd.toFixed(4)}`);
         printer.line(`events: emitted ${result.events.emitted}, persisted ${result.events.persisted}${eventsOk ? '' : '  <-- MISMATCH'}`);

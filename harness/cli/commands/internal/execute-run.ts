@@ -110,9 +110,9 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
           onSeedProgress: (line) => printer.progress(`    ${line}`),
         });
         writeResult(run, outDir);
-        await writeRunReports(run, outDir, ctx.logger);
+        const withReports = await writeRunReports(run, outDir, ctx.logger);
         if (opts.out === undefined) pointLatest(outDir);
-        return run;
+        return withReports;
       })();
       finished = running.catch(() => undefined);
       return running;

@@ -1,0 +1,83 @@
+/** Section 10: environment, method, and the evidence every figure links to. */
+import type { PlanEvidence, RunResult, ScenarioResult, Timeline } from '../../harness/result/index.js';
+import { mdCode, mdText } from '../internal/escape.js';
+import { fmtDuration, fmtValue, num } from '../internal/format.js';
+import { anchors, SECTION_TITLES } from '../internal/select.js';
+import { anchor, table } from './blocks.js';
+
+function environment(result: RunResult): string {
+  const e = result.environment;
+  const rows: [string, string][] = [
+    ['loadlab', `${mdText(e.loadlabVersion)} (commit ${mdCode(e.gitCommit ?? 'n/a')})`],
+    ['Node.js', mdText(e.node)],
+    ['OS', mdText(e.os)],
+    ['CPU', `${e.cpus.count} × ${mdText(e.cpus.model)}`],
+    ['Memory', fmtValue(e.memory.totalBytes, 'bytes')],
+    ['PostgreSQL', e.postgres === null ? 'not used' : `${mdText(e.postgres.version)} (${e.postgres.source})`],
+    ['Redis', e.redis === null ? 'not used' : `${mdText(e.redis.version)} (${e.redis.source})`],
+    ['Profile / seed', `${mdCode(e.profile)} / ${e.seed}`],
+    ['Mock LLM time scale', e.timeScale === 1 ? '1 (real time)' : `${num(e.timeScale)} (LLM delays compressed; durations shown converted back to real time)`],
+    ['Started / finished', `${mdText(e.startedAt)} / ${mdText(e.finishedAt ?? 'not finished')}`],
+    ['Wall time', fmtDuration(result.durationMs)],
+  ];
+  return table(['', ''], rows.map(([k, v]) => [`**${k}**`, v]));
+}
+
+const METHOD = [
+  'Latencies are recorded in HDR histograms and reported as p50/p90/p95/p99/max with their sample count n; a mean is never reported without percentiles.',
+  'Before/after comparisons run both variants on databases seeded identically from the same seed (a template copy), never through a down-migration; a ratio is before / after, with its interval and method as stated.',
+  'Load is generated open-model (latency measured from the intended start, so without coordinated omission) or closed-model at a fixed concurrency; a generator self-check marks a scenario untrusted when the load generator itself saturates.',
+  'Budgets are evaluated after each scenario; a failed budget sets exit code 3. Each audit claim is restated as a checkable bound and given a verdict from the measurement it names.',
+  'The capacity model sweeps concurrency, finds the knee of the throughput curve, fits the Universal Scalability Law and cross-checks each level with Little\'s law.',
+];
+
+function plan(p: PlanEvidence): string {
+  const fence = '`'.repeat(Math.max(3, ...[...p.sql.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  return [
+    `**${mdText(p.name)}** (variant ${mdText(p.variant)}, fingerprint ${mdCode(p.fingerprint)}): ${mdText(p.nodeTypes.join(' → ') || 'n/a')}; planning ${fmtValue(p.planningMs, 'ms')}, execution ${fmtValue(p.executionMs, 'ms')}; index-only ${p.indexOnly ? 'yes' : 'no'}; indexes ${mdText(p.indexes.join(', ') || 'none')}; partitions ${mdText(p.partitionsScanned.join(', ') || 'n/a')}; shared buffers hit ${num(p.sharedHitBlocks)}, read ${num(p.sharedReadBlocks)}`,
+    `${fence}sql\n${p.sql}\n${fence}`,
+  ].join('\n\n');
+}
+
+function timelineRow(t: Timeline): string[] {
+  const span = t.series.flatMap((s) => s.points.slice(-1).map((p) => p.t));
+  return [
+    mdText(t.title),
+    t.series.map((s) => `${mdText(s.name)} (${s.unit}, ${s.points.length} points)`).join('; '),
+    span.length === 0 ? 'empty' : fmtDuration(Math.max(...span)),
+    t.marks.length === 0 ? '—' : t.marks.map((m) => `${fmtDuration(m.t)} ${mdText(m.label)}`).join('; '),
+  ];
+}
+
+function evidence(s: ScenarioResult): string {
+  const ev = s.evidence;
+  const parts = [`### Evidence: ${mdText(s.name)}\n${anchor(anchors.evidence(s.name))}`];
+  if (ev.plans.length > 0) {
+    parts.push(`<details><summary>${ev.plans.length} query plan(s)</summary>\n\n${ev.plans.map(plan).join('\n\n')}\n\n</details>`);
+  }
+  if (ev.samples.length > 0) {
+    parts.push(table(['Sample', 'Unit', 'n', 'Values'], ev.samples.map((x) => [
+      mdText(x.name), mdText(x.unit), num(x.values.length), x.values.slice(0, 50).map(num).join(', ') + (x.values.length > 50 ? ', …' : ''),
+    ]), [2]));
+  }
+  if (ev.timelines.length > 0) {
+    parts.push(`${table(['Timeline', 'Series', 'Span', 'Marks'], ev.timelines.map(timelineRow))}\n\nCharts of these timelines are in [audit.html](audit.html).`);
+  }
+  if (parts.length === 1) parts.push('_No plans, samples or timelines recorded; the figures are in its measurement tables and in audit.json._');
+  return parts.join('\n\n');
+}
+
+export function appendix(result: RunResult): string {
+  const parts = [
+    `## 10. ${SECTION_TITLES[10]}`,
+    `### Environment\n\n${environment(result)}`,
+    `### Method\n\n${METHOD.map((m) => `- ${m}`).join('\n')}`,
+  ];
+  if (result.artifacts.length > 0) {
+    parts.push(`### Artifacts\n\n${table(['Artifact', 'Kind', 'File'], result.artifacts.map((a) => [
+      mdText(a.name), a.kind, `[${mdText(a.path)}](${encodeURI(a.path)})`,
+    ]))}`);
+  }
+  parts.push(...result.scenarios.map(evidence));
+  return parts.join('\n\n');
+}

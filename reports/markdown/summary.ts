@@ -1,0 +1,92 @@
+/** Executive summary, claims check and budgets: the parts a CI job summary reader needs first. */
+import type { BudgetResult, Claim, RunResult, Verdict } from '../../harness/result/index.js';
+import { mdCode, mdText } from '../internal/escape.js';
+import { fmtDuration, fmtValue, num } from '../internal/format.js';
+import { allBudgets, anchors } from '../internal/select.js';
+import { anchor, table } from './blocks.js';
+
+const VERDICT: Record<Verdict, string> = { confirmed: '✅ confirmed', refuted: '❌ refuted', inconclusive: '❔ inconclusive' };
+
+function budgetLine(budgets: BudgetResult[]): string {
+  if (budgets.length === 0) return 'no budgets declared';
+  const failed = budgets.filter((b) => !b.passed);
+  return failed.length === 0 ? `all ${budgets.length} budgets met` : `**${failed.length} of ${budgets.length} budgets failed**`;
+}
+
+function claimLine(claims: Claim[]): string {
+  if (claims.length === 0) return 'no audit claims checked';
+  const by = (v: Verdict): number => claims.filter((c) => c.verdict === v).length;
+  return `${claims.length} audit claims checked: ${by('confirmed')} confirmed, ${by('refuted')} refuted, ${by('inconclusive')} inconclusive`;
+}
+
+function limits(result: RunResult): string[] {
+  const cap = result.capacity;
+  if (cap === null) {
+    return ['- No capacity model in this run (the concurrency sweep did not run), so no measured session limit is reported.'];
+  }
+  const out: string[] = [];
+  if (cap.knee === null) out.push(`- **Throughput knee:** not found within the ${cap.levels.length} concurrency levels swept.`);
+  else {
+    out.push(`- **Throughput knee:** ${num(cap.knee.concurrency)} concurrent sessions at ${fmtValue(cap.knee.throughput, cap.levels[0]?.throughputUnit ?? 'sessions/s')} (${mdText(cap.knee.method)}; ${cap.levels.length} levels) — [capacity model](#${anchors.capacity})`);
+  }
+  if (cap.usl !== null) {
+    const peak = cap.usl.peakConcurrency === null ? 'no retrograde region (κ = 0)' : `peak N* = ${num(cap.usl.peakConcurrency)} sessions${cap.usl.peakThroughput === null ? '' : ` at ${num(cap.usl.peakThroughput)}/s`}`;
+    out.push(`- **Universal Scalability Law fit:** ${peak}; σ = ${num(cap.usl.sigma)}, κ = ${num(cap.usl.kappa)}, R² = ${num(cap.usl.r2)}`);
+  }
+  for (const [name, c] of Object.entries(cap.projections)) out.push(`- **Projection** ${mdCode(name)}: ${fmtValue(c.value, c.unit)} (at the knee)`);
+  return out;
+}
+
+function priorityRanking(result: RunResult): string {
+  if (result.findings.length === 0) return '_No findings in this run._';
+  return [...result.findings]
+    .sort((a, b) => a.rank - b.rank)
+    .map((f) => `${f.rank}. **${f.priority}** ${mdText(f.title)}: ${mdText(f.measuredImpact.summary)} — [details](#${anchors.finding(f.id)})`)
+    .join('\n');
+}
+
+export function executiveSummary(result: RunResult): string {
+  const env = result.environment;
+  const status = result.status === 'passed' ? '✅ passed' : `❌ ${result.status}`;
+  const overall = [
+    status, budgetLine(allBudgets(result)), claimLine(result.claims),
+    result.trusted ? 'results trusted' : '**results untrusted**', `exit code ${result.exitCode}`,
+  ].join(' · ');
+  const parts = [
+    '## Executive Summary',
+    `**Overall:** ${overall}\n\nProfile ${mdCode(result.profile)}, seed ${env.seed}, ${result.scenarios.length} scenarios, ${fmtDuration(result.durationMs)}, commit ${mdCode(env.gitCommit ?? 'n/a')}. Every figure below was measured in this run; percentiles come with their sample size (n) and spread.`,
+  ];
+  if (!result.trusted && result.untrustedReasons.length > 0) parts.push(`> ⚠️ Untrusted: ${result.untrustedReasons.map(mdText).join('; ')}`);
+  if (result.error !== undefined) parts.push(`> ❌ ${mdCode(result.error.code)}: ${mdText(result.error.message)}`);
+  const failed = allBudgets(result).filter((b) => !b.passed);
+  if (failed.length > 0) {
+    parts.push(`**Failed budgets:**\n${failed.map((b) => `- ${mdCode(b.name)}: ${mdText(b.threshold)}, measured ${fmtValue(b.measured, b.unit)}`).join('\n')}`);
+  }
+  parts.push(`**Measured Scalability Limits:**\n${limits(result).join('\n')}`);
+  parts.push(`**Priority Ranking** (by measured impact):\n\n${priorityRanking(result)}`);
+  parts.push('**Report files:** [audit.html](audit.html) (charts) · [audit.json](audit.json) (all data) · [junit.xml](junit.xml)');
+  return parts.join('\n\n');
+}
+
+export function claimsCheck(result: RunResult): string {
+  const head = `## Claims Check\n${anchor(anchors.claims)}\n\nEach quantitative claim of the 2025-12-22 audit, as a checkable bound, against this run's measurement.`;
+  if (result.claims.length === 0) return `${head}\n\n_No claims were checked in this run._`;
+  const rows = result.claims.map((c) => [
+    mdText(c.id), mdText(c.claim), mdText(c.section), mdText(c.expected),
+    `${fmtValue(c.measured.value, c.measured.unit)}: ${mdText(c.measured.summary)}`,
+    VERDICT[c.verdict], `[${mdText(c.scenario)}](#${anchors.scenario(c.scenario)})`,
+  ]);
+  return `${head}\n\n${table(['ID', 'Claim', 'Audit section', 'Expected', 'Measured', 'Verdict', 'Evidence'], rows)}`;
+}
+
+export function budgetsTable(result: RunResult): string {
+  const budgets = allBudgets(result);
+  const head = `## Budgets\n${anchor(anchors.budgets)}`;
+  if (budgets.length === 0) return `${head}\n\n_No budgets were declared for this run._`;
+  const rows = budgets.map((b) => [
+    mdCode(b.name), b.scenario === null ? 'run' : `[${mdText(b.scenario)}](#${anchors.scenario(b.scenario)})`,
+    mdText(b.threshold), fmtValue(b.measured, b.unit),
+    b.passed ? '✅ pass' : `❌ fail${b.message === undefined ? '' : `: ${mdText(b.message)}`}`,
+  ]);
+  return `${head}\n\n${table(['Budget', 'Scenario', 'Threshold', 'Measured', 'Result'], rows)}`;
+}

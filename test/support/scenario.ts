@@ -1,0 +1,58 @@
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import { silentLogger } from '../../engine/log/index.js';
+import { evaluateBudgets } from '../../harness/budgets/index.js';
+import { provisionInfra } from '../../harness/infra/index.js';
+import type { Profile } from '../../harness/result/index.js';
+import { createDataProvider, runScenario, type ScenarioOutcome } from '../../harness/runner/index.js';
+import type { AnyScenario } from '../../harness/scenario/index.js';
+import { seedDatabase, type SeedProfile } from '../../seed/index.js';
+import { TEST_PG_ADMIN_URL } from './database.js';
+
+export interface ScenarioTestOptions<P> {
+  /** Overrides merged into the `ci` profile's parameters: the smallest size that still says something. */
+  params?: Partial<P>;
+  profile?: Profile;
+  /** Seed profile for the template database (a name or a custom size); default `ci`. */
+  seedProfile?: string | SeedProfile;
+  seed?: number;
+}
+
+/**
+ * Runs one scenario the way `loadlab run` does — shared PostgreSQL on 127.0.0.1:5432, a
+ * redis-server child, a seeded template cloned per variant, budgets evaluated — and tears
+ * everything down. For the per-scenario tests of the catalogue.
+ */
+export async function runScenarioForTest<P>(def: AnyScenario, options: ScenarioTestOptions<P> = {}): Promise<ScenarioOutcome> {
+  const profile = options.profile ?? 'ci';
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'll-scn-'));
+  const infra = await provisionInfra({ databaseUrl: TEST_PG_ADMIN_URL, stateDir });
+  try {
+    const seed = options.seed ?? 42;
+    const data = createDataProvider({
+      infra,
+      profile,
+      seed,
+      logger: silentLogger(),
+      seedFn: async ({ databaseUrl }) => {
+        const r = await seedDatabase({ databaseUrl, profile: options.seedProfile ?? 'ci', seed });
+        return { heavyUser: { userId: r.heavyUser.id, token: r.heavyUser.token } };
+      },
+    });
+    const scenario: AnyScenario = { ...def, profiles: { ...def.profiles, [profile]: { ...def.profiles[profile], ...options.params } } };
+    return await runScenario(scenario, {
+      profile,
+      seed,
+      infra,
+      data,
+      logger: silentLogger(),
+      signal: new AbortController().signal,
+      budgets: def.budgets,
+      evaluate: (table, measurements, name) => evaluateBudgets(table, measurements, { scenario: name }),
+    });
+  } finally {
+    await infra.close();
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  }
+}
