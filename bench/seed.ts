@@ -1,0 +1,66 @@
+/**
+ * Seeder throughput next to `pgbench -i -s 10` on the same server (issue 5): creates a fresh
+ * database, migrates it, seeds the `default` profile, times pgbench initialising 1M rows in another
+ * fresh database, prints both rates and peak RSS, drops both databases. Last line: one JSON object.
+ *   npm run bench:seed            (DATABASE_URL selects the server; default postgres://postgres@127.0.0.1:5432)
+ */
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import { migrate, OPTIMIZATION_NAMES } from '../engine/migrate/index.js';
+import { createDatabase, dropDatabase } from '../harness/infra/index.js';
+import { seedDatabase } from '../seed/index.js';
+
+const BENCH = {
+  profile: 'default',
+  pgbenchScale: 10,
+  /** pgbench -i -s N loads 100,000 × N pgbench_accounts rows (+ N branches, 10 × N tellers). */
+  pgbenchRowsPerScale: 100_000 + 10 + 1,
+  targetRatio: 0.4,
+  maxRssMB: 500,
+} as const;
+
+const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+server.pathname = '/postgres';
+const admin = server.toString();
+const suffix = crypto.randomBytes(3).toString('hex');
+const seedDb = `ll_bench_seed_${suffix}`;
+const pgbenchDb = `ll_bench_pgbench_${suffix}`;
+const urlOf = (name: string): string => Object.assign(new URL(admin), { pathname: `/${name}` }).toString();
+
+async function main(): Promise<void> {
+  await createDatabase(admin, seedDb);
+  await createDatabase(admin, pgbenchDb);
+  try {
+    await migrate({ databaseUrl: urlOf(seedDb), optimizations: OPTIMIZATION_NAMES, createDatabase: false });
+    console.log(`seeding profile ${BENCH.profile} into ${seedDb} ...`);
+    const seed = await seedDatabase({
+      databaseUrl: urlOf(seedDb), profile: BENCH.profile,
+      onProgress: (e) => { if (e.phase === 'table' && e.stage === 'done') console.log(`  ${e.table.padEnd(24)} ${String(e.rows).padStart(10)} rows  ${(e.elapsedMs / 1000).toFixed(1)}s`); },
+    });
+    console.log(`seed: ${seed.totalRows} rows in ${seed.seconds.toFixed(2)}s = ${seed.rowsPerSec} rows/s`);
+
+    const args = ['-i', '-s', String(BENCH.pgbenchScale), '-q', '-h', server.hostname, '-p', server.port || '5432', '-U', decodeURIComponent(server.username || 'postgres'), pgbenchDb];
+    const t = process.hrtime.bigint();
+    const run = spawnSync('pgbench', args, { encoding: 'utf8', env: { ...process.env, PGPASSWORD: decodeURIComponent(server.password) } });
+    const pgSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+    if (run.status !== 0) throw new Error(`pgbench failed (${run.status}): ${run.stderr}`);
+    const pgRows = BENCH.pgbenchRowsPerScale * BENCH.pgbenchScale;
+    const pgbenchRowsPerSec = Math.round(pgRows / pgSeconds);
+    console.log(`pgbench -i -s ${BENCH.pgbenchScale}: ${pgRows} rows in ${pgSeconds.toFixed(2)}s = ${pgbenchRowsPerSec} rows/s`);
+
+    const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+    const ratio = Number((seed.rowsPerSec / pgbenchRowsPerSec).toFixed(3));
+    console.log(`ratio ${ratio} (target >= ${BENCH.targetRatio}), peak RSS ${peakRssMB} MB (target < ${BENCH.maxRssMB})`);
+    console.log(JSON.stringify({
+      rowsPerSec: seed.rowsPerSec, pgbenchRowsPerSec, ratio, peakRssMB, rows: seed.totalRows, seconds: Number(seed.seconds.toFixed(2)),
+      pgbenchRows: pgRows, pgbenchSeconds: Number(pgSeconds.toFixed(2)), profile: BENCH.profile, bulkMode: seed.bulkMode,
+      method: 'seedDatabase(default) COPY incl. index rebuild, FK validation and ANALYZE, vs `pgbench -i -s 10` wall time (incl. its vacuum and primary keys), same server, sequential',
+      meetsTarget: ratio >= BENCH.targetRatio && peakRssMB < BENCH.maxRssMB,
+    }));
+  } finally {
+    await dropDatabase(admin, seedDb).catch(() => undefined);
+    await dropDatabase(admin, pgbenchDb).catch(() => undefined);
+  }
+}
+
+await main();

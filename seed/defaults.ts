@@ -1,0 +1,29 @@
+/**
+ * Every tunable of the seeder in one literal (style.md §6, §15). Sizes of profiles live in
+ * profiles.ts; these are the loading mechanics.
+ */
+export const SEED_DEFAULTS = {
+  /** COPY chunk size: ~64 KB chunks reach full COPY speed; one row per chunk is ~3x slower (toolchain-notes). */
+  copyChunkBytes: 64 * 1024,
+  /** Parallel COPY streams (pool connections). More than ~4 only adds contention on a 2-core box. */
+  connections: 4,
+  /** Default --seed when none is given. */
+  seed: 42,
+  /** Size of each faker value pool; pools are drawn from per row, faker never runs per row. */
+  poolSize: 1_024,
+  /** Zipf exponent of sessions per user: 1.0 gives a few users with thousands of sessions at default size. */
+  zipfExponent: 1.0,
+  /** Longest session lifetime (ms); the sampling window stops this far before the last partition ends. */
+  maxSessionMs: 60 * 60 * 1000,
+  /** Progress callbacks fire at most this often per table (ms). */
+  progressIntervalMs: 250,
+  /**
+   * Tables expected to receive at least this many rows get their secondary indexes dropped and
+   * rebuilt around COPY; below it the DDL (one index per monthly partition) costs more than it saves.
+   */
+  rebuildIndexesMinRows: 50_000,
+  /** maintenance_work_mem for rebuilding secondary indexes after COPY (per connection). */
+  maintenanceWorkMem: '128MB',
+  /** Statement timeout of the seeding connections: 0 = none (a large profile COPY runs for minutes). */
+  statementTimeoutMs: 0,
+} as const;

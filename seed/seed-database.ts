@@ -1,0 +1,137 @@
+import pg from 'pg';
+import { LoadlabError, ENGINE_ERRORS } from '../engine/errors/index.js';
+import { SEED_DEFAULTS } from './defaults.js';
+import { resolveProfile, type SeedProfile } from './profiles.js';
+import { seededApiToken } from './tokens.js';
+import { detectBulkMode, type BulkMode } from './internal/bulk.js';
+import {
+  assertMigrated, hasTaskCountColumn, nonEmptyTables, notMigrated, syncSequences, taskCountTrigger, truncateSeeded, SEEDED_TABLES,
+} from './internal/database.js';
+import { loadAll, type TableLoaded, type TableProgress } from './internal/load.js';
+import { upsertPersonas } from './internal/personas.js';
+import { sessionsPerUser, userId, type SeedContext } from './internal/plan.js';
+import { buildPools } from './internal/pools.js';
+import { expectedRows, loadSteps } from './internal/schedule.js';
+import { readTimeline } from './internal/timeline.js';
+
+export interface SeedOptions {
+  databaseUrl: string;
+  /** A profile name (ci, default, large) or a custom size (tests). */
+  profile: string | SeedProfile;
+  seed?: number;
+  /** Empty the seeded tables first; without it a non-empty database is refused. */
+  reset?: boolean;
+  onProgress?: (event: SeedProgress) => void;
+}
+
+/**
+ * Typed progress stream: `prepare`, then per table `copy` (throttled), `index` (rebuilding its
+ * secondary indexes), `validate` (set-based FK check) and `done`, then `analyze`.
+ */
+export type SeedProgress = { readonly phase: 'prepare' | 'analyze'; readonly elapsedMs: number } | SeedTableProgress;
+
+export interface SeedTableProgress extends TableProgress {
+  readonly phase: 'table';
+  readonly elapsedMs: number;
+}
+
+export type SeedTableResult = TableLoaded;
+
+export interface SeedResult {
+  readonly profile: string;
+  readonly seed: number;
+  readonly tables: readonly SeedTableResult[];
+  readonly totalRows: number;
+  /** Wall time from the first COPY to the end of ANALYZE (FK validation included). */
+  readonly seconds: number;
+  readonly rowsPerSec: number;
+  /** The start of the migration month: every timestamp is relative to it, never to now(). */
+  readonly referenceDate: string;
+  readonly taskCountColumn: boolean;
+  /** Whether per-row FK checks were replaced by set-based validation (superuser only). */
+  readonly bulkMode: boolean;
+  readonly heavyUser: { readonly id: string; readonly sessions: number; readonly token: string };
+}
+
+/**
+ * Fills a migrated database with deterministic data for `profile`: same seed, same rows. Tables
+ * stream through COPY on several pool connections, each as soon as its FK parents are
+ * committed and its foreign keys validated; ANALYZE runs at the end.
+ */
+export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
+  const profile = resolveProfile(options.profile);
+  const seed = options.seed ?? SEED_DEFAULTS.seed;
+  if (!Number.isSafeInteger(seed)) throw new LoadlabError(ENGINE_ERRORS.SEED_PROFILE_UNKNOWN, `--seed must be an integer, got ${seed}`, { kind: 'usage' });
+  const t0 = Date.now();
+  const emit = (e: SeedProgress): void => options.onProgress?.(e);
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: SEED_DEFAULTS.connections, statement_timeout: SEED_DEFAULTS.statementTimeoutMs });
+  pool.on('error', () => undefined);
+  try {
+    emit({ phase: 'prepare', elapsedMs: 0 });
+    const { ctx, bulk, trigger } = await prepare(pool, options, profile, seed);
+    const expected = expectedRows(ctx);
+    const tStart = Date.now();
+    const tables = await loadAll({
+      pool, ctx, steps: loadSteps(ctx), expected, bulk, taskCountTrigger: trigger,
+      onProgress: (p) => emit({ phase: 'table', elapsedMs: Date.now() - t0, ...p }),
+    });
+    emit({ phase: 'analyze', elapsedMs: Date.now() - t0 });
+    await finish(pool);
+    const seconds = (Date.now() - tStart) / 1000;
+    const totalRows = tables.reduce((a, t) => a + t.rows, 0);
+    const heavy = userId(seed, 0);
+    return {
+      profile: profile.name, seed, tables, totalRows, seconds, rowsPerSec: Math.round(totalRows / seconds),
+      referenceDate: new Date(ctx.timeline.refMs).toISOString(), taskCountColumn: ctx.hasTaskCount, bulkMode: bulk.skipRowChecks,
+      heavyUser: { id: heavy, sessions: ctx.sessionsPerUser[0] ?? 0, token: seededApiToken(seed, heavy) },
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Checks the database (migrated, empty or --reset), upserts personas and builds the context. */
+async function prepare(pool: pg.Pool, options: SeedOptions, profile: SeedProfile, seed: number): Promise<{ ctx: SeedContext; bulk: BulkMode; trigger: string | undefined }> {
+  const client = await connect(pool, options.databaseUrl);
+  try {
+    await assertMigrated(client, options.databaseUrl);
+    const filled = await nonEmptyTables(client);
+    if (filled.length > 0 && options.reset !== true) {
+      throw new LoadlabError(ENGINE_ERRORS.SEED_DATABASE_NOT_EMPTY, `the database already holds data (${filled.join(', ')}); refusing to add to it`, {
+        kind: 'config',
+        hint: 'pass --reset to empty the seeded tables first (TRUNCATE ... CASCADE), or seed a fresh database',
+      });
+    }
+    if (options.reset === true) await truncateSeeded(client);
+    await upsertPersonas(client);
+    const timeline = await readTimeline(client);
+    const hasTaskCount = await hasTaskCountColumn(client);
+    const ctx: SeedContext = { seed, profile, timeline, pools: buildPools(seed, timeline.refMs), sessionsPerUser: sessionsPerUser(profile), hasTaskCount };
+    return { ctx, bulk: await detectBulkMode(client), trigger: hasTaskCount ? await taskCountTrigger(client) : undefined };
+  } finally {
+    client.release();
+  }
+}
+
+async function connect(pool: pg.Pool, url: string): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (err) {
+    // A missing database is the "not migrated" case: `loadlab migrate` creates it.
+    if ((err as { code?: string }).code === '3D000') throw notMigrated(url, 'the database does not exist', err);
+    throw new LoadlabError(ENGINE_ERRORS.DB_UNREACHABLE, `cannot connect: ${err instanceof Error ? err.message : String(err)}`, {
+      kind: 'infra', hint: 'check that PostgreSQL is running and the URL is right', cause: err,
+    });
+  }
+}
+
+/** Sequences past the explicit ids, then ANALYZE (on several connections) so plans see the data. */
+async function finish(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await syncSequences(client);
+  } finally {
+    client.release();
+  }
+  await Promise.all([...SEEDED_TABLES, 'personas'].map((t) => pool.query(`ANALYZE ${pg.escapeIdentifier(t)}`)));
+}
