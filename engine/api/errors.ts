@@ -47,7 +47,18 @@ const FASTIFY_CODES: Readonly<Record<string, string>> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ENGINE_ERRORS.API_BAD_REQUEST,
   FST_ERR_CTP_EMPTY_JSON_BODY: ENGINE_ERRORS.API_MALFORMED_JSON,
   FST_ERR_CTP_INVALID_JSON_BODY: ENGINE_ERRORS.API_MALFORMED_JSON,
+  FST_ERR_BAD_URL: ENGINE_ERRORS.API_BAD_REQUEST,
+  FST_ERR_MAX_PARAM_LENGTH: ENGINE_ERRORS.API_VALIDATION,
+  FST_ERR_ASYNC_CONSTRAINT: ENGINE_ERRORS.API_BAD_REQUEST,
 };
+
+/**
+ * Router-level failures (undecodable URL, over-long path parameter) never reach the error
+ * handler; fastify's `frameworkErrors` option sends them here so they get the same JSON shape.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void sendError(reply, toApiError(error));
+}
 
 /** Errors of the infrastructure (pool exhausted, PostgreSQL down): the service, not the client, failed. */
 function isUnavailable(err: unknown): boolean {

@@ -62,6 +62,20 @@ export function createApiMetrics(engine: Engine): ApiMetrics {
     },
   });
 
+  // The engine's own caches (session metadata, user context, aggregation, LLM, persona) keep
+  // running totals; expose them as-is at scrape time.
+  new Gauge({
+    name: 'engine_cache_lookups', help: 'Engine cache lookups since start by cache and result (hit/miss/error/fallback)', labelNames: ['cache', 'result'], registers: [registry],
+    collect() {
+      for (const [cache, c] of Object.entries(engine.caches.counters())) {
+        this.set({ cache, result: 'hit' }, c.hits);
+        this.set({ cache, result: 'miss' }, c.misses);
+        this.set({ cache, result: 'error' }, c.errors);
+        this.set({ cache, result: 'fallback' }, c.fallbacks);
+      }
+    },
+  });
+
   return {
     registry,
     observeHttp: (method, route, status, seconds) => http.observe({ method, route, status_code: String(status) }, seconds),

@@ -4,11 +4,10 @@ import { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance, type RouteHandlerMethod } from 'fastify';
 import { withSpan } from '../db/index.js';
 import type { Engine } from '../engine.js';
-import { EventSubscriber } from '../events/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import { Authenticator } from './auth.js';
 import { API_DEFAULTS, type ApiSettings, type RateLimitSettings } from './defaults.js';
-import { installErrorHandlers } from './errors.js';
+import { frameworkErrorHandler, installErrorHandlers } from './errors.js';
 import type { RouteContext } from './internal/context.js';
 import { SessionMetadata } from './internal/metadata.js';
 import { StreamRegistry } from './internal/sse.js';
@@ -66,6 +65,7 @@ export async function createApiServer(engine: Engine, options: ApiServerOptions 
     logger: false,
     bodyLimit: settings.bodyLimitBytes,
     requestIdHeader: false,
+    frameworkErrors: frameworkErrorHandler,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
@@ -80,7 +80,9 @@ export async function createApiServer(engine: Engine, options: ApiServerOptions 
 
   // An empty JSON body (curl -X POST -H 'content-type: application/json' …/start) means "no body".
   const json = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  // Only JSON is accepted: fastify's default text/plain parser would turn a typo'd content type
+  // into a confusing schema error instead of a 415.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     if (body === '' || (typeof body === 'string' && body.trim() === '')) done(null, undefined);
     else json(req, body as string, done);
@@ -105,18 +107,8 @@ export async function createApiServer(engine: Engine, options: ApiServerOptions 
   const auth = new Authenticator(engine.repositories.users, settings.authCacheTtlMs, settings.authCacheMaxEntries);
   const limiter = new RateLimiter(engine.redis, settings.rateLimit, engine.config.redisKeyPrefix, log);
   const streams = new StreamRegistry();
-  const subscriber = new EventSubscriber({
-    redis: engine.redis,
-    createSubscriberClient: () => {
-      const client = engine.redis.duplicate();
-      client.on('error', () => undefined); // the subscription falls back to polling; no unhandled 'error'
-      return client;
-    },
-    repository: engine.repositories.events,
-    config: engine.config.events,
-    redisKeyPrefix: engine.config.redisKeyPrefix,
-    logger: log,
-  });
+  // One pub/sub connection per open stream; falls back to PostgreSQL polling while Redis is down.
+  const subscriber = engine.createSubscriber(log);
   const metadata = new SessionMetadata(engine.redis, engine.db, engine.config.redisKeyPrefix, engine.config.cache.metadataRecacheTtlSeconds, metrics, log);
   const ctx: RouteContext = { engine, settings, metrics, metadata, subscriber, streams, log, audited: engine.config.variant === 'audited' };
 

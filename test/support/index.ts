@@ -2,5 +2,5 @@ export { createTestDatabase, TEST_PG_ADMIN_URL } from './database.js';
 export type { TestDatabase } from './database.js';
 export { startTestRedis } from './redis.js';
 export type { RedisHandle } from '../../harness/infra/index.js';
-export { runScenarioForTest } from './scenario.js';
+export { runScenarioForTest, TEST_SEED_PROFILE } from './scenario.js';
 export type { ScenarioTestOptions } from './scenario.js';

@@ -10,11 +10,17 @@ import type { AnyScenario } from '../../harness/scenario/index.js';
 import { seedDatabase, type SeedProfile } from '../../seed/index.js';
 import { TEST_PG_ADMIN_URL } from './database.js';
 
+/** Small but shaped like the real thing: Zipf users, a heavy user with ~100 sessions, events and costs per session. */
+export const TEST_SEED_PROFILE: SeedProfile = { name: 'test', users: 60, sessions: 600, researchRows: 200 };
+
 export interface ScenarioTestOptions<P> {
   /** Overrides merged into the `ci` profile's parameters: the smallest size that still says something. */
   params?: Partial<P>;
   profile?: Profile;
-  /** Seed profile for the template database (a name or a custom size); default `ci`. */
+  /**
+   * Seed profile for the template database (a name or a custom size). Default: TEST_SEED_PROFILE,
+   * a few hundred sessions — the `ci` profile (1.2M rows) would cost each test tens of seconds.
+   */
   seedProfile?: string | SeedProfile;
   seed?: number;
 }
@@ -36,7 +42,7 @@ export async function runScenarioForTest<P>(def: AnyScenario, options: ScenarioT
       seed,
       logger: silentLogger(),
       seedFn: async ({ databaseUrl }) => {
-        const r = await seedDatabase({ databaseUrl, profile: options.seedProfile ?? 'ci', seed });
+        const r = await seedDatabase({ databaseUrl, profile: options.seedProfile ?? TEST_SEED_PROFILE, seed });
         return { heavyUser: { userId: r.heavyUser.id, token: r.heavyUser.token } };
       },
     });

@@ -7,8 +7,9 @@ import { sessionMetadataRow } from './queries.js';
 /** Live fields bo1 overlays on each listed session (§2.1 load_metadata). */
 export interface SessionMeta {
   status: string;
-  phase: string;
-  total_cost: number;
+  /** Absent when the writer (the SessionManager writes status only) did not record it. */
+  phase: string | undefined;
+  total_cost: number | undefined;
 }
 
 // Statuses that never change again: only these are re-cached, so a cached entry cannot go stale
@@ -20,7 +21,8 @@ function parseMeta(raw: string | null): SessionMeta | undefined {
   try {
     const o = JSON.parse(raw) as Partial<Record<keyof SessionMeta, unknown>>;
     if (typeof o.status !== 'string') return undefined;
-    return { status: o.status, phase: typeof o.phase === 'string' ? o.phase : '', total_cost: Number(o.total_cost ?? 0) };
+    const cost = Number(o.total_cost);
+    return { status: o.status, phase: typeof o.phase === 'string' ? o.phase : undefined, total_cost: o.total_cost === undefined || !Number.isFinite(cost) ? undefined : cost };
   } catch {
     return undefined;
   }

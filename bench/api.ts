@@ -1,0 +1,160 @@
+/**
+ * npm run bench:api — HTTP overhead of the session listing as a ratio to the bare SQL.
+ *
+ * Seeds the `ci` profile into a fresh database, serves it in-process on port 0, drives
+ * `GET /api/v1/sessions?limit=50` for the heaviest user with autocannon (50 connections, 10 s),
+ * then runs pgbench on the identical SQL (same literals, 50 clients, 10 s) against the same
+ * database. Targets (issue 4): API ≥ 0.3 × pgbench TPS, API p99 < 50 ms. Reads DATABASE_URL (an
+ * admin URL of the server to use) and REDIS_URL; defaults are the local servers. Last line: JSON.
+ */
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { createApiServer } from '../engine/api/index.js';
+import { SessionRepository, type Queryable } from '../engine/db/index.js';
+import { createEngine } from '../engine/index.js';
+import { migrate, OPTIMIZATION_NAMES } from '../engine/migrate/index.js';
+import { createDatabase, dropDatabase } from '../harness/infra/index.js';
+import { seedDatabase } from '../seed/index.js';
+
+const ADMIN = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const CONNECTIONS = 50;
+const SECONDS = 10;
+const WARMUP_SECONDS = 2;
+const LIMIT = 50;
+const PGBENCH_THREADS = 2;
+const TARGET_RATIO = 0.3;
+const TARGET_P99_MS = 50;
+const PGBENCH_ATTEMPTS = 6;
+
+const run = promisify(execFile);
+const log = (s: string): void => console.error(s);
+
+/**
+ * The exact statement the API sends for the listing: the engine's own repository renders it
+ * against a recording Queryable, so the bench can never drift from the engine's SQL.
+ */
+async function listingSql(shape: 'join' | 'task_count', userId: string): Promise<string> {
+  let captured: { sql: string; params: readonly unknown[] } | undefined;
+  const recorder: Queryable = {
+    query: async (sql: string, params: readonly unknown[] = []) => {
+      if (sql.includes('information_schema.columns')) return { rows: [{ n: shape === 'task_count' ? 1 : 0 }] } as never;
+      captured = { sql, params };
+      return { rows: [] } as never;
+    },
+  };
+  await new SessionRepository(recorder, shape).listByUser(userId, { limit: LIMIT, offset: 0 });
+  if (captured === undefined) throw new Error('listing SQL not captured');
+  const { sql, params } = captured;
+  // $n → literal, highest index first so $10 is not read as $1 followed by 0.
+  return params.reduceRight<string>((acc, v, i) => acc.replaceAll(`$${i + 1}`, typeof v === 'number' ? String(v) : pg.escapeLiteral(String(v))), sql);
+}
+
+async function pgbenchTps(databaseUrl: string, sql: string): Promise<{ tps: number; transactions: number; latencyAvgMs: number }> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'll-bench-api-')), 'listing.sql');
+  fs.writeFileSync(file, `${sql.replace(/\s+/g, ' ').trim()};\n`);
+  let stdout = '';
+  try {
+    // The server is shared with other runs: if it is momentarily out of connection slots, wait and retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        stdout = (await run('pgbench', ['-n', '-c', String(CONNECTIONS), '-j', String(PGBENCH_THREADS), '-T', String(SECONDS), '-f', file, databaseUrl], { maxBuffer: 16 * 1024 * 1024 })).stdout;
+        break;
+      } catch (err) {
+        const text = `${(err as { stderr?: string }).stderr ?? ''}`;
+        if (attempt >= PGBENCH_ATTEMPTS || !text.includes('too many clients')) throw err;
+        log(`pgbench: server out of connection slots (attempt ${attempt}/${PGBENCH_ATTEMPTS}); retrying in 5 s`);
+        await new Promise((r) => setTimeout(r, 5_000));
+      }
+    }
+  } finally {
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  }
+  const num = (re: RegExp): number => Number(re.exec(stdout)?.[1] ?? NaN);
+  return {
+    tps: num(/tps = ([\d.]+) \(without initial connection time\)/),
+    transactions: num(/number of transactions actually processed: (\d+)/),
+    latencyAvgMs: num(/latency average = ([\d.]+) ms/),
+  };
+}
+
+function cannon(url: string, token: string, seconds: number): Promise<autocannon.Result> {
+  return autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: { authorization: `Bearer ${token}` } });
+}
+
+async function main(): Promise<void> {
+  const name = `loadlab_bench_api_${crypto.randomBytes(4).toString('hex')}`;
+  const dbUrl = new URL(ADMIN);
+  dbUrl.pathname = `/${name}`;
+  const databaseUrl = dbUrl.toString();
+  await createDatabase(ADMIN, name);
+  try {
+    await migrate({ databaseUrl, optimizations: OPTIMIZATION_NAMES, createDatabase: false });
+    log(`seeding profile ci into ${name} …`);
+    const seeded = await seedDatabase({ databaseUrl, profile: 'ci' });
+    const heavy = seeded.heavyUser;
+    log(`seeded ${seeded.totalRows} rows in ${seeded.seconds.toFixed(1)} s; heaviest user ${heavy.id} has ${heavy.sessions} sessions`);
+
+    const engine = await createEngine({ config: { databaseUrl, redisUrl: REDIS, redisKeyPrefix: `bench_api_${crypto.randomBytes(3).toString('hex')}:` } });
+    const server = await createApiServer(engine);
+    await server.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = server.app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const url = `http://127.0.0.1:${port}/api/v1/sessions?limit=${LIMIT}`;
+    const shape = await engine.repositories.sessions.effectiveListShape();
+    let api: autocannon.Result;
+    try {
+      const probe = await fetch(url, { headers: { authorization: `Bearer ${heavy.token}` } });
+      const body = (await probe.json()) as { sessions?: unknown[] };
+      if (probe.status !== 200 || body.sessions?.length !== Math.min(LIMIT, heavy.sessions)) throw new Error(`probe failed: ${probe.status} ${JSON.stringify(body).slice(0, 200)}`);
+      log(`warm-up ${WARMUP_SECONDS} s, then autocannon ${CONNECTIONS} connections × ${SECONDS} s on ${url} (listing shape ${shape})`);
+      await cannon(url, heavy.token, WARMUP_SECONDS);
+      api = await cannon(url, heavy.token, SECONDS);
+    } finally {
+      await server.close();
+      await engine.close();
+    }
+
+    log(`API: ${api.requests.average.toFixed(0)} req/s, p50 ${api.latency.p50} ms, p99 ${api.latency.p99} ms, ${api.non2xx} non-2xx, ${api.errors} errors`);
+    const sql = await listingSql(shape, heavy.id);
+    log(`pgbench -c ${CONNECTIONS} -j ${PGBENCH_THREADS} -T ${SECONDS} on the identical SQL`);
+    const bench = await pgbenchTps(databaseUrl, sql);
+
+    const apiReqPerSec = api.requests.average;
+    const ratio = apiReqPerSec / bench.tps;
+    const p99Ms = api.latency.p99;
+    log(`API ${apiReqPerSec.toFixed(0)} req/s (p50 ${api.latency.p50} ms, p99 ${p99Ms} ms, ${api.non2xx} non-2xx, ${api.errors} errors); pgbench ${bench.tps.toFixed(0)} tps; ratio ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}), p99 target < ${TARGET_P99_MS} ms`);
+    console.log(JSON.stringify({
+      apiReqPerSec: Math.round(apiReqPerSec),
+      pgbenchTps: Math.round(bench.tps),
+      ratio: Math.round(ratio * 1000) / 1000,
+      p99Ms,
+      p50Ms: api.latency.p50,
+      p90Ms: api.latency.p90,
+      maxMs: api.latency.max,
+      apiRequests: api.requests.total,
+      non2xx: api.non2xx,
+      errors: api.errors,
+      pgbenchTransactions: bench.transactions,
+      pgbenchLatencyAvgMs: bench.latencyAvgMs,
+      heavyUserSessions: heavy.sessions,
+      listingShape: shape,
+      targets: { ratio: TARGET_RATIO, p99Ms: TARGET_P99_MS },
+      met: ratio >= TARGET_RATIO && p99Ms < TARGET_P99_MS,
+      method: `seed ci; GET /api/v1/sessions?limit=${LIMIT} for the heaviest user via autocannon (${CONNECTIONS} connections, ${SECONDS} s after ${WARMUP_SECONDS} s warm-up, server in-process, variant optimized); pgbench -n -c ${CONNECTIONS} -j ${PGBENCH_THREADS} -T ${SECONDS} on the identical SQL and literals, same database, run after the API`,
+    }));
+  } finally {
+    await dropDatabase(ADMIN, name).catch(() => undefined);
+  }
+}
+
+main().then(() => process.exit(0), (err: unknown) => {
+  console.error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});
