@@ -1,0 +1,168 @@
+import { setMaxListeners } from 'node:events';
+import { checkClaim } from '../harness/audit/claims.js';
+import { HISTOGRAM_RANGES } from '../harness/metrics/index.js';
+import type { Comparison } from '../harness/result/index.js';
+import { defineScenario } from '../harness/scenario/index.js';
+import { findGc, heapPerSession, type HeapSample } from './internal/state-memory/heap.js';
+import { measureRetained, type RetainedContributions } from './internal/state-memory/retained.js';
+import { fixedLatency, median, scaledLlm } from './internal/llm-mock/index.js';
+
+export interface StateMemoryParams {
+  /** Sub-problem counts whose retained contribution bytes are measured (cheap, deterministic). */
+  subProblemCounts: number[];
+  /** Problems per (count, pruning) for retained bytes; the figure is the mean per session. */
+  problems: number;
+  /** Sub-problem counts whose heap per active session is measured (N sessions held at once). */
+  heapCounts: number[];
+  heapSessions: number;
+  /** Alternating pruning off/on heap rounds per count. */
+  heapRepeats: number;
+}
+
+type Pruning = 'off' | 'on';
+const PRUNING: Pruning[] = ['off', 'on'];
+const KB = 1_024;
+
+export const stateMemoryScenario = defineScenario<StateMemoryParams>({
+  name: 'state-memory',
+  title: 'Deliberation state memory: contributions held per session, pruning off vs on',
+  auditRef: '§5.1 hotspot 2; §7 P2.9',
+  profiles: {
+    ci: { subProblemCounts: [1, 2, 3, 4, 5], problems: 1, heapCounts: [2], heapSessions: 16, heapRepeats: 1 },
+    default: { subProblemCounts: [1, 2, 3, 4, 5], problems: 5, heapCounts: [1, 3, 5], heapSessions: 50, heapRepeats: 3 },
+    full: { subProblemCounts: [1, 2, 3, 4, 5], problems: 10, heapCounts: [1, 2, 3, 4, 5], heapSessions: 100, heapRepeats: 5 },
+  },
+  budgets: {
+    // Pruning must never retain more than no pruning.
+    'state.retained_reduction': { value: '>= 0' },
+    // issue 3's engine target: at most 500 KB of heap per active session with pruning on.
+    'state.heap_per_session.on.max': { value: '<= 512000' },
+  },
+  timeoutMs: { ci: 90_000 },
+  async run(ctx) {
+    const p = ctx.params;
+    // 1 ms per request: memory does not depend on time (held sessions wait at a gate), but a real
+    // timer per request lets the event loop breathe (at zero latency a session is one microtask chain).
+    const llm = scaledLlm({ timeScale: 1, seed: ctx.seed, overrides: fixedLatency(1, 1) }).client;
+    const controller = new AbortController();
+    setMaxListeners(0, controller.signal);
+    const stop = (): void => controller.abort(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', stop, { once: true });
+
+    // --- Retained contribution bytes per session, by sub-problem count and pruning -------------
+    ctx.progress('retained', `${p.subProblemCounts.length} counts x ${p.problems} problems`);
+    const retained = new Map<string, RetainedContributions[]>();
+    for (const k of p.subProblemCounts) {
+      for (let i = 0; i < p.problems; i++) {
+        for (const pruning of i % 2 === 0 ? PRUNING : [...PRUNING].reverse()) {
+          ctx.signal.throwIfAborted();
+          const r = await measureRetained(llm, { sessionId: `ret-${k}-${i}-${pruning}`, problem: i, subProblems: k, pruning: pruning === 'on' });
+          retained.set(`${pruning}.${k}`, [...(retained.get(`${pruning}.${k}`) ?? []), r]);
+          ctx.recorder.record(`state.retained_bytes.${pruning}.sp${k}`, r.retainedBytes, HISTOGRAM_RANGES.bytes);
+        }
+      }
+    }
+    const mean = (key: string, f: (r: RetainedContributions) => number): number => {
+      const list = retained.get(key) ?? [];
+      return list.reduce((a, r) => a + f(r), 0) / Math.max(1, list.length);
+    };
+    const rows: string[] = [];
+    let totalOff = 0;
+    let totalOn = 0;
+    for (const k of p.subProblemCounts) {
+      const off = mean(`off.${k}`, (r) => r.retainedBytes);
+      const on = mean(`on.${k}`, (r) => r.retainedBytes);
+      totalOff += off;
+      totalOn += on;
+      ctx.recorder.set(`state.retained.off.sp${k}`, off, 'bytes');
+      ctx.recorder.set(`state.retained.on.sp${k}`, on, 'bytes');
+      rows.push(`${k} SP: ${(off / KB).toFixed(1)} KB (${mean(`off.${k}`, (r) => r.retained).toFixed(1)} contributions) -> ${(on / KB).toFixed(1)} KB (${mean(`on.${k}`, (r) => r.retained).toFixed(1)})`);
+      ctx.report.comparisons.push(cmp(`retained contribution bytes per session, ${k} sub-problem(s): pruning off vs on`, `state.retained_bytes.sp${k}`, off, on, []));
+    }
+    const reduction = totalOff > 0 ? (1 - totalOn / totalOff) * 100 : 0;
+    ctx.recorder.set('state.retained_reduction', reduction, 'percent');
+    const oneSpOff = mean('off.1', (r) => r.retainedBytes);
+    const perContribution = mean('off.1', (r) => r.retainedBytes) / Math.max(1, mean('off.1', (r) => r.retained));
+    const retainedMethod =
+      `runDeliberation (in-memory ports, real client over the msw mock, ${p.problems} problems per cell); the contributions the engine's sub-problem state ` +
+      `still held after its last round were read from the wire: the engine's per-persona expert-summary prompt quotes the first 300 characters of every ` +
+      `contribution in that list; bytes = UTF-8 JSON of the state objects {persona, name, content, round}, summed over sub-problems (all alive at once in parallel mode).`;
+    ctx.report.claims.push(checkClaim('C24', retained.has('off.1') ? oneSpOff : null, {
+      summary: `${(oneSpOff / KB).toFixed(1)} KB retained per single-sub-problem session without pruning: ${mean('off.1', (r) => r.retained).toFixed(1)} contributions of ` +
+        `${perContribution.toFixed(0)} B (the audit assumed 5 x 6 x 500 B; the engine's sub-problems use at most 4 speakers and 5 executed rounds, and a contribution is ~220 tokens). ` +
+        `By count: ${rows.join('; ')}.`,
+      method: retainedMethod,
+    }));
+    ctx.report.claims.push(checkClaim('C25', retained.size === 0 ? null : reduction, {
+      summary: `pruning keeps the last 2 rounds but at least 6 contributions: ${reduction.toFixed(0)}% fewer retained bytes over 1-${Math.max(...p.subProblemCounts)} sub-problems ` +
+        `(${(totalOff / KB).toFixed(1)} KB -> ${(totalOn / KB).toFixed(1)} KB summed over counts). With at most 5 executed rounds of 3-4 speakers, the floor of 6 leaves little to prune.`,
+      method: retainedMethod,
+    }));
+
+    // --- Heap per active session -----------------------------------------------------------------
+    const { gc, method: gcMethod } = findGc();
+    const heap = new Map<string, HeapSample[]>();
+    // Unrecorded warm-up: the first held batch also pays for compiled code and lazily built caches.
+    ctx.progress('heap', 'warm-up');
+    await heapPerSession(llm, gc, { sessions: 2, subProblems: 1, pruning: true, tag: 'warmup', signal: controller.signal });
+    for (const k of p.heapCounts) {
+      for (let r = 0; r < p.heapRepeats; r++) {
+        for (const pruning of r % 2 === 0 ? PRUNING : [...PRUNING].reverse()) {
+          ctx.progress('heap', `${k} SP, pruning ${pruning}, ${p.heapSessions} sessions`);
+          ctx.signal.throwIfAborted();
+          const s = await heapPerSession(llm, gc, { sessions: p.heapSessions, subProblems: k, pruning: pruning === 'on', tag: `h${k}-${r}-${pruning}`, signal: controller.signal });
+          heap.set(`${pruning}.${k}`, [...(heap.get(`${pruning}.${k}`) ?? []), s]);
+          ctx.recorder.record(`state.heap_per_session.${pruning}.sp${k}.bytes`, Math.max(1, s.perSessionBytes), HISTOGRAM_RANGES.bytes);
+        }
+      }
+      const off = median((heap.get(`off.${k}`) ?? []).map((s) => s.perSessionBytes));
+      const on = median((heap.get(`on.${k}`) ?? []).map((s) => s.perSessionBytes));
+      ctx.recorder.set(`state.heap_per_session.off.sp${k}`, off, 'bytes');
+      ctx.recorder.set(`state.heap_per_session.on.sp${k}`, on, 'bytes');
+      const ratios = (heap.get(`off.${k}`) ?? []).map((s, i) => s.perSessionBytes / ((heap.get(`on.${k}`) ?? [])[i]?.perSessionBytes ?? Number.NaN));
+      ctx.report.comparisons.push(cmp(`heap per active session, ${k} sub-problem(s): pruning off vs on`, `state.heap_per_session.sp${k}`, off, on, ratios));
+    }
+    ctx.signal.removeEventListener('abort', stop);
+    const onValues = p.heapCounts.map((k) => median((heap.get(`on.${k}`) ?? []).map((s) => s.perSessionBytes)));
+    ctx.recorder.set('state.heap_per_session.on.max', Math.max(...onValues), 'bytes');
+    const heapRows = p.heapCounts.map((k) => {
+      const off = ctx.recorder.toMeasurements().counters[`state.heap_per_session.off.sp${k}`]?.value ?? 0;
+      const on = ctx.recorder.toMeasurements().counters[`state.heap_per_session.on.sp${k}`]?.value ?? 0;
+      return `${k} SP: ${(off / KB).toFixed(0)} KB off, ${(on / KB).toFixed(0)} KB on`;
+    });
+    const heapMethod = `${p.heapSessions} sessions held at once, each sub-problem parked at its first vote call (contribution list complete); heapUsed after a full GC ` +
+      `(${gcMethod}) minus heapUsed before the sessions started, / sessions; ${p.heapRepeats} alternating off/on round(s), median.`;
+    if (gcMethod === 'none') ctx.report.untrusted.push('state-memory: no way to force a GC; heap figures include garbage');
+
+    const biggest = Math.max(...p.subProblemCounts);
+    const savedKb = (mean(`off.${biggest}`, (r) => r.retainedBytes) - mean(`on.${biggest}`, (r) => r.retainedBytes)) / KB;
+    ctx.report.findings.push({
+      id: 'state-memory.contributions',
+      priority: savedKb * 50 > 10 * KB ? 'P2' : 'P3',
+      title: `Contribution state is ${(mean(`off.${biggest}`, (r) => r.retainedBytes) / KB).toFixed(0)} KB per ${biggest}-sub-problem session; pruning saves ${reduction.toFixed(0)}%`,
+      evidence: [
+        { kind: 'comparison', ref: `retained contribution bytes per session, ${biggest} sub-problem(s): pruning off vs on` },
+        ...p.heapCounts.map((k) => ({ kind: 'comparison' as const, ref: `heap per active session, ${k} sub-problem(s): pruning off vs on` })),
+      ],
+      measuredImpact: {
+        summary: `${savedKb.toFixed(1)} KB saved per ${biggest}-sub-problem session (${(savedKb * 50 / KB).toFixed(2)} MB at 50 sessions); heap per active session: ${heapRows.join('; ')}. ${heapMethod}`,
+        metric: `state.retained_bytes.sp${biggest}`, value: savedKb * KB, unit: 'bytes',
+        // Memory, not time: no latency is saved, so it ranks below every time-saving finding.
+        score: 0,
+      },
+      recommendation: 'Keep pruning on (it is cheap), but do not expect it to matter: the contribution lists are a small part of heap per session; store full history in PostgreSQL and keep summaries in state if sessions grow longer.',
+      auditRef: '§5.1 hotspot 2; §7 P2.9',
+    });
+  },
+});
+
+function cmp(name: string, metric: string, off: number, on: number, ratios: number[]): Comparison {
+  const finite = ratios.filter((x) => Number.isFinite(x));
+  return {
+    name, metric, unit: 'bytes', better: 'lower',
+    before: { variant: 'pruning-off', value: off },
+    after: { variant: 'pruning-on', value: on },
+    ratio: on > 0 ? off / on : 1,
+    ...(finite.length === 0 ? {} : { interval: { method: 'min-max' as const, low: Math.min(...finite), high: Math.max(...finite), n: finite.length } }),
+  };
+}
