@@ -33,6 +33,8 @@ export const capacityScenario = defineScenario<CapacityParams, { engine: Engine 
     default: { levels: [5, 10, 20, 35, 50], sessionsPerWorker: 2, timeScale: 0.25, subProblems: 2, cpuLimitPercent: 70, cap: 50 },
     full: { levels: [5, 10, 20, 35, 50, 75], sessionsPerWorker: 3, timeScale: 1, subProblems: 0, cpuLimitPercent: 70, cap: 50 },
   },
+  // Self-check: sessions last tens of seconds (mock real time); CPU saturation is what would fake a knee, and that limit stays.
+  selfCheck: { eventLoopDelayP99Ms: 250 },
   budgets: {
     // Every session of the sweep must complete: a failure means the engine broke under load.
     'capacity.sessions.failed': { max: 0 },

@@ -41,6 +41,8 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
     default: { timeScale: 0.1, sessionTimeScale: 0.05, llmLatencyMs: 2_000, embeddingLatencyMs: 150, personasPerRound: 5, roundRepeats: 5, subProblemCounts: [1, 2, 3, 4, 5], modes: MODES, sessionRepeats: 3, auditedSubProblems: 3 },
     full: { timeScale: 0.25, sessionTimeScale: 0.2, llmLatencyMs: 2_000, embeddingLatencyMs: 150, personasPerRound: 5, roundRepeats: 10, subProblemCounts: [1, 2, 3, 4, 5], modes: MODES, sessionRepeats: 5, auditedSubProblems: 4 },
   },
+  // Self-check: it times multi-second (mock real-time) rounds; a 250 ms loop stall is <3% of the shortest measured round.
+  selfCheck: { eventLoopDelayP99Ms: 250 },
   budgets: {
     // A parallel round must cost about one LLM latency (2 s), not five: 3 s leaves room for
     // engine overhead and scheduling noise, and fails if the gather were serialised.

@@ -2,7 +2,7 @@ import { isLoadlabError, LoadlabError } from '../../engine/errors/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import { HARNESS_ERRORS } from '../errors/index.js';
 import type { Infra, RedisHandle } from '../infra/index.js';
-import { generatorSelfCheck, Recorder, startResourceSampler } from '../metrics/index.js';
+import { generatorSelfCheck, Recorder, startResourceSampler, type SelfCheckThresholds } from '../metrics/index.js';
 import { emptyScenarioResult, type BudgetResult, type CapacityModel, type Claim, type Measurements, type Profile, type ScenarioResult } from '../result/index.js';
 import type { AnyScenario, BudgetTable, DataProvider, ScenarioContext, ScenarioReport } from '../scenario/index.js';
 
@@ -28,6 +28,8 @@ export interface RunScenarioOptions {
   signal: AbortSignal;
   budgets: BudgetTable;
   evaluate: BudgetEvaluator;
+  /** Self-check limits from the config; they override the scenario's own. */
+  selfCheck?: Partial<SelfCheckThresholds>;
   onProgress?: (scenario: string, phase: string, figure: string | undefined, elapsedMs: number) => void;
 }
 
@@ -100,7 +102,7 @@ export async function runScenario(def: AnyScenario, options: RunScenarioOptions)
   }
 
   const samples = sampler.stop();
-  const check = generatorSelfCheck(samples);
+  const check = generatorSelfCheck(samples, { ...def.selfCheck, ...options.selfCheck });
   result.durationMs = performance.now() - started;
   result.measurements = recorder.toMeasurements({ buckets: true });
   result.comparisons = report.comparisons;

@@ -2,6 +2,7 @@ import type { Logger } from '../../engine/log/index.js';
 import { unmeasuredClaims } from '../audit/index.js';
 import type { Infra } from '../infra/index.js';
 import { emptyRunResult, finalizeRunResult, type Profile, type RunResult } from '../result/index.js';
+import type { SelfCheckThresholds } from '../metrics/index.js';
 import type { AnyScenario, BudgetTable } from '../scenario/index.js';
 import { createDataProvider, type SeedFn } from './data.js';
 import { collectEnvironment } from './environment.js';
@@ -18,6 +19,7 @@ export interface RunOptions {
   /** Budgets from loadlab.config.ts for this profile; a key overrides the scenario's default of the same name. */
   budgetOverrides: BudgetTable;
   evaluate: BudgetEvaluator;
+  selfCheck?: Partial<SelfCheckThresholds>;
   seedFn: SeedFn | undefined;
   onScenarioStart?: (scenario: AnyScenario, index: number, total: number) => void;
   onScenarioEnd?: (result: RunResult['scenarios'][number], index: number, total: number) => void;
@@ -61,6 +63,7 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
       signal: options.signal,
       budgets: budgetsFor(def, options.budgetOverrides),
       evaluate: options.evaluate,
+      ...(options.selfCheck === undefined ? {} : { selfCheck: options.selfCheck }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     result.scenarios.push(outcome.result);

@@ -1,7 +1,7 @@
 import type { Logger } from '../../engine/log/index.js';
 import type { OptimizationName } from '../../engine/migrate/index.js';
 import type { Infra, RedisHandle } from '../infra/index.js';
-import type { Recorder } from '../metrics/index.js';
+import type { Recorder, SelfCheckThresholds } from '../metrics/index.js';
 import type { CapacityModel, Claim, Comparison, Evidence, Finding, Profile } from '../result/index.js';
 
 import type { BudgetSet } from '../budgets/index.js';
@@ -72,6 +72,12 @@ export interface ScenarioDefinition<P = Record<string, unknown>, S = void> {
   profiles: Record<Profile, P>;
   /** Default thresholds, evaluated after the run (loadlab.config.ts may override per profile). */
   budgets: BudgetTable;
+  /**
+   * Generator self-check limits for this scenario (harness/metrics SELF_CHECK_DEFAULTS): a
+   * scenario timing sub-millisecond queries needs a quiet event loop; one timing multi-second
+   * sessions tolerates a busier one. loadlab.config.ts `selfCheck` overrides both.
+   */
+  selfCheck?: Partial<SelfCheckThresholds>;
   /** Upper bound on one run, so a hung scenario cannot hang CI. */
   timeoutMs?: Partial<Record<Profile, number>>;
   setup?(ctx: ScenarioContext<P>): Promise<S>;

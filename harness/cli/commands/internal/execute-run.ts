@@ -99,6 +99,7 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
           signal: abort.signal,
           budgetOverrides: budgetsForProfile(config, profile),
           evaluate: (table, measurements, scenario) => evaluateBudgets(table, measurements, { scenario }),
+          ...(config.selfCheck === undefined ? {} : { selfCheck: config.selfCheck }),
           seedFn: runSeed,
           onScenarioStart: (s, i, total) => printer.progress(`[${i + 1}/${total}] ${s.name}: starting`),
           onScenarioEnd: (s, i, total) => {
