@@ -71,13 +71,17 @@ export function registerProfileCommand(program: Command, ctx: CommandContext): v
           onSpawn: (c) => { clinic = c; },
         }),
       );
-      const rel = path.relative(process.cwd(), outcome.html);
-      const shown = rel.startsWith('..') ? outcome.html : rel;
+      // Relative to the current folder when inside it, absolute otherwise.
+      const shown = (file: string): string => {
+        const rel = path.relative(process.cwd(), file);
+        return rel.startsWith('..') ? file : rel;
+      };
       for (const l of outcome.run.load) {
         printer.status(`  ${l.name.padEnd(16)} ${String(l.requests).padStart(7)} req  ${l.requestsPerSec} req/s  p50 ${l.latencyMs.p50} ms  p99 ${l.latencyMs.p99} ms${l.non2xx + l.errors > 0 ? `  (${l.non2xx} non-2xx, ${l.errors} errors)` : ''}`);
       }
-      printer.line(`${PROFILE_TOOLS[tool].title}: ${shown}`);
-      printer.status(outcome.auditUpdated ? `linked from ${path.join(opts.out, 'audit.json')} (re-render with: loadlab report ${path.join(opts.out, 'audit.json')})` : `recorded in ${path.relative(process.cwd(), outcome.manifest)}`);
+      printer.line(`${PROFILE_TOOLS[tool].title}: ${shown(outcome.html)}`);
+      const audit = shown(path.join(path.dirname(outcome.manifest), 'audit.json'));
+      printer.status(outcome.auditUpdated ? `linked from ${audit} (re-render with: loadlab report ${audit})` : `recorded in ${shown(outcome.manifest)}`);
       printer.result({ tool, scenario, durationSec, html: outcome.html, artifact: outcome.run.artifact, manifest: outcome.manifest, auditUpdated: outcome.auditUpdated, load: outcome.run.load });
     });
 }
