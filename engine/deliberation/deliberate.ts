@@ -1,4 +1,4 @@
-import { isLoadlabError, LoadlabError } from '../errors/index.js';
+import { ENGINE_ERRORS, isLoadlabError, LoadlabError } from '../errors/index.js';
 import { DELIBERATION_DEFAULTS, DELIBERATION_LIMIT_DEFAULTS, type DeliberationLimits, type DeliberationSettings } from './defaults.js';
 import { DELIBERATION_ERRORS } from './errors.js';
 import { SYSTEMS } from './internal/prompts.js';
@@ -45,7 +45,7 @@ export async function runDeliberation(ports: DeliberationPorts, input: Deliberat
   } catch (err) {
     const aborted = isLoadlabError(err) && err.code === DELIBERATION_ERRORS.ABORTED;
     if (!aborted) {
-      const code = isLoadlabError(err) ? err.code : 'LL_INTERNAL';
+      const code = isLoadlabError(err) ? err.code : ENGINE_ERRORS.INTERNAL;
       await run.emit('error', { code, message: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
     }
     throw err;

@@ -1,5 +1,7 @@
-/** Error codes of engine/deliberation (`LL_` scheme of engine/errors; listed in docs/errors.md). */
+import { ENGINE_ERRORS } from '../errors/index.js';
+
+/** engine/deliberation's slice of the one code registry (engine/errors/codes.ts). */
 export const DELIBERATION_ERRORS = {
-  ABORTED: 'LL_DELIBERATION_ABORTED',
-  SUBPROBLEM_FAILED: 'LL_DELIBERATION_SUBPROBLEM_FAILED',
+  ABORTED: ENGINE_ERRORS.DELIBERATION_ABORTED,
+  SUBPROBLEM_FAILED: ENGINE_ERRORS.DELIBERATION_SUBPROBLEM_FAILED,
 } as const;

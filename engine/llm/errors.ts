@@ -1,12 +1,11 @@
-/**
- * Error codes of engine/llm. engine/errors/codes.ts is the foundation's registry; these codes
- * follow its `LL_` scheme and are listed in docs/errors.md under "llm".
- */
+import { ENGINE_ERRORS } from '../errors/index.js';
+
+/** engine/llm's slice of the one code registry (engine/errors/codes.ts). */
 export const LLM_ERRORS = {
-  MOCK_PROFILE_UNKNOWN: 'LL_LLM_MOCK_PROFILE_UNKNOWN',
-  MOCK_PROFILE_INVALID: 'LL_LLM_MOCK_PROFILE_INVALID',
-  CONFIG_INVALID: 'LL_LLM_CONFIG_INVALID',
-  API_KEY_MISSING: 'LL_LLM_API_KEY_MISSING',
-  CALL_FAILED: 'LL_LLM_CALL_FAILED',
-  EMBEDDING_FAILED: 'LL_LLM_EMBEDDING_FAILED',
+  MOCK_PROFILE_UNKNOWN: ENGINE_ERRORS.LLM_MOCK_PROFILE_UNKNOWN,
+  MOCK_PROFILE_INVALID: ENGINE_ERRORS.LLM_MOCK_PROFILE_INVALID,
+  CONFIG_INVALID: ENGINE_ERRORS.LLM_CONFIG_INVALID,
+  API_KEY_MISSING: ENGINE_ERRORS.LLM_API_KEY_MISSING,
+  CALL_FAILED: ENGINE_ERRORS.LLM_CALL_FAILED,
+  EMBEDDING_FAILED: ENGINE_ERRORS.LLM_EMBEDDING_FAILED,
 } as const;

@@ -89,7 +89,7 @@ export async function runScenario(def: AnyScenario, options: RunScenarioOptions)
         : err;
       result.error = isLoadlabError(e)
         ? { code: e.code, message: e.message, ...(e.hint === undefined ? {} : { hint: e.hint }) }
-        : { code: 'LL_SCENARIO_ERROR', message: e instanceof Error ? e.message : String(e) };
+        : { code: HARNESS_ERRORS.SCENARIO_ERROR, message: e instanceof Error ? e.message : String(e) };
       logger.error({ err: e }, 'scenario failed');
     }
   } finally {

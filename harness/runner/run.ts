@@ -1,5 +1,6 @@
 import type { Logger } from '../../engine/log/index.js';
 import { unmeasuredClaims } from '../audit/index.js';
+import { HARNESS_ERRORS } from '../errors/index.js';
 import type { Infra } from '../infra/index.js';
 import { emptyRunResult, finalizeRunResult, type Profile, type RunResult } from '../result/index.js';
 import type { SelfCheckThresholds } from '../metrics/index.js';
@@ -73,7 +74,7 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
     options.onScenarioEnd?.(outcome.result, i, total);
   }
   result.claims.push(...unmeasuredClaims(result.claims));
-  if (dataLoss.length > 0) result = { ...result, error: { code: 'LL_DATA_LOSS', message: dataLoss.join('; ') } };
+  if (dataLoss.length > 0) result = { ...result, error: { code: HARNESS_ERRORS.DATA_LOSS, message: dataLoss.join('; ') } };
   return finalizeRunResult(result, {
     finishedAt: new Date().toISOString(),
     durationMs: performance.now() - t0,
