@@ -1,0 +1,89 @@
+import type pg from 'pg';
+
+/** The request types of the SSE/dashboard mix and what each one reads. */
+export type RequestKind = 'stream_status' | 'session_detail' | 'session_list' | 'session_costs' | 'event_history' | 'deliberation_start';
+
+export interface Population {
+  /** Users by rank (0 = heaviest), each with their sessions newest first. */
+  users: { id: string; sessions: string[] }[];
+  /** Sessions still running in the seeded data: their metadata and costs keep changing. */
+  live: string[];
+  /** Problem statements users ask, by popularity rank (repeat asks hit the LLM/persona caches). */
+  problems: string[];
+}
+
+/** Deterministic PRNG (mulberry32): the same seed draws the same request sequence. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Zipf(s) over ranks 0..n-1 by inverse CDF on precomputed weights. */
+export function zipf(n: number, s: number): (u: number) => number {
+  const cdf = new Float64Array(n);
+  let sum = 0;
+  for (let r = 0; r < n; r++) cdf[r] = sum += (r + 1) ** -s;
+  return (u) => {
+    const x = u * sum;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cdf[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+export async function loadPopulation(c: pg.Client, o: { users: number; sessionsPerUser: number; problems: number }): Promise<Population> {
+  const r = await c.query<{ user_id: string; ids: string[] }>(
+    `SELECT user_id, (array_agg(id ORDER BY created_at DESC))[1:$2] AS ids FROM sessions
+     GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT $1`, [o.users, o.sessionsPerUser],
+  );
+  const ids = r.rows.flatMap((x) => x.ids);
+  const live = await c.query<{ id: string }>("SELECT id FROM sessions WHERE id = ANY($1) AND status IN ('running', 'paused')", [ids]);
+  const problems = await c.query<{ p: string }>('SELECT problem_statement AS p FROM sessions WHERE id = ANY($1) ORDER BY md5(id) LIMIT $2', [ids, o.problems]);
+  return { users: r.rows.map((x) => ({ id: x.user_id, sessions: x.ids })), live: live.rows.map((x) => x.id), problems: problems.rows.map((x) => x.p) };
+}
+
+export interface Request {
+  kind: RequestKind;
+  userId: string;
+  sessionId: string;
+  problem: string;
+}
+
+/**
+ * The request mix. Weights: SSE clients re-check a session's status about once a second while
+ * they are connected (the engine's stream does), so status checks dominate; dashboard views
+ * follow bo1's Locust ActiveUser/BrowsingUser weights (detail 2, list 5 : costs 1, history 1).
+ */
+export const MIX: Readonly<Record<RequestKind, number>> = {
+  stream_status: 0.5, session_detail: 0.15, session_list: 0.15, session_costs: 0.1, event_history: 0.08, deliberation_start: 0.02,
+};
+
+/** Zipf-like access: users by rank (s = 1), and within a user their recent sessions first (s = 1.2). */
+export function requestStream(pop: Population, seed: number): () => Request {
+  const r = rng(seed);
+  const user = zipf(pop.users.length, 1);
+  const problem = zipf(Math.max(1, pop.problems.length), 1);
+  const kinds = Object.entries(MIX) as [RequestKind, number][];
+  return () => {
+    const u = pop.users[user(r())] as Population['users'][number];
+    const session = zipf(u.sessions.length, 1.2)(r());
+    let x = r();
+    let kind: RequestKind = 'stream_status';
+    for (const [k, w] of kinds) {
+      if (x < w) { kind = k; break; }
+      x -= w;
+    }
+    return { kind, userId: u.id, sessionId: u.sessions[session] as string, problem: pop.problems[problem(r())] ?? '' };
+  };
+}

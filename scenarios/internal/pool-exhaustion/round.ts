@@ -1,0 +1,144 @@
+import { createEngine } from '../../../engine/index.js';
+import { withSpan } from '../../../engine/db/index.js';
+import { runOpenModel, type LoadResult } from '../../../harness/load/index.js';
+import { startResourceSampler, type Recorder, type ResourceSamples } from '../../../harness/metrics/index.js';
+
+export interface RoundInput {
+  poolMax: number;
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  sessions: number;
+  timeScale: number;
+  problems: readonly string[];
+  /** Users whose listings and actions the API traffic reads (heaviest first). */
+  apiUsers: readonly string[];
+  apiRatePerSec: number;
+  signal: AbortSignal;
+  recorder: Recorder;
+  label: string;
+}
+
+export interface RoundResult {
+  wallMs: number;
+  completed: number;
+  failed: number;
+  /** Sessions whose failure was a pool checkout timeout (LL_DB_UNREACHABLE). */
+  poolTimeouts: number;
+  errorsByCode: Record<string, number>;
+  /** Sessions that waited > 1 ms for a connection at least once. */
+  queuedSessions: number;
+  maxWaiting: number;
+  maxTotal: number;
+  /** Statement time attributed to sessions (no API span), ms: the connection demand they create. */
+  sessionDbMs: number;
+  /** Pool wait of session statements, ms (real time: not scaled). */
+  sessionWaitMs: number;
+  /** Statement time of the API reads, ms, and how many reads ran: their hold time per request. */
+  apiDbMs: number;
+  /** Mean session duration, wall ms (time-scaled). */
+  meanSessionMs: number;
+  api: LoadResult;
+  samples: ResourceSamples;
+}
+
+const QUEUED_MS = 1;
+
+/**
+ * One round: an engine with `poolMax`, N sessions started at once (the session cap is 50) while
+ * an open-model stream of API-shaped reads runs on the same pool, until every session ended.
+ * Each session runs under its own span so the tracer can attribute pool waits to it.
+ */
+export async function runRound(o: RoundInput): Promise<RoundResult> {
+  const engine = await createEngine({
+    config: {
+      databaseUrl: o.databaseUrl, redisUrl: o.redisUrl, redisKeyPrefix: o.prefix, variant: 'audited',
+      db: { poolMax: o.poolMax },
+      llm: { mockProfile: 'realistic', timeScale: o.timeScale },
+      deliberation: { subProblems: 1 },
+    },
+  });
+  const waitsBySpan = new Map<string, number>();
+  let sessionDbMs = 0;
+  let sessionWaitMs = 0;
+  let apiDbMs = 0;
+  engine.db.setTracer((t) => {
+    const span = t.parentSpanId;
+    if (span?.startsWith('api:') === true) apiDbMs += t.durationMs;
+    else if (span !== undefined) {
+      sessionDbMs += t.durationMs;
+      sessionWaitMs += t.acquireMs;
+      if (t.acquireMs > QUEUED_MS) waitsBySpan.set(span, (waitsBySpan.get(span) ?? 0) + 1);
+    }
+    if (span === undefined) sessionDbMs += t.durationMs;
+    // Statements inside a transaction report 0: they reuse the connection BEGIN acquired.
+    if (t.acquireMs > 0) o.recorder.record(`pool.acquire_wait.${o.label}`, t.acquireMs);
+  });
+  const sampler = startResourceSampler({ intervalMs: 100, pool: () => engine.db.metrics(), gauges: { 'sessions running': () => engine.metrics().sessions.running } });
+  const t0 = performance.now();
+  const errorsByCode: Record<string, number> = {};
+  let completed = 0;
+  let failed = 0;
+  let poolTimeouts = 0;
+  let durations = 0;
+  try {
+    const ids: string[] = [];
+    for (let i = 0; i < o.sessions; i++) {
+      const { id } = await engine.createSession({ userId: `${o.prefix}u${i % 10}`, problem: o.problems[i % o.problems.length] ?? 'Should we expand into a second market this year?' });
+      ids.push(id);
+    }
+    const done = ids.map((id) => withSpan(id, () => engine.startSession(id)));
+    let finished = false;
+    const all = Promise.all(done).finally(() => { finished = true; });
+    const heavy = o.apiUsers;
+    const api = await runOpenModel({
+      ratePerSec: o.apiRatePerSec,
+      durationMs: 600_000,
+      signal: AbortSignal.any([o.signal, untilTrue(() => finished)]),
+      op: async (i) => withSpan(`api:${i}`, async () => {
+        const user = heavy[i % heavy.length] as string;
+        // bo1 Locust BrowsingUser weights: 5 list sessions : 3 list actions.
+        if (i % 8 < 5) {
+          const rows = await engine.repositories.sessions.listByUser(user, { limit: 10 });
+          const first = rows[0];
+          if (first !== undefined) await engine.repositories.sessions.get(first.id);
+        } else {
+          await engine.repositories.actions.getByUser(user, { limit: 100 });
+        }
+      }),
+    });
+    const outcomes = await all;
+    for (const r of outcomes) {
+      durations += r.durationMs;
+      if (r.status === 'completed') completed++;
+      else {
+        failed++;
+        errorsByCode[r.error.code] = (errorsByCode[r.error.code] ?? 0) + 1;
+        if (r.error.code === 'LL_DB_UNREACHABLE') poolTimeouts++;
+      }
+    }
+    const wallMs = performance.now() - t0;
+    const samples = sampler.stop();
+    const series = (name: string): number => Math.max(0, ...(samples.series.find((s) => s.name === name)?.points.map((p) => p.value) ?? [0]));
+    return {
+      wallMs, completed, failed, poolTimeouts, errorsByCode, queuedSessions: waitsBySpan.size,
+      maxWaiting: series('pool waiting'), maxTotal: series('pool total'), sessionDbMs, sessionWaitMs, apiDbMs, meanSessionMs: durations / Math.max(1, outcomes.length), api, samples,
+    };
+  } finally {
+    sampler.stop();
+    await engine.close();
+  }
+}
+
+/** An AbortSignal that fires once `check` returns true (polled every 50 ms). */
+function untilTrue(check: () => boolean): AbortSignal {
+  const ac = new AbortController();
+  const t = setInterval(() => {
+    if (check()) {
+      clearInterval(t);
+      ac.abort();
+    }
+  }, 50);
+  t.unref();
+  return ac.signal;
+}

@@ -1,0 +1,140 @@
+import { checkClaim } from '../../../harness/audit/index.js';
+import { HARNESS_ERRORS, LoadlabError } from '../../../harness/errors/index.js';
+import type { Comparison, HistogramSummary, Measurements, Priority } from '../../../harness/result/index.js';
+import type { ScenarioReport } from '../../../harness/scenario/index.js';
+import type { HotQuery, QueryId } from './catalogue.js';
+import { metricName, type RoundP95 } from './measure.js';
+import type { CapturedPlan } from './plans.js';
+
+export interface ReportInput {
+  queries: readonly HotQuery[];
+  measurements: Measurements;
+  rounds: RoundP95;
+  plans: readonly CapturedPlan[];
+  callsPer1000: Record<QueryId, number>;
+  method: string;
+}
+
+const fmt = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+
+function summary(m: Measurements, q: string, v: string): HistogramSummary {
+  const s = m.histograms[metricName(q, v)];
+  if (s === undefined) throw new LoadlabError(HARNESS_ERRORS.METRIC_INVALID, `missing measurement ${metricName(q, v)}`, { kind: 'internal' });
+  return s;
+}
+
+/** before/after p95 with the min-max of the per-round ratios as its spread. */
+function compare(input: ReportInput, q: HotQuery, variant: string): Comparison {
+  const before = summary(input.measurements, q.id, 'baseline');
+  const after = summary(input.measurements, q.id, variant);
+  const rb = input.rounds.get(metricName(q.id, 'baseline')) ?? [];
+  const ra = input.rounds.get(metricName(q.id, variant)) ?? [];
+  const per = rb.map((b, i) => b / (ra[i] ?? Number.NaN)).filter(Number.isFinite);
+  return {
+    name: `${q.id}: baseline vs ${variant}`, metric: 'p95', unit: 'ms', better: 'lower',
+    before: { variant: 'baseline', value: before.p95, summary: before },
+    after: { variant, value: after.p95, summary: after },
+    ratio: before.p95 / after.p95,
+    ...(per.length > 0 ? { interval: { method: 'min-max' as const, low: Math.min(...per), high: Math.max(...per), n: per.length } } : {}),
+  };
+}
+
+/** Time saved per 1,000 API requests of the modelled mix: calls × Δp95 (ms). */
+function priorityOf(savedMsPer1000: number): Priority {
+  if (savedMsPer1000 >= 10_000) return 'P0';
+  if (savedMsPer1000 >= 1_000) return 'P1';
+  if (savedMsPer1000 >= 100) return 'P2';
+  return 'P3';
+}
+
+const RECOMMENDATION: Record<string, { title: string; ref: string; keep: string }> = {
+  'task-count': { title: 'Denormalise sessions.task_count (drop the LEFT JOIN session_tasks)', ref: '§1.1 issue 1; §7 P0.1', keep: 'Apply the task-count migration and use the task_count listing shape' },
+  'sessions-covering': { title: 'Covering index sessions (user_id, created_at DESC) INCLUDE (...)', ref: '§1.2 missing index 3', keep: 'Add the covering index only if the listing stops selecting columns outside it' },
+  'cte-rewrite': { title: 'Rewrite the tag filter as a CTE + JOIN', ref: '§1.1 issue 2; §7 P1.4', keep: 'The CTE is inlined by PostgreSQL >= 12; keep whichever reads better' },
+  'action-tags-tag-action': { title: 'Index action_tags (tag_id, action_id)', ref: '§1.1 issue 2', keep: 'Add the (tag_id, action_id) index' },
+  'session-events-covering': { title: 'Covering index session_events (session_id, created_at DESC) INCLUDE (event_type, sequence)', ref: '§1.2 missing index 1; §7 P1.3', keep: 'The plain (session_id, created_at) index already serves get_events; the INCLUDE adds little' },
+  'api-costs-covering': { title: 'Covering index api_costs (session_id, created_at DESC) INCLUDE (total_cost, cache_hit)', ref: '§1.2 missing index 2; §7 P1.3', keep: 'The plain (session_id, created_at) index already serves the cost aggregations' },
+};
+
+export function buildReport(input: ReportInput, report: ScenarioReport): void {
+  const { queries } = input;
+  // Comparisons: every non-baseline variant against the baseline of the same query.
+  const byOpt = new Map<string, { saved: number; parts: string[]; refs: string[] }>();
+  for (const q of queries) {
+    for (const v of q.variants) {
+      if (v.id === 'baseline') continue;
+      const c = compare(input, q, v.id);
+      report.comparisons.push(c);
+      if (v.id === 'all') continue;
+      for (const opt of v.applies) {
+        const delta = c.before.value - c.after.value;
+        const calls = input.callsPer1000[q.id];
+        const e = byOpt.get(opt) ?? { saved: 0, parts: [], refs: [] };
+        e.saved += calls * delta;
+        e.parts.push(`${q.id} p95 ${fmt(c.before.value)} → ${fmt(c.after.value)} ms (${fmt(c.ratio)}x) × ${calls} calls`);
+        e.refs.push(c.name);
+        byOpt.set(opt, e);
+      }
+    }
+  }
+  for (const [opt, e] of byOpt) {
+    const rec = RECOMMENDATION[opt];
+    if (rec === undefined) continue;
+    const priority = priorityOf(e.saved);
+    report.findings.push({
+      id: `query-latency.${opt}`, priority, title: rec.title,
+      evidence: e.refs.map((ref) => ({ kind: 'comparison' as const, ref })),
+      measuredImpact: {
+        summary: `${fmt(e.saved)} ms saved per 1,000 API requests: ${e.parts.join('; ')}`,
+        metric: 'p95 time saved per 1,000 requests', value: e.saved, unit: 'ms', score: e.saved,
+      },
+      recommendation: e.saved > 0 ? `${rec.keep}. Measured gain ${fmt(e.saved)} ms per 1,000 requests.` : `${rec.keep}. No p95 gain measured at this size.`,
+      auditRef: rec.ref,
+    });
+  }
+  claims(input, report);
+}
+
+function ratio(m: Measurements, q: QueryId, a: string, b: string): number {
+  return summary(m, q, a).p95 / summary(m, q, b).p95;
+}
+
+function claims(input: ReportInput, report: ScenarioReport): void {
+  const m = input.measurements;
+  const plan = (q: string, v: string): CapturedPlan | undefined => input.plans.find((p) => p.query === q && p.variant === v);
+  const p95 = (q: QueryId, v: string): number => summary(m, q, v).p95;
+  const method = input.method;
+  const push = (id: string, value: number | null, s: string): void => { report.claims.push(checkClaim(id, value, { summary: s, method })); };
+
+  const c02 = ratio(m, 'list_sessions', 'baseline', 'task-count');
+  push('C02', c02, `listing p95 ${fmt(p95('list_sessions', 'baseline'))} ms (LEFT JOIN) vs ${fmt(p95('list_sessions', 'task-count'))} ms (task_count): ${fmt(c02)}x`);
+  const tagsAudited = ([1, 2, 3] as const).map((n) => `${n} tag(s) ${fmt(p95(`actions_tags_${n}`, 'baseline'))} ms`).join(', ');
+  push('C03', p95('actions_tags_2', 'baseline'), `audited IN-subquery p95 with 2 tags ${fmt(p95('actions_tags_2', 'baseline'))} ms (${tagsAudited})`);
+  const tagsAll = ([1, 2, 3] as const).map((n) => `${n} tag(s) ${fmt(p95(`actions_tags_${n}`, 'all'))} ms`).join(', ');
+  push('C04', p95('actions_tags_2', 'all'), `CTE + (tag_id, action_id) index p95 with 2 tags ${fmt(p95('actions_tags_2', 'all'))} ms (${tagsAll})`);
+  const c05 = ratio(m, 'actions_tags_2', 'baseline', 'all');
+  push('C05', c05, `2-tag filter p95 ratio audited / CTE+index ${fmt(c05)}x (CTE alone ${fmt(ratio(m, 'actions_tags_2', 'baseline', 'cte-rewrite'))}x, index alone ${fmt(ratio(m, 'actions_tags_2', 'baseline', 'action-tags-tag-action'))}x)`);
+  const evBase = plan('get_events', 'baseline');
+  push('C06', evBase === undefined ? null : evBase.facts.seqScanOnData ? 1 : 0,
+    evBase === undefined ? 'no plan captured' : `baseline get_events scans: ${evBase.plan.scanTypes.join(', ')} on ${evBase.plan.partitionsScanned.length} partitions; Seq Scan on a non-empty partition: ${evBase.facts.seqScanOnData ? 'yes' : 'no'}`);
+  const c07 = ratio(m, 'get_events', 'baseline', 'session-events-covering');
+  push('C07', c07, `get_events p95 ${fmt(p95('get_events', 'baseline'))} ms → ${fmt(p95('get_events', 'session-events-covering'))} ms: ${fmt(c07)}x`);
+  const evIdx = plan('get_events', 'session-events-covering');
+  push('C08', evIdx === undefined ? null : evIdx.facts.indexOnlyOnData ? 1 : 0,
+    evIdx === undefined ? 'no plan captured' : `indexed get_events scans: ${evIdx.plan.scanTypes.join(', ')} via ${evIdx.plan.indexes.slice(0, 3).join(', ')}; index-only on data: ${evIdx.facts.indexOnlyOnData ? 'yes' : 'no'} (the query reads id and data, which no INCLUDE covers)`);
+  const c09 = ratio(m, 'get_session_costs', 'baseline', 'api-costs-covering');
+  push('C09', c09, `get_session_costs p95 ${fmt(p95('get_session_costs', 'baseline'))} ms → ${fmt(p95('get_session_costs', 'api-costs-covering'))} ms: ${fmt(c09)}x`);
+  const lsBase = plan('list_sessions', 'baseline');
+  push('C10', lsBase === undefined ? null : lsBase.facts.sortSteps > 0 ? 1 : 0,
+    lsBase === undefined ? 'no plan captured' : `baseline listing plan: ${lsBase.facts.sortSteps} sort step(s); nodes ${lsBase.plan.nodeTypes.join(', ')} (the baseline already had (user_id, created_at DESC), schema-deviations #8)`);
+  const lsIdx = plan('list_sessions', 'sessions-covering');
+  push('C11', lsIdx === undefined ? null : lsIdx.facts.indexOnlyOnData ? 1 : 0,
+    lsIdx === undefined ? 'no plan captured' : `listing with the covering index: ${lsIdx.plan.scanTypes.join(', ')} via ${lsIdx.plan.indexes.join(', ')}; index-only: ${lsIdx.facts.indexOnlyOnData ? 'yes' : 'no'} (the select list has columns outside the index)`);
+  const idx = [
+    ['session_events', c07], ['api_costs', c09], ['sessions', ratio(m, 'list_sessions', 'baseline', 'sessions-covering')],
+  ] as const;
+  const best = Math.max(...idx.map((x) => x[1]));
+  push('C12', best, `p95 ratios: ${idx.map(([t, r]) => `${t} ${fmt(r)}x`).join(', ')}`);
+  const mean = summary(m, 'get_events', 'session-events-covering').mean;
+  push('C13', mean, `indexed get_events mean ${fmt(mean)} ms over ${summary(m, 'get_events', 'session-events-covering').count} executions`);
+}

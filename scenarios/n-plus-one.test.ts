@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { runScenarioForTest } from '../test/support/index.js';
+import { nPlusOneScenario, type NPlusOneParams } from './n-plus-one.js';
+
+describe('n-plus-one scenario', () => {
+  it('finds the audited N+1 by fingerprint repetition and none in the optimized API', async () => {
+    const out = await runScenarioForTest<NPlusOneParams>(nPlusOneScenario, {
+      params: { requests: 3, actionsLimit: 50 },
+      seedProfile: { name: 'tiny', users: 200, sessions: 900, researchRows: 10 },
+    });
+    expect(out.result.error).toBeUndefined();
+    const h = out.result.measurements.histograms;
+    // Audited listing: 1 page query + one get_metadata per cold session (page of 10).
+    expect(h['n1.sessions.queries_per_request.audited']!.p50).toBeGreaterThan(5);
+    expect(h['n1.sessions.queries_per_request.optimized']!.max).toBeLessThanOrEqual(2);
+    expect(h['n1.actions.queries_per_request.optimized']!.max).toBeLessThanOrEqual(2);
+    const c = out.result.measurements.counters;
+    expect(c['n1.audited.n_plus_one_requests']!.value).toBeGreaterThan(0);
+    expect(c['n1.optimized.n_plus_one_requests']!.value).toBe(0);
+    expect(out.claims.find((x) => x.id === 'C01')?.verdict).toBe('confirmed');
+    expect(out.result.status).toBe('passed');
+  }, 240_000);
+});

@@ -1,0 +1,122 @@
+import { createApiServer } from '../engine/api/index.js';
+import { createEngine, type Engine } from '../engine/index.js';
+import { checkClaim } from '../harness/audit/index.js';
+import { HARNESS_ERRORS, LoadlabError } from '../harness/errors/index.js';
+import { HISTOGRAM_RANGES, SqlFingerprintAggregator } from '../harness/metrics/index.js';
+import { defineScenario } from '../harness/scenario/index.js';
+
+export interface NPlusOneParams {
+  /** Requests per endpoint and variant; each listing request reads the next (older, uncached) page. */
+  requests: number;
+  /** bo1 defaults: sessions page 10 (§2.1), actions page 100 (§2.3). */
+  sessionsLimit: number;
+  actionsLimit: number;
+}
+
+type Endpoint = 'sessions' | 'actions';
+const VARIANTS = ['audited', 'optimized'] as const;
+
+const METHOD = 'Real HTTP API (engine/api createApiServer, fastify inject) on an engine per variant over one seeded clone; the heaviest user\'s '
+  + 'bearer token. Every request runs in a span (its x-request-id); the engine tracer feeds SqlFingerprintAggregator, which counts statements '
+  + 'per request and flags one shape repeated >= 5 times under one span (Sentry\'s N+1 rule). Listing requests walk successive pages of older '
+  + 'sessions on a fresh Redis prefix, so session metadata is cold as in bo1 after terminal states expire. One uncounted warm-up request per endpoint (token lookup cache, schema detection).';
+
+async function measure(engine: Engine, token: string, p: NPlusOneParams, variant: string, agg: SqlFingerprintAggregator, record: (e: Endpoint, q: number, ms: number) => void): Promise<void> {
+  const api = await createApiServer(engine);
+  try {
+    // One uncounted warm-up per endpoint: the token lookup (then cached) and the listing's one-off
+    // schema detection are per process, not per request.
+    for (const url of ['/api/v1/sessions?limit=1&offset=0', '/api/v1/actions?limit=1&offset=0']) {
+      await api.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, 'x-request-id': `${variant}-warmup-${url.length}` } });
+    }
+    for (const endpoint of ['sessions', 'actions'] as const) {
+      for (let i = 0; i < p.requests; i++) {
+        const id = `${variant}-${endpoint}-${i}`;
+        const url = endpoint === 'sessions' ? `/api/v1/sessions?limit=${p.sessionsLimit}&offset=${i * p.sessionsLimit}` : `/api/v1/actions?limit=${p.actionsLimit}&offset=${i * p.actionsLimit}`;
+        const t0 = performance.now();
+        const res = await api.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, 'x-request-id': id } });
+        const ms = performance.now() - t0;
+        if (res.statusCode !== 200) throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, `GET ${url} answered ${res.statusCode}: ${res.body.slice(0, 200)}`, { kind: 'internal' });
+        record(endpoint, agg.queriesPerSpan().get(id) ?? 0, ms);
+      }
+    }
+  } finally {
+    await api.close();
+  }
+}
+
+export const nPlusOneScenario = defineScenario<NPlusOneParams, void>({
+  name: 'n-plus-one',
+  title: 'Queries per request of GET /sessions and GET /actions, audited vs optimized (N+1 detection)',
+  auditRef: '§1.1, Executive summary P0',
+  profiles: {
+    ci: { requests: 10, sessionsLimit: 10, actionsLimit: 100 },
+    default: { requests: 50, sessionsLimit: 10, actionsLimit: 100 },
+    full: { requests: 100, sessionsLimit: 10, actionsLimit: 100 },
+  },
+  budgets: {
+    // The optimized listing: one page query + one MGET (Redis, not counted): at most 2 statements.
+    'n1.sessions.queries_per_request.optimized': { max: 2 },
+    // The optimized actions listing: the page query + one batched session lookup.
+    'n1.actions.queries_per_request.optimized': { max: 2 },
+    // No statement shape may repeat 5+ times in one optimized request.
+    'n1.optimized.n_plus_one_requests': { max: 0 },
+  },
+  timeoutMs: { ci: 480_000 },
+  async run(ctx) {
+    const p = ctx.params;
+    const redisUrl = ctx.infra.redis?.url;
+    if (redisUrl === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'n-plus-one needs Redis', { kind: 'config' });
+    const db = await ctx.data.database({ label: 'n1', optimizations: 'none' });
+    const user = await ctx.data.heavyUser();
+    if (user === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'n-plus-one needs seeded data (a heavy user)', { kind: 'config' });
+    const perRequest = new Map<string, number[]>();
+    for (const variant of VARIANTS) {
+      ctx.progress(variant);
+      const agg = new SqlFingerprintAggregator();
+      const engine = await createEngine({ config: { databaseUrl: db.url, redisUrl, redisKeyPrefix: `ll:n1:${variant}:${Date.now().toString(36)}:`, variant } });
+      engine.db.setTracer((t) => agg.hook({ fingerprint: t.fingerprint, sql: t.name ?? t.fingerprint, durationMs: t.durationMs, rows: t.rows, spanId: t.parentSpanId }));
+      try {
+        await measure(engine, user.token, p, variant, agg, (endpoint, q, ms) => {
+          ctx.recorder.record(`n1.${endpoint}.queries_per_request.${variant}`, Math.max(q, 1), HISTOGRAM_RANGES.count);
+          ctx.recorder.record(`n1.${endpoint}.latency.${variant}`, ms);
+          perRequest.set(`${endpoint}.${variant}`, [...(perRequest.get(`${endpoint}.${variant}`) ?? []), q]);
+        });
+      } finally {
+        await engine.close();
+      }
+      const hits = agg.detectNPlusOne(5);
+      ctx.recorder.set(`n1.${variant}.n_plus_one_requests`, new Set(hits.map((h) => h.spanId)).size, 'count');
+      const worst = [...hits].sort((a, b) => b.repeats - a.repeats)[0];
+      if (worst !== undefined) ctx.recorder.set(`n1.${variant}.worst_repeats`, worst.repeats, 'count');
+      for (const h of hits.slice(0, 3)) ctx.logger.debug({ variant, span: h.spanId, repeats: h.repeats, fingerprint: h.fingerprint.slice(0, 120) }, 'N+1');
+      ctx.report.evidence.samples.push(...(['sessions', 'actions'] as const).map((e) => ({ name: `n1.${e}.queries_per_request.${variant}`, unit: 'count' as const, values: perRequest.get(`${e}.${variant}`) ?? [] })));
+    }
+    const m = ctx.recorder.toMeasurements().histograms;
+    for (const e of ['sessions', 'actions'] as const) {
+      const before = m[`n1.${e}.queries_per_request.audited`];
+      const after = m[`n1.${e}.queries_per_request.optimized`];
+      const lb = m[`n1.${e}.latency.audited`];
+      const la = m[`n1.${e}.latency.optimized`];
+      if (before === undefined || after === undefined || lb === undefined || la === undefined) continue;
+      ctx.report.comparisons.push({ name: `GET /api/v1/${e}: queries per request`, metric: 'mean', unit: 'count', better: 'lower', before: { variant: 'audited', value: before.mean, summary: before }, after: { variant: 'optimized', value: after.mean, summary: after }, ratio: before.mean / after.mean });
+      ctx.report.comparisons.push({ name: `GET /api/v1/${e}: latency`, metric: 'p95', unit: 'ms', better: 'lower', before: { variant: 'audited', value: lb.p95, summary: lb }, after: { variant: 'optimized', value: la.p95, summary: la }, ratio: lb.p95 / la.p95 });
+      // Weights per 1,000 requests from bo1's Locust BrowsingUser (5 : 3 of 12 tasks).
+      const calls = e === 'sessions' ? 417 : 250;
+      const saved = (lb.p95 - la.p95) * calls;
+      ctx.report.findings.push({
+        id: `n-plus-one.${e}`, priority: saved >= 10_000 ? 'P0' : saved >= 1_000 ? 'P1' : saved >= 100 ? 'P2' : 'P3',
+        title: `GET /api/v1/${e}: ${before.mean.toFixed(1)} → ${after.mean.toFixed(1)} statements per request (N+1 ${e === 'sessions' ? 'metadata overlay' : 'source-session lookup'})`,
+        evidence: [{ kind: 'comparison', ref: `GET /api/v1/${e}: queries per request` }, { kind: 'comparison', ref: `GET /api/v1/${e}: latency` }],
+        measuredImpact: { summary: `p95 ${lb.p95.toFixed(1)} → ${la.p95.toFixed(1)} ms per request; ${saved.toFixed(0)} ms saved per 1,000 API requests (${calls} of them ${e})`, metric: 'p95 time saved per 1,000 requests', value: saved, unit: 'ms', score: saved },
+        recommendation: e === 'sessions' ? 'Overlay metadata with one MGET for the page; fall back to the row already read (no per-row get_metadata).' : 'Load the page\'s source sessions with one WHERE id = ANY($1) query.',
+        auditRef: '§1.1',
+      });
+    }
+    const s = m['n1.sessions.queries_per_request.audited'];
+    ctx.report.claims.push(checkClaim('C01', s === undefined ? null : s.p50, {
+      summary: s === undefined ? 'not measured' : `audited GET /sessions (page ${p.sessionsLimit}, cold metadata): p50 ${s.p50} statements per request (max ${s.max}); optimized max ${m['n1.sessions.queries_per_request.optimized']?.max ?? 'n/a'}; actions audited p50 ${m['n1.actions.queries_per_request.audited']?.p50 ?? 'n/a'}`,
+      method: METHOD,
+    }));
+  },
+});

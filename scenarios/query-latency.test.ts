@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { runScenarioForTest } from '../test/support/index.js';
+import { queryLatencyScenario, type QueryLatencyParams } from './query-latency.js';
+
+describe('query-latency scenario', () => {
+  it('measures every hot query on baseline, each optimisation and all, with plans and claims', async () => {
+    const out = await runScenarioForTest<QueryLatencyParams>(queryLatencyScenario, {
+      params: { rounds: 2, perRound: 5, warmup: 1, users: 5, samples: 20 },
+      seedProfile: { name: 'tiny', users: 300, sessions: 900, researchRows: 10 },
+    });
+    expect(out.result.error).toBeUndefined();
+    const h = out.result.measurements.histograms;
+    for (const q of ['list_sessions', 'actions_tags_1', 'actions_tags_2', 'actions_tags_3', 'get_events', 'get_session_costs', 'get_subproblem_costs']) {
+      const base = h[`query.${q}.baseline`];
+      expect(base?.count, q).toBe(10);
+      expect(base!.p95).toBeGreaterThan(0);
+      expect(base!.p95).toBeLessThan(5_000);
+      expect(h[`query.${q}.all`]?.count, q).toBe(10);
+    }
+    // One plan per variant, with planning and execution time.
+    expect(out.result.evidence.plans).toHaveLength(25);
+    expect(out.result.evidence.plans.every((p) => p.planningMs > 0 && p.executionMs >= 0)).toBe(true);
+    // The listing's baseline plan must read session_tasks (the audited LEFT JOIN), the task_count one must not.
+    const plan = (q: string, v: string) => out.result.evidence.plans.find((p) => p.name === q && p.variant === v)!;
+    expect(plan('list_sessions', 'baseline').indexes.some((i) => i.includes('session_tasks'))).toBe(true);
+    expect(plan('list_sessions', 'task-count').indexes.some((i) => i.includes('session_tasks'))).toBe(false);
+    const ids = out.claims.map((c) => c.id).sort();
+    expect(ids).toEqual(['C02', 'C03', 'C04', 'C05', 'C06', 'C07', 'C08', 'C09', 'C10', 'C11', 'C12', 'C13']);
+    expect(out.claims.every((c) => c.measured.value !== null)).toBe(true);
+    expect(out.result.comparisons.length).toBe(18);
+    expect(out.result.findings.length).toBeGreaterThanOrEqual(6);
+  }, 240_000);
+});

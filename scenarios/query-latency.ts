@@ -1,0 +1,105 @@
+import pg from 'pg';
+import { createDb } from '../engine/db/index.js';
+import { defineScenario } from '../harness/scenario/index.js';
+import { buildCatalogue, type QueryId } from './internal/query-latency/catalogue.js';
+import { prepareDatabases, type VariantDatabase } from './internal/query-latency/databases.js';
+import { measureInterleaved } from './internal/query-latency/measure.js';
+import { drawParams } from './internal/query-latency/params.js';
+import { capturePlans } from './internal/query-latency/plans.js';
+import { RecordingDb } from './internal/query-latency/recording.js';
+import { buildReport } from './internal/query-latency/report.js';
+
+export interface QueryLatencyParams {
+  /** Interleaved rounds; each round's p95 is kept so every ratio carries a min-max spread. */
+  rounds: number;
+  /** Executions per variant per round (rounds × perRound ≥ 200, the spec's minimum). */
+  perRound: number;
+  /** Unrecorded executions per variant first (plan cache, shared buffers). */
+  warmup: number;
+  /** Heaviest users drawn for the listing and the tag filters. */
+  users: number;
+  /** Distinct sessions / tag combinations drawn per query. */
+  samples: number;
+  /** bo1's GET /api/v1/sessions default page (§2.1). */
+  listLimit: number;
+}
+
+/**
+ * How often each query runs per 1,000 API requests, to turn Δp95 into time saved. The listing
+ * and action shares come from bo1's own Locust BrowsingUser weights (§9.1: 5 list sessions :
+ * 3 list actions out of 12 tasks), assuming half of the action listings carry a tag filter,
+ * split over 1-3 tags. Events and costs are per-session views (history on detail pages; the
+ * admin cost page runs both cost queries): modelling assumptions, stated in the method.
+ */
+const CALLS_PER_1000: Record<QueryId, number> = {
+  list_sessions: 417,
+  actions_tags_1: 42,
+  actions_tags_2: 42,
+  actions_tags_3: 42,
+  get_events: 100,
+  get_session_costs: 20,
+  get_subproblem_costs: 20,
+};
+
+const METHOD = 'Engine repositories (exact SQL of engine/db) on clones of one seeded template: baseline, each optimisation alone '
+  + '(the only one touching the query\'s tables), all. Clones VACUUMed (as autovacuum keeps production tables) so index-only scans are possible. '
+  + 'Sequential client, variants interleaved per iteration in shuffled order, same parameters for every variant (heaviest users, their co-occurring tags, '
+  + 'sessions with rows in the last 30 days). Latency = client-side repository call time, HDR histograms; spread = min-max of per-round p95 ratios. '
+  + 'Plans from EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of the recorded statement, judged on non-empty relations only.';
+
+export const queryLatencyScenario = defineScenario<QueryLatencyParams, void>({
+  name: 'query-latency',
+  title: 'Hot query latency and plans: baseline vs each optimisation vs all',
+  auditRef: '§1.2, §1.3, §9 scenario 2',
+  profiles: {
+    ci: { rounds: 4, perRound: 50, warmup: 10, users: 20, samples: 200, listLimit: 10 },
+    default: { rounds: 5, perRound: 100, warmup: 20, users: 50, samples: 500, listLimit: 10 },
+    full: { rounds: 10, perRound: 100, warmup: 50, users: 100, samples: 1_000, listLimit: 10 },
+  },
+  budgets: {
+    // Thresholds are regression guards for a shared 2-core CI machine (load from other jobs puts
+    // p95 at 3-10x p50 there), not the audit's targets: those are judged as claims (C04, C13).
+    // Optimised listing: one index range scan of 10 rows (p50 ~3 ms at ci size).
+    'query.list_sessions.all': { p95: '< 50ms' },
+    // Optimised 2-tag filter: p50 ~12 ms at ci size (DISTINCT over 36 columns dominates).
+    'query.actions_tags_2.all': { p95: '< 100ms' },
+    // get_events with the covering index: ~50 jsonb rows per session, p50 ~7 ms.
+    'query.get_events.all': { p95: '< 100ms' },
+    // Cost aggregation over ~35 rows per session, p50 ~8 ms.
+    'query.get_session_costs.all': { p95: '< 100ms' },
+  },
+  // The first scenario of a run also seeds the template (~90 s on a loaded 2-core machine).
+  timeoutMs: { ci: 480_000 },
+  async run(ctx) {
+    const p = ctx.params;
+    const dbs = await prepareDatabases(ctx);
+    const engines = new Map<VariantDatabase['id'], RecordingDb>();
+    const clients = new Map<string, pg.Client>();
+    try {
+      for (const d of dbs) {
+        engines.set(d.id, new RecordingDb(createDb({ databaseUrl: d.url, poolMin: 0, poolMax: 2, connectionTimeoutMs: 10_000, idleTimeoutMs: 30_000, statementTimeoutMs: 30_000 })));
+        const c = new pg.Client({ connectionString: d.url });
+        c.on('error', () => undefined);
+        await c.connect();
+        clients.set(d.id, c);
+      }
+      const base = clients.get('baseline') as pg.Client;
+      const params = await drawParams(base, ctx.seed, { users: p.users, samples: p.samples });
+      const queries = buildCatalogue(engines, params, p.listLimit);
+      ctx.progress('measure', `${queries.reduce((a, q) => a + q.variants.length, 0)} variants`);
+      const rounds = await measureInterleaved(queries, ctx.recorder, {
+        warmup: p.warmup, rounds: p.rounds, perRound: p.perRound, seed: ctx.seed, signal: ctx.signal,
+        onRound: (r) => ctx.progress('measure', `round ${r}/${p.rounds}`),
+      });
+      ctx.progress('explain');
+      const plans = await capturePlans(queries, clients);
+      ctx.report.evidence.plans.push(...plans.map((x) => x.plan));
+      ctx.report.evidence.samples.push(...[...rounds].map(([name, values]) => ({ name: `${name}.p95_per_round`, unit: 'ms' as const, values })));
+      for (const x of plans) ctx.recorder.set(`plan.${x.query}.${x.variant}.planning_ms`, x.plan.planningMs, 'ms');
+      buildReport({ queries, measurements: ctx.recorder.toMeasurements(), rounds, plans, callsPer1000: CALLS_PER_1000, method: METHOD }, ctx.report);
+    } finally {
+      for (const c of clients.values()) await c.end().catch(() => undefined);
+      for (const e of engines.values()) await e.db.close().catch(() => undefined);
+    }
+  },
+});
