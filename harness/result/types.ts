@@ -55,6 +55,8 @@ export interface Environment {
   seed: number;
   /** Mock LLM time compression; 1 means real time. Reported durations are already converted back. */
   timeScale: number;
+  /** Time spent seeding the run's template database before the first scenario, ms (absent when no scenario needed data). */
+  dataPreparationMs?: number;
   /** ISO 8601 timestamps. */
   startedAt: string;
   finishedAt: string | null;

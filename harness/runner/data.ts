@@ -33,11 +33,18 @@ export function createDataProvider(options: { infra: Infra; profile: Profile; se
       const seeded = await options.seedFn({ databaseUrl: db.url, profile: options.profile, seed: options.seed, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) });
       heavyUser = seeded.heavyUser;
     }
+    // VACUUM sets the visibility map, which clones inherit: without it no clone could ever use an
+    // index-only scan, and the covering-index claims would be refuted by the harness, not the data.
+    await vacuumAnalyze(db.url);
     await terminateConnections(options.infra.postgres.adminUrl, db.name);
     return heavyUser === undefined ? { name: db.name } : { name: db.name, heavyUser };
   };
 
   return {
+    async prepare() {
+      template ??= buildTemplate();
+      await template;
+    },
     async database(req) {
       const optimizations = resolveOptimizations(req.optimizations);
       const seeded = req.seeded !== false;
@@ -68,6 +75,16 @@ async function terminateConnections(adminUrl: string, name: string): Promise<voi
   const client = await connectClient(adminUrl);
   try {
     await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+  } finally {
+    await client.end();
+  }
+}
+
+async function vacuumAnalyze(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('VACUUM (ANALYZE)');
   } finally {
     await client.end();
   }

@@ -52,6 +52,12 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
   });
   const dataLoss: string[] = [];
   const total = options.scenarios.length;
+  if (options.scenarios.some((s) => s.seededData === true) && !options.signal.aborted) {
+    const t = performance.now();
+    options.onSeedProgress?.('preparing the seeded template database');
+    await data.prepare();
+    result.environment = { ...result.environment, dataPreparationMs: Math.round(performance.now() - t) };
+  }
   for (const [i, def] of options.scenarios.entries()) {
     if (options.signal.aborted) break;
     options.onScenarioStart?.(def, i, total);

@@ -18,6 +18,8 @@ export interface ScenarioDatabase {
 }
 
 export interface DataProvider {
+  /** Seeds the run's template now (idempotent); the runner calls it before the first scenario that declares `seededData`. */
+  prepare(): Promise<void>;
   /**
    * A database of its own for this scenario. `seeded` (default true) clones the run's seeded
    * template (seeded once per run, so every variant sees identical rows); then applies the
@@ -78,6 +80,13 @@ export interface ScenarioDefinition<P = Record<string, unknown>, S = void> {
    * sessions tolerates a busier one. loadlab.config.ts `selfCheck` overrides both.
    */
   selfCheck?: Partial<SelfCheckThresholds>;
+  /**
+   * True when the scenario reads the run's seeded data (`ctx.data.database({ seeded: true })`):
+   * the runner then seeds before the first scenario, outside every scenario's deadline and
+   * self-check window. A scenario that asks without declaring it still gets the data, but pays
+   * for the seeding in its own timings.
+   */
+  seededData?: boolean;
   /** Upper bound on one run, so a hung scenario cannot hang CI. */
   timeoutMs?: Partial<Record<Profile, number>>;
   setup?(ctx: ScenarioContext<P>): Promise<S>;

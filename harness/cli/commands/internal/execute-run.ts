@@ -8,7 +8,7 @@ import { defaultOutDir, pointLatest, runScenarios, writeResult } from '../../../
 import { loadScenarios, selectScenarios, type AnyScenario } from '../../../scenario/index.js';
 import type { Printer } from '../../printer.js';
 import type { CommandContext } from '../types.js';
-import { runSeed } from './seed-adapter.js';
+import { makeSeedFn, parseDataSize } from './seed-adapter.js';
 import { printSummary } from './summary.js';
 import { writeRunReports } from './write-reports.js';
 
@@ -29,6 +29,7 @@ export interface RunCommandOptions {
   json?: boolean;
   keep?: boolean;
   seed?: string;
+  data?: string;
   databaseUrl?: string;
   redisUrl?: string;
 }
@@ -66,6 +67,7 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
   const printer: Printer = ctx.printer(opts.json === true);
   const profile = parseProfile(opts.profile);
   const seed = parseSeed(opts.seed);
+  const data = parseDataSize(opts.data);
   const config = await readConfig(opts.config);
   const catalogue = await loadScenarios();
   const scenarios: AnyScenario[] = requested === 'all' ? catalogue : await selectScenarios(requested, catalogue);
@@ -100,7 +102,7 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
           budgetOverrides: budgetsForProfile(config, profile),
           evaluate: (table, measurements, scenario) => evaluateBudgets(table, measurements, { scenario }),
           ...(config.selfCheck === undefined ? {} : { selfCheck: config.selfCheck }),
-          seedFn: runSeed,
+          seedFn: makeSeedFn(data),
           onScenarioStart: (s, i, total) => printer.progress(`[${i + 1}/${total}] ${s.name}: starting`),
           onScenarioEnd: (s, i, total) => {
             printer.endProgress();

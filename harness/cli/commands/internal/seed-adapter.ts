@@ -1,19 +1,41 @@
-import { seedDatabase } from '../../../../seed/index.js';
+import { LoadlabError } from '../../../../engine/errors/index.js';
+import { seedDatabase, SEED_PROFILE_NAMES, type SeedProfile } from '../../../../seed/index.js';
+import { HARNESS_ERRORS } from '../../../errors/index.js';
 import type { Profile } from '../../../result/index.js';
 import type { SeedFn } from '../../../runner/index.js';
 
-/** Run profile -> seed profile: `full` audits run on the `large` data set. */
-const SEED_PROFILE: Record<Profile, string> = { ci: 'ci', default: 'default', full: 'large' };
+/** Run profile -> data size: `full` audits run on the `large` data set. */
+const DATA_FOR_PROFILE: Record<Profile, string> = { ci: 'ci', default: 'default', full: 'large' };
 
-export const runSeed: SeedFn = async ({ databaseUrl, profile, seed, onProgress }) => {
-  const result = await seedDatabase({
-    databaseUrl,
-    profile: SEED_PROFILE[profile],
-    seed,
-    onProgress: (e) => {
-      if (e.phase !== 'table') onProgress?.(`seed: ${e.phase}`);
-    },
-  });
-  onProgress?.(`seed: ${result.totalRows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(1)} s (${Math.round(result.rowsPerSec).toLocaleString('en-US')} rows/s)`);
-  return { heavyUser: { userId: result.heavyUser.id, token: result.heavyUser.token } };
-};
+/**
+ * `tiny`: a few hundred sessions with the same shape (Zipf users, a heavy user, events and costs
+ * per session), for smoke runs and tests where the 1.2M rows of `ci` would dominate the run.
+ */
+const TINY: SeedProfile = { name: 'tiny', users: 60, sessions: 600, researchRows: 200 };
+
+export const DATA_SIZES = ['tiny', ...SEED_PROFILE_NAMES] as const;
+
+export function parseDataSize(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!(DATA_SIZES as readonly string[]).includes(value)) {
+    throw new LoadlabError(HARNESS_ERRORS.USAGE, `unknown data size "${value}"`, { kind: 'usage', hint: `use one of: ${DATA_SIZES.join(', ')}` });
+  }
+  return value;
+}
+
+/** The seeding step of a run: `data` overrides the size the run profile implies. */
+export function makeSeedFn(data: string | undefined): SeedFn {
+  return async ({ databaseUrl, profile, seed, onProgress }) => {
+    const size = data ?? DATA_FOR_PROFILE[profile];
+    const result = await seedDatabase({
+      databaseUrl,
+      profile: size === 'tiny' ? TINY : size,
+      seed,
+      onProgress: (e) => {
+        if (e.phase !== 'table') onProgress?.(`seed (${size}): ${e.phase}`);
+      },
+    });
+    onProgress?.(`seed (${size}): ${result.totalRows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(1)} s (${Math.round(result.rowsPerSec).toLocaleString('en-US')} rows/s)`);
+    return { heavyUser: { userId: result.heavyUser.id, token: result.heavyUser.token } };
+  };
+}
