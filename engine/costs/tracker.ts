@@ -35,6 +35,9 @@ export interface CostTrackerOptions {
   onQueued?: (sessionIds: readonly string[]) => Promise<void>;
 }
 
+// A small multiple of one connection: enough to drain a burst, far below any pool size.
+const CHUNKS_IN_PARALLEL = 4;
+
 const sessionsOf = (rs: readonly ApiCostInput[]): string[] => [...new Set(rs.flatMap((r) => (r.sessionId === null ? [] : [r.sessionId])))];
 
 /**
@@ -143,8 +146,14 @@ export class CostTracker {
     this.buffer = [];
     this.inFlight += batch.length;
     // Chunks leave inFlight inside persistChunk, in the same synchronous step that credits them
-    // elsewhere, so accounting() never sees a record twice or not at all.
-    for (let i = 0; i < batch.length; i += this.c.batchSize) await this.persistChunk(batch.slice(i, i + this.c.batchSize));
+    // elsewhere, so accounting() never sees a record twice or not at all. Cost records carry no
+    // order (idempotent by request_id), so a backlog goes out a few chunks at a time rather than
+    // one round trip after another.
+    const chunks: ApiCostInput[][] = [];
+    for (let i = 0; i < batch.length; i += this.c.batchSize) chunks.push(batch.slice(i, i + this.c.batchSize));
+    for (let i = 0; i < chunks.length; i += CHUNKS_IN_PARALLEL) {
+      await Promise.all(chunks.slice(i, i + CHUNKS_IN_PARALLEL).map((c) => this.persistChunk(c)));
+    }
   }
 
   /** Insert → on failure RPUSH → on failure back to the buffer. Every path keeps the invariant. */

@@ -8,6 +8,8 @@ export interface SessionEventInput {
   sequence: number;
   /** The whole published envelope (§1.4). */
   data: unknown;
+  /** `data` already serialised (the publisher has it from the Redis step): saves a second JSON.stringify. */
+  json?: string;
   /** When absent, the user is sub-selected from sessions (bo1's second INSERT variant, §2.2). */
   userId?: string;
   createdAt: Date;
@@ -41,9 +43,31 @@ LEFT JOIN sessions s ON s.id = e.session_id AND e.user_id IS NULL
 ON CONFLICT (session_id, sequence, created_at) DO NOTHING RETURNING session_id, event_type`;
 
 /**
+ * multi_row in one statement (one round trip, atomic without BEGIN/COMMIT): the insert, then the
+ * §1.8 counters of the rows actually inserted, one UPDATE row per session (ordered by id so
+ * concurrent batches lock sessions in the same order).
+ */
+const INSERT_MANY_WITH_COUNTERS = `WITH ins AS (${INSERT_MANY}),
+per AS (
+  SELECT session_id,
+    count(*) FILTER (WHERE event_type = 'persona_selected')::int AS experts,
+    count(*) FILTER (WHERE event_type = 'contribution')::int AS contributions,
+    count(*) FILTER (WHERE event_type = 'subproblem_started')::int AS focus_areas
+  FROM ins GROUP BY session_id
+),
+upd AS (
+  UPDATE sessions s SET expert_count = s.expert_count + per.experts, contribution_count = s.contribution_count + per.contributions,
+    focus_area_count = s.focus_area_count + per.focus_areas
+  FROM (SELECT * FROM per WHERE experts + contributions + focus_areas > 0 ORDER BY session_id) per WHERE s.id = per.session_id
+)
+SELECT count(*)::int AS inserted FROM ins`;
+
+const jsonOf = (e: SessionEventInput): string => e.json ?? JSON.stringify(e.data);
+
+/**
  * session_events writes and reads (§2.2). `per_row` reproduces psycopg2 executemany (one INSERT
- * per event); `multi_row` sends the batch in one statement. Both: ON CONFLICT DO NOTHING, then
- * one counter UPDATE per session, in one transaction.
+ * per event, then one counter UPDATE per session, in one transaction); `multi_row` sends the batch
+ * and the counter updates as one statement. Both: ON CONFLICT DO NOTHING.
  */
 export class SessionEventRepository {
   constructor(private readonly db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> }, private readonly insertShape: EventInsertShape = 'multi_row', private readonly windowDays = 30) {}
@@ -51,19 +75,19 @@ export class SessionEventRepository {
   /** Saves a batch; returns how many rows were newly inserted (replays of saved events count 0). */
   async saveBatch(events: readonly SessionEventInput[]): Promise<number> {
     if (events.length === 0) return 0;
+    if (this.insertShape === 'multi_row') {
+      const r = await this.db.query<{ inserted: number }>(INSERT_MANY_WITH_COUNTERS, [
+        events.map((e) => e.sessionId), events.map((e) => e.eventType), events.map((e) => e.sequence),
+        events.map(jsonOf), events.map((e) => e.userId ?? null), events.map((e) => e.createdAt),
+      ], { name: 'session_events.insert_many' });
+      return r.rows[0]?.inserted ?? 0;
+    }
+    // per_row: psycopg2 executemany, one INSERT per event, counters after, in one transaction.
     return this.db.transaction(async (tx) => {
       const inserted: { session_id: string; event_type: string }[] = [];
-      if (this.insertShape === 'per_row') {
-        for (const e of events) {
-          const r = await tx.query(INSERT_ONE, [e.sessionId, e.eventType, e.sequence, JSON.stringify(e.data), e.userId ?? null, e.createdAt], { name: 'session_events.insert_one' });
-          if ((r.rowCount ?? 0) > 0) inserted.push({ session_id: e.sessionId, event_type: e.eventType });
-        }
-      } else {
-        const r = await tx.query<{ session_id: string; event_type: string }>(INSERT_MANY, [
-          events.map((e) => e.sessionId), events.map((e) => e.eventType), events.map((e) => e.sequence),
-          events.map((e) => JSON.stringify(e.data)), events.map((e) => e.userId ?? null), events.map((e) => e.createdAt),
-        ], { name: 'session_events.insert_many' });
-        inserted.push(...r.rows);
+      for (const e of events) {
+        const r = await tx.query(INSERT_ONE, [e.sessionId, e.eventType, e.sequence, jsonOf(e), e.userId ?? null, e.createdAt], { name: 'session_events.insert_one' });
+        if ((r.rowCount ?? 0) > 0) inserted.push({ session_id: e.sessionId, event_type: e.eventType });
       }
       await this.bumpCounters(tx, inserted);
       return inserted.length;

@@ -126,6 +126,15 @@ export class SessionRepository {
     );
   }
 
+  /** Phase and in-state totals in one UPDATE: the per-round progress write of a running session. */
+  async updateProgress(id: string, progress: { phase: string; totalCost?: number; roundNumber?: number }): Promise<void> {
+    await this.db.query(
+      'UPDATE sessions SET phase = $2, total_cost = COALESCE($3, total_cost), round_number = COALESCE($4, round_number) WHERE id = $1',
+      [id, progress.phase, progress.totalCost ?? null, progress.roundNumber ?? null],
+      { name: 'sessions.update_progress' },
+    );
+  }
+
   /** Flags sessions whose cost records went to the retry queue (§5.2). */
   async markUntrackedCosts(ids: readonly string[], value: boolean): Promise<void> {
     if (ids.length === 0) return;

@@ -89,8 +89,17 @@ export class EventPublisher {
       }
     }
     const userId = this.users.get(sessionId);
-    this.batcher.add({ sessionId, eventType, sequence, data: envelope, createdAt: now, ...(userId === undefined ? {} : { userId }) });
+    this.batcher.add({ sessionId, eventType, sequence, data: envelope, json, createdAt: now, ...(userId === undefined ? {} : { userId }) });
     return envelope;
+  }
+
+  /**
+   * Writes what is buffered now and waits for the writes queued so far (confirmed, or re-queued on
+   * failure). Unlike flush() it does not wait for events published meanwhile by other sessions,
+   * so a session ending under load is not held until the whole engine is idle.
+   */
+  async flushNow(): Promise<void> {
+    await this.batcher.flush();
   }
 
   /** Writes buffered events and waits until PostgreSQL confirmed them (retries included, ≤ deadline). */

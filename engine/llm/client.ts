@@ -37,6 +37,9 @@ export interface LlmStats {
   callsByModel: Record<string, number>;
   embeddingRequests: number;
   embeddedTexts: number;
+  /** Completions and embedding requests in flight now, and the most seen at once. */
+  inFlight: number;
+  inFlightPeak: number;
 }
 
 export interface LlmClient {
@@ -57,7 +60,8 @@ interface MessageLike {
 
 export function createLlmClient(options: LlmClientOptions): LlmClient {
   const registry: CallRegistry = new Map();
-  const stats: LlmStats = { calls: 0, failedCalls: 0, attempts: 0, callsByModel: {}, embeddingRequests: 0, embeddedTexts: 0 };
+  const stats: LlmStats = { calls: 0, failedCalls: 0, attempts: 0, callsByModel: {}, embeddingRequests: 0, embeddedTexts: 0, inFlight: 0, inFlightPeak: 0 };
+  const enter = () => { if (++stats.inFlight > stats.inFlightPeak) stats.inFlightPeak = stats.inFlight; };
   const countingSink: CostSink = { record: (a) => { stats.attempts++; options.costSink.record(a); } };
   const observed = observeFetch(options.fetch, registry, countingSink);
   const sdk = new Anthropic({
@@ -78,6 +82,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     registry.set(callId, { provider: 'anthropic', model, operation: req.role, context: req.context, attempts: 0 });
     stats.calls++;
     stats.callsByModel[model] = (stats.callsByModel[model] ?? 0) + 1;
+    enter();
     const prefill = req.prefill?.trimEnd();
     const body = {
       model,
@@ -106,6 +111,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         cause: err,
       });
     } finally {
+      stats.inFlight--;
       registry.delete(callId);
     }
   }
@@ -151,6 +157,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     registry.set(callId, reg);
     stats.embeddingRequests++;
     stats.embeddedTexts += texts.length;
+    enter();
     const maxRetries = options.embeddingMaxRetries ?? LLM_DEFAULTS.embeddingMaxRetries;
     let delay = options.embeddingInitialDelayMs ?? LLM_DEFAULTS.embeddingInitialDelayMs;
     try {
@@ -181,6 +188,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         delay *= 2;
       }
     } finally {
+      stats.inFlight--;
       registry.delete(callId);
     }
   }

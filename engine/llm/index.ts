@@ -8,7 +8,7 @@ export type { LlmConfig, LlmSetup } from './factory.js';
 export { MODEL_SETS, DEPRECATED_MODEL_IDS, ROLE_TIERS, modelForRole, tierOfModel } from './models.js';
 export type { LlmRole, ModelSet, ModelSetName, ModelTier } from './models.js';
 export { createMockLlm } from './mock/handlers.js';
-export type { MockLlm, MockLlmStats } from './mock/handlers.js';
+export type { MockFaultSettings, MockLlm, MockLlmStats } from './mock/handlers.js';
 export { MOCK_PROFILES, MOCK_PROFILE_NAMES, resolveMockProfile } from './mock/profiles.js';
 export type { MockFault, MockProfile, MockProfileOverrides, ScheduledFault } from './mock/profiles.js';
 export { createMockFetch } from './mock/transport.js';

@@ -44,8 +44,22 @@ interface Active {
   done: Promise<SessionResult>;
   /** Set when a kill or eviction decided the end status. */
   endedBy?: 'killed' | 'evicted';
+  /** Who killed it and why (written with the `killed` status). */
+  killedBy?: string;
+  killReason?: string;
   evicting: boolean;
 }
+
+/** One FIFO eviction, in the order the manager decided it. */
+export interface EvictionRecord {
+  sessionId: string;
+  /** performance.now() of the victim's start: FIFO means these are increasing. */
+  startedAt: number;
+  evictedAt: number;
+}
+
+// The eviction log is for harness checks (FIFO order); bounded so a long run keeps flat memory.
+const EVICTION_LOG_MAX = 1_000;
 
 export interface SessionManagerStats {
   active: number;
@@ -55,6 +69,9 @@ export interface SessionManagerStats {
   failed: number;
   killed: number;
   evicted: number;
+  /** start() calls queued behind the capacity lock right now, and the most seen at once. */
+  waitingStarts: number;
+  peakWaitingStarts: number;
 }
 
 /**
@@ -72,6 +89,8 @@ export class SessionManager {
   private readonly log: Logger;
   private closed = false;
   private n = { started: 0, completed: 0, failed: 0, killed: 0, evicted: 0 };
+  private waiting = { now: 0, peak: 0 };
+  private readonly evictions: EvictionRecord[] = [];
 
   constructor(private readonly o: SessionManagerOptions) {
     this.log = o.logger ?? silentLogger();
@@ -81,7 +100,10 @@ export class SessionManager {
   /** Starts `task` for a session (the row must exist). Resolves once it runs (after any audited eviction wait). */
   async start(sessionId: string, userId: string, task: SessionTask): Promise<SessionHandle> {
     if (this.closed) throw new LoadlabError(ENGINE_ERRORS.SESSION_MANAGER_CLOSED, 'session manager is closed', { kind: 'usage' });
+    this.waiting.now += 1;
+    this.waiting.peak = Math.max(this.waiting.peak, this.waiting.now);
     return this.withLock(async () => {
+      this.waiting.now -= 1;
       if (this.active.has(sessionId)) {
         throw new LoadlabError(ENGINE_ERRORS.SESSION_ALREADY_RUNNING, `session ${sessionId} is already running`, { kind: 'usage' });
       }
@@ -101,10 +123,14 @@ export class SessionManager {
   async kill(sessionId: string, options: { killedBy?: string; reason?: string } = {}): Promise<boolean> {
     const a = this.active.get(sessionId);
     if (a === undefined) return false;
-    a.endedBy ??= 'killed';
+    if (a.endedBy === undefined) {
+      a.endedBy = 'killed';
+      a.killedBy = options.killedBy ?? 'user';
+      a.killReason = options.reason ?? 'user request';
+    }
     a.controller.abort(new Error('killed'));
+    // done settles after the terminal status is written, so callers see it in both stores.
     await a.done;
-    await this.status.write(sessionId, a.userId, 'killed', { killedBy: options.killedBy ?? 'user', killReason: options.reason ?? 'user request' });
     return true;
   }
 
@@ -118,7 +144,12 @@ export class SessionManager {
   }
 
   stats(): SessionManagerStats {
-    return { active: this.countRunning(), evicting: this.active.size - this.countRunning(), ...this.n };
+    return { active: this.countRunning(), evicting: this.active.size - this.countRunning(), ...this.n, waitingStarts: this.waiting.now, peakWaitingStarts: this.waiting.peak };
+  }
+
+  /** Evictions in decision order (the last EVICTION_LOG_MAX). */
+  evictionLog(): readonly EvictionRecord[] {
+    return [...this.evictions];
   }
 
   /** Redis metadata of a session (undefined when absent or Redis is down). */
@@ -156,6 +187,8 @@ export class SessionManager {
     const a = this.active.get(sessionId);
     if (a === undefined) return;
     a.evicting = true;
+    this.evictions.push({ sessionId, startedAt: a.startedAt, evictedAt: performance.now() });
+    if (this.evictions.length > EVICTION_LOG_MAX) this.evictions.shift();
     const graceMs = this.o.config.gracePeriodMs;
     await this.o.events?.publish(sessionId, 'eviction_warning', {
       reason: 'capacity_eviction', grace_period_seconds: graceMs / 1000, timestamp: new Date().toISOString(),
@@ -165,7 +198,6 @@ export class SessionManager {
     a.endedBy ??= 'evicted';
     a.controller.abort(new Error('evicted'));
     await a.done;
-    if (a.endedBy === 'evicted') await this.status.write(sessionId, a.userId, 'evicted', { evictedBy: 'system' });
   }
 
   private run(sessionId: string, userId: string, task: SessionTask): SessionHandle {
@@ -193,8 +225,11 @@ export class SessionManager {
       }
       this.active.delete(sessionId);
       this.n[status === 'paused' ? 'completed' : status] += 1;
-      // kill/evict write their own terminal status (with who and why) after the task settles.
-      if (entry.endedBy === undefined) await this.status.write(sessionId, userId, status === 'paused' ? 'paused' : status);
+      // The terminal status is written before done settles: whoever awaits done (kill, eviction,
+      // the engine) then finds it in Redis and PostgreSQL.
+      if (entry.endedBy === 'killed') await this.status.write(sessionId, userId, 'killed', { killedBy: entry.killedBy ?? 'user', killReason: entry.killReason ?? 'user request' });
+      else if (entry.endedBy === 'evicted') await this.status.write(sessionId, userId, 'evicted', { evictedBy: 'system' });
+      else await this.status.write(sessionId, userId, status === 'paused' ? 'paused' : status);
       return { sessionId, status, durationMs: performance.now() - startedAt, ...(error === undefined ? {} : { error }) };
     })();
     return { sessionId, done: entry.done };

@@ -7,6 +7,9 @@ export const TERMINAL_STATUSES: ReadonlySet<SessionStatus> = new Set(['completed
 
 /** Writes one status to Redis `metadata:{id}` and to PostgreSQL, each best effort and logged. */
 export class StatusWriter {
+  /** Per-session tail of the write chain: a session's statuses land in the order they were written. */
+  private readonly chains = new Map<string, Promise<void>>();
+
   constructor(
     private readonly redis: Redis,
     private readonly sessions: SessionRepository,
@@ -20,7 +23,17 @@ export class StatusWriter {
    * bo1 wrote `evicting`/`evicted` to Redis only (its CHECK rejected them in PostgreSQL, §6); the
    * loadlab schema admits both, so the two stores stay consistent.
    */
-  async write(sessionId: string, userId: string, status: SessionStatus, extra: { killedBy?: string; killReason?: string; evictedBy?: string } = {}): Promise<void> {
+  write(sessionId: string, userId: string, status: SessionStatus, extra: { killedBy?: string; killReason?: string; evictedBy?: string } = {}): Promise<void> {
+    // Without ordering, a slow `running` write (say, waiting for a new pool connection) could land
+    // after the `evicting` written a moment later and leave the two stores disagreeing.
+    const previous = this.chains.get(sessionId) ?? Promise.resolve();
+    const next = previous.then(() => this.writeNow(sessionId, userId, status, extra));
+    this.chains.set(sessionId, next);
+    void next.then(() => { if (this.chains.get(sessionId) === next) this.chains.delete(sessionId); });
+    return next;
+  }
+
+  private async writeNow(sessionId: string, userId: string, status: SessionStatus, extra: { killedBy?: string; killReason?: string; evictedBy?: string }): Promise<void> {
     const at = new Date().toISOString();
     const meta = { session_id: sessionId, user_id: userId, status, [`${status === 'running' ? 'started' : status}_at`]: at, updated_at: at, ...extra };
     const key = `${this.prefix}metadata:${sessionId}`;

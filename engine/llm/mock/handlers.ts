@@ -18,10 +18,21 @@ export interface MockLlmStats {
   cacheReads: number;
 }
 
+/** Faults to inject from now on (runtime `llm-errors` fault); schedule call numbers count from the change (1 = next call). */
+export interface MockFaultSettings {
+  readonly errorRates?: MockProfile['errorRates'];
+  readonly errorSchedule?: MockProfile['errorSchedule'];
+}
+
 export interface MockLlm {
   readonly handlers: HttpHandler[];
+  /** The profile the mock was created with (faults as set at creation). */
   readonly profile: MockProfile;
   stats(): MockLlmStats;
+  /** Replaces the error rates and/or schedule while the mock serves requests. */
+  setFaults(faults: MockFaultSettings): void;
+  /** The faults in effect now (schedule in absolute call numbers). */
+  faults(): Required<MockFaultSettings>;
 }
 
 interface MessagesBody {
@@ -47,6 +58,7 @@ export function createMockLlm(profile: MockProfile, options: { anthropicBaseUrl?
   const rand = prng(profile.seed ^ 0x5bd1e995);
   const cacheSeen = new Set<number>();
   const stats: MockLlmStats = { messages: 0, streams: 0, embeddingRequests: 0, embeddedTexts: 0, faults: {}, cacheCreations: 0, cacheReads: 0 };
+  let faults: Required<MockFaultSettings> = { errorRates: profile.errorRates, errorSchedule: profile.errorSchedule };
   const scaled = (ms: number) => ms * profile.timeScale;
   const wait = async (ms: number, signal?: AbortSignal) => {
     const d = scaled(ms);
@@ -55,7 +67,7 @@ export function createMockLlm(profile: MockProfile, options: { anthropicBaseUrl?
 
   const messages = http.post(`${base}/v1/messages`, async ({ request }) => {
     const callIndex = ++stats.messages;
-    const fault = pickFault(profile, callIndex, rand);
+    const fault = pickFault(faults, callIndex, rand);
     if (fault !== undefined) {
       stats.faults[faultKey(fault)] = (stats.faults[faultKey(fault)] ?? 0) + 1;
       return faultResponse(fault, profile, request.signal);
@@ -126,7 +138,19 @@ export function createMockLlm(profile: MockProfile, options: { anthropicBaseUrl?
     return HttpResponse.json({ object: 'list', data, model: body.model ?? LLM_DEFAULTS.embeddingModel, usage: { total_tokens: tokens } });
   });
 
-  return { handlers: [messages, embeddings], profile, stats: () => ({ ...stats, faults: { ...stats.faults } }) };
+  return {
+    handlers: [messages, embeddings], profile,
+    stats: () => ({ ...stats, faults: { ...stats.faults } }),
+    setFaults(next) {
+      const offset = stats.messages;
+      faults = {
+        errorRates: next.errorRates ?? faults.errorRates,
+        errorSchedule: next.errorSchedule === undefined ? faults.errorSchedule
+          : next.errorSchedule.map((s) => ({ ...s, fromCall: s.fromCall + offset, toCall: s.toCall + offset })),
+      };
+    },
+    faults: () => faults,
+  };
 }
 
 function lastUserText(body: MessagesBody): string {
@@ -138,11 +162,11 @@ function lastUserText(body: MessagesBody): string {
   return '';
 }
 
-function pickFault(profile: MockProfile, callIndex: number, rand: () => number): MockFault | undefined {
-  for (const s of profile.errorSchedule) {
+function pickFault(faults: Required<MockFaultSettings>, callIndex: number, rand: () => number): MockFault | undefined {
+  for (const s of faults.errorSchedule) {
     if (callIndex >= s.fromCall && callIndex <= s.toCall) return s.fault;
   }
-  const r = profile.errorRates;
+  const r = faults.errorRates;
   if (r.rateLimited + r.overloaded + r.serverError + r.hang === 0) return undefined;
   let x = rand();
   if ((x -= r.rateLimited) < 0) return { kind: 'status', status: 429 };
