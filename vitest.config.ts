@@ -5,7 +5,8 @@ const jsonOut = process.env.LOADLAB_TEST_RESULTS;
 
 // Integration tests share one PostgreSQL and spawn redis-server children; on a 2-core machine a
 // small fork pool keeps them from starving each other.
-export const config = defineConfig({
+// vitest reads the default export; the one exception to named exports in this repo.
+export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'loadlab-report/**', '.loadlab/**'],
@@ -19,4 +20,3 @@ export const config = defineConfig({
   },
 });
 
-export default config;

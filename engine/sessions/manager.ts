@@ -236,4 +236,3 @@ export class SessionManager {
   }
 }
 
-export type { SessionStatus };
