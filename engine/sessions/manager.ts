@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { EngineConfig } from '../config/index.js';
-import type { SessionRepository, SessionStatus } from '../db/index.js';
+import type { SessionRepository } from '../db/index.js';
 import { ENGINE_ERRORS, LoadlabError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import { StatusWriter } from './metadata.js';
