@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
+import os from 'node:os';
 import { migrate, OPTIMIZATION_NAMES } from '../engine/migrate/index.js';
 import { createDatabase, dropDatabase } from '../harness/infra/index.js';
 import { seedDatabase } from '../seed/index.js';
@@ -17,7 +18,24 @@ const BENCH = {
   pgbenchRowsPerScale: 100_000 + 10 + 1,
   targetRatio: 0.4,
   maxRssMB: 500,
+  /** Tables listed one by one in the phase split; the others are summed only. */
+  detailMinRows: 100_000,
 } as const;
+
+type Seeded = Awaited<ReturnType<typeof seedDatabase>>;
+type Phases = Seeded['tables'][number]['phases'];
+const PHASE_KEYS = ['generateSeconds', 'copySeconds', 'indexSeconds', 'validateSeconds', 'analyzeSeconds'] as const satisfies readonly (keyof Phases)[];
+const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** Per-table phase seconds of the big tables, and every table's phases summed (seconds of connection time, not wall). */
+function phaseSplit(seed: Seeded): Record<string, Record<string, number>> {
+  const pick = (p: Phases): Record<string, number> => Object.fromEntries(PHASE_KEYS.map((k) => [k.replace('Seconds', ''), round2(p[k])]));
+  const sum = Object.fromEntries(PHASE_KEYS.map((k) => [k.replace('Seconds', ''), round2(seed.tables.reduce((a, t) => a + t.phases[k], 0))]));
+  const big = seed.tables.filter((t) => t.rows >= BENCH.detailMinRows).map((t) => [t.table, { rows: t.rows, seconds: round2(t.seconds), ...pick(t.phases) }]);
+  return { allTables: sum, ...Object.fromEntries(big) };
+}
+
+const load1 = (): number => round2(os.loadavg()[0] ?? 0);
 
 const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 server.pathname = '/postgres';
@@ -32,12 +50,19 @@ async function main(): Promise<void> {
   await createDatabase(admin, pgbenchDb);
   try {
     await migrate({ databaseUrl: urlOf(seedDb), optimizations: OPTIMIZATION_NAMES, createDatabase: false });
-    console.log(`seeding profile ${BENCH.profile} into ${seedDb} ...`);
+    const loadBefore = load1();
+    console.log(`seeding profile ${BENCH.profile} into ${seedDb} (load average ${loadBefore}, ${os.cpus().length} cores) ...`);
     const seed = await seedDatabase({
       databaseUrl: urlOf(seedDb), profile: BENCH.profile,
       onProgress: (e) => { if (e.phase === 'table' && e.stage === 'done') console.log(`  ${e.table.padEnd(24)} ${String(e.rows).padStart(10)} rows  ${(e.elapsedMs / 1000).toFixed(1)}s`); },
     });
     console.log(`seed: ${seed.totalRows} rows in ${seed.seconds.toFixed(2)}s = ${seed.rowsPerSec} rows/s`);
+    console.log('  table                          rows   secs    gen   copy  index  valid analyze');
+    for (const t of seed.tables) {
+      const p = t.phases;
+      console.log(`  ${t.table.padEnd(24)} ${String(t.rows).padStart(10)} ${[t.seconds, p.generateSeconds, p.copySeconds, p.indexSeconds, p.validateSeconds, p.analyzeSeconds].map((x) => x.toFixed(1).padStart(6)).join(' ')}`);
+    }
+    const loadAfterSeed = load1();
 
     const args = ['-i', '-s', String(BENCH.pgbenchScale), '-q', '-h', server.hostname, '-p', server.port || '5432', '-U', decodeURIComponent(server.username || 'postgres'), pgbenchDb];
     const t = process.hrtime.bigint();
@@ -55,6 +80,8 @@ async function main(): Promise<void> {
       rowsPerSec: seed.rowsPerSec, pgbenchRowsPerSec, ratio, peakRssMB, rows: seed.totalRows, seconds: Number(seed.seconds.toFixed(2)),
       pgbenchRows: pgRows, pgbenchSeconds: Number(pgSeconds.toFixed(2)), profile: BENCH.profile, bulkMode: seed.bulkMode,
       method: 'seedDatabase(default) COPY incl. index rebuild, FK validation and ANALYZE, vs `pgbench -i -s 10` wall time (incl. its vacuum and primary keys), same server, sequential',
+      runPhases: seed.phases, phases: phaseSplit(seed),
+      loadAverage: { beforeSeed: loadBefore, afterSeed: loadAfterSeed, afterPgbench: load1() }, cores: os.cpus().length,
       meetsTarget: ratio >= BENCH.targetRatio && peakRssMB < BENCH.maxRssMB,
     }));
   } finally {

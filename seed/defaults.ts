@@ -22,8 +22,15 @@ export const SEED_DEFAULTS = {
    * rebuilt around COPY; below it the DDL (one index per monthly partition) costs more than it saves.
    */
   rebuildIndexesMinRows: 50_000,
-  /** maintenance_work_mem for rebuilding secondary indexes after COPY (per connection). */
-  maintenanceWorkMem: '128MB',
+  /**
+   * maintenance_work_mem for rebuilding secondary indexes after COPY (per connection, shared by its
+   * parallel workers, each of which needs ≥ 32 MB): a `default` partition's sort fits in memory.
+   */
+  maintenanceWorkMem: '256MB',
+  /** work_mem of the set-based FK validation: keeps the parents' key hashes (100K+ keys on `default`) in one batch. */
+  validateWorkMem: '128MB',
+  /** Parallel workers per btree build (PostgreSQL's max_parallel_maintenance_workers); GIN builds are serial before PG 18. */
+  parallelMaintenanceWorkers: 2,
   /** Statement timeout of the seeding connections: 0 = none (a large profile COPY runs for minutes). */
   statementTimeoutMs: 0,
 } as const;

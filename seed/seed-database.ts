@@ -5,7 +5,7 @@ import { resolveProfile, type SeedProfile } from './profiles.js';
 import { seededApiToken } from './tokens.js';
 import { detectBulkMode, type BulkMode } from './internal/bulk.js';
 import {
-  assertMigrated, hasTaskCountColumn, nonEmptyTables, notMigrated, syncSequences, taskCountTrigger, truncateSeeded, SEEDED_TABLES,
+  assertMigrated, hasTaskCountColumn, nonEmptyTables, notMigrated, syncSequences, taskCountTrigger, truncateSeeded,
 } from './internal/database.js';
 import { loadAll, type TableLoaded, type TableProgress } from './internal/load.js';
 import { upsertPersonas } from './internal/personas.js';
@@ -26,7 +26,8 @@ export interface SeedOptions {
 
 /**
  * Typed progress stream: `prepare`, then per table `copy` (throttled), `index` (rebuilding its
- * secondary indexes), `validate` (set-based FK check) and `done`, then `analyze`.
+ * secondary indexes), `validate` (set-based FK check), `analyze` and `done`, then `analyze`
+ * (sequences and the personas table).
  */
 export type SeedProgress = { readonly phase: 'prepare' | 'analyze'; readonly elapsedMs: number } | SeedTableProgress;
 
@@ -50,6 +51,8 @@ export interface SeedResult {
   readonly taskCountColumn: boolean;
   /** Whether per-row FK checks were replaced by set-based validation (superuser only). */
   readonly bulkMode: boolean;
+  /** Wall time of the run's phases: checks and value pools, loading (each table's ANALYZE included), sequences and the last ANALYZE. */
+  readonly phases: { readonly prepareSeconds: number; readonly loadSeconds: number; readonly finishSeconds: number };
   readonly heavyUser: { readonly id: string; readonly sessions: number; readonly token: string };
 }
 
@@ -75,14 +78,17 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
       pool, ctx, steps: loadSteps(ctx), expected, bulk, taskCountTrigger: trigger,
       onProgress: (p) => emit({ phase: 'table', elapsedMs: Date.now() - t0, ...p }),
     });
-    emit({ phase: 'analyze', elapsedMs: Date.now() - t0 });
+    const tLoaded = Date.now();
+    emit({ phase: 'analyze', elapsedMs: tLoaded - t0 });
     await finish(pool);
-    const seconds = (Date.now() - tStart) / 1000;
+    const tEnd = Date.now();
+    const seconds = (tEnd - tStart) / 1000;
     const totalRows = tables.reduce((a, t) => a + t.rows, 0);
     const heavy = userId(seed, 0);
     return {
       profile: profile.name, seed, tables, totalRows, seconds, rowsPerSec: Math.round(totalRows / seconds),
       referenceDate: new Date(ctx.timeline.refMs).toISOString(), taskCountColumn: ctx.hasTaskCount, bulkMode: bulk.skipRowChecks,
+      phases: { prepareSeconds: (tStart - t0) / 1000, loadSeconds: (tLoaded - tStart) / 1000, finishSeconds: (tEnd - tLoaded) / 1000 },
       heavyUser: { id: heavy, sessions: ctx.sessionsPerUser[0] ?? 0, token: seededApiToken(seed, heavy) },
     };
   } finally {
@@ -125,13 +131,13 @@ async function connect(pool: pg.Pool, url: string): Promise<pg.PoolClient> {
   }
 }
 
-/** Sequences past the explicit ids, then ANALYZE (on several connections) so plans see the data. */
+/** Sequences past the explicit ids; each seeded table was analyzed right after its commit, personas are left. */
 async function finish(pool: pg.Pool): Promise<void> {
   const client = await pool.connect();
   try {
     await syncSequences(client);
+    await client.query('ANALYZE personas');
   } finally {
     client.release();
   }
-  await Promise.all([...SEEDED_TABLES, 'personas'].map((t) => pool.query(`ANALYZE ${pg.escapeIdentifier(t)}`)));
 }

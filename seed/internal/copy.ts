@@ -6,10 +6,18 @@ import { SEED_DEFAULTS } from '../defaults.js';
 /** Called with the running row count of one table while it streams. */
 export type RowsCallback = (rows: number) => void;
 
+export interface CopyTiming {
+  readonly rows: number;
+  /** Main-thread time spent producing rows and handing them to the socket (not waiting on the server). */
+  readonly generateSeconds: number;
+  /** Wall time of the whole COPY statement (generation included). */
+  readonly copySeconds: number;
+}
+
 /**
  * Streams rows (each a COPY text-format line ending in '\n') into `table` through
  * COPY FROM STDIN, batching them into ~64 KB chunks and honouring back-pressure so memory stays
- * flat whatever the row count. Returns the number of rows sent.
+ * flat whatever the row count. Returns the rows sent and where the time went.
  */
 export async function copyRows(
   client: pg.PoolClient | pg.Client,
@@ -17,7 +25,11 @@ export async function copyRows(
   columns: readonly string[],
   rows: Iterable<string>,
   onRows?: RowsCallback,
-): Promise<number> {
+): Promise<CopyTiming> {
+  const t0 = process.hrtime.bigint();
+  // Time not spent waiting for back-pressure or the server's reply is generation (phase timings).
+  let busyNs = 0n;
+  let mark = t0;
   const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
   const stream = client.query(copyStreams.from(sql));
   const finished = new Promise<void>((resolve, reject) => {
@@ -39,7 +51,12 @@ export async function copyRows(
         buf = '';
         onRows?.(count);
         if (failed !== undefined) break;
-        if (!more) await Promise.race([once(stream, 'drain'), finished]);
+        if (!more) {
+          const now = process.hrtime.bigint();
+          busyNs += now - mark;
+          await Promise.race([once(stream, 'drain'), finished]);
+          mark = process.hrtime.bigint();
+        }
       }
     }
     if (failed === undefined) {
@@ -50,7 +67,8 @@ export async function copyRows(
     stream.destroy(err instanceof Error ? err : new Error(String(err)));
     throw err;
   }
+  busyNs += process.hrtime.bigint() - mark;
   await finished;
   onRows?.(count);
-  return count;
+  return { rows: count, generateSeconds: Number(busyNs) / 1e9, copySeconds: Number(process.hrtime.bigint() - t0) / 1e9 };
 }

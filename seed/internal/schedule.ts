@@ -14,21 +14,22 @@ export interface LoadStep {
 }
 
 /**
- * The load order as a dependency graph. Steps are listed by priority: when several are ready,
- * the pool hands connections out in this order, so sessions (which gate the big tables) go first.
+ * The load order as a dependency graph. Steps ask for connections in this order, so it must list
+ * parents before children (loadAll checks it), and the big tables come right after their parents:
+ * they are the long poles, and the small tables fill the other connections around them.
  */
 export function loadSteps(ctx: SeedContext): LoadStep[] {
   return [
     { spec: users, after: [] },
     { spec: sessionsSpec(ctx), after: ['users'] },
+    { spec: apiCosts, after: ['sessions'] },
+    { spec: sessionEvents, after: ['sessions'] },
+    { spec: contributions, after: ['sessions'] },
     { spec: tags, after: ['users'] },
+    { spec: actions, after: ['sessions'] },
     { spec: userContext, after: ['users'] },
     { spec: apiTokens, after: ['users'] },
     { spec: researchCache, after: ['users'] },
-    { spec: sessionEvents, after: ['sessions'] },
-    { spec: apiCosts, after: ['sessions'] },
-    { spec: contributions, after: ['sessions'] },
-    { spec: actions, after: ['sessions'] },
     { spec: sessionTasks, after: ['sessions'] },
     { spec: sessionClarifications, after: ['sessions'] },
     { spec: actionTags, after: ['actions', 'tags'] },
