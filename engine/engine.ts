@@ -97,6 +97,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     repository: repos.costs, redis, config: config.costs, redisKeyPrefix: prefix, logger: log,
     onPersisted: (ids) => caches.aggregation.invalidate(ids),
     onQueued: (ids) => repos.sessions.markUntrackedCosts(ids, true),
+    onDrained: (ids) => repos.sessions.markUntrackedCosts(ids, false),
   });
   const events = new EventPublisher({ redis, repository: repos.events, config: config.events, redisKeyPrefix: prefix, logger: log });
   const sessions = new SessionManager({ config: config.sessions, redis, sessions: repos.sessions, events, redisKeyPrefix: prefix, logger: log });
@@ -126,7 +127,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     throw err;
   }
   const runner = new SessionRunner({
-    config, repos, events, sessions, settings, limits: deliberationLimits(config), log,
+    config, repos, events, costs, sessions, settings, limits: deliberationLimits(config), log,
     ports: deliberationPorts(setup.client, events, repos),
   });
   const users = new Set<string>();

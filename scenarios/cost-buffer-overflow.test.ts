@@ -22,6 +22,10 @@ describe('cost-buffer-overflow', () => {
     expect(v('costs.recovery.persisted')).toBe(500 - (v('costs.overflow.evicted') ?? 0));
     expect([0, 1]).toContain(v('costs.overflow.oldestEvictedFirst'));
     expect(v('costs.crash.queuedBeforeKill')).toBe(100);
+    // The rig is the audited variant (no shadow): the crash loses the list, and the tracker says so.
+    expect(v('costs.crash.lostInRetryQueue')).toBe(v('costs.crash.lost'));
+    expect(v('costs.crash.phantomQueued')).toBe(0);
+    expect(v('costs.crash.unaccountedLoss')).toBe(0);
     expect(out.dataLoss).toEqual([]);
     const timeline = out.result.evidence.timelines.find((t) => t.name === 'cost-buffer');
     expect(timeline?.series.find((s) => s.name === 'buffered')?.points.length).toBeGreaterThan(10);

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueryTrace } from '../db/index.js';
 import { insertActions, startApiFixture, waitForEnd, type ApiFixture } from './internal/fixture.js';
@@ -221,6 +222,10 @@ describe('operational routes', () => {
       expect(res.headers.get('x-request-id')).toBeTruthy();
       const health = await fetch(`http://127.0.0.1:${port}/api/health`);
       expect(health.status).toBe(200);
+      // Rejected by node's HTTP parser (a bare CR inside a header value): still the API's JSON shape, connection closed.
+      const raw = await rawRequest(port, 'GET /api/health HTTP/1.1\r\nHost: x\r\nX-Bad: a\rb\r\n\r\n');
+      expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'LL_API_BAD_REQUEST', message: 'malformed HTTP request' } });
     } finally {
       await fx.close();
     }
@@ -241,3 +246,15 @@ describe('rate limit', () => {
     }
   });
 });
+
+/** Writes raw bytes on a fresh connection and returns everything read until the server closes it. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.setTimeout(5_000, () => socket.destroy(new Error('server did not close the connection')));
+  });
+}

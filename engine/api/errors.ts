@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ENGINE_ERRORS, isLoadlabError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
@@ -58,6 +59,20 @@ const FASTIFY_CODES: Readonly<Record<string, string>> = {
  */
 export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   void sendError(reply, toApiError(error));
+}
+
+/**
+ * HTTP that node's parser rejects (a header with a newline, an over-long header block) never
+ * reaches fastify's router: fastify's default answers `{"error":"Bad Request","message":"Client
+ * Error"}`. This answers the API's own shape and closes the connection, as the request stream
+ * cannot be trusted any more.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
+  // Nothing to answer: the peer is gone, or the socket cannot be written any more.
+  if (err.code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return; }
+  const message = err.code === 'HPE_HEADER_OVERFLOW' ? 'request headers too large' : 'malformed HTTP request';
+  const body = JSON.stringify({ error: { code: ENGINE_ERRORS.API_BAD_REQUEST, message } } satisfies ApiErrorBody);
+  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /** Errors of the infrastructure (pool exhausted, PostgreSQL down): the service, not the client, failed. */

@@ -6,7 +6,7 @@ export interface ApiMetrics {
   readonly registry: Registry;
   observeHttp(method: string, route: string, status: number, seconds: number): void;
   cache(cache: string, hit: boolean, n?: number): void;
-  /** One LLM call's latency by model (fed by whoever sees the calls; see LlmLatencyFeed). */
+  /** One LLM call's latency by model (fed by engine.llm.client.onCall, wired in server.ts). */
   observeLlm(model: string, seconds: number): void;
   sseOpened(): void;
   sseClosed(): void;

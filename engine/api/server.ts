@@ -7,7 +7,7 @@ import type { Engine } from '../engine.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import { Authenticator } from './auth.js';
 import { API_DEFAULTS, type ApiSettings, type RateLimitSettings } from './defaults.js';
-import { frameworkErrorHandler, installErrorHandlers } from './errors.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandlers } from './errors.js';
 import type { RouteContext } from './internal/context.js';
 import { SessionMetadata } from './internal/metadata.js';
 import { StreamRegistry } from './internal/sse.js';
@@ -66,6 +66,7 @@ export async function createApiServer(engine: Engine, options: ApiServerOptions 
     bodyLimit: settings.bodyLimitBytes,
     requestIdHeader: false,
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
@@ -109,7 +110,7 @@ export async function createApiServer(engine: Engine, options: ApiServerOptions 
   const streams = new StreamRegistry();
   // One pub/sub connection per open stream; falls back to PostgreSQL polling while Redis is down.
   const subscriber = engine.createSubscriber(log);
-  const metadata = new SessionMetadata(engine.redis, engine.db, engine.config.redisKeyPrefix, engine.config.cache.metadataRecacheTtlSeconds, metrics, log);
+  const metadata = new SessionMetadata(engine.caches.sessionMetadata, engine.db, engine.config.cache.metadataRecacheTtlSeconds, metrics);
   const ctx: RouteContext = { engine, settings, metrics, metadata, subscriber, streams, log, audited: engine.config.variant === 'audited' };
 
   app.decorateRequest('user', undefined);
@@ -126,6 +127,10 @@ export async function createApiServer(engine: Engine, options: ApiServerOptions 
   app.addHook('onResponse', async (request, reply) => {
     metrics.observeHttp(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
+  // The engine's per-call hook feeds llm_call_duration_seconds; detached when the API closes,
+  // since the engine outlives it (and may serve another API instance in tests).
+  const stopLlmFeed = engine.llm.client.onCall((call) => metrics.observeLlm(call.model, call.latencyMs / 1000));
+  app.addHook('onClose', async () => { stopLlmFeed(); });
   app.addHook('preClose', async () => {
     streams.closeAll('server_shutdown');
   });

@@ -6,6 +6,9 @@ import type { CacheCounters } from './redis-cache.js';
  */
 export class AggregationCache<T> {
   private readonly entries = new Map<string, { value: T; at: number }>();
+  /** Loads in flight per key, and the keys invalidated during one: their result is not stored. */
+  private readonly loading = new Map<string, number>();
+  private readonly staleLoads = new Set<string>();
   readonly counters: CacheCounters = { hits: 0, misses: 0, errors: 0, fallbacks: 0 };
 
   constructor(private readonly ttlMs: number, private readonly maxEntries: number, private readonly now: () => number = Date.now) {}
@@ -19,7 +22,15 @@ export class AggregationCache<T> {
       return e.value;
     }
     this.counters.misses += 1;
-    const value = await load();
+    this.loading.set(key, (this.loading.get(key) ?? 0) + 1);
+    let value: T;
+    try {
+      value = await load();
+    } finally {
+      this.endLoad(key);
+    }
+    // A flush that landed while the query ran may not be in its result: serve it, don't keep it.
+    if (this.staleLoads.has(key)) return value;
     this.entries.delete(key);
     this.entries.set(key, { value, at: this.now() });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
@@ -27,7 +38,18 @@ export class AggregationCache<T> {
   }
 
   invalidate(keys: Iterable<string>): void {
-    for (const k of keys) this.entries.delete(k);
+    for (const k of keys) {
+      this.entries.delete(k);
+      if (this.loading.has(k)) this.staleLoads.add(k);
+    }
+  }
+
+  private endLoad(key: string): void {
+    const n = (this.loading.get(key) ?? 1) - 1;
+    if (n > 0) { this.loading.set(key, n); return; }
+    this.loading.delete(key);
+    // Cleared on the next tick so the load that just finished still sees the mark.
+    queueMicrotask(() => { if (!this.loading.has(key)) this.staleLoads.delete(key); });
   }
 
   get size(): number {

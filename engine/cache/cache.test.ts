@@ -64,4 +64,15 @@ describe('caches', () => {
     expect(loads).toBe(4);
     expect(c.counters).toMatchObject({ hits: 1, misses: 4 });
   });
+
+  it('aggregation cache: a result loaded across an invalidation is served but not kept', async () => {
+    const c = new AggregationCache<number>(60_000, 10);
+    let release: (v: number) => void = () => undefined;
+    const slow = c.get('s', () => new Promise<number>((r) => { release = r; }));
+    c.invalidate(['s']); // a flush of session s lands while the query runs
+    release(1);
+    expect(await slow).toBe(1);
+    expect(await c.get('s', async () => 2)).toBe(2);
+    expect(await c.get('s', async () => 3)).toBe(2);
+  });
 });

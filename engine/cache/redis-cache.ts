@@ -49,7 +49,12 @@ export class ReadThroughCache<T> {
     return this.g.counters;
   }
 
-  async get(id: string, load: () => Promise<T | undefined>): Promise<T | undefined> {
+  /**
+   * One GET; on a miss, `load` and (Redis up) SET with TTL. `store` decides whether a loaded
+   * value is written back (the API re-caches only terminal session statuses), `ttlSeconds`
+   * overrides the cache's TTL for that write.
+   */
+  async get(id: string, load: () => Promise<T | undefined>, opts: { store?: (value: T) => boolean; ttlSeconds?: number } = {}): Promise<T | undefined> {
     const key = this.g.prefix + this.keyOf(id);
     const raw = await this.g.run((r) => r.get(key));
     if (raw !== undefined && raw !== null) {
@@ -58,8 +63,33 @@ export class ReadThroughCache<T> {
     }
     this.g.counters.misses += 1;
     const value = await load();
-    if (value !== undefined && raw !== undefined) await this.g.run((r) => r.set(key, JSON.stringify(value), 'EX', this.ttlSeconds));
+    if (value !== undefined && raw !== undefined && (opts.store?.(value) ?? true)) {
+      await this.g.run((r) => r.set(key, JSON.stringify(value), 'EX', opts.ttlSeconds ?? this.ttlSeconds));
+    }
     return value;
+  }
+
+  /**
+   * One MGET for many ids: the hits, by id (misses are left to the caller, which usually has the
+   * source rows already). Empty when Redis fails or the breaker is open.
+   */
+  async getMany(ids: readonly string[]): Promise<Map<string, T>> {
+    const out = new Map<string, T>();
+    if (ids.length === 0) return out;
+    const raws = await this.g.run((r) => r.mget(ids.map((id) => this.g.prefix + this.keyOf(id))));
+    if (raws === undefined) return out;
+    ids.forEach((id, i) => {
+      const raw = raws[i];
+      if (raw === undefined || raw === null) return;
+      try {
+        out.set(id, JSON.parse(raw) as T);
+      } catch {
+        // A value this cache cannot read is a miss.
+      }
+    });
+    this.g.counters.hits += out.size;
+    this.g.counters.misses += ids.length - out.size;
+    return out;
   }
 
   async set(id: string, value: T, ttlSeconds = this.ttlSeconds): Promise<void> {

@@ -55,6 +55,10 @@ export const ENGINE_DEFAULTS = {
     drainBatchSize: 100, // §5.2 cost_retry_job DEFAULT_BATCH_SIZE
     drainIntervalMs: 30_000, // §5.2 DEFAULT_POLL_INTERVAL_SECONDS
     drainLoop: true, // §5.2: bo1's drain job has no scheduler; loadlab runs it in-process in both variants
+    // Records kept in process memory while they wait in the Redis retry list, re-pushed if a Redis
+    // restart without persistence empties it (docs/decisions/003). 0 = none: the loss is only
+    // counted (lostInRetryQueue), as bo1 would lose them (audited).
+    retryShadowMaxRecords: 10_000,
     sessionBudgetUsd: 0.5, // §3 Settings.session_cost_budget
     anomalySingleCallUsd: 0.5, // §3 CostAnomalyConfig
     aggregationCacheTtlMs: 60_000, // §2.4 AggregationCache TTL 60 s
@@ -68,11 +72,19 @@ export const ENGINE_DEFAULTS = {
     timerFlush: true, // §7.2: audited checks the window only when the next event arrives
     insertShape: 'multi_row' as EventInsertShape, // §2.2 save_events_batch is executemany
     dropEventsOnRedisFailure: false, // §7.1 audited behaviour, only behind this explicit switch
+    // Events held in memory for PostgreSQL while it is down (failed batches are retried); beyond
+    // this the oldest are dropped and counted, so an outage cannot exhaust the heap. bo1 kept
+    // nothing (per-event failures were only logged, §7.2).
+    maxPendingEvents: 10_000,
     historyTtlSeconds: 604_800, // §3 REDIS_EVENTS_TTL_SECONDS
     persistConcurrency: 50, // §7.1 PERSIST_SEMAPHORE_LIMIT
     pollingIntervalMs: 500, // §3 SSE_POLLING_INTERVAL_MS
     pollingBatchSize: 50, // §3 SSE_POLLING_BATCH_SIZE
     redisRecheckIntervalMs: 5_000, // §3 SSE_CIRCUIT_CHECK_INTERVAL_MS
+    // How long a subscriber holds newer events back while it fetches a missing sequence (from
+    // Redis history, else PostgreSQL, retrying until it is persisted). Past this the gap is
+    // skipped and counted: an event dropped on purpose (dropEventsOnRedisFailure) never arrives.
+    gapWaitMaxMs: 15_000,
   },
 
   cache: {
@@ -131,7 +143,7 @@ export const VARIANT_PROFILES = {
   audited: {
     sessions: { holdLockDuringGrace: true },
     db: { poolMax: 20, listSessionsShape: 'join', tagFilterShape: 'in_subquery', contributionSaveShape: 'three_trips' },
-    costs: { timerFlush: false },
+    costs: { timerFlush: false, retryShadowMaxRecords: 0 },
     events: { timerFlush: false, insertShape: 'per_row' },
     cache: { personaLookupShape: 'keys_scan' },
     embeddings: { batchSize: 5 },

@@ -32,10 +32,18 @@ async function pgToggle(target: number): Promise<{ port: number; down(): Promise
 }
 
 const invariant = (a: CostAccounting): void => {
-  expect(a.generated).toBe(a.persisted + a.queued + a.buffered + a.evicted);
+  expect(a.generated).toBe(a.persisted + a.queued + a.buffered + a.evicted + a.lostInRetryQueue);
 };
 
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await wait(20);
+  }
+}
 
 let tdb: TestDatabase;
 let redisChild: RedisHandle;
@@ -141,4 +149,59 @@ describe('CostTracker', () => {
     invariant(t.accounting());
     await t.close();
   });
+
+  it('Redis restarted without its retry list: optimized pushes the records again from memory, audited counts them lost', async () => {
+    for (const variant of ['optimized', 'audited'] as const) {
+      const vcfg = resolveConfig({ variant, costs: { drainLoop: false } });
+      const marks: string[][] = [];
+      await waitFor(() => redis.status === 'ready'); // the previous test restarted Redis
+      const t = new CostTracker({
+        repository: new CostRepository(db), redis, config: vcfg.costs, redisKeyPrefix: `t5${variant}:`,
+        onDrained: async (ids) => { marks.push([...ids]); },
+      });
+      await proxy.down();
+      for (let i = 0; i < 100; i++) t.track(call);
+      await t.flush();
+      expect(t.accounting()).toMatchObject({ queued: 100, lostInRetryQueue: 0 });
+      await redisChild.kill(); // no persistence: the list is gone
+      await redisChild.restart();
+      await waitFor(() => redis.status === 'ready');
+      await t.reconcileRetryQueue();
+      invariant(t.accounting());
+      if (variant === 'optimized') {
+        expect(t.accounting()).toMatchObject({ queued: 100, lostInRetryQueue: 0 });
+        expect(await redis.llen(`t5${variant}:cost_retry_queue`)).toBe(100);
+      } else {
+        expect(t.accounting()).toMatchObject({ queued: 0, lostInRetryQueue: 100 });
+      }
+      await proxy.up();
+      await t.drainRetryQueue();
+      const a = t.accounting();
+      invariant(a);
+      expect(a).toMatchObject(variant === 'optimized' ? { persisted: 100, queued: 0, lostInRetryQueue: 0 } : { persisted: 0, queued: 0, lostInRetryQueue: 100 });
+      // has_untracked_costs is cleared only where nothing was lost.
+      expect(marks).toEqual(variant === 'optimized' ? [[sessionId]] : []);
+      await t.close();
+    }
+  });
+
+  it('clears has_untracked_costs after the drain empties the list (bo1 cost_retry_job, §5.2)', async () => {
+    const sessions = new SessionRepository(db);
+    const t = new CostTracker({
+      repository: new CostRepository(db), redis, config: cfg.costs, redisKeyPrefix: 't6:',
+      onQueued: (ids) => sessions.markUntrackedCosts(ids, true), onDrained: (ids) => sessions.markUntrackedCosts(ids, false),
+    });
+    await waitFor(() => redis.status === 'ready');
+    const flag = async (): Promise<boolean> => (await db.query<{ f: boolean }>('SELECT has_untracked_costs AS f FROM sessions WHERE id = $1', [sessionId])).rows[0]!.f;
+    await proxy.down();
+    for (let i = 0; i < 10; i++) t.track(call);
+    await t.flush();
+    await proxy.up();
+    await waitFor(flag);
+    expect(await flag()).toBe(true);
+    await t.drainRetryQueue();
+    expect(await flag()).toBe(false);
+    await t.close();
+  });
 });
+

@@ -11,27 +11,37 @@ const RETRY_DELAY_MS = 500;
  * written immediately. With `timerFlush` the window is a real timer (optimized); without it the
  * window is only checked when the next event arrives (audited), so a quiet session's last
  * non-critical events wait for flush(). A failed write keeps the events and retries, so a
- * PostgreSQL blip delays events rather than losing them.
+ * PostgreSQL blip delays events rather than losing them; a long outage holds at most
+ * `maxPendingEvents`, beyond which the oldest are dropped and counted (`dropped`), so that
+ * emitted = persisted + backlog + dropped always holds and the heap stays bounded.
  */
 export class EventBatcher {
   private buffer: SessionEventInput[] = [];
+  /**
+   * Failed batches, oldest first. Kept apart from `buffer` (not prepended to it): writes are
+   * serialised, so batches fail in emission order and appending keeps the oldest at the front,
+   * where the cap drops.
+   */
+  private retry: SessionEventInput[] = [];
   private firstAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private pendingWrites = 0;
   persisted = 0;
   failures = 0;
+  dropped = 0;
 
   constructor(private readonly repo: SessionEventRepository, private readonly c: EngineConfig['events'], private readonly log: Logger) {}
 
   /** Events accepted but not yet confirmed in PostgreSQL. */
   get backlog(): number {
-    return this.buffer.length + this.pendingWrites;
+    return this.retry.length + this.buffer.length + this.pendingWrites;
   }
 
   add(e: SessionEventInput): void {
     if (this.buffer.length === 0) this.firstAt = Date.now();
     this.buffer.push(e);
+    this.cap();
     const critical = CRITICAL_EVENT_TYPES.has(e.eventType);
     const windowDue = Date.now() - this.firstAt >= this.c.batchWindowMs;
     if (critical || this.buffer.length >= this.c.batchSize || this.buffer.length >= this.c.bufferCapacity || windowDue) {
@@ -45,8 +55,9 @@ export class EventBatcher {
   /** Writes everything buffered; resolves when it (and earlier writes) are confirmed or re-queued. */
   flush(): Promise<void> {
     if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined; }
-    const batch = this.buffer;
+    const batch = this.retry.length === 0 ? this.buffer : [...this.retry, ...this.buffer];
     this.buffer = [];
+    this.retry = [];
     if (batch.length === 0) return this.chain;
     this.pendingWrites += batch.length;
     // Writes are serialised so sequences reach PostgreSQL in order and retries never race.
@@ -67,6 +78,25 @@ export class EventBatcher {
     if (this.timer !== undefined) clearTimeout(this.timer);
   }
 
+  /**
+   * Drops the oldest events beyond maxPendingEvents. Writes in flight are older than `buffer`, so
+   * the buffer is only cut when none is in flight; otherwise the excess is dropped from `retry`
+   * once those writes fail, and the bound holds again as soon as they settle.
+   */
+  private cap(): void {
+    let excess = this.backlog - this.c.maxPendingEvents;
+    if (excess <= 0) return;
+    const fromRetry = Math.min(excess, this.retry.length);
+    this.retry.splice(0, fromRetry);
+    excess -= fromRetry;
+    const fromBuffer = this.pendingWrites === 0 ? Math.min(excess, this.buffer.length) : 0;
+    this.buffer.splice(0, fromBuffer);
+    const n = fromRetry + fromBuffer;
+    if (n === 0) return;
+    this.dropped += n;
+    this.log.error({ dropped: n, maxPendingEvents: this.c.maxPendingEvents }, 'events dropped: PostgreSQL unavailable and the pending buffer is full');
+  }
+
   private async write(batch: SessionEventInput[]): Promise<void> {
     try {
       this.persisted += await this.repo.saveBatch(batch);
@@ -75,7 +105,8 @@ export class EventBatcher {
       this.failures += 1;
       this.pendingWrites -= batch.length;
       this.log.warn({ err: (err as Error).message, events: batch.length }, 'event batch write failed; will retry');
-      this.buffer = [...batch, ...this.buffer];
+      this.retry = this.retry.concat(batch);
+      this.cap();
       if (this.timer === undefined) {
         this.timer = setTimeout(() => { this.timer = undefined; void this.flush(); }, RETRY_DELAY_MS);
         this.timer.unref();

@@ -20,7 +20,10 @@ export interface EventCounters {
   /** Reached Redis (history + pub/sub). */
   published: number;
   redisFailures: number;
-  /** Lost on purpose: only with dropEventsOnRedisFailure (the audited behaviour, §7.1). */
+  /**
+   * Lost: with dropEventsOnRedisFailure (the audited behaviour, §7.1), or beyond
+   * events.maxPendingEvents while PostgreSQL is down. emitted = persisted + backlog + dropped.
+   */
   dropped: number;
   persistFailures: number;
   /** Accepted but not yet confirmed in PostgreSQL. */
@@ -108,7 +111,7 @@ export class EventPublisher {
   }
 
   counters(): EventCounters {
-    return { ...this.n, persisted: this.batcher.persisted, persistFailures: this.batcher.failures, backlog: this.batcher.backlog };
+    return { ...this.n, dropped: this.n.dropped + this.batcher.dropped, persisted: this.batcher.persisted, persistFailures: this.batcher.failures, backlog: this.batcher.backlog };
   }
 
   /** Flushes and stops timers. */

@@ -3,6 +3,7 @@ import type { EngineConfig } from '../config/index.js';
 import type { SessionEventRepository } from '../db/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import { eventKeys, parseEnvelope, type EventEnvelope } from './envelope.js';
+import { OrderedDelivery } from './ordered-delivery.js';
 
 export type StreamMode = 'redis' | 'polling';
 
@@ -17,6 +18,8 @@ export interface SubscribeOptions {
 export interface Subscription {
   /** Last sequence delivered. */
   readonly lastSequence: number;
+  /** Sequences skipped because they were still missing after `gapWaitMaxMs` (never persisted). */
+  readonly skipped: number;
   readonly mode: StreamMode;
   close(): Promise<void>;
 }
@@ -36,7 +39,7 @@ export interface EventSubscriberOptions {
  * The SSE side (§7.3): live events through Redis pub/sub, replay from a sequence out of the Redis
  * history list (PostgreSQL when Redis fails), and, while Redis is down, polling PostgreSQL every
  * `pollingIntervalMs`, re-trying Redis every `redisRecheckIntervalMs`. Delivery is in sequence
- * order without duplicates across mode switches.
+ * order, exactly once, without gaps across mode switches (OrderedDelivery).
  */
 export class EventSubscriber {
   private readonly log: Logger;
@@ -51,35 +54,37 @@ export class EventSubscriber {
 }
 
 class LiveSubscription implements Subscription {
-  lastSequence: number;
   mode: StreamMode = 'polling';
   private sub: Redis | undefined;
   private closed = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private lastRedisTry = 0;
-  private replaying = false;
-  private held: EventEnvelope[] = [];
+  private readonly order: OrderedDelivery;
   private readonly keys: { history: string; channel: string };
 
   constructor(private readonly o: EventSubscriberOptions, private readonly log: Logger, private readonly sessionId: string, private readonly opts: SubscribeOptions) {
-    this.lastSequence = opts.afterSequence ?? 0;
     this.keys = eventKeys(o.redisKeyPrefix ?? '', sessionId);
+    this.order = new OrderedDelivery({
+      afterSequence: opts.afterSequence ?? 0, onEvent: (e) => opts.onEvent(e), fetchAfter: (after) => this.fetchAfter(after),
+      maxWaitMs: o.config.gapWaitMaxMs, log,
+    });
     void this.tryRedis();
+  }
+
+  get lastSequence(): number {
+    return this.order.lastSequence;
+  }
+
+  get skipped(): number {
+    return this.order.skipped;
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    this.order.close();
     if (this.pollTimer !== undefined) clearTimeout(this.pollTimer);
     this.sub?.disconnect();
     this.sub = undefined;
-  }
-
-  private deliver(events: readonly EventEnvelope[]): void {
-    for (const e of [...events].sort((a, b) => a.sequence - b.sequence)) {
-      if (this.closed || e.sequence <= this.lastSequence) continue;
-      this.lastSequence = e.sequence;
-      this.opts.onEvent(e);
-    }
   }
 
   private setMode(mode: StreamMode): void {
@@ -92,30 +97,24 @@ class LiveSubscription implements Subscription {
     this.lastRedisTry = Date.now();
     const sub = this.o.createSubscriberClient();
     try {
+      // Live events ahead of what replay has delivered wait in OrderedDelivery, never jump ahead.
       sub.on('message', (_channel: string, message: string) => {
         const e = parseEnvelope(message);
-        if (e === undefined) return;
-        if (this.replaying) this.held.push(e);
-        else this.deliver([e]);
+        if (e !== undefined) this.order.offer([e]);
       });
       await waitReady(sub, 2_000);
       await sub.subscribe(this.keys.channel);
       if (this.closed) { sub.disconnect(); return; }
       this.sub = sub;
-      // Subscribed first, then replay: events published in between are held, not lost.
-      this.replaying = true;
+      // Subscribed first, then replay: events published in between arrive live or in the replay.
       await this.replay();
-      this.replaying = false;
-      this.deliver(this.held);
-      this.held = [];
       if (this.pollTimer !== undefined) { clearTimeout(this.pollTimer); this.pollTimer = undefined; }
       this.setMode('redis');
       sub.on('close', () => this.fallBack(sub));
       sub.on('end', () => this.fallBack(sub));
     } catch (err) {
-      this.replaying = false;
-      this.held = [];
       sub.disconnect();
+      if (this.sub === sub) this.sub = undefined;
       this.log.debug({ sessionId: this.sessionId, err: (err as Error).message }, 'redis stream unavailable; polling PostgreSQL');
       this.fallBack(undefined);
     }
@@ -129,24 +128,40 @@ class LiveSubscription implements Subscription {
   }
 
   private async replay(): Promise<void> {
-    try {
-      const raw = await this.o.redis.lrange(this.keys.history, 0, -1);
-      const events = raw.map(parseEnvelope).filter((e): e is EventEnvelope => e !== undefined);
-      // An expired or never-written history (Redis was down while publishing) is completed from PostgreSQL.
-      const first = events[0];
-      if (first === undefined || first.sequence > this.lastSequence + 1) await this.replayFromPostgres();
-      this.deliver(events);
-    } catch {
-      await this.replayFromPostgres();
-    }
+    const events = await this.fromHistory(this.lastSequence);
+    // An expired or never-written history (Redis was down while publishing, or restarted) is
+    // completed from PostgreSQL; whatever neither has yet is fetched again by OrderedDelivery.
+    if (!events.some((e) => e.sequence === this.lastSequence + 1)) await this.replayFromPostgres();
+    this.order.offer(events);
   }
 
   private async replayFromPostgres(): Promise<void> {
-    for (;;) {
-      const rows = await this.o.repository.getEventsAfter(this.sessionId, this.lastSequence, 500);
-      this.deliver(rows.map((r) => parseEnvelope(r.data)).filter((e): e is EventEnvelope => e !== undefined));
-      if (rows.length < 500 || this.closed) return;
+    // The cursor is the last row read, not the last delivered: a hole in PostgreSQL (a batch not
+    // written yet) must not make this loop read the same page forever.
+    for (let after = this.lastSequence; ;) {
+      const rows = await this.o.repository.getEventsAfter(this.sessionId, after, 500);
+      this.order.offer(envelopesOf(rows));
+      const last = rows.at(-1);
+      if (last === undefined || rows.length < 500 || this.closed) return;
+      after = last.sequence;
     }
+  }
+
+  private async fromHistory(after: number): Promise<EventEnvelope[]> {
+    try {
+      const raw = await this.o.redis.lrange(this.keys.history, 0, -1);
+      return raw.map(parseEnvelope).filter((e): e is EventEnvelope => e !== undefined && e.sequence > after);
+    } catch {
+      return [];
+    }
+  }
+
+  /** Gap fill: Redis history, else PostgreSQL (OrderedDelivery retries until the gap is stored). */
+  private async fetchAfter(after: number): Promise<EventEnvelope[]> {
+    const fromRedis = await this.fromHistory(after);
+    if (fromRedis.some((e) => e.sequence === after + 1)) return fromRedis;
+    const rows = await this.o.repository.getEventsAfter(this.sessionId, after, 500);
+    return [...fromRedis, ...envelopesOf(rows)];
   }
 
   private schedulePoll(delay: number): void {
@@ -161,7 +176,7 @@ class LiveSubscription implements Subscription {
     if (this.closed || this.mode === 'redis') return;
     try {
       const rows = await this.o.repository.getEventsAfter(this.sessionId, this.lastSequence, this.o.config.pollingBatchSize);
-      this.deliver(rows.map((r) => parseEnvelope(r.data)).filter((e): e is EventEnvelope => e !== undefined));
+      this.order.offer(envelopesOf(rows));
     } catch (err) {
       this.log.debug({ err: (err as Error).message }, 'event polling failed');
     }
@@ -170,6 +185,10 @@ class LiveSubscription implements Subscription {
     }
     if (this.mode === 'polling') this.schedulePoll(this.o.config.pollingIntervalMs);
   }
+}
+
+function envelopesOf(rows: readonly { data: unknown }[]): EventEnvelope[] {
+  return rows.map((r) => parseEnvelope(r.data)).filter((e): e is EventEnvelope => e !== undefined);
 }
 
 /** Resolves when the client is ready; rejects on its first error or after `ms` (no offline queue). */

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { EngineConfig } from '../config/index.js';
+import type { CostTracker } from '../costs/index.js';
 import type { Repositories } from '../db/index.js';
 import {
   DELIBERATION_ERRORS, runDeliberation, type DeliberationLimits, type DeliberationPorts, type DeliberationResult, type DeliberationSettings,
@@ -17,6 +18,7 @@ interface Deps {
   config: EngineConfig;
   repos: Repositories;
   events: EventPublisher;
+  costs: CostTracker;
   sessions: SessionManager;
   ports: DeliberationPorts;
   settings: DeliberationSettings;
@@ -84,6 +86,9 @@ export class SessionRunner {
       const handle = await this.d.sessions.start(sessionId, row.user_id, (signal) => this.task(sessionId, row.user_id, row.problem_statement, signal, slot));
       if (slot.pendingKill !== undefined) void this.d.sessions.kill(sessionId, slot.pendingKill);
       done = await handle.done;
+      // Records and events of calls aborted by a kill or eviction can land after the task's own
+      // flush (an LLM attempt is tracked when it settles; the manager publishes its own events).
+      if (done.status !== 'completed') await this.flushSession();
     } catch (err) {
       // start() refused (manager closed, already running elsewhere) or the row lookup failed.
       return failed(sessionId, t0, isLoadlabError(err) ? err.code : 'LL_INTERNAL', err instanceof Error ? err.message : String(err));
@@ -120,10 +125,15 @@ export class SessionRunner {
       if (deliberated) await this.d.events.publish(sessionId, 'error', slot.error);
       return { status: 'failed' };
     } finally {
-      // The terminal status is written after this: events first, so `completed` in PostgreSQL
-      // means the session's events are there too.
-      await this.d.events.flushNow().catch(() => undefined);
+      // The terminal status is written after this: events and cost records first (bo1 flushes
+      // the CostTracker at session completion, §7.2), so `completed` in PostgreSQL means the
+      // session's events and costs are there too, not up to flushIntervalMs later.
+      await this.flushSession();
     }
+  }
+
+  private async flushSession(): Promise<void> {
+    await Promise.all([this.d.events.flushNow().catch(() => undefined), this.d.costs.flush().catch(() => undefined)]);
   }
 }
 

@@ -42,8 +42,21 @@ export interface LlmStats {
   inFlightPeak: number;
 }
 
+/** One settled completion (all SDK attempts included), as call observers see it. */
+export interface LlmCallObservation {
+  model: string;
+  role: string;
+  latencyMs: number;
+  ok: boolean;
+}
+
 export interface LlmClient {
   complete(request: CompletionRequest): Promise<CompletionResult>;
+  /**
+   * Calls `listener` after every completion settles (the per-call hook /metrics needs for
+   * llm_call_duration_seconds). Returns the unsubscribe function. A throwing listener is ignored.
+   */
+  onCall(listener: (call: LlmCallObservation) => void): () => void;
   embed(texts: readonly string[], context: CallContext): Promise<EmbeddingResult>;
   stats(): LlmStats;
   readonly models: ModelSet;
@@ -75,6 +88,12 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const price = options.price ?? (() => 0);
   const scale = options.delayScale ?? 1;
   const warned = new Set<string>();
+  const listeners = new Set<(call: LlmCallObservation) => void>();
+  const notify = (call: LlmCallObservation): void => {
+    for (const l of listeners) {
+      try { l(call); } catch { /* an observer must never fail the call it observes */ }
+    }
+  };
 
   async function complete(req: CompletionRequest): Promise<CompletionResult> {
     const model = modelForRole(options.models, req.role);
@@ -96,11 +115,13 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     };
     const reqOptions = { headers: { [CALL_ID_HEADER]: callId, 'x-loadlab-role': req.role }, ...(req.signal === undefined ? {} : { signal: req.signal }) };
     const t0 = performance.now();
+    let ok = false;
     try {
       const message = req.stream === true ? await streamed(body, reqOptions, model) : await created(body, reqOptions, model);
       const usage = toUsage(message.usage);
       const text = message.content.map((c) => c.text ?? '').join('');
       const attempts = registry.get(callId)?.attempts ?? 1;
+      ok = true;
       return { text: prefill === undefined ? text : `${prefill}${text}`, model, usage, stopReason: message.stop_reason, attempts, latencyMs: performance.now() - t0, costUsd: price(model, usage) };
     } catch (err) {
       stats.failedCalls++;
@@ -113,6 +134,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     } finally {
       stats.inFlight--;
       registry.delete(callId);
+      if (listeners.size > 0) notify({ model, role: req.role, latencyMs: performance.now() - t0, ok });
     }
   }
 
@@ -193,7 +215,11 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     }
   }
 
-  return { complete, embed, stats: () => ({ ...stats, callsByModel: { ...stats.callsByModel } }), models: options.models, sdk };
+  const onCall = (listener: (call: LlmCallObservation) => void): (() => void) => {
+    listeners.add(listener);
+    return () => { listeners.delete(listener); };
+  };
+  return { complete, embed, onCall, stats: () => ({ ...stats, callsByModel: { ...stats.callsByModel } }), models: options.models, sdk };
 }
 
 function toUsage(u: MessageLike['usage']): TokenUsage {

@@ -2,7 +2,7 @@ export { LLM_DEFAULTS } from './defaults.js';
 export type { LlmMode } from './defaults.js';
 export { LLM_ERRORS } from './errors.js';
 export { createLlmClient } from './client.js';
-export type { LlmClient, LlmClientOptions, LlmStats } from './client.js';
+export type { LlmCallObservation, LlmClient, LlmClientOptions, LlmStats } from './client.js';
 export { createLlm } from './factory.js';
 export type { LlmConfig, LlmSetup } from './factory.js';
 export { MODEL_SETS, DEPRECATED_MODEL_IDS, ROLE_TIERS, modelForRole, tierOfModel } from './models.js';

@@ -43,7 +43,9 @@ export function registerCostRoutes(app: FastifyInstance, ctx: RouteContext): voi
     },
   }, async (request) => {
     const row = await ownedSession(engine, request.params.id, request.user);
-    const totals = await engine.repositories.costs.getSessionCosts(row.id);
+    // bo1's AggregationCache (§2.4): the CostTracker invalidates a session's entry after every
+    // flush or drain that persisted records of it, so a hit is never older than the last write.
+    const totals = await engine.caches.aggregation.get(row.id, () => engine.repositories.costs.getSessionCosts(row.id));
     const subs = await engine.repositories.costs.getSubproblemCosts(row.id);
     return {
       session_id: row.id,

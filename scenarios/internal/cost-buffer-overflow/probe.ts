@@ -2,14 +2,14 @@ import type { Redis } from 'ioredis';
 import type { CostAccounting, CostTracker } from '../../../engine/costs/index.js';
 import type { TimePoint, TimeSeries } from '../../../harness/result/index.js';
 
-/** One violation of generated = persisted + queued + buffered + evicted, with where it was seen. */
+/** One violation of generated = persisted + queued + buffered + evicted + lostInRetryQueue, with where it was seen. */
 export interface InvariantViolation {
   t: number;
   where: string;
   accounting: CostAccounting;
 }
 
-const TERMS = ['generated', 'persisted', 'queued', 'buffered', 'evicted'] as const;
+const TERMS = ['generated', 'persisted', 'queued', 'buffered', 'evicted', 'lostInRetryQueue'] as const;
 
 /**
  * Watches a CostTracker: checks the accounting identity at every sample (timer ticks and each
@@ -45,7 +45,7 @@ export class AccountingProbe {
   check(where: string): CostAccounting {
     const a = this.tracker.accounting();
     this.samples += 1;
-    if (a.generated !== a.persisted + a.queued + a.buffered + a.evicted) this.violations.push({ t: Math.round(this.now()), where, accounting: a });
+    if (a.generated !== a.persisted + a.queued + a.buffered + a.evicted + a.lostInRetryQueue) this.violations.push({ t: Math.round(this.now()), where, accounting: a });
     if (a.buffered > this.peakBuffered) this.peakBuffered = a.buffered;
     return a;
   }
