@@ -130,12 +130,17 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     config, repos, events, costs, sessions, settings, limits: deliberationLimits(config), log,
     ports: deliberationPorts(setup.client, events, repos),
   });
-  const users = new Set<string>();
+  const users = new Map<string, Promise<void>>();
 
-  async function ensureUser(userId: string): Promise<void> {
-    if (users.has(userId)) return;
-    await repos.users.create({ id: userId, email: `${userId}@loadlab.invalid` });
-    users.add(userId);
+  // One insert per user even when many sessions of a new user start at once.
+  function ensureUser(userId: string): Promise<void> {
+    let pending = users.get(userId);
+    if (pending === undefined) {
+      pending = repos.users.create({ id: userId, email: `${userId}@loadlab.invalid` });
+      pending.catch(() => users.delete(userId));
+      users.set(userId, pending);
+    }
+    return pending;
   }
 
   const engine: Engine = {

@@ -41,7 +41,9 @@ FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_sha256 = $1 AND
 
   async create(user: { id: string; email: string; isAdmin?: boolean; tier?: string }): Promise<void> {
     await this.db.query(
-      'INSERT INTO users (id, email, is_admin, subscription_tier) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING',
+      // No conflict target: two concurrent inserts of the same user can collide on the email index
+      // first, which `ON CONFLICT (id)` would turn into a unique-violation error.
+      'INSERT INTO users (id, email, is_admin, subscription_tier) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
       [user.id, user.email, user.isAdmin ?? false, user.tier ?? 'free'], { name: 'users.create' },
     );
   }

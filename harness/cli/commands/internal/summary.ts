@@ -29,7 +29,9 @@ export function printSummary(printer: Printer, result: RunResult, file: string):
   if (result.error !== undefined) printer.line(`${result.error.code}: ${result.error.message}`);
   for (const r of result.untrustedReasons) printer.line(`UNTRUSTED ${r}`);
   const passed = result.scenarios.filter((s) => s.status === 'passed').length;
-  printer.line(`${passed}/${result.scenarios.length} scenario(s) passed, ${result.budgets.length - failed.length}/${result.budgets.length} budget(s) met, ${result.claims.length} claim(s) checked`);
+  const measured = result.claims.filter((c) => c.measured.value !== null);
+  const verdicts = (v: string): number => measured.filter((c) => c.verdict === v).length;
+  printer.line(`${passed}/${result.scenarios.length} scenario(s) passed, ${result.budgets.length - failed.length}/${result.budgets.length} budget(s) met, ${measured.length}/${result.claims.length} audit claim(s) measured (${verdicts('confirmed')} confirmed, ${verdicts('refuted')} refuted, ${verdicts('inconclusive')} inconclusive)`);
   printer.line(`report: ${file}`);
   printer.line(`exit ${result.exitCode}: ${MEANING[result.exitCode] ?? ''}`);
 }
