@@ -48,11 +48,11 @@ export const capacityScenario = defineScenario<CapacityParams, { engine: Engine 
     if (redisUrl === undefined) return undefined;
     const engine = await createEngine({
       logger: ctx.logger,
-      config: {
+      config: ctx.engineConfig({
         databaseUrl: db.url, redisUrl, redisKeyPrefix: `cap_${crypto.randomBytes(3).toString('hex')}:`,
         llm: { mockProfile: 'realistic', timeScale: ctx.params.timeScale, seed: ctx.seed },
         deliberation: { subProblems: ctx.params.subProblems },
-      },
+      }),
     });
     return { engine };
   },

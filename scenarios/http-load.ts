@@ -66,7 +66,7 @@ export const httpLoadScenario = defineScenario<HttpLoadParams, void>({
     const results = new Map<string, HttpLoadResult[]>();
     for (let round = 0; round < p.rounds; round++) {
       for (const variant of round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
-        const engine = await createEngine({ config: { databaseUrl: db.url, redisUrl, redisKeyPrefix: `ll:http:${variant}:${round}:`, variant } });
+        const engine = await createEngine({ config: ctx.engineConfig({ databaseUrl: db.url, redisUrl, redisKeyPrefix: `ll:http:${variant}:${round}:`, variant }) });
         const api = await createApiServer(engine);
         try {
           await api.app.listen({ host: '127.0.0.1', port: 0 });

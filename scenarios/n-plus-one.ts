@@ -76,7 +76,7 @@ export const nPlusOneScenario = defineScenario<NPlusOneParams, void>({
     for (const variant of VARIANTS) {
       ctx.progress(variant);
       const agg = new SqlFingerprintAggregator();
-      const engine = await createEngine({ config: { databaseUrl: db.url, redisUrl, redisKeyPrefix: `ll:n1:${variant}:${Date.now().toString(36)}:`, variant } });
+      const engine = await createEngine({ config: ctx.engineConfig({ databaseUrl: db.url, redisUrl, redisKeyPrefix: `ll:n1:${variant}:${Date.now().toString(36)}:`, variant }) });
       engine.db.setTracer((t) => agg.hook({ fingerprint: t.fingerprint, sql: t.name ?? t.fingerprint, durationMs: t.durationMs, rows: t.rows, spanId: t.parentSpanId }));
       try {
         await measure(engine, user.token, p, variant, agg, (endpoint, q, ms) => {

@@ -71,12 +71,12 @@ export const redisFailoverScenario = defineScenario<RedisFailoverParams>({
     const db = await ctx.data.database({ label: 'failover', seeded: false });
     const p = ctx.params;
     const engine = await createEngine({
-      config: {
+      config: ctx.engineConfig({
         databaseUrl: db.url, redisUrl: redis.url, redisKeyPrefix: `rf${randomBytes(3).toString('hex')}:`, db: { poolMax: 15 },
         llm: { mockProfile: p.mockProfile, timeScale: p.timeScale },
         redis: { reconnectInitialMs: 100, reconnectMaxMs: p.reconnectMaxMs, connectTimeoutMs: 1_000 },
         events: { redisRecheckIntervalMs: p.sseRecheckMs },
-      },
+      }),
       // Redis errors during the outage are the point of the scenario; keep them out of the output.
       logger: ctx.logger.child({ component: 'engine' }, { level: 'fatal' }),
     });

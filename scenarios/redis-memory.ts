@@ -53,7 +53,7 @@ export const redisMemoryScenario = defineScenario<RedisMemoryParams>({
     try {
       const db = await ctx.data.database({ label: 'redis_memory', seeded: false });
       engine = await createEngine({
-        config: { databaseUrl: db.url, redisUrl: child.url, llm: { mockProfile: 'realistic', timeScale: 0.05 } },
+        config: ctx.engineConfig({ databaseUrl: db.url, redisUrl: child.url, llm: { mockProfile: 'realistic', timeScale: 0.05 } }),
         logger: ctx.logger.child({ component: 'engine' }, { level: 'error' }),
       });
       await measure(ctx, engine, admin);

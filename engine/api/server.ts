@@ -111,7 +111,7 @@ export async function createApiServer(engine: Engine, options: ApiServerOptions 
   // One pub/sub connection per open stream; falls back to PostgreSQL polling while Redis is down.
   const subscriber = engine.createSubscriber(log);
   const metadata = new SessionMetadata(engine.caches.sessionMetadata, engine.db, engine.config.cache.metadataRecacheTtlSeconds, metrics);
-  const ctx: RouteContext = { engine, settings, metrics, metadata, subscriber, streams, log, audited: engine.config.variant === 'audited' };
+  const ctx: RouteContext = { engine, settings, metrics, metadata, subscriber, streams, log, audited: !engine.config.api.batchLookups };
 
   app.decorateRequest('user', undefined);
   app.addHook('onRequest', async (request) => {

@@ -120,6 +120,14 @@ export const ENGINE_DEFAULTS = {
     similarityThreshold: 0.85, // §3 EmbeddingsConfig.SIMILARITY_THRESHOLD
   },
 
+  api: {
+    /**
+     * §2.1 / §2.3: the audited endpoints loaded metadata once per listed session and one session
+     * per distinct source session of actions (N+1); the fix batches each into one lookup.
+     */
+    batchLookups: true,
+  },
+
   limits: {
     maxSubProblems: 4, // §3 DecompositionConfig.MAX_SUBPROBLEMS_HARD_CAP (what decompose enforces)
     maxRounds: 6, // §3 GraphConfig.MAX_ROUNDS_HARD_CAP
@@ -147,6 +155,7 @@ export const VARIANT_PROFILES = {
     events: { timerFlush: false, insertShape: 'per_row' },
     cache: { personaLookupShape: 'keys_scan' },
     embeddings: { batchSize: 5 },
+    api: { batchLookups: false },
   },
   optimized: {},
 } as const;

@@ -57,6 +57,8 @@ export interface Environment {
   timeScale: number;
   /** Time spent seeding the run's template database before the first scenario, ms (absent when no scenario needed data). */
   dataPreparationMs?: number;
+  /** Recommendations turned off for this run (`--disable`): migration tracks or engine features. */
+  disabledOptimizations?: string[];
   /** ISO 8601 timestamps. */
   startedAt: string;
   finishedAt: string | null;

@@ -21,7 +21,7 @@ function resolveOptimizations(o: readonly OptimizationName[] | 'all' | 'none' | 
  * variants are measured on identical rows. Optimisation migrations include their backfills
  * (task_count), so a clone with them applied is consistent.
  */
-export function createDataProvider(options: { infra: Infra; profile: Profile; seed: number; seedFn: SeedFn | undefined; logger: Logger; onProgress?: (line: string) => void }): DataProvider {
+export function createDataProvider(options: { infra: Infra; profile: Profile; seed: number; seedFn: SeedFn | undefined; logger: Logger; onProgress?: (line: string) => void; disabledMigrations?: readonly OptimizationName[] }): DataProvider {
   let template: Promise<{ name: string; heavyUser?: { userId: string; token: string } }> | undefined;
   let counter = 0;
 
@@ -46,7 +46,8 @@ export function createDataProvider(options: { infra: Infra; profile: Profile; se
       await template;
     },
     async database(req) {
-      const optimizations = resolveOptimizations(req.optimizations);
+      // A run with --disable leaves those optimisations out of every database it prepares.
+      const optimizations = resolveOptimizations(req.optimizations).filter((o) => !(options.disabledMigrations ?? []).includes(o));
       const seeded = req.seeded !== false;
       const suffix = `${req.label}_${++counter}`;
       let db: { name: string; url: string };

@@ -4,6 +4,7 @@ import { HARNESS_ERRORS } from '../errors/index.js';
 import type { Infra, RedisHandle } from '../infra/index.js';
 import { generatorSelfCheck, Recorder, startResourceSampler, type SelfCheckThresholds } from '../metrics/index.js';
 import { emptyScenarioResult, type BudgetResult, type CapacityModel, type Claim, type Measurements, type Profile, type ScenarioResult } from '../result/index.js';
+import { NOTHING_DISABLED, withDisabled, type DisabledOptimizations } from '../audit/index.js';
 import type { AnyScenario, BudgetTable, DataProvider, ScenarioContext, ScenarioReport } from '../scenario/index.js';
 
 export const SCENARIO_RUN_DEFAULTS = {
@@ -28,6 +29,7 @@ export interface RunScenarioOptions {
   signal: AbortSignal;
   budgets: BudgetTable;
   evaluate: BudgetEvaluator;
+  disabled?: DisabledOptimizations;
   /** Self-check limits from the config; they override the scenario's own. */
   selfCheck?: Partial<SelfCheckThresholds>;
   onProgress?: (scenario: string, phase: string, figure: string | undefined, elapsedMs: number) => void;
@@ -68,6 +70,8 @@ export async function runScenario(def: AnyScenario, options: RunScenarioOptions)
       ownedRedis ??= await options.infra.startOwnedRedis();
       return ownedRedis;
     },
+    disabled: (options.disabled ?? NOTHING_DISABLED).names,
+    engineConfig: (input) => withDisabled(input, options.disabled ?? NOTHING_DISABLED),
     elapsed: () => performance.now() - started,
     progress: (phase, figure) => options.onProgress?.(def.name, phase, figure, performance.now() - started),
   };

@@ -1,5 +1,5 @@
 import type { Logger } from '../../engine/log/index.js';
-import { unmeasuredClaims } from '../audit/index.js';
+import { unmeasuredClaims, type DisabledOptimizations } from '../audit/index.js';
 import { HARNESS_ERRORS } from '../errors/index.js';
 import type { Infra } from '../infra/index.js';
 import { emptyRunResult, finalizeRunResult, type Profile, type RunResult } from '../result/index.js';
@@ -21,6 +21,8 @@ export interface RunOptions {
   budgetOverrides: BudgetTable;
   evaluate: BudgetEvaluator;
   selfCheck?: Partial<SelfCheckThresholds>;
+  /** Optimisations turned off for this run (`--disable`). */
+  disabled?: DisabledOptimizations;
   seedFn: SeedFn | undefined;
   onScenarioStart?: (scenario: AnyScenario, index: number, total: number) => void;
   onScenarioEnd?: (result: RunResult['scenarios'][number], index: number, total: number) => void;
@@ -49,7 +51,11 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
     seedFn: options.seedFn,
     logger: options.logger,
     ...(options.onSeedProgress === undefined ? {} : { onProgress: options.onSeedProgress }),
+    ...(options.disabled === undefined ? {} : { disabledMigrations: options.disabled.migrations }),
   });
+  if (options.disabled !== undefined && options.disabled.names.length > 0) {
+    result.environment = { ...result.environment, disabledOptimizations: options.disabled.names };
+  }
   const dataLoss: string[] = [];
   const total = options.scenarios.length;
   if (options.scenarios.some((s) => s.seededData === true) && !options.signal.aborted) {
@@ -71,6 +77,7 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
       budgets: budgetsFor(def, options.budgetOverrides),
       evaluate: options.evaluate,
       ...(options.selfCheck === undefined ? {} : { selfCheck: options.selfCheck }),
+      ...(options.disabled === undefined ? {} : { disabled: options.disabled }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     result.scenarios.push(outcome.result);

@@ -1,3 +1,4 @@
+import type { EngineConfigInput } from '../../engine/config/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import type { OptimizationName } from '../../engine/migrate/index.js';
 import type { Infra, RedisHandle } from '../infra/index.js';
@@ -58,6 +59,13 @@ export interface ScenarioContext<P> {
   readonly report: ScenarioReport;
   /** A Redis the scenario may kill or pause (the run's child, or a new child when REDIS_URL is external). */
   ownedRedis(): Promise<RedisHandle>;
+  /** Optimisations this run turned off (`--disable`): schema tracks and engine features. */
+  readonly disabled: readonly string[];
+  /**
+   * The engine config to build an engine with: `input` plus the run's disabled engine features
+   * forced to their audited values. Every scenario builds its engines through this.
+   */
+  engineConfig(input: EngineConfigInput): EngineConfigInput;
   /** Milliseconds since the scenario started: the time base of timelines and fault marks. */
   elapsed(): number;
   /** Live progress: phase name and one key figure. */

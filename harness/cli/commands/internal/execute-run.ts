@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LoadlabError } from '../../../../engine/errors/index.js';
+import { parseDisabled } from '../../../audit/index.js';
 import { budgetsForProfile, evaluateBudgets, loadConfig, type LoadlabConfig } from '../../../budgets/index.js';
 import { HARNESS_ERRORS } from '../../../errors/index.js';
 import type { Profile, RunResult } from '../../../result/index.js';
@@ -30,6 +31,7 @@ export interface RunCommandOptions {
   keep?: boolean;
   seed?: string;
   data?: string;
+  disable?: string;
   databaseUrl?: string;
   redisUrl?: string;
 }
@@ -68,6 +70,7 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
   const profile = parseProfile(opts.profile);
   const seed = parseSeed(opts.seed);
   const data = parseDataSize(opts.data);
+  const disabled = parseDisabled(opts.disable);
   const config = await readConfig(opts.config);
   const catalogue = await loadScenarios();
   const scenarios: AnyScenario[] = requested === 'all' ? catalogue : await selectScenarios(requested, catalogue);
@@ -102,6 +105,7 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
           budgetOverrides: budgetsForProfile(config, profile),
           evaluate: (table, measurements, scenario) => evaluateBudgets(table, measurements, { scenario }),
           ...(config.selfCheck === undefined ? {} : { selfCheck: config.selfCheck }),
+          disabled,
           seedFn: makeSeedFn(data),
           onScenarioStart: (s, i, total) => printer.progress(`[${i + 1}/${total}] ${s.name}: starting`),
           onScenarioEnd: (s, i, total) => {
