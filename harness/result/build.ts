@@ -102,8 +102,15 @@ export function finalizeRunResult(
         ? 'failed'
         : 'passed';
   const trusted = untrustedReasons.length === 0;
+  // Scenario findings carry the same run-wide rank as the top-level list.
+  const rankOf = new Map(findings.map((f) => [`${f.scenario}\u0000${f.id}`, f.rank]));
+  const scenarios = result.scenarios.map((s) => ({
+    ...s,
+    findings: s.findings.map((f) => ({ ...f, rank: rankOf.get(`${f.scenario}\u0000${f.id}`) ?? f.rank })),
+  }));
   const next: RunResult = {
     ...result,
+    scenarios,
     environment: { ...result.environment, finishedAt: opts.finishedAt },
     durationMs: opts.durationMs,
     budgets: allBudgets,
