@@ -42,13 +42,16 @@ export function findKnee(levels: readonly CapacityLevel[], opts: KneeOptions = {
   const threshold = opts.threshold ?? KNEE_DEFAULTS.threshold;
   const slope = (a: CapacityLevel, b: CapacityLevel): number => (b.throughput - a.throughput) / (b.concurrency - a.concurrency);
   const first = slope(sorted[0]!, sorted[1]!);
-  let knee = sorted[sorted.length - 1]!;
+  // A sweep whose throughput never flattens has no knee inside it: returning the top level would
+  // read as a measured limit when it is only where the sweep stopped.
+  let knee: CapacityLevel | undefined;
   for (let i = 1; i < sorted.length; i++) {
     if (first <= 0 || slope(sorted[i - 1]!, sorted[i]!) < threshold * first) {
       knee = sorted[i - 1]!;
       break;
     }
   }
+  if (knee === undefined) return null;
   return {
     concurrency: knee.concurrency,
     throughput: knee.throughput,
