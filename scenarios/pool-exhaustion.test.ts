@@ -14,8 +14,11 @@ describe('pool-exhaustion scenario', () => {
     expect(c['pool.pool-12.sessions_completed']!.value).toBe(12);
     // A pool of 2 for 12 sessions must make clients wait; the wait histogram must say so.
     expect(c['pool.pool-2.max_waiting']!.value).toBeGreaterThan(0);
-    const h = out.result.measurements.histograms;
-    expect(h['pool.acquire_wait.pool-2']!.p95).toBeGreaterThan(h['pool.acquire_wait.pool-12']!.p95);
+    // Queue depth, not acquire-wait percentiles: a pool growing from 1 to 12 connections also
+    // "waits" while each new connection is established, which on a loaded box can out-last the
+    // small pool's queueing.
+    expect(c['pool.pool-2.max_waiting']!.value).toBeGreaterThan(c['pool.pool-12.max_waiting']?.value ?? 0);
+    expect(out.result.measurements.histograms['pool.acquire_wait.pool-2']!.count).toBeGreaterThan(0);
     expect(out.result.evidence.timelines.some((t) => t.name === 'pool-pool-2' && t.series.some((s) => s.name === 'pool waiting'))).toBe(true);
     expect(out.claims.map((x) => x.id).sort()).toEqual(['C20', 'C21']);
   }, 300_000);
