@@ -21,14 +21,13 @@ export function registerMigrateCommand(program: Command, ctx: CommandContext): v
           hint: 'pass --database-url postgres://user@host:5432/db or set DATABASE_URL (`loadlab infra up` prints one)',
         });
       }
-      printer.status(`migrating ${redactUrl(databaseUrl)} (optimizations: ${optimizations.length === 0 ? 'none' : optimizations.join(', ')})`);
       const report = await migrate({
         databaseUrl,
         optimizations,
         onApplied: (m) => printer.status(`  applied ${m.track} ${String(m.version).padStart(3, '0')} ${m.name}`),
       });
       if (report.createdDatabase) printer.status('  created the database');
-      printer.line(`migrated: ${report.applied.length} migration(s) applied, optimizations: ${optimizations.length === 0 ? 'none' : optimizations.join(', ')}`);
+      printer.line(`migrated ${redactUrl(databaseUrl)}: ${report.applied.length} migration(s) applied, optimizations: ${optimizations.length === 0 ? 'none' : optimizations.join(', ')}`);
       printer.result({ database: redactUrl(databaseUrl), createdDatabase: report.createdDatabase, applied: report.applied, optimizations });
     });
 }
