@@ -22,6 +22,8 @@ export interface DbOptions {
 export interface QueryOptions {
   /** Stable statement name for tracing (e.g. `sessions.list_by_user.join`). */
   name?: string;
+  /** Per-statement pg type parsers (e.g. timestamps kept as strings for rows that only become JSON). */
+  types?: pg.CustomTypesConfig;
 }
 
 /** Anything statements can be sent through: the Db itself, or a transaction handle. */
@@ -161,7 +163,9 @@ export class Db implements Queryable {
     let rows = 0;
     let error: string | undefined;
     try {
-      const result = await client.query<R>(sql, params as unknown[]);
+      const result = options.types === undefined
+        ? await client.query<R>(sql, params as unknown[])
+        : await client.query<R>({ text: sql, values: params as unknown[], types: options.types });
       rows = result.rowCount ?? result.rows.length;
       return result;
     } catch (err) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ListSessionsShape } from '../config/index.js';
 import type { Queryable } from './db.js';
+import { ISO_TIMESTAMP_TYPES } from './internal/iso-timestamps.js';
 
 /** Statuses the schema admits (bo1's CHECK plus loadlab's evicting/evicted, see migrations). */
 export type SessionStatus = 'created' | 'running' | 'completed' | 'failed' | 'killed' | 'deleted' | 'paused' | 'terminated' | 'evicting' | 'evicted';
@@ -25,6 +26,9 @@ export interface SessionRow {
   workspace_id: string | null;
   task_count: number;
 }
+
+/** A listed session whose timestamps stay ISO 8601 strings (see listByUserJson). */
+export type SessionJsonRow = Omit<SessionRow, 'created_at' | 'updated_at'> & { created_at: string; updated_at: string };
 
 export interface CreateSessionInput {
   id?: string;
@@ -148,6 +152,20 @@ export class SessionRepository {
 
   /** list_by_user with the exact §2.1 shapes; newest first. */
   async listByUser(userId: string, options: ListByUserOptions = {}): Promise<SessionRow[]> {
+    const { sql, params, name } = await this.listStatement(userId, options);
+    return (await this.db.query<SessionRow>(sql, params, { name })).rows;
+  }
+
+  /**
+   * The same statement as listByUser, with timestamps left as ISO strings: for callers that only
+   * serialise the rows (the HTTP listing), where Date objects are pure parse-and-format overhead.
+   */
+  async listByUserJson(userId: string, options: ListByUserOptions = {}): Promise<SessionJsonRow[]> {
+    const { sql, params, name } = await this.listStatement(userId, options);
+    return (await this.db.query<SessionJsonRow>(sql, params, { name, types: ISO_TIMESTAMP_TYPES })).rows;
+  }
+
+  private async listStatement(userId: string, options: ListByUserOptions): Promise<{ sql: string; params: unknown[]; name: string }> {
     const shape = await this.effectiveListShape();
     const params: unknown[] = [userId];
     let where = 's.user_id = $1';
@@ -167,8 +185,7 @@ export class SessionRepository {
 FROM sessions s LEFT JOIN session_tasks st ON st.session_id = s.id WHERE ${where} ${page}`
       : `SELECT ${SELECT_LIST}, s.task_count
 FROM sessions s WHERE ${where} ${page}`;
-    const r = await this.db.query<SessionRow>(sql, params, { name: `sessions.list_by_user.${shape}` });
-    return r.rows;
+    return { sql, params, name: `sessions.list_by_user.${shape}` };
   }
 
   private taskCountColumn(): Promise<boolean> {

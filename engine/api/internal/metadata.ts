@@ -34,7 +34,7 @@ export class SessionMetadata {
     private readonly recacheTtlSeconds: number, private readonly metrics: ApiMetrics,
   ) {}
 
-  async loadEach(rows: readonly SessionRow[]): Promise<Map<string, SessionMeta>> {
+  async loadEach(rows: readonly Pick<SessionRow, 'id'>[]): Promise<Map<string, SessionMeta>> {
     const out = new Map<string, SessionMeta>();
     // Sequential on purpose: bo1 awaited load_metadata inside the loop.
     for (const row of rows) {
@@ -44,7 +44,7 @@ export class SessionMetadata {
     return out;
   }
 
-  async loadBatch(rows: readonly SessionRow[]): Promise<Map<string, SessionMeta>> {
+  async loadBatch(rows: readonly Pick<SessionRow, 'id'>[]): Promise<Map<string, SessionMeta>> {
     const out = new Map<string, SessionMeta>();
     if (rows.length === 0) return out;
     const hits = await this.cache.getMany(rows.map((r) => r.id));

@@ -4,7 +4,7 @@ import { ApiError } from '../errors.js';
 import type { RouteContext } from '../internal/context.js';
 import { ownedSession, userOf } from '../internal/owned.js';
 import { claimStart, killNotStarted } from '../internal/queries.js';
-import { sessionView } from '../internal/views.js';
+import { overlayListed, sessionView } from '../internal/views.js';
 import { ERRORS, ERROR_RESPONSE, SECURITY, SESSION_PARAMS, SESSION_VIEW, createSessionBody, listSessionsQuery } from '../schemas.js';
 
 interface CreateBody { problem_statement: string; problem_context?: Record<string, unknown> }
@@ -57,14 +57,14 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: RouteContext): 
   }, async (request) => {
     const user = userOf(request);
     const q = request.query;
-    const rows = await engine.repositories.sessions.listByUser(user.id, {
+    const rows = await engine.repositories.sessions.listByUserJson(user.id, {
       limit: q.limit, offset: q.offset,
       ...(q.status === undefined ? {} : { statusFilter: q.status }),
       ...(q.workspace_id === undefined ? {} : { workspaceId: q.workspace_id }),
     });
     const meta = ctx.audited ? await ctx.metadata.loadEach(rows) : await ctx.metadata.loadBatch(rows);
     // bo1 reports total = len(page): no COUNT query (§2.1).
-    return { sessions: rows.map((r) => sessionView(r, meta.get(r.id))), total: rows.length, limit: q.limit, offset: q.offset };
+    return { sessions: rows.map((r) => overlayListed(r, meta.get(r.id))), total: rows.length, limit: q.limit, offset: q.offset };
   });
 
   app.get<{ Params: IdParams }>('/api/v1/sessions/:id', {
