@@ -107,3 +107,30 @@ describe('compareRuns on the fixture', () => {
     expect(formatCompareTable(report, true)).toMatch(/query\.list_sessions\.task_count\.p95 .* REGRESSION/);
   });
 });
+
+describe('percentiles read from histograms, without repeats', () => {
+  const hist = (values: number[]): { le: number; count: number }[] => {
+    const m = new Map<number, number>();
+    for (const v of values) m.set(v, (m.get(v) ?? 0) + 1);
+    return [...m.entries()].map(([le, count]) => ({ le, count }));
+  };
+  const metric = (value: number, buckets: { le: number; count: number }[], q: number) => ({
+    key: 'q', kind: 'histogram' as const, unit: 'ms' as const, better: 'lower' as const, value, distribution: { buckets, q },
+  });
+
+  it('a p99 of 100 samples that moves by noise is not a regression', async () => {
+    const { judgeChange, COMPARE_DEFAULTS } = await import('./rule.js');
+    const base = hist([...Array.from({ length: 98 }, (_, i) => 2 + (i % 5)), 20, 40]);
+    const next = hist([...Array.from({ length: 98 }, (_, i) => 2 + (i % 5)), 35, 60]);
+    expect(judgeChange(metric(20, base, 0.99), metric(35, next, 0.99), COMPARE_DEFAULTS).verdict).toBe('within-noise');
+  });
+
+  it('a p50 of 1,000 samples that triples is a regression', async () => {
+    const { judgeChange, COMPARE_DEFAULTS } = await import('./rule.js');
+    const base = hist(Array.from({ length: 1000 }, (_, i) => 2 + (i % 3)));
+    const next = hist(Array.from({ length: 1000 }, (_, i) => 8 + (i % 3)));
+    const change = judgeChange(metric(3, base, 0.5), metric(9, next, 0.5), COMPARE_DEFAULTS);
+    expect(change.verdict).toBe('regression');
+    expect(change.method).toBe('quantile-interval');
+  });
+});

@@ -17,9 +17,12 @@ export interface Metric {
   repeats?: readonly number[];
   /** Budgets only. */
   passed?: boolean;
+  /** Histogram percentiles: the recorded distribution and the quantile, for a sampling interval. */
+  distribution?: { buckets: readonly { le: number; count: number }[]; q: number };
 }
 
 const PERCENTILES = ['p50', 'p95', 'p99'] as const;
+const QUANTILE = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
 
 function budgetBetter(b: BudgetResult): Metric['better'] {
   if (b.operator === '<' || b.operator === '<=') return 'lower';
@@ -35,7 +38,8 @@ export function collectMetrics(result: RunResult): Map<string, Metric> {
       for (const p of PERCENTILES) {
         // HistogramSummary.repeats holds the per-repeat p95, so only p95 gets the repeat-based rule.
         const repeats = p === 'p95' && h.repeats !== undefined && h.repeats.length > 0 ? { repeats: h.repeats } : {};
-        add({ key: `${s.name}/${name}.${p}`, kind: 'histogram', unit: h.unit, better: 'lower', value: h[p], ...repeats });
+        const distribution = h.buckets !== undefined && h.buckets.length > 0 ? { distribution: { buckets: h.buckets, q: QUANTILE[p] } } : {};
+        add({ key: `${s.name}/${name}.${p}`, kind: 'histogram', unit: h.unit, better: 'lower', value: h[p], ...repeats, ...distribution });
       }
     }
     for (const c of s.comparisons) {

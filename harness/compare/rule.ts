@@ -6,7 +6,7 @@
  */
 import type { Unit } from '../result/index.js';
 import type { Metric, MetricKind } from './metrics.js';
-import { bootstrapMedianDifference, median, type Interval } from './stats.js';
+import { bootstrapMedianDifference, median, quantileInterval, type Interval } from './stats.js';
 
 export interface CompareOptions {
   /** Minimum relative worsening, as a fraction of the base value (0.1 = 10%). */
@@ -43,7 +43,7 @@ export interface MetricChange {
   delta: number | null;
   /** delta / |base|; null when base is 0 or missing. */
   relative: number | null;
-  method: 'bootstrap' | 'floors' | 'budget-status';
+  method: 'bootstrap' | 'quantile-interval' | 'floors' | 'budget-status';
   interval?: Interval;
   verdict: ChangeVerdict;
   reason: string;
@@ -62,7 +62,9 @@ export function describeRule(o: CompareOptions): string {
     `A metric regresses when it gets worse by more than ${o.relFloor * 100}% AND by more than ${o.absFloorMs} ms`,
     '(absolute floor for time units; other units use the relative floor only).',
     `When both runs hold at least ${o.minRepeats} repeats, the ${o.confidence * 100}% bootstrap interval (${o.resamples} resamples)`,
-    'of the difference of medians must also exclude zero; without repeats the two floors alone decide.',
+    'of the difference of medians must also exclude zero. Without repeats, a percentile read from a histogram must also',
+    'leave its own 95% sampling interval (order-statistic ranks of the recorded distribution) — the new interval entirely above the base one;',
+    'other single values are judged by the two floors alone.',
     'A budget that passed in the base and fails in the new run is a regression.',
   ].join(' ');
 }
@@ -103,6 +105,19 @@ export function judgeChange(base: Metric, next: Metric, o: CompareOptions): Metr
   }
   const delta = next.value - base.value;
   const worse = sign * delta;
+  if (base.distribution !== undefined && next.distribution !== undefined) {
+    const bi = quantileInterval(base.distribution.buckets, base.distribution.q);
+    const ni = quantileInterval(next.distribution.buckets, next.distribution.q);
+    if (bi !== null && ni !== null) {
+      const common = { ...head, delta, relative: relative(delta, base.value), method: 'quantile-interval' as const };
+      // Lower is better for latency histograms: worse means the new interval sits above the base one.
+      const separatedWorse = sign === 1 ? ni.low > bi.high : ni.high < bi.low;
+      const separatedBetter = sign === 1 ? ni.high < bi.low : ni.low > bi.high;
+      if (exceedsFloors(worse, base.value, abs, o) && separatedWorse) return { ...common, verdict: 'regression', reason: 'worse beyond both floors and outside the sampling interval' };
+      if (exceedsFloors(-worse, base.value, abs, o) && separatedBetter) return { ...common, verdict: 'improvement', reason: 'better beyond both floors and outside the sampling interval' };
+      return { ...common, verdict: delta === 0 ? 'unchanged' : 'within-noise', reason: delta === 0 ? 'identical' : 'within the floors or the sampling intervals overlap' };
+    }
+  }
   const common = { ...head, delta, relative: relative(delta, base.value), method: 'floors' as const };
   if (exceedsFloors(worse, base.value, abs, o)) return { ...common, verdict: 'regression', reason: 'no repeats: worse beyond both floors' };
   if (exceedsFloors(-worse, base.value, abs, o)) return { ...common, verdict: 'improvement', reason: 'no repeats: better beyond both floors' };

@@ -72,3 +72,33 @@ export function bootstrapMedianDifference(base: readonly number[], next: readonl
     resamples: o.resamples,
   };
 }
+
+export interface QuantileBucket {
+  le: number;
+  count: number;
+}
+
+/**
+ * Distribution-free confidence interval of a quantile from a bucketed sample (the histogram's
+ * own buckets): the ranks n·q ± z·sqrt(n·q·(1−q)) of the order statistics bound the true
+ * quantile, so a p99 of 200 samples gets the wide interval it deserves and a p50 of 20,000 a
+ * narrow one. Returns null without enough samples to say anything.
+ */
+export function quantileInterval(buckets: readonly QuantileBucket[], q: number, confidence = 0.95): { low: number; high: number } | null {
+  const n = buckets.reduce((a, b) => a + b.count, 0);
+  if (n < 10) return null;
+  const z = confidence >= 0.99 ? 2.576 : confidence >= 0.95 ? 1.96 : 1.645;
+  const half = z * Math.sqrt(n * q * (1 - q));
+  const rankLow = Math.max(1, Math.floor(n * q - half));
+  const rankHigh = Math.min(n, Math.ceil(n * q + half));
+  const sorted = [...buckets].sort((a, b) => a.le - b.le);
+  const valueAt = (rank: number): number => {
+    let cum = 0;
+    for (const b of sorted) {
+      cum += b.count;
+      if (cum >= rank) return b.le;
+    }
+    return sorted.at(-1)?.le ?? Number.NaN;
+  };
+  return { low: valueAt(rankLow), high: valueAt(rankHigh) };
+}
