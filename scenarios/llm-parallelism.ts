@@ -35,9 +35,9 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
   title: 'LLM parallelism: persona rounds and sub-problem modes',
   auditRef: '§2.1, §2.2 opportunity 2',
   profiles: {
-    // 2 s becomes 100 ms (60 ms in sessions): engine CPU per call (~1-5 ms on a busy 2-core box)
-    // stays a few % of a converted step.
-    ci: { timeScale: 0.05, sessionTimeScale: 0.03, llmLatencyMs: 2_000, embeddingLatencyMs: 150, personasPerRound: 5, roundRepeats: 3, subProblemCounts: [1, 3, 5], modes: MODES, sessionRepeats: 3, auditedSubProblems: 3 },
+    // 2 s becomes 100 ms in rounds and in sessions: engine CPU per call (~1-5 ms on a busy 2-core
+    // box) stays a few % of a converted step, and the generator stays below saturation.
+    ci: { timeScale: 0.05, sessionTimeScale: 0.05, llmLatencyMs: 2_000, embeddingLatencyMs: 150, personasPerRound: 5, roundRepeats: 3, subProblemCounts: [1, 3, 5], modes: MODES, sessionRepeats: 2, auditedSubProblems: 3 },
     default: { timeScale: 0.1, sessionTimeScale: 0.05, llmLatencyMs: 2_000, embeddingLatencyMs: 150, personasPerRound: 5, roundRepeats: 5, subProblemCounts: [1, 2, 3, 4, 5], modes: MODES, sessionRepeats: 3, auditedSubProblems: 3 },
     full: { timeScale: 0.25, sessionTimeScale: 0.2, llmLatencyMs: 2_000, embeddingLatencyMs: 150, personasPerRound: 5, roundRepeats: 10, subProblemCounts: [1, 2, 3, 4, 5], modes: MODES, sessionRepeats: 5, auditedSubProblems: 4 },
   },
