@@ -219,6 +219,12 @@ export interface PlanEvidence {
   partitionsScanned: string[];
   sharedHitBlocks: number;
   sharedReadBlocks: number;
+  /** Every relation a scan node read (tables, partitions). */
+  relations?: string[];
+  /** Heap fetches of index-only scans; > 0 means the visibility map was stale. */
+  heapFetches?: number;
+  /** Partitions pruned at executor start-up ("Subplans Removed"). */
+  subplansRemoved?: number;
   /** The raw EXPLAIN JSON, kept for the appendix. */
   raw?: unknown;
 }

@@ -5,7 +5,8 @@ import { silentLogger } from '../../engine/log/index.js';
 import { evaluateBudgets } from '../../harness/budgets/index.js';
 import { provisionInfra } from '../../harness/infra/index.js';
 import type { Profile } from '../../harness/result/index.js';
-import { createDataProvider, runScenario, type ScenarioOutcome } from '../../harness/runner/index.js';
+import { emptyRunResult, finalizeRunResult, validateRunResult } from '../../harness/result/index.js';
+import { collectEnvironment, createDataProvider, runScenario, type ScenarioOutcome } from '../../harness/runner/index.js';
 import type { AnyScenario } from '../../harness/scenario/index.js';
 import { seedDatabase, type SeedProfile } from '../../seed/index.js';
 import { TEST_PG_ADMIN_URL } from './database.js';
@@ -47,7 +48,7 @@ export async function runScenarioForTest<P>(def: AnyScenario, options: ScenarioT
       },
     });
     const scenario: AnyScenario = { ...def, profiles: { ...def.profiles, [profile]: { ...def.profiles[profile], ...options.params } } };
-    return await runScenario(scenario, {
+    const outcome = await runScenario(scenario, {
       profile,
       seed,
       infra,
@@ -57,6 +58,15 @@ export async function runScenarioForTest<P>(def: AnyScenario, options: ScenarioT
       budgets: def.budgets,
       evaluate: (table, measurements, name) => evaluateBudgets(table, measurements, { scenario: name }),
     });
+    // Every scenario's output must fit the RunResult contract: reports and compare refuse anything else.
+    const run = emptyRunResult(await collectEnvironment(infra, { profile, seed, timeScale: 1 }));
+    const final = finalizeRunResult(
+      { ...run, scenarios: [outcome.result], claims: outcome.claims, capacity: outcome.capacity ?? null },
+      { finishedAt: new Date().toISOString(), durationMs: outcome.result.durationMs },
+    );
+    const check = validateRunResult(JSON.parse(JSON.stringify(final)));
+    if (!check.valid) throw new Error(`${def.name} produced an invalid RunResult: ${JSON.stringify(check.errors.slice(0, 5))}`);
+    return outcome;
   } finally {
     await infra.close();
     fs.rmSync(stateDir, { recursive: true, force: true });
