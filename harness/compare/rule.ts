@@ -64,7 +64,8 @@ export function describeRule(o: CompareOptions): string {
     `When both runs hold at least ${o.minRepeats} repeats, the ${o.confidence * 100}% bootstrap interval (${o.resamples} resamples)`,
     'of the difference of medians must also exclude zero. Without repeats, a percentile read from a histogram must also',
     'leave its own 95% sampling interval (order-statistic ranks of the recorded distribution) — the new interval entirely above the base one;',
-    'other single values are judged by the two floors alone.',
+    'A histogram percentile without buckets is judged by the two floors alone; other single values (budget measurements, comparison results)',
+    'are shown but cannot fail CI by themselves.',
     'A budget that passed in the base and fails in the new run is a regression.',
   ].join(' ');
 }
@@ -119,6 +120,13 @@ export function judgeChange(base: Metric, next: Metric, o: CompareOptions): Metr
     }
   }
   const common = { ...head, delta, relative: relative(delta, base.value), method: 'floors' as const };
+  // A single number with no repeats and no recorded distribution (a budget's measured value, the
+  // "after" side of a comparison) cannot be told apart from run-to-run noise: it is shown, and a
+  // budget still regresses when it flips from pass to fail (above), but it does not fail CI alone.
+  if (base.kind !== 'histogram') {
+    const beyond = exceedsFloors(worse, base.value, abs, o) || exceedsFloors(-worse, base.value, abs, o);
+    return { ...common, verdict: delta === 0 ? 'unchanged' : 'within-noise', reason: delta === 0 ? 'identical' : beyond ? 'single value without repeats or a distribution: shown, not judged' : 'no repeats: change below the floors' };
+  }
   if (exceedsFloors(worse, base.value, abs, o)) return { ...common, verdict: 'regression', reason: 'no repeats: worse beyond both floors' };
   if (exceedsFloors(-worse, base.value, abs, o)) return { ...common, verdict: 'improvement', reason: 'no repeats: better beyond both floors' };
   return { ...common, verdict: delta === 0 ? 'unchanged' : 'within-noise', reason: delta === 0 ? 'identical' : 'no repeats: change below the floors' };
