@@ -23,9 +23,13 @@ describe('runOpenModel', () => {
     // Block the event loop 100-300 ms in: ops due then start late but are served fast.
     setTimeout(() => { const end = performance.now() + 200; while (performance.now() < end); }, 100);
     const r = await runOpenModel({ ratePerSec: 100, durationMs: 500, t0, op: () => sleep(1) });
+    // ~20 of the 50 ops fall due inside the 200 ms stall: from their intended start they waited,
+    // so the 90th percentile sits in the stall; served, each took ~1 ms (medians, so one more
+    // stall from a busy CI machine cannot flip the verdict).
     expect(r.latency.max).toBeGreaterThan(150);
-    expect(r.serviceTime.p90).toBeLessThan(50);
-    expect(r.latency.p99).toBeGreaterThan(r.serviceTime.p99 * 3);
+    expect(r.latency.p90).toBeGreaterThan(50);
+    expect(r.serviceTime.p50).toBeLessThan(20);
+    expect(r.latency.p90).toBeGreaterThan(r.serviceTime.p90);
   });
 
   it('drops starts past max-in-flight, aborts stragglers and counts errors by code', async () => {
