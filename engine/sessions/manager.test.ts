@@ -32,7 +32,7 @@ const forever: SessionTask = (signal) => new Promise((_, reject) => {
 });
 
 async function manager(variant: Variant, events: { id: string; type: string }[]): Promise<{ m: SessionManager; repo: SessionRepository }> {
-  const cfg = resolveConfig({ variant, sessions: { maxConcurrent: 2, gracePeriodMs: 150 } });
+  const cfg = resolveConfig({ variant, sessions: { maxConcurrent: 2, gracePeriodMs: 600 } });
   const repo = new SessionRepository(db);
   const m = new SessionManager({
     config: cfg.sessions, redis, sessions: repo, redisKeyPrefix: prefix,
@@ -55,17 +55,17 @@ describe('SessionManager', () => {
     await m.start(b, user, forever);
     const t0 = Date.now();
     await m.start(c, user, forever);
-    expect(Date.now() - t0).toBeLessThan(100); // optimized: no wait for the grace period
+    expect(Date.now() - t0).toBeLessThan(400); // optimized: no wait for the 600 ms grace period (generous for a loaded CI box)
     expect(events).toEqual([{ id: a, type: 'eviction_warning' }]);
     await new Promise((r) => setTimeout(r, 30));
     expect((await m.metadata(a))?.status).toBe('evicting');
     expect((await repo.get(a))?.status).toBe('evicting');
     const ra = await ha.done;
     expect(ra.status).toBe('evicted');
-    expect(ra.durationMs).toBeGreaterThanOrEqual(140);
+    expect(ra.durationMs).toBeGreaterThanOrEqual(590);
     await m.start(d, user, forever); // evicts b, the next oldest
     expect(events.at(-1)).toEqual({ id: b, type: 'eviction_warning' });
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 900));
     expect((await repo.get(a))?.status).toBe('evicted');
     expect((await m.metadata(a))?.status).toBe('evicted');
     expect((await repo.get(b))?.status).toBe('evicted');
@@ -86,8 +86,8 @@ describe('SessionManager', () => {
       m.start(ids[2]!, user, forever).then(() => Date.now() - t0),
       m.start(ids[3]!, user, forever).then(() => Date.now() - t0),
     ]).then((t) => {
-      expect(t[0]).toBeGreaterThanOrEqual(140); // the evicting start waits the grace period
-      expect(t[1]).toBeGreaterThanOrEqual(280); // the next start waits behind it, then evicts again
+      expect(t[0]).toBeGreaterThanOrEqual(590); // the evicting start waits the grace period
+      expect(t[1]).toBeGreaterThanOrEqual(1180); // the next start waits behind it, then evicts again
     });
     await m.close();
   });
@@ -99,7 +99,7 @@ describe('SessionManager', () => {
     await m.start(ids[1]!, user, forever);
     const t0 = Date.now();
     await Promise.all([m.start(ids[2]!, user, forever), m.start(ids[3]!, user, forever)]);
-    expect(Date.now() - t0).toBeLessThan(100);
+    expect(Date.now() - t0).toBeLessThan(400);
     await m.close();
   });
 
