@@ -1,23 +1,15 @@
 import type { Command } from 'commander';
 import { executeRun, type RunCommandOptions } from './internal/execute-run.js';
+import { addRunOptions } from './internal/run-options.js';
 import type { CommandContext } from './types.js';
 
 export function registerRunCommand(program: Command, ctx: CommandContext): void {
-  program
-    .command('run')
-    .description('Run scenarios by name (or path to a scenario file), check their budgets and write audit.json and the reports')
-    .argument('<scenario...>', 'scenario names (see loadlab list) or paths to scenario .ts files')
-    .option('--profile <name>', 'ci | default | full', 'ci')
-    .option('--out <dir>', 'output folder (default ./loadlab-report/<timestamp>, linked from ./loadlab-report/latest)')
-    .option('--config <file>', 'budgets file: loadlab.config.ts or .json (default ./loadlab.config.ts when present)')
-    .option('--seed <n>', 'data seed (same seed, same rows)')
-    .option('--disable <list>', 'turn recommendations off for this run: schema optimisations (task-count, sessions-covering, …) or engine features (api.batchLookups, db.poolMax, …); e.g. to check that `loadlab compare` catches their loss')
-    .option('--data <size>', 'seeded data size: tiny, ci, default, large (default: by profile: ci→ci, default→default, full→large)')
-    .option('--database-url <url>', 'use this PostgreSQL server instead of an embedded one')
-    .option('--redis-url <url>', 'use this Redis instead of a redis-server child')
-    .option('--keep', 'keep the databases after the run')
-    .option('--json', 'print one JSON summary object')
-    .action(async (names: string[], opts: RunCommandOptions) => {
-      ctx.setExitCode(await executeRun(ctx, names, opts));
-    });
+  addRunOptions(
+    program
+      .command('run')
+      .description('Run scenarios by name (or path to a scenario file), check their budgets and write audit.json and the reports')
+      .argument('<scenario...>', 'scenario names (see loadlab list) or paths to scenario .ts files'),
+  ).action(async (names: string[], opts: RunCommandOptions) => {
+    ctx.setExitCode(await executeRun(ctx, names, opts));
+  });
 }
