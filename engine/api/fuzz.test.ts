@@ -2,23 +2,14 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InjectOptions } from 'fastify';
 import { startApiFixture, type ApiFixture } from './internal/fixture.js';
+import { seededRandom } from '../random/index.js';
 
 // ≥2,000 malformed requests from a seeded generator: none may produce a 5xx, every error is the
 // JSON error shape, and /api/health still answers afterwards.
 const SEED = 20_251_222;
 const REQUESTS = 2_400;
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const prng = seededRandom;
 
 const WEIRD_STRINGS = [
   "' OR 1=1 --", '"; DROP TABLE sessions; --', '%00', '\u0000', '\\x00', '../../etc/passwd', '%2e%2e%2f', '😀'.repeat(50), '\u202e\u0301\u200b',

@@ -1,3 +1,7 @@
+import { seededRandom } from '../../engine/random/index.js';
+
+export { seededRandom };
+
 /**
  * Statistics for noise-aware comparison of repeated measurements. Pure and deterministic: the
  * bootstrap draws from a seeded generator, so the same two runs always give the same verdict.
@@ -10,17 +14,6 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
-/** mulberry32: tiny, fast, good enough for resampling, and reproducible from one integer. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Linear-interpolated quantile of sorted values (q in [0, 1]). */
 function quantileSorted(sorted: readonly number[], q: number): number {

@@ -1,3 +1,5 @@
+import { seededRandom } from '../../random/index.js';
+
 /** Deterministic randomness for the mock: the same seed and request give the same response. */
 
 /** FNV-1a 32-bit: cheap, stable across runs and platforms. */
@@ -10,17 +12,8 @@ export function hash32(text: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** mulberry32: a tiny PRNG with good enough spread for synthetic text and latencies. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's one seeded PRNG (engine/random). */
+export const prng = seededRandom;
 
 /** Standard normal deviate by Box-Muller. */
 export function normal(rand: () => number): number {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { seededRandom } from '../../../engine/random/index.js';
 
 /** The request types of the SSE/dashboard mix and what each one reads. */
 export type RequestKind = 'stream_status' | 'session_detail' | 'session_list' | 'session_costs' | 'event_history' | 'deliberation_start';
@@ -12,17 +13,8 @@ export interface Population {
   problems: string[];
 }
 
-/** Deterministic PRNG (mulberry32): the same seed draws the same request sequence. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's one seeded PRNG (engine/random). */
+export const rng = seededRandom;
 
 /** Zipf(s) over ranks 0..n-1 by inverse CDF on precomputed weights. */
 export function zipf(n: number, s: number): (u: number) => number {

@@ -1,5 +1,6 @@
 import { Histogram, HISTOGRAM_RANGES, type Recorder } from '../../../harness/metrics/index.js';
 import type { HotQuery } from './catalogue.js';
+import { seededRandom } from '../../../engine/random/index.js';
 
 export interface MeasureOptions {
   warmup: number;
@@ -15,18 +16,7 @@ export type RoundP95 = Map<string, number[]>;
 
 export const metricName = (q: string, v: string): string => `query.${q}.${v}`;
 
-// Small deterministic shuffle (mulberry32) so variant order inside an iteration varies without
-// favouring any variant, and is the same for the same seed.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function shuffled<T>(xs: readonly T[], r: () => number): T[] {
   const out = [...xs];

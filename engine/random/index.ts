@@ -1,0 +1,15 @@
+/**
+ * mulberry32: a tiny, fast PRNG, reproducible from one integer. The one seeded generator of the
+ * project (mock text and latencies, request mixes, bootstrap resampling, fuzz inputs), so the
+ * same seed always draws the same sequence everywhere.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
