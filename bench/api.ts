@@ -7,8 +7,9 @@
  * (50 connections, warm-up then 10 s), then runs pgbench on the identical SQL (same literals,
  * 50 clients, 10 s) against the same database. Nothing is pinned: all of it shares this box's
  * cores. Targets (issue 4): API ≥ 0.3 × pgbench TPS, API p99 < 50 ms. Reads DATABASE_URL (an
- * admin URL of the server to use), REDIS_URL, and BENCH_API_CPU_PROF_DIR (profile the server
- * child with node --cpu-prof into that folder). Last line: JSON.
+ * admin URL of the server to use), REDIS_URL, BENCH_API_CPU_PROF_DIR (profile the server child
+ * with node --cpu-prof into that folder) and BENCH_API_NODE_FLAGS (extra node flags for the server
+ * child, e.g. `--max-semi-space-size=64`, to try runtime tuning). Last line: JSON.
  */
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
     const loadBefore = os.loadavg();
     const server: ApiChild = await startApiChild({
       databaseUrl, redisUrl: REDIS, prefix: `bench_api_${crypto.randomBytes(3).toString('hex')}:`, poolMax: SERVER_POOL_MAX,
-      ...(CPU_PROF_DIR === undefined ? {} : { nodeFlags: ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR] }),
+      nodeFlags: [...(process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean), ...(CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR])],
     });
     const url = `http://127.0.0.1:${server.port}/api/v1/sessions?limit=${LIMIT}`;
     let api: autocannon.Result;

@@ -28,7 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       writeOut: (s) => process.stdout.write(s),
       writeErr: (s) => process.stderr.write(s),
     });
-  registerCommands(program, { ...ctx, setExitCode: (code: number) => { exitCode = code; } });
+  await registerCommands(program, { ...ctx, setExitCode: (code: number) => { exitCode = code; } }, argv);
 
   try {
     await program.parseAsync([...argv]);

@@ -49,7 +49,17 @@ describe('loadlab CLI', () => {
     expect(r.stderr).toContain('action-tags-tag-action');
   });
 
-  it('an unknown command exits 2', () => {
+  it('an unknown command exits 2, and a near miss is told the command it meant', () => {
     expect(run(['frobnicate']).code).toBe(2);
+    // Commands load on demand (only the named one); a name that is none must still see them all.
+    const typo = run(['migrat']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('(Did you mean migrate?)');
+  });
+
+  it('`help <command>` prints that command\'s usage', () => {
+    const r = run(['help', 'seed']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: loadlab seed');
   });
 });

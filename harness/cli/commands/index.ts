@@ -1,36 +1,37 @@
 import type { Command } from 'commander';
-import { registerAuditCommand } from './audit.js';
-import { registerCompareCommand } from './compare.js';
-import { registerInfraCommand } from './infra.js';
-import { registerK6Command } from './k6.js';
-import { registerListCommand } from './list.js';
-import { registerMigrateCommand } from './migrate.js';
-import { registerProfileCommand } from './profile.js';
-import { registerReportCommand } from './report.js';
-import { registerServeCommand } from './serve.js';
-import { registerRunCommand } from './run.js';
-import { registerSeedCommand } from './seed.js';
-import { registerSimulateCommand } from './simulate.js';
 import type { CommandContext } from './types.js';
 
 export type { CommandContext } from './types.js';
 
-/** Every CLI command; add one line per command file. */
-const COMMANDS: ((program: Command, ctx: CommandContext) => void)[] = [
-  registerAuditCommand,
-  registerReportCommand,
-  registerCompareCommand,
-  registerMigrateCommand,
-  registerSeedCommand,
-  registerInfraCommand,
-  registerListCommand,
-  registerServeCommand,
-  registerRunCommand,
-  registerSimulateCommand,
-  registerK6Command,
-  registerProfileCommand,
-];
+type Register = (program: Command, ctx: CommandContext) => void;
 
-export function registerCommands(program: Command, ctx: CommandContext): void {
-  for (const register of COMMANDS) register(program, ctx);
+/**
+ * Every CLI command, in help order, loaded on demand: one line per command file. Each command
+ * module pulls in its own stack (fastify and the SDK for `serve`, faker for `seed`, …); importing
+ * all of them cost ~1 s before any command ran, on every invocation.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  audit: async () => (await import('./audit.js')).registerAuditCommand,
+  report: async () => (await import('./report.js')).registerReportCommand,
+  compare: async () => (await import('./compare.js')).registerCompareCommand,
+  migrate: async () => (await import('./migrate.js')).registerMigrateCommand,
+  seed: async () => (await import('./seed.js')).registerSeedCommand,
+  infra: async () => (await import('./infra.js')).registerInfraCommand,
+  list: async () => (await import('./list.js')).registerListCommand,
+  serve: async () => (await import('./serve.js')).registerServeCommand,
+  run: async () => (await import('./run.js')).registerRunCommand,
+  simulate: async () => (await import('./simulate.js')).registerSimulateCommand,
+  k6: async () => (await import('./k6.js')).registerK6Command,
+  profile: async () => (await import('./profile.js')).registerProfileCommand,
+};
+
+/**
+ * Registers the command named in `argv` alone when there is one (the root program has no options
+ * that take a value, so the first bare word is the command); otherwise every command, so that
+ * help, `help <command>` and "unknown command" suggestions see them all.
+ */
+export async function registerCommands(program: Command, ctx: CommandContext, argv: readonly string[]): Promise<void> {
+  const name = argv.slice(2).find((a) => !a.startsWith('-'));
+  const only = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name] as () => Promise<Register>] : Object.values(COMMANDS);
+  for (const register of await Promise.all(only.map((load) => load()))) register(program, ctx);
 }
