@@ -38,6 +38,8 @@ const PGBENCH_THREADS = 2;
 const TARGET_RATIO = 0.3;
 const TARGET_P99_MS = 50;
 const PGBENCH_ATTEMPTS = 6;
+/** After the measured run: a short run at limit=1 splits the server's CPU into per-request and per-row costs. */
+const FIXED_COST_SECONDS = 5;
 const CPU_PROF_DIR = process.env.BENCH_API_CPU_PROF_DIR;
 
 const run = promisify(execFile);
@@ -119,6 +121,7 @@ async function main(): Promise<void> {
     const url = `http://127.0.0.1:${server.port}/api/v1/sessions?limit=${LIMIT}`;
     let api: autocannon.Result;
     let serverCpuMs: number | undefined;
+    let fixedCpuMsPerReq: number | undefined;
     const cannonCpu0 = process.cpuUsage();
     try {
       const probe = await fetch(url, { headers: { authorization: `Bearer ${heavy.token}` } });
@@ -130,6 +133,10 @@ async function main(): Promise<void> {
       api = await cannon(url, heavy.token, SECONDS);
       const cpu1 = server.cpuMs();
       serverCpuMs = cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0;
+      // Not part of the targets: the same route at limit=1, for the cost split printed below.
+      const one = await cannon(url.replace(`limit=${LIMIT}`, 'limit=1'), heavy.token, FIXED_COST_SECONDS);
+      const cpu2 = server.cpuMs();
+      if (cpu1 !== undefined && cpu2 !== undefined && one.requests.total > 0) fixedCpuMsPerReq = (cpu2 - cpu1) / one.requests.total;
     } finally {
       await server.stop();
     }
@@ -160,6 +167,17 @@ async function main(): Promise<void> {
       pgbenchTransactions: bench.transactions,
       pgbenchLatencyAvgMs: bench.latencyAvgMs,
       serverCpuMsPerReq: perReq(serverCpuMs),
+      // The most CPU per request the server could spend and still reach the ratio, were a whole
+      // core its own (it shares 2 with PostgreSQL, Redis and autocannon): the gap to the target.
+      serverCpuBudgetMsPerReqForTarget: Math.round((1000 / (TARGET_RATIO * bench.tps)) * 1000) / 1000,
+      ...(fixedCpuMsPerReq === undefined || serverCpuMs === undefined ? {} : {
+        costSplit: {
+          fixedCpuMsPerReq: Math.round(fixedCpuMsPerReq * 1000) / 1000,
+          perRowCpuUs: Math.round(((serverCpuMs / api.requests.total - fixedCpuMsPerReq) / LIMIT) * 10000) / 10,
+          responseBytes: Math.round(api.throughput.total / Math.max(1, api.requests.total)),
+          method: `server CPU per request at limit=1 (${FIXED_COST_SECONDS} s autocannon run after the measured one) vs at limit=${LIMIT}`,
+        },
+      }),
       autocannonProcessCpuMsPerReq: perReq((cannonCpu.user + cannonCpu.system) / 1000),
       loadAvgBefore: loadBefore.map((x) => Math.round(x * 100) / 100),
       loadAvgAfter: loadAfter.map((x) => Math.round(x * 100) / 100),
