@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainAnalyze, hasPgStatStatements, snapshotStatements, startResourceSampler } from './index.js';
@@ -78,11 +79,36 @@ describe('resource sampler', () => {
     const r = s.stop();
     expect(s.stop()).toBe(r);
     const names = r.series.map((x) => x.name);
-    expect(names).toEqual(['event-loop delay p99', 'cpu', 'rss', 'pool total', 'pool idle', 'pool waiting', 'buffer depth']);
+    const perThread = process.platform === 'linux' ? ['main-thread cpu'] : [];
+    expect(names).toEqual(['event-loop delay p99', 'cpu', ...perThread, 'rss', 'pool total', 'pool idle', 'pool waiting', 'buffer depth']);
     expect(r.series[1]!.points.length).toBeGreaterThanOrEqual(3);
-    expect(r.series[5]!.points[0]!.value).toBe(2);
+    expect(r.series.find((x) => x.name === 'pool waiting')!.points[0]!.value).toBe(2);
     expect(r.rssMaxBytes).toBeGreaterThan(10_000_000);
     expect(r.cpuPercent.count).toBeGreaterThan(0);
     expect(r.eventLoopDelay.unit).toBe('ms');
+  });
+
+  it.skipIf(process.platform !== 'linux')('tells main-thread CPU from helper-thread CPU', async () => {
+    // Helper threads busy (pbkdf2 runs on the libuv pool), main thread waiting: the process is busy, the loop is not.
+    const helpers = startResourceSampler({ intervalMs: 100 });
+    const until = performance.now() + 800;
+    const burn = async (): Promise<void> => {
+      while (performance.now() < until) await new Promise((r) => crypto.pbkdf2('p', 's', 200_000, 32, 'sha512', r));
+    };
+    await Promise.all([burn(), burn(), burn(), burn()]);
+    const h = helpers.stop();
+    expect(h.mainThreadCpuPercent.count).toBeGreaterThan(3);
+    expect(h.cpuPercent.mean).toBeGreaterThan(h.mainThreadCpuPercent.mean + 30);
+    expect(h.mainThreadCpuPercent.mean).toBeLessThan(30);
+    // Main thread spinning: its own share is what saturates.
+    const spin = startResourceSampler({ intervalMs: 100 });
+    const stop = performance.now() + 800;
+    while (performance.now() < stop) {
+      const slice = performance.now() + 50;
+      while (performance.now() < slice); // keep the loop busy, but let the sampler's timer fire between slices
+      await new Promise((r) => setImmediate(r));
+    }
+    const m = spin.stop();
+    expect(m.mainThreadCpuPercent.mean).toBeGreaterThan(40);
   });
 });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
 import type { HistogramSummary, TimePoint, TimeSeries } from '../result/index.js';
@@ -26,8 +27,13 @@ export interface ResourceSamples {
   series: TimeSeries[];
   /** Whole-run event-loop delay, ms. */
   eventLoopDelay: HistogramSummary;
-  /** Per-interval CPU % of one core (can exceed 100 with worker threads). */
+  /** Per-interval CPU % of one core, whole process: GC, JIT and libuv helper threads included (can pass 100). */
   cpuPercent: HistogramSummary;
+  /**
+   * Per-interval CPU % of one core used by the main (event-loop) thread alone, the one a saturated
+   * generator runs out of; count 0 where the OS does not report per-thread time (Linux does).
+   */
+  mainThreadCpuPercent: HistogramSummary;
   rssMaxBytes: number;
 }
 
@@ -37,6 +43,25 @@ export interface ResourceSampler {
 }
 
 const NS_PER_MS = 1e6;
+/** Linux reports thread times in USER_HZ ticks, 100 per second on every mainstream architecture. */
+const US_PER_CLOCK_TICK = 10_000;
+
+/**
+ * CPU time (µs) of the main thread alone: utime + stime of /proc/self/task/<pid>/stat (the main
+ * thread's tid is the pid). undefined off Linux. process.cpuUsage() sums every thread, and V8's
+ * parallel GC and JIT threads alone took a busy-but-healthy harness past 100 % of a core.
+ */
+export function mainThreadCpuMicros(): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // Field 2 (the command) may hold spaces: count fields from its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * US_PER_CLOCK_TICK : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function loopSummary(h: IntervalHistogram): HistogramSummary {
   // perf_hooks reports nanoseconds; an empty histogram reports min as a huge sentinel.
@@ -73,9 +98,12 @@ export function startResourceSampler(opts: SamplerOptions = {}): ResourceSampler
   const rss: TimePoint[] = [];
   const pool = { total: [] as TimePoint[], idle: [] as TimePoint[], waiting: [] as TimePoint[] };
   const gauges = new Map<string, TimePoint[]>(Object.keys(opts.gauges ?? {}).map((k) => [k, []]));
+  const mainCpu: TimePoint[] = [];
   const cpuHist = new Histogram({ unit: 'percent', lowest: 0.01, highest: 10_000, digits: 3 });
+  const mainCpuHist = new Histogram({ unit: 'percent', lowest: 0.01, highest: 10_000, digits: 3 });
   let rssMax = 0;
   let lastCpu = process.cpuUsage();
+  let lastMainCpu = mainThreadCpuMicros();
   let lastT = t0;
 
   const tick = (): void => {
@@ -88,6 +116,13 @@ export function startResourceSampler(opts: SamplerOptions = {}): ResourceSampler
     const pct = wallUs > 0 ? ((c.user + c.system) / wallUs) * 100 : 0;
     cpu.push({ t, value: pct });
     cpuHist.record(pct);
+    const main = mainThreadCpuMicros();
+    if (main !== undefined && lastMainCpu !== undefined && wallUs > 0) {
+      const mainPct = ((main - lastMainCpu) / wallUs) * 100;
+      mainCpu.push({ t, value: mainPct });
+      mainCpuHist.record(mainPct);
+    }
+    lastMainCpu = main;
     lastCpu = process.cpuUsage();
     lastT = now;
     const r = process.memoryUsage.rss();
@@ -118,6 +153,7 @@ export function startResourceSampler(opts: SamplerOptions = {}): ResourceSampler
         { name: 'cpu', unit: 'percent', points: cpu },
         { name: 'rss', unit: 'bytes', points: rss },
       ];
+      if (mainCpu.length > 0) series.splice(2, 0, { name: 'main-thread cpu', unit: 'percent', points: mainCpu });
       if (opts.pool !== undefined) {
         series.push(
           { name: 'pool total', unit: 'count', points: pool.total },
@@ -131,6 +167,7 @@ export function startResourceSampler(opts: SamplerOptions = {}): ResourceSampler
         series,
         eventLoopDelay: loopSummary(overall),
         cpuPercent: cpuHist.summarize(),
+        mainThreadCpuPercent: mainCpuHist.summarize(),
         rssMaxBytes: rssMax,
       };
       return result;

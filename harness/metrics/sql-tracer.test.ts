@@ -30,11 +30,20 @@ describe('diffStatements', () => {
 
 describe('generatorSelfCheck', () => {
   const summary = (p: number) => ({ count: 10, min: p, p50: p, p90: p, p95: p, p99: p, max: p, mean: p, stdev: 0, unit: 'ms' as const });
+  const none = { ...summary(0), count: 0 };
   it('marks a saturated generator untrusted with reasons', () => {
-    expect(generatorSelfCheck({ eventLoopDelay: summary(12), cpuPercent: summary(40) })).toEqual({ trusted: true, reasons: [] });
-    const bad = generatorSelfCheck({ eventLoopDelay: summary(80), cpuPercent: summary(99) });
+    expect(generatorSelfCheck({ eventLoopDelay: summary(12), cpuPercent: summary(40), mainThreadCpuPercent: summary(35) })).toEqual({ trusted: true, reasons: [] });
+    const bad = generatorSelfCheck({ eventLoopDelay: summary(80), cpuPercent: summary(99), mainThreadCpuPercent: summary(97) });
     expect(bad.trusted).toBe(false);
     expect(bad.reasons).toHaveLength(2);
     expect(bad.reasons[0]).toContain('event-loop delay p99 80.0 ms > 50 ms');
+    expect(bad.reasons[1]).toContain('main-thread CPU p95 97.0% of one core > 90%');
+  });
+
+  it('judges the main thread, not GC and libuv helper threads, and falls back to the process without per-thread times', () => {
+    // A busy process whose event loop still has room: helper threads push the process past 100 %.
+    expect(generatorSelfCheck({ eventLoopDelay: summary(20), cpuPercent: summary(115), mainThreadCpuPercent: summary(70) }).trusted).toBe(true);
+    const fallback = generatorSelfCheck({ eventLoopDelay: summary(20), cpuPercent: summary(95), mainThreadCpuPercent: none });
+    expect(fallback.reasons).toEqual(['load generator CPU p95 95.0% of one core > 90%']);
   });
 });
