@@ -95,7 +95,8 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
           printer.line(`loadlab serve: listening on ${url} (variant ${opts.variant}, mock profile ${opts.mockProfile}, time scale ${opts.timeScale})`);
           printer.line(`demo user "${SERVE_DEFAULTS.demoUserId}": Authorization: Bearer ${token}`);
           printer.line(`try: curl -s -H 'Authorization: Bearer ${token}' ${url}/api/v1/sessions   (health: ${url}/api/health, metrics: ${url}/metrics, OpenAPI: ${url}/api/docs/json)`);
-          printer.status('stop with Ctrl-C');
+          // From a script, signal this PID: `npx` does not forward signals to it when not on a TTY.
+          printer.status(`stop with Ctrl-C, or kill -INT ${process.pid} (SIGTERM works too)`);
           printer.result({ url, userId: SERVE_DEFAULTS.demoUserId, token, variant: opts.variant, pid: process.pid });
           // Serve until a signal; the signal path drains, closes the engine, tears down and exits.
           await new Promise<never>(() => undefined);
