@@ -69,7 +69,7 @@ interface Floor {
   readonly jobs: number;
 }
 
-/** pg_dump / pg_restore / psql connection flags for `server` (the password goes through the environment). */
+/** pgbench / pg_dump / pg_restore connection flags for `server` (the password goes through the environment). */
 function clientArgs(): { flags: string[]; env: NodeJS.ProcessEnv } {
   return {
     flags: ['-h', server.hostname, '-p', server.port || '5432', '-U', decodeURIComponent(server.username || 'postgres')],
@@ -133,9 +133,10 @@ async function main(): Promise<void> {
         : `floor: pg_restore -j ${floor.jobs} ${floor.restoreSeconds}s + ANALYZE ${floor.analyzeSeconds}s = ${floor.rowsPerSec} rows/s; the seeder (generation included) ran at ${(seed.rowsPerSec / floor.rowsPerSec).toFixed(2)}x that`);
     }
 
-    const args = ['-i', '-s', String(BENCH.pgbenchScale), '-q', '-h', server.hostname, '-p', server.port || '5432', '-U', decodeURIComponent(server.username || 'postgres'), pgbenchDb];
+    const client = clientArgs();
+    const args = ['-i', '-s', String(BENCH.pgbenchScale), '-q', ...client.flags, pgbenchDb];
     const t = process.hrtime.bigint();
-    const run = spawnSync('pgbench', args, { encoding: 'utf8', env: { ...process.env, PGPASSWORD: decodeURIComponent(server.password) } });
+    const run = spawnSync('pgbench', args, { encoding: 'utf8', env: client.env });
     const pgSeconds = Number(process.hrtime.bigint() - t) / 1e9;
     if (run.status !== 0) throw new Error(`pgbench failed (${run.status}): ${run.stderr}`);
     const pgRows = BENCH.pgbenchRowsPerScale * BENCH.pgbenchScale;

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { procStatCpuMicros } from '../../harness/metrics/index.js';
 
 /** The API server running in its own Node process (bench/api-server.ts). */
 export interface ApiChild {
@@ -25,18 +25,6 @@ export interface ApiChildOptions {
 }
 
 const SERVER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'api-server.ts');
-
-function procCpuMs(pid: number): number | undefined {
-  try {
-    // /proc/<pid>/stat fields 14 and 15 (utime, stime) in clock ticks (100 Hz on Linux);
-    // the command name (field 2) may hold spaces, so count from the closing parenthesis.
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Starts the server child and resolves once it prints its port. */
 export async function startApiChild(o: ApiChildOptions): Promise<ApiChild> {
@@ -63,7 +51,10 @@ export async function startApiChild(o: ApiChildOptions): Promise<ApiChild> {
   });
   return {
     port, pid,
-    cpuMs: () => procCpuMs(pid),
+    cpuMs: () => {
+      const us = procStatCpuMicros(`/proc/${pid}/stat`);
+      return us === undefined ? undefined : us / 1000;
+    },
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IntervalHistogram } from 'node:perf_hooks';
 import type { HistogramSummary, TimePoint, TimeSeries } from '../result/index.js';
 import { Histogram } from './histogram.js';
+import { procStatCpuMicros } from './proc-cpu.js';
 
 /** Pool gauges as engine/db reports them; the sampler only calls a function that returns them. */
 export interface PoolStats {
@@ -43,25 +43,11 @@ export interface ResourceSampler {
 }
 
 const NS_PER_MS = 1e6;
-/** Linux reports thread times in USER_HZ ticks, 100 per second on every mainstream architecture. */
-const US_PER_CLOCK_TICK = 10_000;
-
 /**
- * CPU time (µs) of the main thread alone: utime + stime of /proc/self/task/<pid>/stat (the main
- * thread's tid is the pid). undefined off Linux. process.cpuUsage() sums every thread, and V8's
- * parallel GC and JIT threads alone took a busy-but-healthy harness past 100 % of a core.
+ * CPU time (µs) of the main thread alone. process.cpuUsage() sums every thread, and V8's parallel
+ * GC and JIT threads alone took a busy-but-healthy harness past 100 % of a core.
  */
-export function mainThreadCpuMicros(): number | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    // Field 2 (the command) may hold spaces: count fields from its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return Number.isFinite(ticks) ? ticks * US_PER_CLOCK_TICK : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const mainThreadCpuMicros = (): number | undefined => procStatCpuMicros(`/proc/self/task/${process.pid}/stat`);
 
 function loopSummary(h: IntervalHistogram): HistogramSummary {
   // perf_hooks reports nanoseconds; an empty histogram reports min as a huge sentinel.
@@ -151,9 +137,9 @@ export function startResourceSampler(opts: SamplerOptions = {}): ResourceSampler
       const series: TimeSeries[] = [
         { name: 'event-loop delay p99', unit: 'ms', points: loop },
         { name: 'cpu', unit: 'percent', points: cpu },
+        ...(mainCpu.length > 0 ? [{ name: 'main-thread cpu', unit: 'percent' as const, points: mainCpu }] : []),
         { name: 'rss', unit: 'bytes', points: rss },
       ];
-      if (mainCpu.length > 0) series.splice(2, 0, { name: 'main-thread cpu', unit: 'percent', points: mainCpu });
       if (opts.pool !== undefined) {
         series.push(
           { name: 'pool total', unit: 'count', points: pool.total },
