@@ -1,4 +1,4 @@
-import type { BudgetResult, Measurements, Unit } from '../result/index.js';
+import { minSamplesForPercentile, type BudgetResult, type Measurements, type Unit } from '../result/index.js';
 import { compare, formatThreshold, limitInUnit, parseThreshold } from './parse.js';
 import type { BudgetSet, BudgetStat } from './types.js';
 
@@ -15,6 +15,8 @@ export interface EvaluateOptions {
 interface Found {
   value: number;
   unit: Unit;
+  /** Samples behind a histogram statistic. */
+  count?: number;
   /** Set when the metric exists but the stat does not apply to it. */
   error?: string;
 }
@@ -23,12 +25,15 @@ function lookup(m: Measurements, name: string, stat: BudgetStat): Found | undefi
   const h = m.histograms[name];
   if (h !== undefined) {
     if (stat === 'value') return { value: Number.NaN, unit: h.unit, error: `"${name}" is a histogram: use a stat such as p95 or max, not value` };
-    return { value: h[stat], unit: stat === 'count' ? 'count' : h.unit };
+    return { value: h[stat], unit: stat === 'count' ? 'count' : h.unit, count: h.count };
   }
   const c = m.counters[name] ?? m.ratios[name];
   if (c !== undefined) return { value: c.value, unit: c.unit };
   return undefined;
 }
+
+/** Percentile budget stats and their quantile: judged only from enough samples. */
+const PERCENTILE_OF: Partial<Record<BudgetStat, number>> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 };
 
 /** Checks each threshold against the measurements; the result rows go straight into RunResult. */
 export function evaluateBudgets(set: BudgetSet, measurements: Measurements, opts: EvaluateOptions = {}): BudgetResult[] {
@@ -59,6 +64,14 @@ export function evaluateBudgets(set: BudgetSet, measurements: Measurements, opts
       const limit = limitInUnit(parsed, found.unit);
       if (limit === null) {
         out.push({ ...base, limit: parsed.limit, measured: found.value, passed: false, unit: found.unit, message: `threshold unit ${parsed.unit ?? ''} cannot be compared with a measurement in ${found.unit}` });
+        continue;
+      }
+      const q = PERCENTILE_OF[stat];
+      if (q !== undefined && found.count !== undefined && found.count < minSamplesForPercentile(q)) {
+        out.push({
+          ...base, limit, measured: found.value, passed: false, judgeable: false, unit: found.unit,
+          message: `not judgeable: ${stat} needs n >= ${minSamplesForPercentile(q)} samples, "${name}" has ${found.count}`,
+        });
         continue;
       }
       out.push({ ...base, limit, measured: found.value, passed: compare(found.value, parsed.operator, limit), unit: found.unit });

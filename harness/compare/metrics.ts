@@ -49,7 +49,7 @@ export function collectMetrics(result: RunResult): Map<string, Metric> {
     }
   }
   for (const b of [...result.budgets, ...result.scenarios.flatMap((s) => s.budgets)]) {
-    add({ key: `budget ${b.scenario ?? 'run'}/${b.name} ${b.stat}`, kind: 'budget', unit: b.unit, better: budgetBetter(b), value: b.measured, passed: b.passed });
+    add({ key: `budget ${b.scenario ?? 'run'}/${b.name} ${b.stat}`, kind: 'budget', unit: b.unit, better: budgetBetter(b), value: b.measured, ...(b.judgeable === false ? {} : { passed: b.passed }) });
   }
   return out;
 }

@@ -13,3 +13,5 @@ export { SAMPLER_DEFAULTS, startResourceSampler } from './sampler.js';
 export type { PoolStats, ResourceSampler, ResourceSamples, SamplerOptions } from './sampler.js';
 export { SELF_CHECK_DEFAULTS, generatorSelfCheck } from './self-check.js';
 export type { SelfCheckResult, SelfCheckThresholds } from './self-check.js';
+export { CALIBRATION_BOUNDS, calibrationReasons, calibrationRow } from './calibration.js';
+export type { CalibrationInput } from './calibration.js';

@@ -68,7 +68,7 @@ export function exitCodeFor(
   // An aborted run has no complete answer to give; the architecture has no separate code for it.
   if (result.status === 'error' || result.status === 'aborted') return EXIT_CODES.unexpectedError;
   if (flags.dataLoss === true) return EXIT_CODES.dataLoss;
-  if (result.budgets.some((b) => !b.passed)) return EXIT_CODES.budgetFailed;
+  if (result.budgets.some((b) => !b.passed && b.judgeable !== false)) return EXIT_CODES.budgetFailed;
   if (flags.regression === true) return EXIT_CODES.regression;
   if (!result.trusted) return EXIT_CODES.untrusted;
   return EXIT_CODES.ok;
@@ -98,7 +98,7 @@ export function finalizeRunResult(
     ? 'aborted'
     : result.scenarios.some((s) => s.status === 'error')
       ? 'error'
-      : result.scenarios.some((s) => s.status === 'failed') || allBudgets.some((b) => !b.passed)
+      : result.scenarios.some((s) => s.status === 'failed') || allBudgets.some((b) => !b.passed && b.judgeable !== false)
         ? 'failed'
         : 'passed';
   const trusted = untrustedReasons.length === 0;

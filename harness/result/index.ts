@@ -1,5 +1,10 @@
 export type {
   Artifact,
+  Calibration,
+  CalibrationRow,
+  CalibrationSkip,
+  LatencyBreakdownRow,
+  StatementMode,
   BudgetOperator,
   BudgetResult,
   CapacityLevel,
@@ -37,7 +42,7 @@ export type {
   VariantValue,
   Verdict,
 } from './types.js';
-export { EXIT_CODES, RUN_RESULT_SCHEMA_VERSION } from './types.js';
+export { EXIT_CODES, RUN_RESULT_SCHEMA_VERSION, minSamplesForPercentile } from './types.js';
 export { RUN_RESULT_SCHEMA, assertRunResult, validateRunResult } from './validate.js';
 export type { ResultValidationError, RunResultValidation } from './validate.js';
 export {

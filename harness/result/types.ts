@@ -29,6 +29,17 @@ export type RunStatus = 'passed' | 'failed' | 'aborted' | 'error';
 export type ScenarioStatus = RunStatus | 'skipped';
 export type Priority = 'P0' | 'P1' | 'P2' | 'P3';
 export type Verdict = 'confirmed' | 'refuted' | 'inconclusive';
+/** How a client sends a statement to PostgreSQL (engine config `db.statementMode`). */
+export type StatementMode = 'simple' | 'unnamed' | 'prepared';
+
+/**
+ * Fewest samples a percentile q (0..1) may be reported from: n >= 10 / (1 - q), so that at
+ * least ten samples lie beyond it (p50: 20, p90: 100, p95: 200, p99: 1,000). Below that a
+ * report shows the maximum and says n is too small, and a budget on it is not judgeable.
+ */
+export function minSamplesForPercentile(q: number): number {
+  return Math.ceil(10 / (1 - q) - 1e-9);
+}
 
 /**
  * Units a figure can carry. Durations are always stored in their stated unit, never converted
@@ -59,6 +70,12 @@ export interface Environment {
   dataPreparationMs?: number;
   /** Recommendations turned off for this run (`--disable`): migration tracks or engine features. */
   disabledOptimizations?: string[];
+  /**
+   * How the engine sends statements, per engine variant, after `--disable` (`db.statementMode`):
+   * `simple` (client-side interpolation, as psycopg2), `unnamed` (extended protocol, re-planned
+   * every call) or `prepared` (named statements reused per connection).
+   */
+  statementModes?: Record<string, StatementMode>;
   /** ISO 8601 timestamps. */
   startedAt: string;
   finishedAt: string | null;
@@ -159,6 +176,11 @@ export interface BudgetResult {
   unit: Unit;
   /** Why it failed when that is not just "measured breaches limit". */
   message?: string;
+  /**
+   * false when the statistic rests on too few samples to be judged (see minSamplesForPercentile):
+   * `passed` is then false but the budget neither passes nor fails the run; `message` says why.
+   */
+  judgeable?: boolean;
 }
 
 export interface EvidenceRef {
@@ -274,10 +296,81 @@ export interface ResultError {
   hint?: string;
 }
 
+/** loadlab's figure for one subject beside an independent tool's figure for the same thing. */
+export interface CalibrationRow {
+  scenario: string;
+  /** What was measured twice, e.g. "get_events.all" or "GET listing (optimized)". */
+  subject: string;
+  kind: 'query' | 'http';
+  /** Statement mode of both clients (query rows). */
+  mode?: StatementMode;
+  statistic: 'p50' | 'p95';
+  unit: 'ms';
+  loadlab: number;
+  loadlabN: number;
+  independent: number;
+  independentN: number;
+  /** The independent tool and how it ran, e.g. "pgbench 15.20 -M prepared". */
+  tool: string;
+  /** loadlab / independent. */
+  ratio: number;
+  bounds: { low: number; high: number };
+  withinBounds: boolean;
+  /** Rows whose ratio decides trust: outside its bounds the run is untrusted (exit 6). */
+  enforced: boolean;
+}
+
+export interface CalibrationSkip {
+  scenario: string;
+  subject: string;
+  reason: string;
+}
+
+/** Every figure checked against an independent tool in this run, and what could not be. */
+export interface Calibration {
+  /** One paragraph per scenario that calibrated: how both figures were obtained. */
+  methods: { scenario: string; method: string }[];
+  rows: CalibrationRow[];
+  skipped: CalibrationSkip[];
+}
+
+/**
+ * A hot query's client-side latency split into server planning, server execution and the rest
+ * (client, protocol, network), per variant and statement mode. Server parts are means (the
+ * server keeps no distribution), so the split is of the client mean; the client percentiles
+ * come from the histogram.
+ */
+export interface LatencyBreakdownRow {
+  query: string;
+  variant: string;
+  mode: StatementMode;
+  /** Executions behind the client figures. */
+  n: number;
+  clientP50Ms: number;
+  clientP95Ms: number;
+  clientMeanMs: number;
+  /** null when the server figures are unavailable (no pg_stat_statements with track_planning). */
+  planMeanMs: number | null;
+  execMeanMs: number | null;
+  /** clientMeanMs - planMeanMs - execMeanMs: driver, protocol and loopback. */
+  clientOverheadMeanMs: number | null;
+  /** Server plannings per execution (about 0 once a prepared statement uses its generic plan). */
+  plansPerCall: number | null;
+  /** Where the server figures came from. */
+  source: 'pg_stat_statements' | 'explain' | 'none';
+  /** One EXPLAIN (ANALYZE, SUMMARY) of the same statement, as a cross-check. */
+  explainPlanningMs?: number;
+  explainExecutionMs?: number;
+}
+
 export interface ScenarioResult {
   name: string;
   title: string;
   auditRef: string;
+  /** How the scenario measured, in prose, for the human report. */
+  method?: string;
+  /** Per-query latency split (query-latency). */
+  latencyBreakdown?: LatencyBreakdownRow[];
   status: ScenarioStatus;
   trusted: boolean;
   untrustedReasons: string[];
@@ -353,6 +446,8 @@ export interface RunResult {
   claims: Claim[];
   capacity: CapacityModel | null;
   artifacts: Artifact[];
+  /** Figures checked against independent tools (pgbench, an autocannon child process). */
+  calibration?: Calibration;
   exitCode: ExitCode;
   error?: ResultError;
 }

@@ -2,8 +2,8 @@ import { isLoadlabError, LoadlabError } from '../../engine/errors/index.js';
 import type { Logger } from '../../engine/log/index.js';
 import { HARNESS_ERRORS } from '../errors/index.js';
 import type { Infra, RedisHandle } from '../infra/index.js';
-import { generatorSelfCheck, Recorder, startResourceSampler, type SelfCheckThresholds } from '../metrics/index.js';
-import { emptyScenarioResult, type BudgetResult, type CapacityModel, type Claim, type Measurements, type Profile, type ScenarioResult } from '../result/index.js';
+import { calibrationReasons, generatorSelfCheck, Recorder, startResourceSampler, type SelfCheckThresholds } from '../metrics/index.js';
+import { emptyScenarioResult, type BudgetResult, type Calibration, type CapacityModel, type Claim, type Measurements, type Profile, type ScenarioResult } from '../result/index.js';
 import { NOTHING_DISABLED, withDisabled, type DisabledOptimizations } from '../audit/index.js';
 import type { AnyScenario, BudgetTable, DataProvider, ScenarioContext, ScenarioReport } from '../scenario/index.js';
 
@@ -18,6 +18,8 @@ export interface ScenarioOutcome {
   claims: Claim[];
   capacity: CapacityModel | undefined;
   dataLoss: string[];
+  /** This scenario's calibration rows, methods and skips, with its name filled in. */
+  calibration: Calibration;
 }
 
 export interface RunScenarioOptions {
@@ -36,7 +38,7 @@ export interface RunScenarioOptions {
 }
 
 function emptyReport(): ScenarioReport {
-  return { comparisons: [], findings: [], claims: [], evidence: { plans: [], samples: [], timelines: [] }, dataLoss: [], untrusted: [] };
+  return { comparisons: [], findings: [], claims: [], evidence: { plans: [], samples: [], timelines: [] }, dataLoss: [], untrusted: [], calibration: { rows: [], skipped: [] } };
 }
 
 /**
@@ -115,15 +117,22 @@ export async function runScenario(def: AnyScenario, options: RunScenarioOptions)
     ...report.evidence,
     timelines: [...report.evidence.timelines, { name: 'harness-resources', title: 'Load generator: event-loop delay, CPU, RSS', series: samples.series, marks: [] }],
   };
-  result.untrustedReasons = [...report.untrusted, ...check.reasons];
+  if (report.method !== undefined) result.method = report.method;
+  if (report.latencyBreakdown !== undefined) result.latencyBreakdown = report.latencyBreakdown;
+  result.untrustedReasons = [...report.untrusted, ...calibrationReasons(report.calibration.rows), ...check.reasons];
   result.trusted = result.untrustedReasons.length === 0;
   result.budgets = result.status === 'passed' ? options.evaluate(options.budgets, result.measurements, def.name) : [];
-  if (result.status === 'passed' && (result.budgets.some((b) => !b.passed) || report.dataLoss.length > 0)) result.status = 'failed';
+  if (result.status === 'passed' && (result.budgets.some((b) => !b.passed && b.judgeable !== false) || report.dataLoss.length > 0)) result.status = 'failed';
   return {
     result,
     claims: report.claims.map((c) => ({ ...c, scenario: def.name })),
     capacity: report.capacity,
     dataLoss: report.dataLoss.map((d) => `${def.name}: ${d}`),
+    calibration: {
+      methods: report.calibration.method === undefined ? [] : [{ scenario: def.name, method: report.calibration.method }],
+      rows: report.calibration.rows.map((r) => ({ scenario: def.name, ...r })),
+      skipped: report.calibration.skipped.map((r) => ({ scenario: def.name, ...r })),
+    },
   };
 }
 

@@ -83,6 +83,11 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
     result.scenarios.push(outcome.result);
     result.claims.push(...outcome.claims);
     if (outcome.capacity !== undefined) result.capacity = outcome.capacity;
+    const cal = outcome.calibration;
+    if (cal.rows.length + cal.skipped.length + cal.methods.length > 0) {
+      const prev = result.calibration ?? { methods: [], rows: [], skipped: [] };
+      result.calibration = { methods: [...prev.methods, ...cal.methods], rows: [...prev.rows, ...cal.rows], skipped: [...prev.skipped, ...cal.skipped] };
+    }
     dataLoss.push(...outcome.dataLoss);
     options.onScenarioEnd?.(outcome.result, i, total);
   }

@@ -3,7 +3,7 @@ import type { Logger } from '../../engine/log/index.js';
 import type { OptimizationName } from '../../engine/migrate/index.js';
 import type { Infra, RedisHandle } from '../infra/index.js';
 import type { Recorder, SelfCheckThresholds } from '../metrics/index.js';
-import type { CapacityModel, Claim, Comparison, Evidence, Finding, Profile } from '../result/index.js';
+import type { CalibrationRow, CalibrationSkip, CapacityModel, Claim, Comparison, Evidence, Finding, LatencyBreakdownRow, Profile } from '../result/index.js';
 
 import type { BudgetSet } from '../budgets/index.js';
 
@@ -43,6 +43,15 @@ export interface ScenarioReport {
   dataLoss: string[];
   /** Set when the scenario knows its own numbers cannot be trusted (exit 6). */
   untrusted: string[];
+  /** How the scenario measured, in prose: shown in the human report beside its tables. */
+  method?: string;
+  /** Per-query latency split into planning, execution and client (query-latency). */
+  latencyBreakdown?: LatencyBreakdownRow[];
+  /**
+   * Figures re-measured by an independent tool (build rows with calibrationRow). An enforced row
+   * outside its bounds makes the scenario untrusted; the runner adds that reason.
+   */
+  calibration: { method?: string; rows: Omit<CalibrationRow, 'scenario'>[]; skipped: Omit<CalibrationSkip, 'scenario'>[] };
 }
 
 export interface ScenarioContext<P> {

@@ -110,7 +110,7 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
           onScenarioStart: (s, i, total) => printer.progress(`[${i + 1}/${total}] ${s.name}: starting`),
           onScenarioEnd: (s, i, total) => {
             printer.endProgress();
-            const failed = s.budgets.filter((b) => !b.passed).length;
+            const failed = s.budgets.filter((b) => !b.passed && b.judgeable !== false).length;
             printer.status(`[${i + 1}/${total}] ${s.name}: ${s.status}${failed > 0 ? ` (${failed} budget(s) failed)` : ''} in ${(s.durationMs / 1000).toFixed(1)} s${s.error === undefined ? '' : ` — ${s.error.message}`}`);
           },
           onProgress: (name, phase, figure, ms) => printer.progress(`    ${name}: ${phase}${figure === undefined ? '' : ` · ${figure}`} · ${(ms / 1000).toFixed(1)} s`),
