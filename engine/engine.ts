@@ -87,7 +87,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const db = createDb({
     databaseUrl: config.databaseUrl, poolMin: config.db.poolMin, poolMax: config.db.poolMax,
     connectionTimeoutMs: config.db.connectionTimeoutMs, idleTimeoutMs: config.db.idleTimeoutMs,
-    statementTimeoutMs: config.db.statementTimeoutMs, logger: log,
+    statementTimeoutMs: config.db.statementTimeoutMs, statementMode: config.db.statementMode, logger: log,
   });
   const repos = createRepositories(db, config);
   const redis = createRedisClient({ url: config.redisUrl, ...config.redis, logger: log, name: 'engine' });

@@ -1,7 +1,8 @@
 /**
  * Every performance-relevant constant of bo1 the engine reproduces, in one literal. Section
- * references (§) point into shared/reference/bo1-facts.md. Values that the audit changed carry
- * both forms in VARIANT_PROFILES; ENGINE_DEFAULTS holds the `optimized` (recommended) form.
+ * references (§) point into docs/audited-system.md (the audited system as of 2025-12-22).
+ * Values that the audit changed carry both forms in VARIANT_PROFILES; ENGINE_DEFAULTS holds the
+ * `optimized` (recommended) form.
  */
 
 /** `audited`: bo1 as on 2025-12-22. `optimized`: the audit's recommendations applied. */
@@ -15,6 +16,8 @@ export type TagFilterShape = 'in_subquery' | 'cte';
 export type ContributionSaveShape = 'three_trips' | 'single';
 /** Event batch insert: `per_row` (psycopg2 executemany, one statement per event) or `multi_row`. */
 export type EventInsertShape = 'per_row' | 'multi_row';
+/** How statements reach PostgreSQL (engine/db StatementMode): psycopg2-style `simple`, `unnamed` extended protocol, or `prepared`. */
+export type StatementModeSetting = 'simple' | 'unnamed' | 'prepared';
 /** Persona cache lookup: `keys_scan` (KEYS + GET per key, §8.1) or `index_set` (one SMEMBERS + MGET). */
 export type PersonaLookupShape = 'keys_scan' | 'index_set';
 
@@ -43,6 +46,12 @@ export const ENGINE_DEFAULTS = {
     tagFilterShape: 'cte' as TagFilterShape, // §2.3
     contributionSaveShape: 'single' as ContributionSaveShape, // §2.6 (audit: up to 3 round trips)
     eventsWindowDays: 30, // §2.2 / §2.4 partition-pruning window
+    // §1.9: psycopg2 interpolates parameters client-side and sends simple queries, so every call
+    // is parsed and planned again (over 13 partitions and up to 19 indexes a table). loadlab's
+    // recommendation: named prepared statements, planned once per connection (generic plan after
+    // five custom ones). A transaction-mode pooler needs its prepared-statement support for this
+    // (PgBouncer >= 1.21, max_prepared_statements).
+    statementMode: 'prepared' as StatementModeSetting,
   },
 
   costs: {
@@ -150,7 +159,7 @@ export type EngineDefaults = typeof ENGINE_DEFAULTS;
 export const VARIANT_PROFILES = {
   audited: {
     sessions: { holdLockDuringGrace: true },
-    db: { poolMax: 20, listSessionsShape: 'join', tagFilterShape: 'in_subquery', contributionSaveShape: 'three_trips' },
+    db: { poolMax: 20, listSessionsShape: 'join', tagFilterShape: 'in_subquery', contributionSaveShape: 'three_trips', statementMode: 'simple' },
     costs: { timerFlush: false, retryShadowMaxRecords: 0 },
     events: { timerFlush: false, insertShape: 'per_row' },
     cache: { personaLookupShape: 'keys_scan' },
@@ -166,6 +175,7 @@ export const ENUM_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   'db.listSessionsShape': ['join', 'task_count'],
   'db.tagFilterShape': ['in_subquery', 'cte'],
   'db.contributionSaveShape': ['three_trips', 'single'],
+  'db.statementMode': ['simple', 'unnamed', 'prepared'],
   'events.insertShape': ['per_row', 'multi_row'],
   'cache.personaLookupShape': ['keys_scan', 'index_set'],
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/support/index.js';
+import { costRecord } from './internal/cost-record.js';
 import type { Db} from './index.js';
 import {
   ActionRepository, ContributionRepository, CostRepository, createDb, PersonaRepository, SessionEventRepository,
@@ -25,15 +26,6 @@ async function seedUser(id: string): Promise<void> {
   await new UserRepository(db).create({ id, email: `${id}@example.test` });
 }
 
-export function costRecord(sessionId: string | null, userId: string | null, over: Partial<ApiCostInput> = {}): ApiCostInput {
-  return {
-    requestId: randomUUID(), createdAt: new Date(), sessionId, userId, provider: 'anthropic', modelName: 'claude-haiku-4-5-20251001',
-    operationType: 'completion', nodeName: 'persona', phase: 'deliberation', personaName: null, roundNumber: 1, subProblemIndex: 0,
-    inputTokens: 100, outputTokens: 50, cacheCreationTokens: 0, cacheReadTokens: 0, cacheHit: false, inputCost: 0.0001,
-    outputCost: 0.00025, cacheWriteCost: 0, cacheReadCost: 0, totalCost: 0.00035, optimizationType: null,
-    costWithoutOptimization: 0.00035, latencyMs: 10, status: 'success', errorMessage: null, metadata: {}, feature: 'meeting', costCategory: 'user', ...over,
-  };
-}
 
 describe('Db', () => {
   it('traces every statement with fingerprint, rows and parent span', async () => {

@@ -3,7 +3,20 @@ import type { Histogram } from 'hdr-histogram-js';
 import { ENGINE_ERRORS, LoadlabError, redactUrl } from '../errors/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import { createLatencyHistogram, recordMs, summarize, type LatencySummary } from './internal/histogram.js';
+import { interpolate } from './internal/literal.js';
 import { currentSpanId, fingerprintSql, type QueryTracer } from './trace.js';
+
+/**
+ * How statements reach PostgreSQL. `simple`: parameters interpolated client-side and sent as one
+ * simple-protocol query, as psycopg2 does (the audited system); planned on every call. `unnamed`:
+ * extended protocol with an unnamed statement (node-postgres' default); also planned on every
+ * call. `prepared`: a named statement per distinct SQL text, parsed once per connection; the
+ * server switches to a cached generic plan after its usual five custom plans.
+ */
+export type StatementMode = 'simple' | 'unnamed' | 'prepared';
+
+/** Distinct SQL texts given a prepared-statement name; beyond this, statements go unnamed. */
+const MAX_PREPARED_TEXTS = 1_000;
 
 /** Options of createDb; pool sizes come from config.db (§3 DatabaseConfig). */
 export interface DbOptions {
@@ -14,6 +27,8 @@ export interface DbOptions {
   idleTimeoutMs: number;
   /** Per-connection statement_timeout; 0 disables it. */
   statementTimeoutMs: number;
+  /** Default `unnamed` (node-postgres' own behaviour); the engine passes config.db.statementMode. */
+  statementMode?: StatementMode;
   tracer?: QueryTracer;
   logger?: Logger;
 }
@@ -54,11 +69,15 @@ export class Db implements Queryable {
   private readonly acquireWait: Histogram = createLatencyHistogram();
   private readonly log: Logger;
   private readonly url: string;
+  readonly statementMode: StatementMode;
+  /** SQL text -> prepared statement name (`ll_<n>`), shared by every connection of the pool. */
+  private readonly statementNames = new Map<string, string>();
   private queries = 0;
   private errors = 0;
 
   constructor(options: DbOptions) {
     this.url = options.databaseUrl;
+    this.statementMode = options.statementMode ?? 'unnamed';
     this.tracer = options.tracer;
     this.log = options.logger ?? silentLogger();
     this.pool = new pg.Pool({
@@ -156,6 +175,27 @@ export class Db implements Queryable {
     }
   }
 
+  /** The statement as node-postgres should send it in this Db's statement mode. */
+  private toQuery(sql: string, params: readonly unknown[], options: QueryOptions): pg.QueryConfig {
+    const types = options.types === undefined ? {} : { types: options.types };
+    // Without parameters node-postgres uses the simple protocol whatever the mode; keep it so.
+    if (params.length === 0) return { text: sql, ...types };
+    if (this.statementMode === 'simple') return { text: interpolate(sql, params), ...types };
+    if (this.statementMode === 'prepared') {
+      const name = this.statementName(sql);
+      if (name !== undefined) return { name, text: sql, values: params as unknown[], ...types };
+    }
+    return { text: sql, values: params as unknown[], ...types };
+  }
+
+  private statementName(sql: string): string | undefined {
+    const known = this.statementNames.get(sql);
+    if (known !== undefined || this.statementNames.size >= MAX_PREPARED_TEXTS) return known;
+    const name = `ll_${this.statementNames.size + 1}`;
+    this.statementNames.set(sql, name);
+    return name;
+  }
+
   /** The one place a statement is executed. */
   private async run<R extends pg.QueryResultRow>(client: pg.PoolClient, sql: string, params: readonly unknown[], options: QueryOptions, acquireMs: number): Promise<pg.QueryResult<R>> {
     const t0 = performance.now();
@@ -163,9 +203,7 @@ export class Db implements Queryable {
     let rows = 0;
     let error: string | undefined;
     try {
-      const result = options.types === undefined
-        ? await client.query<R>(sql, params as unknown[])
-        : await client.query<R>({ text: sql, values: params as unknown[], types: options.types });
+      const result = await client.query<R>(this.toQuery(sql, params, options));
       rows = result.rowCount ?? result.rows.length;
       return result;
     } catch (err) {

@@ -1,6 +1,7 @@
 /** PostgreSQL access: one pool, one traced query path, repositories with audited/optimized shapes. */
 export { Db, createDb } from './db.js';
-export type { DbOptions, PoolMetrics, Queryable, QueryOptions } from './db.js';
+export type { DbOptions, PoolMetrics, Queryable, QueryOptions, StatementMode } from './db.js';
+export { interpolate, paramText } from './internal/literal.js';
 export { currentSpanId, fingerprintSql, withSpan } from './trace.js';
 export type { QueryTrace, QueryTracer } from './trace.js';
 export type { LatencySummary } from './internal/histogram.js';

@@ -1,5 +1,6 @@
 import type { Logger } from '../../engine/log/index.js';
-import { unmeasuredClaims, type DisabledOptimizations } from '../audit/index.js';
+import { resolveConfig } from '../../engine/config/index.js';
+import { NOTHING_DISABLED, unmeasuredClaims, withDisabled, type DisabledOptimizations } from '../audit/index.js';
 import { HARNESS_ERRORS } from '../errors/index.js';
 import type { Infra } from '../infra/index.js';
 import { emptyRunResult, finalizeRunResult, type Profile, type RunResult } from '../result/index.js';
@@ -56,6 +57,10 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
   if (options.disabled !== undefined && options.disabled.names.length > 0) {
     result.environment = { ...result.environment, disabledOptimizations: options.disabled.names };
   }
+  // What each engine variant sends, after --disable (db.statementMode is one of the switches).
+  const modeOf = (variant: 'audited' | 'optimized'): 'simple' | 'unnamed' | 'prepared' =>
+    resolveConfig(withDisabled({ variant }, options.disabled ?? NOTHING_DISABLED)).db.statementMode;
+  result.environment = { ...result.environment, statementModes: { audited: modeOf('audited'), optimized: modeOf('optimized') } };
   const dataLoss: string[] = [];
   const total = options.scenarios.length;
   if (options.scenarios.some((s) => s.seededData === true) && !options.signal.aborted) {
