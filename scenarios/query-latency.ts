@@ -1,13 +1,16 @@
 import pg from 'pg';
 import { createDb } from '../engine/db/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
-import { buildCatalogue, type QueryId } from './internal/query-latency/catalogue.js';
+import type { StatementMode } from '../engine/db/index.js';
+import { calibrateQueries } from './internal/query-latency/calibrate.js';
+import { buildCatalogue, type HotQuery, type QueryId } from './internal/query-latency/catalogue.js';
 import { prepareDatabases, type VariantDatabase } from './internal/query-latency/databases.js';
-import { measureInterleaved } from './internal/query-latency/measure.js';
+import { AUDITED_MODE, measureInterleaved, metricName } from './internal/query-latency/measure.js';
 import { drawParams } from './internal/query-latency/params.js';
 import { capturePlans } from './internal/query-latency/plans.js';
 import { RecordingDb } from './internal/query-latency/recording.js';
 import { buildReport } from './internal/query-latency/report.js';
+import { breakdownRow, probeServerStats, queryIdOf, resetStatements, statementTimes, withTrackPlanning, type StatementTimes } from './internal/query-latency/server-stats.js';
 
 export interface QueryLatencyParams {
   /** Interleaved rounds; each round's p95 is kept so every ratio carries a min-max spread. */
@@ -22,6 +25,8 @@ export interface QueryLatencyParams {
   samples: number;
   /** bo1's GET /api/v1/sessions default page (§2.1). */
   listLimit: number;
+  /** Executions per side in the pgbench calibration (0: no calibration). */
+  calibrate: number;
 }
 
 /**
@@ -52,9 +57,9 @@ export const queryLatencyScenario = defineScenario<QueryLatencyParams, void>({
   title: 'Hot query latency and plans: baseline vs each optimisation vs all',
   auditRef: '§1.2, §1.3, §9 scenario 2',
   profiles: {
-    ci: { rounds: 4, perRound: 50, warmup: 10, users: 20, samples: 200, listLimit: 10 },
-    default: { rounds: 5, perRound: 100, warmup: 20, users: 50, samples: 500, listLimit: 10 },
-    full: { rounds: 10, perRound: 100, warmup: 50, users: 100, samples: 1_000, listLimit: 10 },
+    ci: { rounds: 4, perRound: 50, warmup: 10, users: 20, samples: 200, listLimit: 10, calibrate: 200 },
+    default: { rounds: 5, perRound: 100, warmup: 20, users: 50, samples: 500, listLimit: 10, calibrate: 400 },
+    full: { rounds: 10, perRound: 100, warmup: 50, users: 100, samples: 1_000, listLimit: 10, calibrate: 1_000 },
   },
   // Reads the run's seeded data: the runner seeds before the first scenario, outside this one's timings.
   seededData: true,
@@ -75,33 +80,80 @@ export const queryLatencyScenario = defineScenario<QueryLatencyParams, void>({
   async run(ctx) {
     const p = ctx.params;
     const dbs = await prepareDatabases(ctx);
-    const engines = new Map<VariantDatabase['id'], RecordingDb>();
+    // The audited mode always; prepared beside it unless the run turned that recommendation off.
+    const modes: StatementMode[] = ctx.disabled.includes('db.statementMode') ? [AUDITED_MODE] : [AUDITED_MODE, 'prepared'];
+    const engines = new Map<StatementMode, Map<VariantDatabase['id'], RecordingDb>>();
     const clients = new Map<string, pg.Client>();
     try {
       for (const d of dbs) {
-        engines.set(d.id, new RecordingDb(createDb({ databaseUrl: d.url, poolMin: 0, poolMax: 2, connectionTimeoutMs: 10_000, idleTimeoutMs: 30_000, statementTimeoutMs: 30_000 })));
         const c = new pg.Client({ connectionString: d.url });
         c.on('error', () => undefined);
         await c.connect();
         clients.set(d.id, c);
       }
       const base = clients.get('baseline') as pg.Client;
+      const stats = await probeServerStats(base);
+      if (stats.available) for (const d of dbs) if (d.id !== 'baseline') await probeServerStats(clients.get(d.id) as pg.Client);
+      for (const mode of modes) {
+        const byDb = new Map<VariantDatabase['id'], RecordingDb>();
+        for (const d of dbs) {
+          const url = stats.trackPlanning ? withTrackPlanning(d.url) : d.url;
+          byDb.set(d.id, new RecordingDb(createDb({ databaseUrl: url, poolMin: 0, poolMax: 2, connectionTimeoutMs: 10_000, idleTimeoutMs: 30_000, statementTimeoutMs: 30_000, statementMode: mode })));
+        }
+        engines.set(mode, byDb);
+      }
       const params = await drawParams(base, ctx.seed, { users: p.users, samples: p.samples });
-      const queries = buildCatalogue(engines, params, p.listLimit);
-      ctx.progress('measure', `${queries.reduce((a, q) => a + q.variants.length, 0)} variants`);
-      const rounds = await measureInterleaved(queries, ctx.recorder, {
+      const byMode = new Map(modes.map((mode) => [mode, buildCatalogue(engines.get(mode) as Map<VariantDatabase['id'], RecordingDb>, params, p.listLimit, mode)] as const));
+      const all = [...byMode.values()].flat();
+      const audited = byMode.get(AUDITED_MODE) as HotQuery[];
+      ctx.progress('measure', `${all.reduce((a, q) => a + q.variants.length, 0)} variants × modes`);
+      const rounds = await measureInterleaved(all, ctx.recorder, {
         warmup: p.warmup, rounds: p.rounds, perRound: p.perRound, seed: ctx.seed, signal: ctx.signal,
         onRound: (r) => ctx.progress('measure', `round ${r}/${p.rounds}`),
+        onWarm: async () => { if (stats.available) for (const c of clients.values()) await resetStatements(c); },
       });
+      ctx.progress('server statistics');
+      const server = new Map<string, StatementTimes | null>();
+      if (stats.available) {
+        for (const q of all) {
+          for (const v of q.variants) {
+            const st = v.recording.last;
+            const c = clients.get(v.db);
+            if (st === undefined || c === undefined) continue;
+            const id = await queryIdOf(c, st.sql, st.params, q.mode);
+            server.set(metricName(q.id, v.id, q.mode), id === null ? null : await statementTimes(c, id));
+          }
+        }
+      }
       ctx.progress('explain');
-      const plans = await capturePlans(queries, clients);
+      const plans = await capturePlans(audited, clients);
       ctx.report.evidence.plans.push(...plans.map((x) => x.plan));
       ctx.report.evidence.samples.push(...[...rounds].map(([name, values]) => ({ name: `${name}.p95_per_round`, unit: 'ms' as const, values })));
       for (const x of plans) ctx.recorder.set(`plan.${x.query}.${x.variant}.planning_ms`, x.plan.planningMs, 'ms');
-      buildReport({ queries, measurements: ctx.recorder.toMeasurements(), rounds, plans, callsPer1000: CALLS_PER_1000, method: METHOD }, ctx.report);
+      const measurements = ctx.recorder.toMeasurements();
+      const breakdown = all.flatMap((q) => q.variants.map((v) => {
+        const h = measurements.histograms[metricName(q.id, v.id, q.mode)];
+        const plan = plans.find((x) => x.query === q.id && x.variant === v.id)?.plan;
+        return breakdownRow(
+          { query: q.id, variant: v.id, mode: q.mode, n: h?.count ?? 0, clientP50Ms: h?.p50 ?? 0, clientP95Ms: h?.p95 ?? 0, clientMeanMs: h?.mean ?? 0 },
+          server.get(metricName(q.id, v.id, q.mode)) ?? null,
+          plan === undefined ? undefined : { planningMs: plan.planningMs, executionMs: plan.executionMs },
+          q.mode === AUDITED_MODE,
+        );
+      }));
+      ctx.report.method = `${METHOD} Statement modes: ${modes.join(' and ')} (the audited system's psycopg2 sent client-interpolated simple queries, `
+        + `so every call was planned again; prepared statements plan once per connection). Latency split: ${stats.note}; the client part is the client mean minus both.`;
+      buildReport({ queries: audited, measurements, rounds, plans, callsPer1000: CALLS_PER_1000, method: ctx.report.method, breakdown, otherModes: modes.filter((x) => x !== AUDITED_MODE) }, ctx.report);
+      if (p.calibrate > 0) {
+        ctx.progress('calibration');
+        await calibrateQueries(all, new Map(dbs.map((d) => [d.id, d.url])), ctx.report, {
+          executions: p.calibrate, warmup: p.warmup, variants: ['baseline', 'all'], signal: ctx.signal,
+          onStep: (sub) => ctx.progress('calibration', sub),
+        });
+      }
     } finally {
       for (const c of clients.values()) await c.end().catch(() => undefined);
-      for (const e of engines.values()) await e.db.close().catch(() => undefined);
+      for (const byDb of engines.values()) for (const e of byDb.values()) await e.db.close().catch(() => undefined);
     }
   },
 });

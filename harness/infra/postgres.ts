@@ -82,6 +82,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; onPid?: 
       '-c', 'unix_socket_directories=',
       '-c', `max_connections=${INFRA_DEFAULTS.pgMaxConnections}`,
       '-c', 'pg_stat_statements.track=top',
+      // Planning time per statement (query-latency splits client time into planning + execution).
+      '-c', 'pg_stat_statements.track_planning=on',
       '-c', 'auto_explain.log_min_duration=-1',
     ],
     onLog: (m: string) => options.log?.(m),

@@ -15,3 +15,5 @@ export { SELF_CHECK_DEFAULTS, generatorSelfCheck } from './self-check.js';
 export type { SelfCheckResult, SelfCheckThresholds } from './self-check.js';
 export { CALIBRATION_BOUNDS, calibrationReasons, calibrationRow } from './calibration.js';
 export type { CalibrationInput } from './calibration.js';
+export { PGBENCH_DEFAULTS, pgbenchLatency, pgbenchScript, pgbenchVersion } from './pgbench.js';
+export type { PgbenchLatency, PgbenchLatencyOptions, PgbenchScript, PgbenchStatementMode } from './pgbench.js';

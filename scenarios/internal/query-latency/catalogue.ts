@@ -1,4 +1,5 @@
 import { ActionRepository, CostRepository, SessionEventRepository, SessionRepository } from '../../../engine/db/index.js';
+import type { StatementMode } from '../../../engine/db/index.js';
 import type { OptimizationName } from '../../../engine/migrate/index.js';
 import type { VariantDatabase } from './databases.js';
 import type { QueryParams } from './params.js';
@@ -19,6 +20,8 @@ export interface Variant {
 
 export interface HotQuery {
   id: QueryId;
+  /** How this copy of the query reaches the server (its RecordingDbs' statement mode). */
+  mode: StatementMode;
   title: string;
   /** bo1-facts section of the SQL shape. */
   source: string;
@@ -28,7 +31,7 @@ export interface HotQuery {
 const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length] as T;
 
 /** The hot queries through the engine's own repositories, so the measured SQL is the engine's. */
-export function buildCatalogue(dbs: ReadonlyMap<VariantDatabase['id'], RecordingDb>, p: QueryParams, listLimit: number): HotQuery[] {
+export function buildCatalogue(dbs: ReadonlyMap<VariantDatabase['id'], RecordingDb>, p: QueryParams, listLimit: number, mode: StatementMode): HotQuery[] {
   const db = (id: VariantDatabase['id']): RecordingDb => dbs.get(id) as RecordingDb;
   const list = (id: string, dbId: VariantDatabase['id'], shape: 'join' | 'task_count', applies: Variant['applies']): Variant => {
     const rec = db(dbId);
@@ -66,7 +69,7 @@ export function buildCatalogue(dbs: ReadonlyMap<VariantDatabase['id'], Recording
   const tagQuery = (n: 1 | 2 | 3): HotQuery => {
     const v = tags(n);
     return {
-      id: `actions_tags_${n}`, title: `Actions filtered by ${n} tag${n > 1 ? 's' : ''} (get_by_user)`, source: '§2.3',
+      id: `actions_tags_${n}`, mode, title: `Actions filtered by ${n} tag${n > 1 ? 's' : ''} (get_by_user)`, source: '§2.3',
       variants: [
         v('baseline', 'baseline', 'in_subquery', []),
         v('cte-rewrite', 'baseline', 'cte', ['cte-rewrite']),
@@ -80,7 +83,7 @@ export function buildCatalogue(dbs: ReadonlyMap<VariantDatabase['id'], Recording
   const sp = costs('subproblem');
   return [
     {
-      id: 'list_sessions', title: `Session listing with task count (list_by_user, limit ${listLimit})`, source: '§2.1',
+      id: 'list_sessions', mode, title: `Session listing with task count (list_by_user, limit ${listLimit})`, source: '§2.1',
       variants: [
         list('baseline', 'baseline', 'join', []),
         list('sessions-covering', 'sessions-covering', 'join', ['sessions-covering']),
@@ -89,11 +92,11 @@ export function buildCatalogue(dbs: ReadonlyMap<VariantDatabase['id'], Recording
       ],
     },
     tagQuery(1), tagQuery(2), tagQuery(3),
-    { id: 'get_events', title: 'Events by session, 30-day window (get_events)', source: '§2.2',
+    { id: 'get_events', mode, title: 'Events by session, 30-day window (get_events)', source: '§2.2',
       variants: [ev('baseline', 'baseline', []), ev('session-events-covering', 'singles', ['session-events-covering']), ev('all', 'all', ['session-events-covering'])] },
-    { id: 'get_session_costs', title: 'Cost aggregation by session (get_session_costs)', source: '§2.4',
+    { id: 'get_session_costs', mode, title: 'Cost aggregation by session (get_session_costs)', source: '§2.4',
       variants: [sc('baseline', 'baseline', []), sc('api-costs-covering', 'singles', ['api-costs-covering']), sc('all', 'all', ['api-costs-covering'])] },
-    { id: 'get_subproblem_costs', title: 'Sub-problem costs by session (get_subproblem_costs)', source: '§2.5',
+    { id: 'get_subproblem_costs', mode, title: 'Sub-problem costs by session (get_subproblem_costs)', source: '§2.5',
       variants: [sp('baseline', 'baseline', []), sp('api-costs-covering', 'singles', ['api-costs-covering']), sp('all', 'all', ['api-costs-covering'])] },
   ];
 }

@@ -1,4 +1,5 @@
 import { Histogram, HISTOGRAM_RANGES, type Recorder } from '../../../harness/metrics/index.js';
+import type { StatementMode } from '../../../engine/db/index.js';
 import type { HotQuery } from './catalogue.js';
 import { seededRandom } from '../../../engine/random/index.js';
 
@@ -9,12 +10,17 @@ export interface MeasureOptions {
   seed: number;
   signal: AbortSignal;
   onRound?: (round: number) => void;
+  /** Called once after the warm-up, before the first recorded execution (server statistics reset). */
+  onWarm?: () => Promise<void>;
 }
 
 /** Per-variant p95 of each round, keyed `query.variant`: the spread behind every ratio. */
 export type RoundP95 = Map<string, number[]>;
 
-export const metricName = (q: string, v: string): string => `query.${q}.${v}`;
+/** The audited statement mode keeps the plain name (budgets and claims read it); others are suffixed. */
+export const AUDITED_MODE: StatementMode = 'simple';
+export const metricName = (q: string, v: string, mode: StatementMode = AUDITED_MODE): string =>
+  mode === AUDITED_MODE ? `query.${q}.${v}` : `query.${q}.${v}.${mode}`;
 
 const rng = seededRandom;
 
@@ -36,6 +42,7 @@ function shuffled<T>(xs: readonly T[], r: () => number): T[] {
 export async function measureInterleaved(queries: readonly HotQuery[], recorder: Recorder, o: MeasureOptions): Promise<RoundP95> {
   const r = rng(o.seed);
   for (const q of queries) for (const v of q.variants) for (let i = 0; i < o.warmup; i++) await v.exec(i);
+  await o.onWarm?.();
   const rounds: RoundP95 = new Map();
   for (let round = 0; round < o.rounds; round++) {
     const local = new Map<string, Histogram>();
@@ -44,7 +51,7 @@ export async function measureInterleaved(queries: readonly HotQuery[], recorder:
       const i = round * o.perRound + k;
       for (const q of queries) {
         for (const v of shuffled(q.variants, r)) {
-          const name = metricName(q.id, v.id);
+          const name = metricName(q.id, v.id, q.mode);
           const t0 = performance.now();
           await v.exec(i);
           const ms = performance.now() - t0;
