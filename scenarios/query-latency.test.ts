@@ -5,7 +5,7 @@ import { queryLatencyScenario, type QueryLatencyParams } from './query-latency.j
 describe('query-latency scenario', () => {
   it('measures every hot query on baseline, each optimisation and all, with plans and claims', async () => {
     const out = await runScenarioForTest<QueryLatencyParams>(queryLatencyScenario, {
-      params: { rounds: 2, perRound: 5, warmup: 1, users: 5, samples: 20 },
+      params: { rounds: 2, perRound: 5, warmup: 6, users: 5, samples: 20, calibrate: 20 },
       seedProfile: { name: 'tiny', users: 300, sessions: 900, researchRows: 10 },
     });
     expect(out.result.error).toBeUndefined();
@@ -16,7 +16,30 @@ describe('query-latency scenario', () => {
       expect(base!.p95).toBeGreaterThan(0);
       expect(base!.p95).toBeLessThan(5_000);
       expect(h[`query.${q}.all`]?.count, q).toBe(10);
+      // The recommended mode beside the audited one, same executions.
+      expect(h[`query.${q}.all.prepared`]?.count, q).toBe(10);
     }
+    // Latency split for every query, variant and mode. Server means from pg_stat_statements cover
+    // the same executions as the client mean, so they cannot exceed it (single EXPLAIN samples can).
+    const rows = out.result.latencyBreakdown ?? [];
+    expect(rows).toHaveLength(50);
+    for (const r of rows.filter((x) => x.source === 'pg_stat_statements')) {
+      expect(r.planMeanMs! + r.execMeanMs!, `${r.query}.${r.variant}.${r.mode}`).toBeLessThanOrEqual(r.clientMeanMs);
+    }
+    for (const r of rows.filter((x) => x.source === 'explain')) expect(r.execMeanMs).toBeGreaterThan(0);
+    expect(rows.filter((r) => r.mode === 'simple').every((r) => r.source !== 'none')).toBe(true);
+    expect(out.result.method).toMatch(/simple and prepared/);
+    // pgbench on the same SQL, parameters and mode: both figures and a finite ratio per row.
+    const cal = out.calibration.rows;
+    expect(cal.length + out.calibration.skipped.length).toBeGreaterThan(0);
+    for (const r of cal) {
+      expect(r.loadlab).toBeGreaterThan(0);
+      expect(r.independent).toBeGreaterThan(0);
+      expect(r.loadlabN).toBe(20);
+      expect(r.independentN).toBe(20);
+      expect(r.tool).toMatch(/^pgbench .* -M (simple|prepared)/);
+    }
+    expect(new Set(cal.map((r) => r.subject.split('.')[0])).size).toBe(cal.length === 0 ? 0 : 7);
     // One plan per variant, with planning and execution time.
     expect(out.result.evidence.plans).toHaveLength(25);
     expect(out.result.evidence.plans.every((p) => p.planningMs > 0 && p.executionMs >= 0)).toBe(true);
@@ -27,7 +50,9 @@ describe('query-latency scenario', () => {
     const ids = out.claims.map((c) => c.id).sort();
     expect(ids).toEqual(['C02', 'C03', 'C04', 'C05', 'C06', 'C07', 'C08', 'C09', 'C10', 'C11', 'C12', 'C13']);
     expect(out.claims.every((c) => c.measured.value !== null)).toBe(true);
-    expect(out.result.comparisons.length).toBe(18);
+    // 18 in the audited mode, 18 in prepared, 7 simple-vs-prepared on the optimised variant.
+    expect(out.result.comparisons.length).toBe(43);
+    expect(out.result.findings.some((f) => f.id === 'query-latency.prepared-statements')).toBe(true);
     expect(out.result.findings.length).toBeGreaterThanOrEqual(6);
   }, 240_000);
 });
