@@ -70,7 +70,7 @@ export function evaluateBudgets(set: BudgetSet, measurements: Measurements, opts
       if (q !== undefined && found.count !== undefined && found.count < minSamplesForPercentile(q)) {
         out.push({
           ...base, limit, measured: found.value, passed: false, judgeable: false, unit: found.unit,
-          message: `not judgeable: ${stat} needs n >= ${minSamplesForPercentile(q)} samples, "${name}" has ${found.count}`,
+          message: `${stat} needs n >= ${minSamplesForPercentile(q)} samples, "${name}" has ${found.count}`,
         });
         continue;
       }

@@ -33,6 +33,25 @@ describe('RunResult fixture', () => {
     expect(timelines).toEqual(expect.arrayContaining(['failover', 'pool-waiting', 'cost-buffer']));
     expect(run.capacity?.usl?.peakConcurrency).toBeGreaterThan(0);
   });
+
+  it('covers calibration, the latency breakdown, methods, statement modes and a not-judgeable budget', () => {
+    const run = assertRunResult(JSON.parse(readFileSync(FIXTURE, 'utf8')));
+    const rows = run.calibration?.rows ?? [];
+    expect(rows.some((r) => r.withinBounds && r.enforced)).toBe(true);
+    expect(rows.some((r) => !r.withinBounds)).toBe(true);
+    for (const r of rows) expect(r.ratio).toBeCloseTo(r.loadlab / r.independent, 2);
+    expect(run.calibration?.skipped).toHaveLength(1);
+    const ql = run.scenarios.find((s) => s.name === 'query-latency');
+    expect(ql?.method).toMatch(/pg_stat_statements/);
+    const breakdown = ql?.latencyBreakdown ?? [];
+    expect(new Set(breakdown.map((b) => b.mode))).toEqual(new Set(['simple', 'unnamed', 'prepared']));
+    expect(new Set(breakdown.map((b) => b.source))).toEqual(new Set(['pg_stat_statements', 'explain', 'none']));
+    for (const b of breakdown) {
+      if (b.planMeanMs !== null && b.execMeanMs !== null) expect(b.clientOverheadMeanMs).toBeCloseTo(b.clientMeanMs - b.planMeanMs - b.execMeanMs, 6);
+    }
+    expect(run.environment.statementModes).toEqual({ audited: 'prepared', optimized: 'prepared' });
+    expect(run.budgets.filter((b) => b.judgeable === false)).toEqual([expect.objectContaining({ passed: false, name: 'sessions.start.over_cap' })]);
+  });
 });
 
 describe('validateRunResult', () => {
@@ -45,6 +64,20 @@ describe('validateRunResult', () => {
       expect.stringContaining('/schemaVersion'),
       expect.stringContaining('/profile'),
       expect.stringContaining('unknown property "extra"'),
+    ]));
+  });
+
+  it('rejects a calibration row or breakdown row of the wrong shape', () => {
+    const run = buildSampleRun();
+    const row = run.calibration?.rows[0];
+    const line = run.scenarios.find((s) => s.name === 'query-latency')?.latencyBreakdown?.[0];
+    if (row === undefined || line === undefined) throw new Error('fixture changed');
+    Object.assign(row, { statistic: 'p99', unit: 's' });
+    Object.assign(line, { mode: 'pipelined', planMeanMs: 'n/a' });
+    const paths = validateRunResult(run).errors.map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining([
+      '/calibration/rows/0/statistic', '/calibration/rows/0/unit',
+      expect.stringMatching(/^\/scenarios\/1\/latencyBreakdown\/0\/mode/), expect.stringMatching(/^\/scenarios\/1\/latencyBreakdown\/0\/planMeanMs/),
     ]));
   });
 

@@ -6,6 +6,8 @@ import type { RunResult } from '../../harness/result/index.js';
 import { escapeHtml as h } from '../internal/escape.js';
 import { fmtDuration } from '../internal/format.js';
 import { anchors } from '../internal/select.js';
+import { enforcedOutside } from '../internal/calibration.js';
+import { calibrationHtml } from './calibration.js';
 import { concurrencySweepChart } from './charts/concurrency-sweep.js';
 import { costBufferCharts } from './charts/cost-buffer.js';
 import { failoverTimelineCharts } from './charts/failover-timeline.js';
@@ -30,6 +32,7 @@ function charts(list: readonly string[], empty: string): string {
 function sections(result: RunResult): Section[] {
   const sweep = concurrencySweepChart(result.capacity);
   return [
+    { id: anchors.calibration, title: 'Calibration against independent tools', body: calibrationHtml(result) },
     { id: anchors.capacity, title: 'Measured limits: concurrency sweep', body: sweep === null ? '<p class="empty">No capacity model in this run.</p>' : charts([sweep], '') },
     { id: 'query-latency', title: 'Query latency: before vs after', body: charts(percentileBarCharts(result), 'No comparison with stored percentiles in this run.') },
     { id: 'histograms', title: 'Latency distributions', body: charts(latencyHistogramCharts(result), 'No histogram with buckets in this run.') },
@@ -52,6 +55,8 @@ export function renderHtml(result: RunResult): string {
   const list = sections(result);
   const title = `loadlab scalability audit: ${result.profile}, ${env.startedAt}`;
   const untrusted = result.trusted ? '' : `<p class="bad">Results untrusted: ${h(result.untrustedReasons.join('; '))}</p>`;
+  const outside = enforcedOutside(result.calibration).length;
+  const calibration = outside === 0 ? '' : `<p class="bad">Calibration failed: ${outside} enforced row(s) outside bounds, so loadlab's own figures cannot be trusted in this run (<a href="#${anchors.calibration}">calibration</a>).</p>`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -65,7 +70,7 @@ export function renderHtml(result: RunResult): string {
 <main>
 <h1>Performance Scalability Audit</h1>
 <p class="meta">loadlab ${h(env.loadlabVersion)} · profile ${h(result.profile)} · seed ${env.seed} · commit ${h(env.gitCommit ?? 'n/a')} · ${h(env.startedAt)} · ${h(fmtDuration(result.durationMs))} · every figure measured in this run</p>
-${untrusted}${summaryCards(result)}
+${untrusted}${calibration}${summaryCards(result)}
 <nav>${list.map((s) => `<a href="#${s.id}">${h(s.title)}</a>`).join('')}</nav>
 ${list.map((s) => `<section id="${s.id}"><h2>${h(s.title)}</h2>\n${s.body}\n</section>`).join('\n')}
 </main>

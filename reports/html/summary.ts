@@ -1,7 +1,10 @@
 /** HTML summary cards, claims check, budgets, recommendations and environment. */
 import type { RunResult, Verdict } from '../../harness/result/index.js';
+import { budgetOutcome, NOT_JUDGEABLE, tallyBudgets } from '../internal/budgets.js';
+import { enforcedOutside } from '../internal/calibration.js';
 import { escapeHtml as h } from '../internal/escape.js';
 import { fmtDuration, fmtValue, num } from '../internal/format.js';
+import { PERCENTILE_LEGEND } from '../internal/percentile.js';
 import { allBudgets, anchors, evidenceHref } from '../internal/select.js';
 import { htmlTable } from './table.js';
 
@@ -13,15 +16,32 @@ function card(label: string, value: string, detail: string, tone: 'ok' | 'bad' |
   return `<div class="card ${tone}"><div class="card-label">${h(label)}</div><div class="card-value">${value}</div><div class="card-detail">${detail}</div></div>`;
 }
 
+function budgetCard(result: RunResult): string {
+  const t = tallyBudgets(allBudgets(result));
+  const nj = t.notJudgeable === 0 ? '' : `${t.notJudgeable} not judgeable (n too small)`;
+  const detail = t.failed > 0 ? [`${t.failed} failed`, nj] : [t.notJudgeable === 0 ? 'all met' : '', nj];
+  const tone = t.failed > 0 ? 'bad' : t.notJudgeable > 0 ? 'warn' : 'ok';
+  return card('Budgets', `${t.met}/${t.total}`, h(detail.filter((x) => x !== '').join(' · ')), tone);
+}
+
+function calibrationCard(result: RunResult): string {
+  const cal = result.calibration;
+  const link = `<a href="#${anchors.calibration}">details</a>`;
+  if (cal === undefined) return card('Calibration', 'none', 'no calibration in this run', 'plain');
+  const outside = enforcedOutside(cal).length;
+  const within = cal.rows.filter((r) => r.withinBounds).length;
+  const detail = outside > 0 ? `${outside} enforced row(s) OUTSIDE bounds · ${link}` : `rows within bounds; all enforced rows inside · ${link}`;
+  return card('Calibration', `${within}/${cal.rows.length}`, detail, outside > 0 ? 'bad' : cal.rows.length > 0 ? 'ok' : 'plain');
+}
+
 export function summaryCards(result: RunResult): string {
-  const budgets = allBudgets(result);
-  const failed = budgets.filter((b) => !b.passed).length;
   const by = (v: Verdict): number => result.claims.filter((c) => c.verdict === v).length;
   const cap = result.capacity;
   const top = [...result.findings].sort((a, b) => a.rank - b.rank)[0];
   return `<div class="cards">${[
     card('Run', h(result.status), `exit code ${result.exitCode} · ${result.trusted ? 'trusted' : 'untrusted'} · ${h(fmtDuration(result.durationMs))}`, result.status === 'passed' && result.trusted ? 'ok' : 'bad'),
-    card('Budgets', `${budgets.length - failed}/${budgets.length}`, failed === 0 ? 'all met' : `${failed} failed`, failed === 0 ? 'ok' : 'bad'),
+    budgetCard(result),
+    calibrationCard(result),
     card('Audit claims', `${by('confirmed')} / ${by('refuted')} / ${by('inconclusive')}`, 'confirmed / refuted / inconclusive'),
     card('Knee', cap?.knee == null ? 'n/a' : `${h(num(cap.knee.concurrency))} sessions`, cap?.knee == null ? 'no capacity model' : h(fmtValue(cap.knee.throughput, cap.levels[0]?.throughputUnit ?? 'sessions/s')), 'plain'),
     card('Top finding', top === undefined ? 'none' : `${h(top.priority)} #${top.rank}`, top === undefined ? '' : `<a href="#${anchors.finding(top.id)}">${h(top.title)}</a>`, top?.priority === 'P0' ? 'bad' : 'plain'),
@@ -40,11 +60,19 @@ export function claimsHtml(result: RunResult): string {
 export function budgetsHtml(result: RunResult): string {
   const budgets = allBudgets(result);
   if (budgets.length === 0) return '<p class="empty">No budgets were declared for this run.</p>';
-  return htmlTable(['Budget', 'Scenario', 'Threshold', 'Measured', 'Result'], budgets.map((b) => [
-    `<code>${h(b.name)}</code>`, b.scenario === null ? 'run' : `<a href="#${anchors.scenario(b.scenario)}">${h(b.scenario)}</a>`,
-    h(b.threshold), h(fmtValue(b.measured, b.unit)),
-    b.passed ? '<span class="ok">pass</span>' : `<span class="bad">fail</span>${b.message === undefined ? '' : ` ${h(b.message)}`}`,
-  ]), [3]);
+  const t = tallyBudgets(budgets);
+  const tally = `<p>${t.met}/${t.total} met, ${t.failed} failed${t.notJudgeable === 0 ? '' : `, ${t.notJudgeable} not judgeable (a percentile from too few samples: neither passed nor failed)`}.</p>`;
+  return tally + htmlTable(['Budget', 'Scenario', 'Threshold', 'Measured', 'Result'], budgets.map((b) => {
+    const outcome = budgetOutcome(b);
+    const message = b.message === undefined ? '' : ` ${h(b.message)}`;
+    return [
+      `<code>${h(b.name)}</code>`, b.scenario === null ? 'run' : `<a href="#${anchors.scenario(b.scenario)}">${h(b.scenario)}</a>`,
+      h(b.threshold), outcome === 'not-judgeable' ? '<span class="muted">not shown (n too small)</span>' : h(fmtValue(b.measured, b.unit)),
+      outcome === 'pass' ? '<span class="ok">pass</span>'
+        : outcome === 'fail' ? `<span class="bad">fail</span>${message}`
+          : `<span class="warn">${h(NOT_JUDGEABLE)}</span>${b.message === undefined ? '' : `<br><span class="muted">${h(b.message)}</span>`}`,
+    ];
+  }), [3]);
 }
 
 export function findingsHtml(result: RunResult): string {
@@ -68,9 +96,10 @@ export function environmentHtml(result: RunResult): string {
     ['PostgreSQL', e.postgres === null ? 'not used' : `${e.postgres.version} (${e.postgres.source})`],
     ['Redis', e.redis === null ? 'not used' : `${e.redis.version} (${e.redis.source})`],
     ['Profile / seed', `${e.profile} / ${e.seed}`],
+    ['Statement modes', Object.entries(e.statementModes ?? {}).map(([variant, mode]) => `${variant}: ${mode}`).join(', ') || 'not recorded'],
     ['Mock LLM time scale', e.timeScale === 1 ? '1 (real time)' : `${num(e.timeScale)}; durations converted back to real time`],
     ['Started / finished', `${e.startedAt} / ${e.finishedAt ?? 'not finished'}`],
   ];
-  const method = 'Latencies come from HDR histograms and are shown as percentiles with their sample count n. Before/after pairs ran on identically seeded databases. Charts draw stored figures only: the USL curve evaluates the fitted model, it does not refit it.';
+  const method = `Latencies come from HDR histograms and are shown as percentiles with their sample count n. ${PERCENTILE_LEGEND} Before/after pairs ran on identically seeded databases. Charts draw stored figures only: the USL curve evaluates the fitted model, it does not refit it.`;
   return `${htmlTable(['', ''], rows.map(([k, v]) => [`<strong>${h(k)}</strong>`, h(v)]))}<p>${h(method)}</p>`;
 }

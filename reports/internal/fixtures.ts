@@ -1,6 +1,7 @@
 /**
- * Variants of the sample RunResult for renderer tests: hostile names, a failed budget, an empty
- * run. Test-only; kept here so the three renderer test files share them.
+ * Variants of the sample RunResult for renderer tests: hostile names, a failed budget, a failed
+ * calibration, no calibration, an empty run. Test-only; kept here so the three renderer test files
+ * share them.
  */
 import { buildSampleRun } from '../../harness/result/fixtures/sample-run.js';
 import type { RunResult } from '../../harness/result/index.js';
@@ -20,8 +21,18 @@ export function hostileRun(): RunResult {
   const c = r.claims[0];
   const h = Object.values(r.scenarios[1]?.measurements.histograms ?? {})[0];
   if (s === undefined || b === undefined || f === undefined || c === undefined || h === undefined) throw new Error('fixture changed');
+  const row = r.calibration?.rows[0];
+  const skip = r.calibration?.skipped[0];
+  const line = r.scenarios[1]?.latencyBreakdown?.[0];
+  if (row === undefined || skip === undefined || line === undefined) throw new Error('fixture changed');
   s.title = HOSTILE;
+  s.method = HOSTILE;
   s.measurements.histograms[HOSTILE] = h;
+  row.subject = HOSTILE;
+  row.tool = HOSTILE;
+  skip.reason = HOSTILE;
+  line.query = HOSTILE;
+  line.variant = HOSTILE;
   b.name = HOSTILE;
   f.title = HOSTILE;
   c.claim = HOSTILE;
@@ -40,8 +51,26 @@ export function failedBudgetRun(): RunResult {
   return r;
 }
 
+/** The fixture with its enforced HTTP p50 calibration row outside bounds: untrusted, exit code 6. */
+export function calibrationFailedRun(): RunResult {
+  const r = buildSampleRun();
+  const row = r.calibration?.rows.find((x) => x.enforced && x.kind === 'http');
+  if (row === undefined) throw new Error('fixture changed');
+  Object.assign(row, { loadlab: 5.1, ratio: 1.409, withinBounds: false });
+  r.trusted = false;
+  r.untrustedReasons = ['http-load: calibration GET /api/v1/sessions (optimized) p50: loadlab 5.100 ms vs autocannon 3.620 ms, ratio 1.41 outside 0.77-1.3'];
+  r.exitCode = 6;
+  return r;
+}
+
+/** The fixture without calibration, as from a run whose scenarios calibrated nothing. */
+export function uncalibratedRun(): RunResult {
+  const { calibration: _calibration, ...rest } = buildSampleRun();
+  return rest;
+}
+
 /** A run where nothing ran: every section must still render, with a sentence instead of a table. */
 export function emptyRun(): RunResult {
-  const r = buildSampleRun();
+  const { calibration: _calibration, ...r } = buildSampleRun();
   return { ...r, scenarios: [], budgets: [], findings: [], claims: [], capacity: null, artifacts: [] };
 }

@@ -58,6 +58,7 @@ export const anchors = {
   finding: (id: string): string => `f-${slug(id)}`,
   claims: 'claims-check',
   budgets: 'budgets',
+  calibration: 'calibration',
   capacity: 'capacity',
 } as const;
 

@@ -1,9 +1,15 @@
 /** Section 10: environment, method, and the evidence every figure links to. */
-import type { PlanEvidence, RunResult, ScenarioResult, Timeline } from '../../harness/result/index.js';
+import type { PlanEvidence, RunResult, ScenarioResult, StatementMode, Timeline } from '../../harness/result/index.js';
 import { mdCode, mdText } from '../internal/escape.js';
 import { fmtDuration, fmtValue, num } from '../internal/format.js';
+import { PERCENTILE_LEGEND } from '../internal/percentile.js';
 import { anchors, SECTION_TITLES } from '../internal/select.js';
 import { anchor, table } from './blocks.js';
+
+function statementModes(modes: Record<string, StatementMode> | undefined): string {
+  const entries = Object.entries(modes ?? {});
+  return entries.length === 0 ? 'not recorded' : entries.map(([variant, mode]) => `${mdText(variant)}: ${mdCode(mode)}`).join(', ');
+}
 
 function environment(result: RunResult): string {
   const e = result.environment;
@@ -16,6 +22,7 @@ function environment(result: RunResult): string {
     ['PostgreSQL', e.postgres === null ? 'not used' : `${mdText(e.postgres.version)} (${e.postgres.source})`],
     ['Redis', e.redis === null ? 'not used' : `${mdText(e.redis.version)} (${e.redis.source})`],
     ['Profile / seed', `${mdCode(e.profile)} / ${e.seed}`],
+    ['Statement modes', statementModes(e.statementModes)],
     ['Mock LLM time scale', e.timeScale === 1 ? '1 (real time)' : `${num(e.timeScale)} (LLM delays compressed; durations shown converted back to real time)`],
     ['Started / finished', `${mdText(e.startedAt)} / ${mdText(e.finishedAt ?? 'not finished')}`],
     ['Wall time', fmtDuration(result.durationMs)],
@@ -25,6 +32,8 @@ function environment(result: RunResult): string {
 
 const METHOD = [
   'Latencies are recorded in HDR histograms and reported as p50/p90/p95/p99/max with their sample count n; a mean is never reported without percentiles.',
+  `A percentile q is shown as a measurement only when n ≥ 10/(1−q), so that at least ten samples lie beyond it. ${PERCENTILE_LEGEND} A budget on such a percentile is not judgeable: it neither passes nor fails.`,
+  'Calibration: where a scenario could, the same subject was also measured by an independent tool (pgbench on the same SQL in the same statement mode, an autocannon child process on the same endpoint at the same rate); an enforced (p50) ratio outside its bounds makes the run untrusted (exit code 6).',
   'Before/after comparisons run both variants on databases seeded identically from the same seed (a template copy), never through a down-migration; a ratio is before / after, with its interval and method as stated.',
   'Load is generated open-model (latency measured from the intended start, so without coordinated omission) or closed-model at a fixed concurrency; a generator self-check marks a scenario untrusted when the load generator itself saturates.',
   'Budgets are evaluated after each scenario; a failed budget sets exit code 3. Each audit claim is restated as a checkable bound and given a verdict from the measurement it names.',

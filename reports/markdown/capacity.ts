@@ -1,17 +1,27 @@
 /** The capacity model (concurrency sweep, knee, USL fit, Little's-law cross-check) as Markdown. */
-import type { CapacityModel } from '../../harness/result/index.js';
+import { minSamplesForPercentile, type CapacityModel } from '../../harness/result/index.js';
 import { mdCode, mdText } from '../internal/escape.js';
 import { fmtValue, num } from '../internal/format.js';
+import { enoughSamples, tooFew } from '../internal/percentile.js';
 import { anchors } from '../internal/select.js';
 import { anchor, table } from './blocks.js';
+
+/** A level's latency percentile, or "n<…" when the level completed too few sessions for it. */
+function levelLatency(value: number | undefined, q: number, completed: number): string {
+  if (value === undefined) return 'n/a';
+  return enoughSamples(completed, q) ? fmtValue(value, 'ms') : mdText(tooFew(q));
+}
 
 function levelsTable(cap: CapacityModel): string {
   const rows = cap.levels.map((l) => [
     num(l.concurrency), fmtValue(l.throughput, l.throughputUnit),
-    fmtValue(l.latencyP50Ms, 'ms'), fmtValue(l.latencyP95Ms, 'ms'), l.latencyP99Ms === undefined ? 'n/a' : fmtValue(l.latencyP99Ms, 'ms'),
+    levelLatency(l.latencyP50Ms, 0.5, l.completed), levelLatency(l.latencyP95Ms, 0.95, l.completed), levelLatency(l.latencyP99Ms, 0.99, l.completed),
     num(l.completed), num(l.errors),
   ]);
-  return table(['Concurrency', 'Throughput', 'Latency p50', 'p95', 'p99', 'Completed (n)', 'Errors'], rows, [0, 1, 2, 3, 4, 5, 6]);
+  const hidden = cap.levels.some((l) => !enoughSamples(l.completed, l.latencyP99Ms === undefined ? 0.95 : 0.99));
+  // Unlike a histogram, a level stores no max to show in place of a hidden percentile.
+  const legend = hidden ? `\n\n_Latency percentiles of a level that completed fewer than 10/(1−q) sessions are not shown (p50 needs n ≥ ${num(minSamplesForPercentile(0.5))}, p95 ≥ ${num(minSamplesForPercentile(0.95))}, p99 ≥ ${num(minSamplesForPercentile(0.99))}); levels record no max._` : '';
+  return `${table(['Concurrency', 'Throughput', 'Latency p50', 'p95', 'p99', 'Completed (n)', 'Errors'], rows, [0, 1, 2, 3, 4, 5, 6])}${legend}`;
 }
 
 function uslText(cap: CapacityModel): string {

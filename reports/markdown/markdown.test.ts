@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { emptyRun, failedBudgetRun, hostileRun, sampleRun } from '../internal/fixtures.js';
+import { calibrationFailedRun, emptyRun, failedBudgetRun, hostileRun, sampleRun, uncalibratedRun } from '../internal/fixtures.js';
 import { renderMarkdown } from './index.js';
 
 const SECTIONS = [
-  '## Executive Summary', '## Claims Check', '## Budgets', '## 1. Database Query Analysis', '## 2. LLM Call Parallelisation',
+  '## Executive Summary', '## Calibration', '## Claims Check', '## Budgets', '## 1. Database Query Analysis', '## 2. LLM Call Parallelisation',
   '## 3. Redis Caching Analysis', '## 4. Concurrent Session Handling', '## 5. Memory & CPU Hotspots', '## 6. Scalability Limits',
   '## 7. Priority-Ranked Recommendations', '## 8. Monitoring & Observability Gaps', '## 9. Testing', '## 10. Appendix',
 ];
@@ -22,6 +22,17 @@ function tableRows(md: string, header: string): string[] {
 
 /** Cells of a GFM row: split on unescaped pipes (entities like &#124; are not separators). */
 const cells = (row: string): number => row.split('|').length - 2;
+
+/** The Markdown of one scenario block, from its heading to the next heading of the same level. */
+function block(md: string, scenario: string): string {
+  const start = md.indexOf(`<a id="s-${scenario}"></a>`);
+  expect(start).toBeGreaterThan(-1);
+  const end = md.indexOf('\n### ', start);
+  return md.slice(start, end === -1 ? undefined : end);
+}
+
+const CALIBRATION_HEADER = '| Scenario | Subject | Mode | Statistic | loadlab (n) | Independent (n) | Tool | Ratio | Bounds | Verdict |';
+const BREAKDOWN_HEADER = '| Query | Variant | Mode | n | Client p50 | Client p95 | Client mean | = Planning | + Execution | + Client/driver | Plans per call | Source | EXPLAIN planning / execution |';
 
 describe('renderMarkdown', () => {
   const md = renderMarkdown(sampleRun());
@@ -64,10 +75,83 @@ describe('renderMarkdown', () => {
     expect(targets.filter((t) => !ids.has(t))).toEqual([]);
   });
 
-  it('lists failed budgets in the executive summary', () => {
+  it('lists failed budgets in the executive summary, and not-judgeable ones apart', () => {
     const failed = renderMarkdown(failedBudgetRun());
-    expect(failed).toContain('**1 of 10 budgets failed**');
+    expect(failed).toContain('**1 of 10 budgets failed** (8/10 met, 1 not judgeable)');
     expect(failed).toContain('- <code>query.list\\_sessions</code>: p95 &lt; 10ms, measured 12.5 ms');
+    const failedList = failed.slice(failed.indexOf('**Failed budgets:**'), failed.indexOf('**Budgets not judgeable**'));
+    expect(failedList).not.toContain('sessions.start.over');
+  });
+
+  it('counts a budget on a percentile from too few samples as not judgeable, neither passed nor failed', () => {
+    expect(md).toContain('**Overall:** ✅ passed · 9/10 budgets met, 1 not judgeable ·');
+    expect(md).not.toContain('**Failed budgets:**');
+    const row = tableRows(md, '| Budget | Scenario | Threshold | Measured | Result |').find((r) => r.includes('sessions.start.over'));
+    expect(row).toContain('| not shown (n too small) | ⏭️ not judgeable (n too small): not judgeable: p95 needs n &gt;= 200 samples');
+    expect(row).not.toContain('59.7');
+    expect(md).toContain('9/10 met, 0 failed, 1 not judgeable');
+    expect(block(md, 'concurrent-sessions')).toContain('budgets 0/1 met, 1 not judgeable');
+  });
+
+  it('has the calibration section: methods, both figures with n, the ratio, bounds, verdict and skips', () => {
+    expect(md.indexOf('## Calibration')).toBeLessThan(md.indexOf('## Claims Check'));
+    expect(md).toContain('<a id="calibration"></a>');
+    const rows = tableRows(md, CALIBRATION_HEADER);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toBe('| [query-latency](#s-query-latency) | <code>events\\_by\\_session.events\\_idx</code> | prepared | p50 | 0.19 ms (n=400) | 0.176 ms (n=56,800) | pgbench 15.10 -M prepared | 1.08x | 0.77–1.3 | ✅ within · enforced |');
+    expect(rows[1]).toMatch(/\| p95 \| 0\.36 ms \(n=400\) \| 0\.228 ms \(n=56,800\) \| .* \| 1\.58x \| 0\.67–1\.5 \| ⚠️ OUTSIDE · reported only \|$/);
+    expect(md).toContain('- [http-load](#s-http-load): autocannon as a CLI child process');
+    expect(md).toContain('**Not calibrated:**\n\n- [query-latency](#s-query-latency) <code>actions\\_by\\_tags\\_2.action\\_tags\\_idx</code>: pgbench scripts cannot bind');
+    expect(md).toContain('[calibration](#calibration) 2/3 within bounds');
+    expect(md).not.toContain('Calibration failed');
+  });
+
+  it('flags an enforced calibration row outside its bounds, in the summary and in the table', () => {
+    const out = renderMarkdown(calibrationFailedRun());
+    const row = tableRows(out, CALIBRATION_HEADER).find((r) => r.includes('http-load'));
+    expect(row).toContain('| 5.1 ms (n=6,000) | 3.62 ms (n=2,500) | autocannon 8 CLI child, 250 req/s | 1.41x | 0.77–1.3 | ❌ **OUTSIDE** · enforced: run untrusted |');
+    const summary = out.slice(out.indexOf('## Executive Summary'), out.indexOf('## Calibration'));
+    expect(summary).toContain('[**calibration: 1 enforced row(s) OUTSIDE bounds**](#calibration)');
+    expect(summary).toContain('> ❌ **Calibration failed:** 1 enforced row(s) outside bounds');
+    expect(summary).toContain('GET /api/v1/sessions (optimized) p50: loadlab 5.1 ms vs autocannon 8 CLI child, 250 req/s 3.62 ms, ratio 1.41x outside 0.77–1.3');
+    expect(summary).toContain('**results untrusted**');
+  });
+
+  it('says in one line when the run had no calibration', () => {
+    const out = renderMarkdown(uncalibratedRun());
+    expect(out).toContain('## Calibration\n<a id="calibration"></a>\n\n_This run had no calibration: no figure was checked against an independent tool._\n');
+    expect(out).toContain('· no calibration ·');
+  });
+
+  it('does not print a percentile from too few samples, but shows n and the max', () => {
+    const llm = block(md, 'llm-parallelism');
+    // round.duration.parallel: n=40, so p50 (needs 20) is shown, p90/p95/p99 are not; its p95 is 3,876 ms.
+    expect(llm).toContain('| <code>round.duration.parallel</code> | ms | 40 | 2,040 | n&lt;100 | n&lt;200 | n&lt;1,000 | 8,364 |');
+    expect(llm).not.toMatch(/3,876|3\.88 s/);
+    expect(llm).toContain('_Percentiles from fewer than 10/(1−q) samples are not shown (p50 needs n ≥ 20, p90 needs n ≥ 100, p95 needs n ≥ 200, p99 needs n ≥ 1,000); the max is._');
+    const tail = tableRows(llm, '| Comparison | Metric | Before | After | Ratio | Interval of the ratio |').find((r) => r.includes('persona round of 5, tail'));
+    expect(tail).toBe('| persona round of 5, tail | <code>round.duration.p95</code> | serial: (n too small) n=40, max 41.5 s | parallel: (n too small) n=40, max 8,364 ms | (n too small) | (n too small) |');
+    // 400 samples: p95 shown, p99 (needs 1,000) not.
+    expect(md).toContain('| <code>query.list\\_sessions.baseline</code> | ms | 400 | 4.2 | 6.72 | 7.98 | n&lt;1,000 | 17.2 |');
+    expect(md).toContain('| 50 | 0.375 sessions/s | n&lt;20 | n&lt;200 | n&lt;1,000 | 15 | 0 |');
+  });
+
+  it('shows the method and the planning / execution / client breakdown in the query-latency block', () => {
+    const ql = block(md, 'query-latency');
+    expect(ql).toContain('**Method:** Each hot query ran 400 times per variant');
+    expect(ql).toContain('server means from pg\\_stat\\_statements (track\\_planning), and client/driver is the client mean minus both');
+    const rows = tableRows(ql, BREAKDOWN_HEADER);
+    expect(rows).toHaveLength(7);
+    expect(rows[0]).toBe('| <code>list\\_sessions</code> | baseline | prepared | 400 | 4.2 | 7.98 | 4.7 | 0.012 | 4.31 | 0.378 | 0.0025 | pg\\_stat\\_statements | 0.21 / 4.05 |');
+    expect(rows[1]?.startsWith('|   | task\\_count | prepared |')).toBe(true);
+    expect(rows.find((r) => r.includes('| unnamed |'))).toContain('| 0.452 | 0.182 | 0.064 | 0.206 | 1 |');
+    expect(rows.find((r) => r.includes('| simple |'))).toBe('|   | events\\_idx | simple | 40 | 0.38 | n&lt;200 | 0.43 | n/a | n/a | n/a | n/a | none | — |');
+    expect(rows.find((r) => r.includes('costs'))).toContain('| EXPLAIN | — |');
+    expect(block(md, 'n-plus-one')).not.toContain('Latency breakdown');
+  });
+
+  it('shows statement modes in the environment', () => {
+    expect(md).toContain('| **Statement modes** | audited: <code>prepared</code>, optimized: <code>prepared</code> |');
   });
 
   it('escapes markup in names and keeps tables intact', () => {
@@ -79,6 +163,8 @@ describe('renderMarkdown', () => {
     expect(out).toContain('&lt;script&gt;');
     const rows = tableRows(out, '| Budget | Scenario | Threshold | Measured | Result |');
     expect(rows.every((r) => cells(r) === 5)).toBe(true);
+    expect(tableRows(out, CALIBRATION_HEADER).every((r) => cells(r) === 10)).toBe(true);
+    expect(tableRows(out, BREAKDOWN_HEADER).every((r) => cells(r) === 13)).toBe(true);
   });
 
   it('degrades gracefully when sections are empty', () => {
@@ -87,6 +173,7 @@ describe('renderMarkdown', () => {
     expect(out).toContain('No capacity model in this run');
     expect(out).toContain('_No claims were checked in this run._');
     expect(out).toContain('_No findings in this run._');
+    expect(out).toContain('_This run had no calibration');
     expect(out).not.toMatch(/undefined|NaN/);
   });
 });

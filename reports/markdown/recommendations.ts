@@ -1,5 +1,6 @@
 /** Sections 7-9: recommendations ranked by measured impact, monitoring gaps, testing. */
 import type { Finding, RunResult, ScenarioResult } from '../../harness/result/index.js';
+import { tallyBudgets, tallyText } from '../internal/budgets.js';
 import { mdCode, mdText } from '../internal/escape.js';
 import { fmtDuration, fmtValue, num } from '../internal/format.js';
 import { anchors, evidenceHref, PRIORITIES, scenariosInSection, SECTION_TITLES } from '../internal/select.js';
@@ -65,7 +66,7 @@ function scenarioRows(result: RunResult): string[][] {
   return result.scenarios.map((s) => [
     `[${mdText(s.name)}](#${anchors.scenario(s.name)})`, mdText(s.title), mdText(s.auditRef), statusText(s.status),
     s.trusted ? 'yes' : '**no**', fmtDuration(s.durationMs),
-    s.budgets.length === 0 ? '—' : `${s.budgets.filter((b) => b.passed).length}/${s.budgets.length}`, num(s.findings.length),
+    s.budgets.length === 0 ? '—' : tallyText(tallyBudgets(s.budgets)), num(s.findings.length),
   ]);
 }
 
@@ -74,7 +75,7 @@ export function testing(result: RunResult): string {
   if (result.scenarios.length === 0) parts.push('_No scenario ran._');
   else {
     parts.push(`Every scenario of this run (profile ${mdCode(result.profile)}):\n\n${table(
-      ['Scenario', 'Title', 'Audit ref', 'Status', 'Trusted', 'Duration', 'Budgets passed', 'Findings'], scenarioRows(result), [5, 7],
+      ['Scenario', 'Title', 'Audit ref', 'Status', 'Trusted', 'Duration', 'Budgets', 'Findings'], scenarioRows(result), [5, 7],
     )}`);
   }
   // The audit's four proposed load tests, and which scenario now runs each.

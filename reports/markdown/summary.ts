@@ -1,5 +1,7 @@
 /** Executive summary, claims check and budgets: the parts a CI job summary reader needs first. */
 import type { BudgetResult, Claim, RunResult, Verdict } from '../../harness/result/index.js';
+import { budgetOutcome, NOT_JUDGEABLE, tallyBudgets } from '../internal/budgets.js';
+import { boundsText, enforcedOutside, rowLabel } from '../internal/calibration.js';
 import { mdCode, mdText } from '../internal/escape.js';
 import { fmtDuration, fmtValue, num } from '../internal/format.js';
 import { allBudgets, anchors } from '../internal/select.js';
@@ -9,8 +11,18 @@ const VERDICT: Record<Verdict, string> = { confirmed: '✅ confirmed', refuted: 
 
 function budgetLine(budgets: BudgetResult[]): string {
   if (budgets.length === 0) return 'no budgets declared';
-  const failed = budgets.filter((b) => !b.passed);
-  return failed.length === 0 ? `all ${budgets.length} budgets met` : `**${failed.length} of ${budgets.length} budgets failed**`;
+  const t = tallyBudgets(budgets);
+  const nj = t.notJudgeable === 0 ? '' : `, ${t.notJudgeable} not judgeable`;
+  if (t.failed > 0) return `**${t.failed} of ${t.total} budgets failed** (${t.met}/${t.total} met${nj})`;
+  return t.notJudgeable === 0 ? `all ${t.total} budgets met` : `${t.met}/${t.total} budgets met${nj}`;
+}
+
+function calibrationLine(result: RunResult): string {
+  const cal = result.calibration;
+  if (cal === undefined) return 'no calibration';
+  const outside = enforcedOutside(cal).length;
+  if (outside > 0) return `[**calibration: ${outside} enforced row(s) OUTSIDE bounds**](#${anchors.calibration})`;
+  return `[calibration](#${anchors.calibration}) ${cal.rows.filter((r) => r.withinBounds).length}/${cal.rows.length} within bounds`;
 }
 
 function claimLine(claims: Claim[]): string {
@@ -49,7 +61,7 @@ export function executiveSummary(result: RunResult): string {
   const env = result.environment;
   const status = result.status === 'passed' ? '✅ passed' : `❌ ${result.status}`;
   const overall = [
-    status, budgetLine(allBudgets(result)), claimLine(result.claims),
+    status, budgetLine(allBudgets(result)), claimLine(result.claims), calibrationLine(result),
     result.trusted ? 'results trusted' : '**results untrusted**', `exit code ${result.exitCode}`,
   ].join(' · ');
   const parts = [
@@ -58,9 +70,19 @@ export function executiveSummary(result: RunResult): string {
   ];
   if (!result.trusted && result.untrustedReasons.length > 0) parts.push(`> ⚠️ Untrusted: ${result.untrustedReasons.map(mdText).join('; ')}`);
   if (result.error !== undefined) parts.push(`> ❌ ${mdCode(result.error.code)}: ${mdText(result.error.message)}`);
-  const failed = allBudgets(result).filter((b) => !b.passed);
+  const outside = enforcedOutside(result.calibration);
+  if (outside.length > 0) {
+    const rows = outside.map((r) => `${mdText(rowLabel(r))}: loadlab ${fmtValue(r.loadlab, r.unit)} vs ${mdText(r.tool)} ${fmtValue(r.independent, r.unit)}, ratio ${num(r.ratio)}x outside ${boundsText(r)}`);
+    parts.push(`> ❌ **Calibration failed:** ${outside.length} enforced row(s) outside bounds, so loadlab's own figures cannot be trusted in this run (exit code 6): ${rows.join('; ')} — [calibration](#${anchors.calibration})`);
+  }
+  const budgets = allBudgets(result);
+  const failed = budgets.filter((b) => budgetOutcome(b) === 'fail');
   if (failed.length > 0) {
     parts.push(`**Failed budgets:**\n${failed.map((b) => `- ${mdCode(b.name)}: ${mdText(b.threshold)}, measured ${fmtValue(b.measured, b.unit)}`).join('\n')}`);
+  }
+  const notJudgeable = budgets.filter((b) => budgetOutcome(b) === 'not-judgeable');
+  if (notJudgeable.length > 0) {
+    parts.push(`**Budgets not judgeable** (a percentile from too few samples; neither passed nor failed):\n${notJudgeable.map((b) => `- ${mdCode(b.name)}: ${mdText(b.threshold)}${b.message === undefined ? '' : `, ${mdText(b.message)}`}`).join('\n')}`);
   }
   parts.push(`**Measured Scalability Limits:**\n${limits(result).join('\n')}`);
   parts.push(`**Priority Ranking** (by measured impact):\n\n${priorityRanking(result)}`);
@@ -83,10 +105,16 @@ export function budgetsTable(result: RunResult): string {
   const budgets = allBudgets(result);
   const head = `## Budgets\n${anchor(anchors.budgets)}`;
   if (budgets.length === 0) return `${head}\n\n_No budgets were declared for this run._`;
-  const rows = budgets.map((b) => [
-    mdCode(b.name), b.scenario === null ? 'run' : `[${mdText(b.scenario)}](#${anchors.scenario(b.scenario)})`,
-    mdText(b.threshold), fmtValue(b.measured, b.unit),
-    b.passed ? '✅ pass' : `❌ fail${b.message === undefined ? '' : `: ${mdText(b.message)}`}`,
-  ]);
-  return `${head}\n\n${table(['Budget', 'Scenario', 'Threshold', 'Measured', 'Result'], rows)}`;
+  const rows = budgets.map((b) => {
+    const outcome = budgetOutcome(b);
+    const message = b.message === undefined ? '' : `: ${mdText(b.message)}`;
+    return [
+      mdCode(b.name), b.scenario === null ? 'run' : `[${mdText(b.scenario)}](#${anchors.scenario(b.scenario)})`,
+      mdText(b.threshold), outcome === 'not-judgeable' ? 'not shown (n too small)' : fmtValue(b.measured, b.unit),
+      outcome === 'pass' ? '✅ pass' : outcome === 'fail' ? `❌ fail${message}` : `⏭️ ${NOT_JUDGEABLE}${message}`,
+    ];
+  });
+  const t = tallyBudgets(budgets);
+  const tally = `${t.met}/${t.total} met, ${t.failed} failed${t.notJudgeable === 0 ? '' : `, ${t.notJudgeable} not judgeable (a percentile from too few samples: neither passed nor failed)`}.`;
+  return `${head}\n\n${tally}\n\n${table(['Budget', 'Scenario', 'Threshold', 'Measured', 'Result'], rows)}`;
 }

@@ -6,6 +6,7 @@
 import type { HistogramSummary, RunResult } from '../../../harness/result/index.js';
 import { escapeHtml } from '../../internal/escape.js';
 import { fmtValue, num } from '../../internal/format.js';
+import { anyHidden, PERCENTILE_LEGEND, percentileText } from '../../internal/percentile.js';
 import { BOX, c, color, figure, linear, niceAxis, svgOpen, yAxis, type Box } from './svg.js';
 
 const SMALL: Box = { ...BOX, height: 220 };
@@ -31,7 +32,9 @@ function chart(scenario: string, name: string, h: HistogramSummary): string {
     ...bars,
     '</svg>',
   ].join('');
-  return figure(svg, `<strong>${escapeHtml(name)}</strong> (${escapeHtml(scenario)}): n=${escapeHtml(num(h.count))}; p50 ${escapeHtml(fmtValue(h.p50, h.unit))}, p95 ${escapeHtml(fmtValue(h.p95, h.unit))}, p99 ${escapeHtml(fmtValue(h.p99, h.unit))}, max ${escapeHtml(fmtValue(h.max, h.unit))}.`);
+  const pct = (['p50', 'p95', 'p99'] as const).map((k) => `${k} ${percentileText(h, k, (v) => fmtValue(v, h.unit))}`).join(', ');
+  const note = anyHidden(h) ? ` ${PERCENTILE_LEGEND}` : '';
+  return figure(svg, `<strong>${escapeHtml(name)}</strong> (${escapeHtml(scenario)}): n=${escapeHtml(num(h.count))}; ${escapeHtml(pct)}, max ${escapeHtml(fmtValue(h.max, h.unit))}.${escapeHtml(note)}`);
 }
 
 export function latencyHistogramCharts(result: RunResult): string[] {
