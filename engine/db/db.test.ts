@@ -5,7 +5,7 @@ import { costRecord } from './internal/cost-record.js';
 import type { Db} from './index.js';
 import {
   ActionRepository, ContributionRepository, CostRepository, createDb, PersonaRepository, SessionEventRepository,
-  SessionRepository, UserRepository, withSpan, type ApiCostInput, type QueryTrace,
+  SessionRepository, UserRepository, withSpan, type QueryTrace,
 } from './index.js';
 
 let tdb: TestDatabase;
