@@ -11,7 +11,7 @@ import {
 const dir = mkdtempSync(join(tmpdir(), 'll-budgets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const h = (p95: number, unit: 'ms' | 'us' = 'ms') => ({ count: 100, min: 1, p50: p95 / 2, p90: p95 * 0.9, p95, p99: p95 * 1.5, max: p95 * 2, mean: p95 / 2, stdev: 1, unit });
+const h = (p95: number, unit: 'ms' | 'us' = 'ms', count = 1_000) => ({ count, min: 1, p50: p95 / 2, p90: p95 * 0.9, p95, p99: p95 * 1.5, max: p95 * 2, mean: p95 / 2, stdev: 1, unit });
 
 const measurements: Measurements = {
   histograms: { 'query.list_sessions': h(4), 'query.slow': h(40) },
@@ -85,6 +85,16 @@ describe('evaluateBudgets', () => {
     expect(byKey['capacity.sps.min']).toMatchObject({ passed: false, operator: '>=' });
     expect(byKey['cache.hit_rate.value']).toMatchObject({ passed: true, limit: 0.6 });
     expect(byKey['errors.rate.value']).toMatchObject({ passed: false, limit: 1 });
+  });
+
+  it('does not judge a percentile from fewer than 10 / (1 - q) samples, and says so', () => {
+    const few: Measurements = { histograms: { q: h(4, 'ms', 199) }, counters: {}, ratios: {} };
+    const r = evaluateBudgets({ q: { p50: '< 10ms', p95: '< 10ms', max: '< 100ms' } }, few);
+    const by = Object.fromEntries(r.map((b) => [b.stat, b]));
+    expect(by['p50']).toMatchObject({ passed: true });
+    expect(by['p50']?.judgeable).toBeUndefined();
+    expect(by['p95']).toMatchObject({ passed: false, judgeable: false, measured: 4, message: 'p95 needs n >= 200 samples, "q" has 199' });
+    expect(by['max']).toMatchObject({ passed: true });
   });
 
   it('fails missing metrics and unit mismatches with a message, or skips them per scenario', () => {
