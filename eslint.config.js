@@ -1,4 +1,4 @@
-// Lint is where the architecture's import direction is enforced (design/architecture.md):
+// Lint is where the architecture's import direction is enforced (docs/contributing.md):
 // scenarios -> harness -> engine <- seed; reports see only the RunResult types.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

@@ -28,7 +28,7 @@ export const config = defineConfig({
       // The session cap is a hard cap, and eviction is FIFO.
       'sessions.maxActive': { max: 50 },
       'eviction.fifoViolations': { max: 0 },
-      // bo1's own SLO (docs/slo.md, bo1-facts §9.3): API p95 < 500 ms.
+      // bo1's own SLO (docs/audited-system.md §9.3): API p95 < 500 ms.
       'http.listing.optimized.p95': { value: '< 500ms' },
     },
     default: {

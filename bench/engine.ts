@@ -137,6 +137,7 @@ async function main(): Promise<void> {
     }));
   } finally {
     const admin = new pg.Client({ connectionString: ADMIN });
+    admin.on('error', () => undefined); // a server going away must not crash the process
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();

@@ -93,6 +93,7 @@ async function restoreFloor(rows: number): Promise<Floor | { unavailable: string
     const t1 = process.hrtime.bigint();
     if (restore.status !== 0) return { unavailable: `pg_restore failed (${restore.status ?? restore.error?.message}): ${restore.stderr.trim().split('\n')[0] ?? ''}` };
     const client = new pg.Client({ connectionString: urlOf(floorDb) });
+    client.on('error', () => undefined); // a server going away must not crash the process
     await client.connect();
     try {
       await client.query('ANALYZE');

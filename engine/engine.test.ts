@@ -35,6 +35,7 @@ async function engineWith(config: EngineConfigInput = {}, extra: Pick<EngineOpti
 
 async function rows(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
   const c = new pg.Client({ connectionString: database.url });
+  c.on('error', () => undefined);
   await c.connect();
   try {
     return (await c.query(sql, params)).rows as Record<string, unknown>[];

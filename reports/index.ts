@@ -1,5 +1,5 @@
 /**
- * reports/: pure renderers of the RunResult (design/architecture.md "RunResult and reports/").
+ * reports/: pure renderers of the RunResult (audit.json; harness/result/types.ts is the contract).
  * Renderers are `(result) => string` and compute no statistic; writeReports and screenshotReport
  * are the only functions here that do I/O.
  */

@@ -54,6 +54,7 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
     if (redisUrl === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'cache-effectiveness needs Redis', { kind: 'config' });
     const db = await ctx.data.database({ label: 'cache', optimizations: 'none' });
     const client = new pg.Client({ connectionString: db.url });
+    client.on('error', () => undefined); // a server going away must not crash the process
     await client.connect();
     const pop = await loadPopulation(client, { users: p.users, sessionsPerUser: p.sessionsPerUser, problems: p.problems }).finally(() => client.end());
     const prefix = `ll:${ctx.name}:${Date.now().toString(36)}:`;

@@ -162,7 +162,7 @@ function compare(ctx: Ctx, perRound: Record<Variant, number[]>): void {
   const at30s = (before / p.graceMs) * BO1_GRACE_MS;
   ctx.recorder.set('start.audited.overCapP95At30sGraceMs', at30s, 'ms');
   ctx.report.findings.push({
-    id: 'capacity-lock-held-through-grace', priority: 'P1', auditRef: '§4.1; bo1-facts §6',
+    id: 'capacity-lock-held-through-grace', priority: 'P1', auditRef: '§4.1; audited-system.md §6',
     title: 'Starts beyond the cap wait in line behind every eviction\'s grace period (capacity lock held while sleeping)',
     evidence: [{ kind: 'comparison', ref: 'start.overCapMs.p95' }, { kind: 'timeline', ref: 'capacity-audited' }],
     measuredImpact: {

@@ -10,7 +10,7 @@ describe('cost-buffer-overflow', () => {
     const c = out.result.measurements.counters;
     const v = (name: string): number | undefined => c[name]?.value;
     expect(out.result.error).toBeUndefined();
-    // bo1-facts §11.2: 250 records with the DB down -> 200 queued after two flushes, 50 buffered.
+    // audited-system.md §11.2: 250 records with the DB down -> 200 queued after two flushes, 50 buffered.
     expect(v('costs.auditTest.retryQueueDepth')).toBe(200);
     expect(v('costs.auditTest.buffered')).toBe(50);
     expect(v('costs.overflow.plateau')).toBe(200);

@@ -47,7 +47,7 @@ export const costBufferOverflowScenario = defineScenario<CostBufferOverflowParam
   budgets: {
     // The accounting identity generated = persisted + queued + buffered + evicted + lostInRetryQueue at every sample.
     'costs.invariant.violations': { max: 0 },
-    // bo1-facts §11.2: the audit's own test expects 200 queued after two flushes and 50 buffered.
+    // audited-system.md §11.2: the audit's own test expects 200 queued after two flushes and 50 buffered.
     'costs.auditTest.retryQueueDepth': { value: '== 200' },
     'costs.auditTest.buffered': { value: '== 50' },
     // MAX_BUFFER_SIZE: with both stores down the buffer must settle at the cap, not above.

@@ -173,7 +173,7 @@ export const embeddingBatchingScenario = defineScenario<EmbeddingBatchingParams>
         score: Math.max(0, waitSaved) * 1_000,
       },
       recommendation: 'Embed the distinct texts of a check in one batched request (the engine\'s batched mode), and cache vectors of unchanged contributions between checks.',
-      auditRef: '§2.2 opportunity 1; bo1-facts §4.7',
+      auditRef: '§2.2 opportunity 1; audited-system.md §4.7',
     });
     ctx.report.findings.push({
       id: 'embedding-batching.batch-size',

@@ -153,7 +153,7 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
       ctx.recorder.set('audited.subproblems.max_concurrent', overlap, 'count');
       ctx.report.claims.push(checkClaim('C31', sequential, {
         summary: `the engine's audited variant runs sub-problems in mode "${auditedMode}": with ${p.auditedSubProblems} sub-problems up to ${overlap} ran at once ` +
-          `(session ${fmtMs(sessionReal(audited.wallMs))}). bo1 itself (bo1-facts §4.2-4.3) routed every session with more than one sub-problem to ` +
+          `(session ${fmtMs(sessionReal(audited.wallMs))}). bo1 itself (audited-system.md §4.2-4.3) routed every session with more than one sub-problem to ` +
           `parallel_subproblems (asyncio.gather per dependency batch), so the audit's "appear to execute sequentially" did not hold for bo1 either.`,
         method: 'one audited-variant runDeliberation session; sub-problem intervals from its subproblem_started/subproblem_complete events; 1 = never more than one at a time.',
       }));

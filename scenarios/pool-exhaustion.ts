@@ -53,6 +53,7 @@ export const poolExhaustionScenario = defineScenario<PoolExhaustionParams, void>
     if (redisUrl === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'pool-exhaustion needs Redis', { kind: 'config' });
     const db = await ctx.data.database({ label: 'pool', optimizations: 'none' });
     const c = new pg.Client({ connectionString: db.url });
+    c.on('error', () => undefined); // a server going away must not crash the process
     await c.connect();
     const users = await c.query<{ user_id: string }>('SELECT user_id FROM sessions GROUP BY user_id ORDER BY count(*) DESC LIMIT 20');
     const problems = await c.query<{ p: string }>("SELECT problem_statement AS p FROM sessions WHERE length(problem_statement) BETWEEN 80 AND 600 ORDER BY md5(id) LIMIT $1", [p.sessions]);

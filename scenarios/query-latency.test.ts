@@ -5,7 +5,7 @@ import { queryLatencyScenario, type QueryLatencyParams } from './query-latency.j
 describe('query-latency scenario', () => {
   it('measures every hot query on baseline, each optimisation and all, with plans and claims', async () => {
     const out = await runScenarioForTest<QueryLatencyParams>(queryLatencyScenario, {
-      params: { rounds: 2, perRound: 5, warmup: 6, users: 5, samples: 20, calibrate: 20 },
+      params: { rounds: 2, perRound: 5, warmup: 6, users: 5, samples: 20, splitExecutions: 10, calibrate: 20 },
       seedProfile: { name: 'tiny', users: 300, sessions: 900, researchRows: 10 },
     });
     expect(out.result.error).toBeUndefined();

@@ -194,7 +194,7 @@ function analyse(ctx: Ctx, o: Outcome): void {
   const gaps = views.reduce((a, v) => a + v.gaps, 0);
   if (o.sseMissing > 0 || gaps > 0) {
     ctx.report.findings.push({
-      id: 'sse-skips-events-after-redis-restart', priority: 'P1', auditRef: '§9 scenario 4; bo1-facts §7.3',
+      id: 'sse-skips-events-after-redis-restart', priority: 'P1', auditRef: '§9 scenario 4; audited-system.md §7.3',
       title: 'SSE clients resuming on Redis after a restart jump over events that PostgreSQL had not stored yet, and never receive them',
       evidence: [{ kind: 'timeline', ref: 'redis-failover' }, { kind: 'measurement', ref: 'failover.sse.missing' }],
       measuredImpact: {

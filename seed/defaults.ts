@@ -1,9 +1,9 @@
 /**
- * Every tunable of the seeder in one literal (style.md §6, §15). Sizes of profiles live in
+ * Every tunable of the seeder in one literal (docs/contributing.md: one defaults literal per module). Sizes of profiles live in
  * profiles.ts; these are the loading mechanics.
  */
 export const SEED_DEFAULTS = {
-  /** COPY chunk size: ~64 KB chunks reach full COPY speed; one row per chunk is ~3x slower (toolchain-notes). */
+  /** COPY chunk size: ~64 KB chunks reach full COPY speed; one row per chunk is ~3x slower (measured with pg-copy-streams on Node 20). */
   copyChunkBytes: 64 * 1024,
   /** Parallel COPY streams (pool connections). More than ~4 only adds contention on a 2-core box. */
   connections: 4,
@@ -33,4 +33,6 @@ export const SEED_DEFAULTS = {
   parallelMaintenanceWorkers: 2,
   /** Statement timeout of the seeding connections: 0 = none (a large profile COPY runs for minutes). */
   statementTimeoutMs: 0,
+  /** application_name of the seeding connections: an abort cancels exactly these backends. */
+  applicationName: 'loadlab-seed',
 } as const;

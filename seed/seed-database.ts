@@ -5,7 +5,7 @@ import { resolveProfile, type SeedProfile } from './profiles.js';
 import { seededApiToken } from './tokens.js';
 import { detectBulkMode, type BulkMode } from './internal/bulk.js';
 import {
-  assertMigrated, hasTaskCountColumn, nonEmptyTables, notMigrated, syncSequences, taskCountTrigger, truncateSeeded,
+  assertMigrated, cancelSeeding, hasTaskCountColumn, nonEmptyTables, notMigrated, syncSequences, taskCountTrigger, truncateSeeded,
 } from './internal/database.js';
 import { loadAll, type TableLoaded, type TableProgress } from './internal/load.js';
 import { upsertPersonas } from './internal/personas.js';
@@ -22,6 +22,12 @@ export interface SeedOptions {
   /** Empty the seeded tables first; without it a non-empty database is refused. */
   reset?: boolean;
   onProgress?: (event: SeedProgress) => void;
+  /**
+   * Stops the seeding: the statements in flight are cancelled, nothing more starts, every
+   * connection is closed, and the call rejects with the signal's reason. The database is left
+   * half-filled (each table is one transaction, so a cancelled table is rolled back).
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -67,18 +73,36 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
   if (!Number.isSafeInteger(seed)) throw new LoadlabError(ENGINE_ERRORS.SEED_PROFILE_UNKNOWN, `--seed must be an integer, got ${seed}`, { kind: 'usage' });
   const t0 = Date.now();
   const emit = (e: SeedProgress): void => options.onProgress?.(e);
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: SEED_DEFAULTS.connections, statement_timeout: SEED_DEFAULTS.statementTimeoutMs });
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: SEED_DEFAULTS.connections,
+    statement_timeout: SEED_DEFAULTS.statementTimeoutMs,
+    application_name: SEED_DEFAULTS.applicationName,
+  });
+  // A server that goes away (stopped, restarted, the database dropped) must fail the statement in
+  // flight, not crash the process: pg emits 'error' on the client too, and the pool listens only
+  // while a client is idle.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  const onAbort = (): void => {
+    void cancelSeeding(options.databaseUrl).catch(() => undefined);
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     emit({ phase: 'prepare', elapsedMs: 0 });
     const { ctx, bulk, trigger } = await prepare(pool, options, profile, seed);
+    signal?.throwIfAborted();
     const expected = expectedRows(ctx);
     const tStart = Date.now();
     const tables = await loadAll({
       pool, ctx, steps: loadSteps(ctx), expected, bulk, taskCountTrigger: trigger,
       onProgress: (p) => emit({ phase: 'table', elapsedMs: Date.now() - t0, ...p }),
+      ...(signal === undefined ? {} : { signal }),
     });
     const tLoaded = Date.now();
+    signal?.throwIfAborted();
     emit({ phase: 'analyze', elapsedMs: tLoaded - t0 });
     await finish(pool);
     const tEnd = Date.now();
@@ -91,7 +115,12 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
       phases: { prepareSeconds: (tStart - t0) / 1000, loadSeconds: (tLoaded - tStart) / 1000, finishSeconds: (tEnd - tLoaded) / 1000 },
       heavyUser: { id: heavy, sessions: ctx.sessionsPerUser[0] ?? 0, token: seededApiToken(seed, heavy) },
     };
+  } catch (err) {
+    // A cancelled statement reports itself; the caller wants to know why it was cancelled.
+    if (signal?.aborted === true) throw signal.reason;
+    throw err;
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     await pool.end();
   }
 }

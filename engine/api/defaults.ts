@@ -1,5 +1,5 @@
 /**
- * Defaults of the HTTP API. Sources: bo1-facts §4.1 (routes), §7.3 (SSE keepalive, streaming
+ * Defaults of the HTTP API. Sources: docs/audited-system.md §4.1 (routes), §7.3 (SSE keepalive, streaming
  * rate limit), §9.1 (the limits a load test meets from one user), issue 4 (1 MB body, 400/413).
  */
 export const API_DEFAULTS = {

@@ -1,4 +1,4 @@
-/** Redis client factory and Redis-backed caches with a circuit breaker (bo1-facts §2.4, §3, §8). */
+/** Redis client factory and Redis-backed caches with a circuit breaker (docs/audited-system.md §2.4, §3, §8). */
 export { createRedisClient, isRedisReady } from './redis-client.js';
 export type { RedisClientOptions } from './redis-client.js';
 export { CircuitBreaker } from './circuit-breaker.js';

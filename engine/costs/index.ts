@@ -1,4 +1,4 @@
-/** Cost accounting of LLM/embedding/search calls (bo1-facts §5). */
+/** Cost accounting of LLM/embedding/search calls (docs/audited-system.md §5). */
 export {
   ANTHROPIC_PRICING, FALLBACK_MODEL, MODEL_ALIASES, OPENAI_PRICING, PRICING_SOURCE, SEARCH_PRICING,
   VOYAGE_PRICING, VOYAGE_TOKENS_PER_WORD, anthropicPrice, estimateVoyageTokens, priceCall, priceCallInState,

@@ -1,12 +1,12 @@
 /**
- * Price tables of bo1 (bo1-facts §5.1, digest of rtfm-si/bo1 @ 2b2b9bae, 2026-02-12) and the pure
+ * Price tables of bo1 (docs/audited-system.md §5.1; rtfm-si/bo1 @ 2b2b9bae, 2026-02-12) and the pure
  * cost function the CostTracker, the seeder and the harness share. Prices are USD per 1M tokens
  * (LLM, embeddings) or per query (search). Data only: no I/O.
  */
 
 /** Where the tables come from; reports cite it next to any cost figure. */
 export const PRICING_SOURCE = {
-  source: 'rtfm-si/bo1 bo1/llm/cost_tracker.py ANTHROPIC_PRICING, bo1/llm/embeddings.py (bo1-facts §5.1)',
+  source: 'rtfm-si/bo1 bo1/llm/cost_tracker.py ANTHROPIC_PRICING, bo1/llm/embeddings.py (docs/audited-system.md §5.1)',
   commit: '2b2b9bae',
   date: '2026-02-12',
 } as const;
@@ -19,7 +19,7 @@ export interface ModelPrice {
   readonly cacheRead: number;
 }
 
-/** Anthropic per-1M prices by model id (bo1-facts §5.1 `ANTHROPIC_PRICING`). */
+/** Anthropic per-1M prices by model id (docs/audited-system.md §5.1, `ANTHROPIC_PRICING`). */
 export const ANTHROPIC_PRICING: Readonly<Record<string, ModelPrice>> = Object.freeze({
   'claude-sonnet-4-5-20250929': { input: 3.0, output: 15.0, cacheWrite: 3.75, cacheRead: 0.3 },
   'claude-haiku-4-5-20251001': { input: 1.0, output: 5.0, cacheWrite: 1.25, cacheRead: 0.1 },
@@ -37,7 +37,7 @@ export const MODEL_ALIASES: Readonly<Record<string, string>> = Object.freeze({
   opus: 'claude-opus-4-1-20250805',
 });
 
-/** Unknown models fall back to Sonnet pricing (bo1-facts §5.1). */
+/** Unknown models fall back to Sonnet pricing (docs/audited-system.md §5.1). */
 export const FALLBACK_MODEL = 'claude-sonnet-4-5-20250929';
 
 /** Voyage embedding price per 1M tokens; tokens are estimated as words × 1.3 (§5.1). */
@@ -95,7 +95,7 @@ export interface CallPrice {
 
 const PER_MILLION = 1_000_000;
 
-/** Resolves an alias, then the table entry, else Sonnet (bo1-facts §5.1 fallback). */
+/** Resolves an alias, then the table entry, else Sonnet (the fallback of docs/audited-system.md §5.1). */
 export function anthropicPrice(model: string): ModelPrice {
   const id = MODEL_ALIASES[model] ?? model;
   return ANTHROPIC_PRICING[id] ?? (ANTHROPIC_PRICING[FALLBACK_MODEL] as ModelPrice);

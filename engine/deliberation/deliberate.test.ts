@@ -27,7 +27,7 @@ async function run(settings: DeliberationOptions['settings'], extra: Omit<Delibe
   return { ...h, result, anthropic, voyage, types: h.ports.emitted.map((e) => e.type) };
 }
 
-describe('deliberation call counts (bo1-facts §4.10)', () => {
+describe('deliberation call counts (docs/audited-system.md §4.10)', () => {
   it('3 SPs x 4 personas x max_rounds 5 -> 4 executed rounds, 32 calls per SP + 6 overhead', async () => {
     const r = await run({});
     expect(r.result.subProblems.map((s) => [s.rounds, s.stopReason])).toEqual([[4, 'max_rounds'], [4, 'max_rounds'], [4, 'max_rounds']]);

@@ -1,9 +1,10 @@
 /**
  * The one error type every part throws for conditions a user can act on. `code` is stable
  * (tests and scripts branch on it, never on the message); `kind` decides the CLI exit code;
- * `hint` says how to fix it when the fix is known.
+ * `hint` says how to fix it when the fix is known. `interrupted` is a run stopped by SIGINT or
+ * SIGTERM: not a failure of the run's subject, and it has an exit code of its own.
  */
-export type ErrorKind = 'usage' | 'config' | 'infra' | 'internal' | 'data-loss';
+export type ErrorKind = 'usage' | 'config' | 'infra' | 'internal' | 'data-loss' | 'interrupted';
 
 export class LoadlabError extends Error {
   readonly code: string;

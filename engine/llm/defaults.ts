@@ -1,7 +1,7 @@
 import type { ModelSetName } from './models.js';
 
 /**
- * Defaults of the LLM client. Sources: bo1-facts §10.1 (call shapes), §10.2 (Voyage), the SDK's
+ * Defaults of the LLM client. Sources: docs/audited-system.md §10.1 (call shapes), §10.2 (Voyage), the SDK's
  * own ClientOptions defaults (maxRetries 2, timeout 10 min).
  */
 export const LLM_DEFAULTS = {

@@ -23,7 +23,7 @@ export const MODEL_SETS: Readonly<Record<ModelSetName, ModelSet>> = {
   audited: {
     core: 'claude-sonnet-4-5-20250929',
     fast: 'claude-haiku-4-5-20251001',
-    source: 'bo1-facts §10.1 (TASK_MODEL_DEFAULTS: core -> Sonnet 4.5, fast -> Haiku 4.5)',
+    source: 'docs/audited-system.md §10.1 (TASK_MODEL_DEFAULTS: core -> Sonnet 4.5, fast -> Haiku 4.5)',
     date: '2025-12-22',
   },
 };
@@ -41,7 +41,7 @@ export const DEPRECATED_MODEL_IDS: ReadonlySet<string> = new Set([
   'claude-sonnet-4-5-20250929',
 ]);
 
-/** Call roles of the deliberation (bo1-facts §10.1 role -> tier, TASK_MODEL_DEFAULTS). */
+/** Call roles of the deliberation (docs/audited-system.md §10.1 role -> tier, TASK_MODEL_DEFAULTS). */
 export type LlmRole =
   | 'decomposer' | 'complexity_assessment' | 'gaps' | 'selector' | 'persona' | 'summarizer'
   | 'judge' | 'voting' | 'synthesis' | 'expert_summary' | 'meta_synthesis' | 'option_extraction'

@@ -16,6 +16,7 @@ const BASELINE_TABLES = [
 
 async function inspect(url: string): Promise<{ tables: string[]; indexes: string[]; partitions: Record<string, number>; hasTaskCount: boolean }> {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const tables = (await client.query<{ relname: string }>(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -71,6 +72,7 @@ describe('migrate against the real PostgreSQL', () => {
   it('task_count follows session_tasks through the trigger', async () => {
     const db = dbs[1]!;
     const client = new pg.Client({ connectionString: db.url });
+    client.on('error', () => undefined);
     await client.connect();
     try {
       await client.query(`INSERT INTO users (id, email) VALUES ('u1', 'u1@example.test')`);

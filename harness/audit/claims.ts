@@ -1,10 +1,10 @@
 import type { Claim, Unit, Verdict } from '../result/index.js';
 
 /**
- * Every quantitative claim of the 2025-12-22 audit (../shared/spec), with the scenario that
- * measures it and the rule that turns a measurement into a verdict. Scenarios report a value with
- * `checkClaim(id, value, …)`; claims no scenario measured in a run are listed as inconclusive, so
- * the claims table is always complete.
+ * Every quantitative claim of the 2025-12-22 audit (summarised in docs/audit-summary.md), with
+ * the scenario that measures it and the rule that turns a measurement into a verdict. Scenarios
+ * report a value with `checkClaim(id, value, …)`; claims no scenario measured in a run are
+ * listed as inconclusive, so the claims table is always complete.
  *
  * Rule of thumb for ranges ("5-10x"): confirmed when the measurement reaches the low end (less a
  * 20% tolerance for noise), refuted below half of it, inconclusive in between.

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { isLoadlabError, redactSecrets, type ErrorKind } from '../../engine/errors/index.js';
+import { isLoadlabError, type ErrorKind } from '../../engine/errors/index.js';
 import { registerCommands } from './commands/index.js';
-import { createContext, readEnv } from './context.js';
+import { createContext, readEnv, showsStacks } from './context.js';
+import { createCrashGuard, installCrashHandlers, printInternalError } from './crash.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { createPrinter } from './printer.js';
 import { VERSION } from './version.js';
@@ -12,25 +13,35 @@ const EXIT_BY_KIND: Record<ErrorKind, number> = {
   infra: EXIT_CODES.UNEXPECTED,
   internal: EXIT_CODES.UNEXPECTED,
   'data-loss': EXIT_CODES.DATA_LOSS,
+  interrupted: EXIT_CODES.INTERRUPTED,
 };
 
-/** Runs the CLI and returns the exit code; bin/loadlab.js passes it to process.exit. */
+/**
+ * Runs the CLI and returns the exit code; bin/loadlab.js passes it to process.exit. While it runs,
+ * an uncaught exception or unhandled rejection anywhere (a pg client losing its server, a timer
+ * callback) ends as LL_INTERNAL with exit 1, after the command's partial result is written and
+ * its infrastructure torn down.
+ */
 export async function main(argv: readonly string[]): Promise<number> {
   const stderr = createPrinter({ json: false });
-  const ctx = createContext(readEnv(), (json) => createPrinter({ json }));
-  let exitCode: number = EXIT_CODES.OK;
-  const program = new Command('loadlab')
-    .description('Load testing and scalability audits for LLM deliberation services')
-    .version(VERSION, '-V, --version')
-    .exitOverride()
-    .showHelpAfterError()
-    .configureOutput({
-      writeOut: (s) => process.stdout.write(s),
-      writeErr: (s) => process.stderr.write(s),
-    });
-  await registerCommands(program, { ...ctx, setExitCode: (code: number) => { exitCode = code; } }, argv);
-
+  const crashGuard = createCrashGuard();
+  let debug = false;
+  const uninstall = installCrashHandlers({ guard: crashGuard, printer: stderr, debug: () => debug });
   try {
+    const env = readEnv();
+    debug = showsStacks(env.logLevel);
+    const ctx = createContext(env, (json) => createPrinter({ json }), crashGuard);
+    let exitCode: number = EXIT_CODES.OK;
+    const program = new Command('loadlab')
+      .description('Load testing and scalability audits for LLM deliberation services')
+      .version(VERSION, '-V, --version')
+      .exitOverride()
+      .showHelpAfterError()
+      .configureOutput({
+        writeOut: (s) => process.stdout.write(s),
+        writeErr: (s) => process.stderr.write(s),
+      });
+    await registerCommands(program, { ...ctx, setExitCode: (code: number) => { exitCode = code; } }, argv);
     await program.parseAsync([...argv]);
     return exitCode;
   } catch (err) {
@@ -45,11 +56,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (err.hint !== undefined) stderr.error(`  fix: ${err.hint}`);
       return EXIT_BY_KIND[err.kind];
     }
-    // An unexpected failure is a bug: keep the stack, but only behind LOADLAB_LOG_LEVEL=debug.
-    const message = err instanceof Error ? err.message : String(err);
-    stderr.error(`loadlab: unexpected error: ${redactSecrets(message)}`);
-    if (ctx.env.logLevel === 'debug' && err instanceof Error && err.stack !== undefined) stderr.error(redactSecrets(err.stack));
-    else stderr.error('  (set LOADLAB_LOG_LEVEL=debug for the stack trace, and please report it)');
+    // An unexpected failure is a bug: coded, with the stack only behind LOADLAB_LOG_LEVEL=debug.
+    printInternalError(stderr, err, debug);
     return EXIT_CODES.UNEXPECTED;
+  } finally {
+    uninstall();
   }
 }

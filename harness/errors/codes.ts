@@ -19,6 +19,10 @@ export const HARNESS_ERRORS = {
   SCREENSHOT_FAILED: 'LL_SCREENSHOT_FAILED',
   // infra and CLI (lead)
   USAGE: 'LL_USAGE',
+  /** LOADLAB_LOG_LEVEL names no log level. */
+  LOG_LEVEL_INVALID: 'LL_LOG_LEVEL_INVALID',
+  /** SIGINT/SIGTERM stopped a run: the reason its scenarios abort (the partial result is still written). */
+  INTERRUPTED: 'LL_INTERRUPTED',
   REDIS_SERVER_MISSING: 'LL_REDIS_SERVER_MISSING',
   REDIS_START_FAILED: 'LL_REDIS_START_FAILED',
   REDIS_NOT_OWNED: 'LL_REDIS_NOT_OWNED',

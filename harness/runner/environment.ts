@@ -39,20 +39,33 @@ async function redisVersion(url: string): Promise<string> {
 
 /** What the run happened on: printed in the report's appendix so a figure can be reproduced. */
 export async function collectEnvironment(infra: Infra, options: { profile: Profile; seed: number; timeScale: number }): Promise<Environment> {
+  const env = basicEnvironment(infra, options);
+  return {
+    ...env,
+    postgres: { version: await postgresVersion(infra), source: infra.postgres.kind },
+    redis: infra.redis === undefined ? null : { version: await redisVersion(infra.redis.url), source: infra.redis.owned ? 'child' : 'external' },
+  };
+}
+
+/**
+ * The environment without asking the servers anything (versions `unknown`): for a partial result
+ * written after a crash or an interrupt, when PostgreSQL may be gone already.
+ */
+export function basicEnvironment(infra: Infra | undefined, options: { profile: Profile; seed: number; timeScale: number; startedAt?: string }): Environment {
   const cpus = os.cpus();
   return {
     node: process.version,
     os: `${os.platform()} ${os.release()} ${os.arch()}`,
     cpus: { count: cpus.length, model: cpus[0]?.model.trim() ?? 'unknown' },
     memory: { totalBytes: os.totalmem() },
-    postgres: { version: await postgresVersion(infra), source: infra.postgres.kind },
-    redis: infra.redis === undefined ? null : { version: await redisVersion(infra.redis.url), source: infra.redis.owned ? 'child' : 'external' },
+    postgres: infra === undefined ? null : { version: 'unknown', source: infra.postgres.kind },
+    redis: infra?.redis === undefined ? null : { version: 'unknown', source: infra.redis.owned ? 'child' : 'external' },
     loadlabVersion: VERSION,
     gitCommit: gitCommit(),
     profile: options.profile,
     seed: options.seed,
     timeScale: options.timeScale,
-    startedAt: new Date().toISOString(),
+    startedAt: options.startedAt ?? new Date().toISOString(),
     finishedAt: null,
   };
 }

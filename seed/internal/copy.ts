@@ -3,6 +3,9 @@ import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { SEED_DEFAULTS } from '../defaults.js';
 
+/** Longest stretch of row generation without a turn of the event loop (20 ms). */
+const YIELD_EVERY_NS = 20_000_000n;
+
 /** Called with the running row count of one table while it streams. */
 export type RowsCallback = (rows: number) => void;
 
@@ -18,6 +21,10 @@ export interface CopyTiming {
  * Streams rows (each a COPY text-format line ending in '\n') into `table` through
  * COPY FROM STDIN, batching them into ~64 KB chunks and honouring back-pressure so memory stays
  * flat whatever the row count. Returns the rows sent and where the time went.
+ *
+ * Generating rows is CPU work that the server often outpaces, so the socket may never push back:
+ * the loop yields to the event loop at least every 20 ms (a signal handler, a cancelled statement's
+ * error must get through) and stops with `signal`'s reason once it is aborted.
  */
 export async function copyRows(
   client: pg.PoolClient | pg.Client,
@@ -25,11 +32,13 @@ export async function copyRows(
   columns: readonly string[],
   rows: Iterable<string>,
   onRows?: RowsCallback,
+  signal?: AbortSignal,
 ): Promise<CopyTiming> {
   const t0 = process.hrtime.bigint();
   // Time not spent waiting for back-pressure or the server's reply is generation (phase timings).
   let busyNs = 0n;
   let mark = t0;
+  let yielded = t0;
   const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
   const stream = client.query(copyStreams.from(sql));
   const finished = new Promise<void>((resolve, reject) => {
@@ -51,11 +60,15 @@ export async function copyRows(
         buf = '';
         onRows?.(count);
         if (failed !== undefined) break;
-        if (!more) {
-          const now = process.hrtime.bigint();
+        const now = process.hrtime.bigint();
+        if (!more || now - yielded >= YIELD_EVERY_NS) {
           busyNs += now - mark;
-          await Promise.race([once(stream, 'drain'), finished]);
+          if (!more) await Promise.race([once(stream, 'drain'), finished]);
+          else await new Promise<void>((resolve) => setImmediate(resolve));
           mark = process.hrtime.bigint();
+          yielded = mark;
+          signal?.throwIfAborted();
+          if (failed !== undefined) break;
         }
       }
     }

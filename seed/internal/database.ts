@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { ENGINE_ERRORS, LoadlabError, redactUrl } from '../../engine/errors/index.js';
+import { SEED_DEFAULTS } from '../defaults.js';
 
 /** Every table the seeder writes, parents first (personas are upserted, not counted as data). */
 export const SEEDED_TABLES = [
@@ -63,4 +64,22 @@ export async function taskCountTrigger(client: pg.PoolClient): Promise<string | 
     `SELECT tgname FROM pg_trigger WHERE tgrelid = 'session_tasks'::regclass AND tgname = 'trg_session_tasks_insert' AND NOT tgisinternal`,
   );
   return rows[0]?.tgname;
+}
+
+/**
+ * Cancels the statements of every seeding connection to this database (found by their
+ * application_name), from a connection of its own: the pool's may all be busy.
+ */
+export async function cancelSeeding(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query(
+      'SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND pid <> pg_backend_pid()',
+      [SEED_DEFAULTS.applicationName],
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -32,6 +32,8 @@ export interface LoadOptions {
   /** The per-row task_count trigger on session_tasks, when installed. */
   readonly taskCountTrigger: string | undefined;
   readonly onProgress: (p: TableProgress) => void;
+  /** Checked whenever a table gets its connection: an aborted seeding starts nothing new. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -51,6 +53,9 @@ export async function loadAll(options: LoadOptions): Promise<TableLoaded[]> {
     const missing = step.after.filter((t) => !committed.has(t));
     if (missing.length > 0) throw new Error(`load step ${step.spec.table} is listed before its parents ${missing.join(', ')}`);
     const parents = Promise.all(step.after.map((t) => committed.get(t)));
+    // In bulk mode a table awaits its parents only after its COPY; if it fails (or is aborted)
+    // first, a parent's failure would otherwise be an unhandled rejection.
+    parents.catch(() => undefined);
     let commit: (v: unknown) => void = () => undefined;
     let abort: (e: unknown) => void = () => undefined;
     const done = new Promise((resolve, reject) => { commit = resolve; abort = reject; });
@@ -78,6 +83,7 @@ async function loadTable(options: LoadOptions, step: LoadStep, parents: Promise<
   clock.lap('wait');
   const connected = clock.elapsed();
   try {
+    options.signal?.throwIfAborted();
     await client.query('BEGIN');
     // Three commits per table at most; none needs to wait for the WAL flush.
     await client.query('SET LOCAL synchronous_commit = off');
@@ -102,7 +108,7 @@ async function loadTable(options: LoadOptions, step: LoadStep, parents: Promise<
       if (now - last < SEED_DEFAULTS.progressIntervalMs) return;
       last = now;
       progress(n, 'copy');
-    });
+    }, options.signal);
     const rows = copied.rows;
     clock.record('generate', copied.generateSeconds);
     clock.lap('copy');

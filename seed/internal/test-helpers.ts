@@ -4,6 +4,7 @@ import { SEEDED_TABLES } from './database.js';
 /** md5 of every seeded table's rows in a fixed order (plus personas), for determinism checks. */
 export async function tableChecksums(url: string): Promise<Record<string, string>> {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const out: Record<string, string> = {};
@@ -20,6 +21,7 @@ export async function tableChecksums(url: string): Promise<Record<string, string
 /** Runs one query and returns its first row. */
 export async function queryOne<T extends Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T> {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
   await client.connect();
   try {
     const { rows } = await client.query<T>(sql, params);

@@ -57,6 +57,18 @@ describe('loadlab CLI', () => {
     expect(typo.stderr).toContain('(Did you mean migrate?)');
   });
 
+  it('an invalid LOADLAB_LOG_LEVEL exits 2 naming the variable, the value and the valid levels, with no stack trace', () => {
+    const r = run(['list'], { LOADLAB_LOG_LEVEL: 'loud' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('[LL_LOG_LEVEL_INVALID]');
+    expect(r.stderr).toContain('LOADLAB_LOG_LEVEL is "loud"');
+    expect(r.stderr).toContain('trace, debug, info, warn, error, fatal, silent');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stdout).toBe('');
+    // Any case is accepted, and a valid level runs the command.
+    expect(run(['list'], { LOADLAB_LOG_LEVEL: 'Error' }).code).toBe(0);
+  });
+
   it('`help <command>` prints that command\'s usage', () => {
     const r = run(['help', 'seed']);
     expect(r.code).toBe(0);

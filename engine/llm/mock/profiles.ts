@@ -37,7 +37,7 @@ export interface MockProfile {
   readonly embeddingDimensions: number;
 }
 
-/** Output sizes per role, from the prompt budgets in bo1-facts §4.4-§4.9 (150-word persona budget...). */
+/** Output sizes per role, from the prompt budgets in docs/audited-system.md §4.4-§4.9 (150-word persona budget...). */
 const OUTPUT_TOKENS: Record<string, number> = {
   decomposer: 700, complexity_assessment: 120, gaps: 300, selector: 200, persona: 220,
   summarizer: 110, judge: 350, voting: 300, synthesis: 800, expert_summary: 80,

@@ -41,7 +41,7 @@ export function normalize(v: Float32Array): void {
   for (let i = 0; i < v.length; i++) v[i] = (v[i] ?? 0) * s;
 }
 
-/** Voyage counts ~1.3 tokens per word (bo1-facts §5.1 estimate). */
+/** Voyage counts ~1.3 tokens per word (estimate of the audited system, docs/audited-system.md §5.1). */
 export function embeddingTokens(text: string): number {
   const words = text.trim() === '' ? 0 : text.trim().split(/\s+/).length;
   return Math.ceil(words * 1.3);

@@ -1,9 +1,8 @@
 import { Option, type Command } from 'commander';
-import pg from 'pg';
 import { createEngine, type Engine } from '../../../engine/index.js';
 import { LoadlabError } from '../../../engine/errors/index.js';
 import { MOCK_PROFILE_NAMES } from '../../../engine/llm/index.js';
-import { migrate, OPTIMIZATION_NAMES } from '../../../engine/migrate/index.js';
+import { connectClient, migrate, OPTIMIZATION_NAMES } from '../../../engine/migrate/index.js';
 import { HARNESS_ERRORS } from '../../errors/index.js';
 import { createHistogram } from '../../metrics/index.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -153,8 +152,7 @@ function scale(d: DriveReport['durations'], k: number): DriveReport['durations']
 }
 
 async function countRows(url: string, table: 'session_events' | 'api_costs'): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await connectClient(url);
   try {
     const res = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
     return res.rows[0]?.n ?? 0;

@@ -159,6 +159,7 @@ async function checkVictims(engine: Engine, databaseUrl: string, r: RoundResult)
   const victims = r.evictions.map((e) => e.sessionId);
   if (victims.length === 0) return;
   const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined); // a server going away must not crash the process
   await client.connect();
   try {
     const warned = await client.query<{ id: string }>("SELECT DISTINCT session_id AS id FROM session_events WHERE session_id = ANY($1) AND event_type = 'eviction_warning'", [victims]);

@@ -7,6 +7,7 @@ import { checkHistory, type History, type HistoryCheck } from '../../../harness/
  */
 export async function persistedRequestIds(databaseUrl: string, ids: readonly string[]): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined); // a server going away must not crash the process
   await client.connect();
   try {
     const r = await client.query<{ id: string }>('SELECT request_id::text AS id FROM api_costs WHERE request_id = ANY($1::uuid[])', [ids]);

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { interpolate, type StatementMode } from '../../../engine/db/index.js';
 import type { LatencyBreakdownRow } from '../../../harness/result/index.js';
 
 /** Whether the server can split a statement's time into planning and execution for us. */
@@ -44,23 +43,6 @@ export async function resetStatements(client: pg.Client): Promise<void> {
   await client.query('SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)');
 }
 
-/**
- * pg_stat_statements' identifier of a statement as sent in `mode`: EXPLAIN VERBOSE reports the
- * same query identifier the server files the executions under (literals in simple mode, bound
- * parameters otherwise, so the two modes are separate entries).
- */
-export async function queryIdOf(client: pg.Client, sql: string, params: readonly unknown[], mode: StatementMode): Promise<string | null> {
-  // Text format: the identifier is a 64-bit integer, which JSON.parse would round.
-  const r = mode === 'simple'
-    ? await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (VERBOSE) ${interpolate(sql, params)}`)
-    : await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (VERBOSE) ${sql}`, [...params]);
-  for (const row of r.rows) {
-    const m = /Query Identifier:\s*(-?\d+)/.exec(row['QUERY PLAN']);
-    if (m !== null) return m[1] as string;
-  }
-  return null;
-}
-
 export interface StatementTimes {
   calls: number;
   plans: number;
@@ -68,19 +50,23 @@ export interface StatementTimes {
   execMeanMs: number;
 }
 
-/** Top-level counters of one statement in this database since the last reset. */
-export async function statementTimes(client: pg.Client, queryId: string): Promise<StatementTimes | null> {
-  const r = await client.query<{ calls: string; plans: string; plan_ms: number; exec_ms: number }>(
+/**
+ * Top-level counters of everything this database ran since the last reset, except our own
+ * statistics statements. Used right after a pass in which only one statement ran, so the totals
+ * are that statement's (no query-id matching, which the literal and bound forms would complicate).
+ */
+export async function statementTimes(client: pg.Client): Promise<StatementTimes | null> {
+  const r = await client.query<{ calls: string | null; plans: string | null; plan_ms: number | null; exec_ms: number | null }>(
     `SELECT sum(calls)::text AS calls, sum(plans)::text AS plans, sum(total_plan_time) AS plan_ms, sum(total_exec_time) AS exec_ms
      FROM pg_stat_statements
-     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid = $1::bigint AND toplevel`,
-    [queryId],
+     WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel
+       AND query NOT ILIKE '%pg_stat_statements%'`,
   );
   const row = r.rows[0];
   const calls = Number(row?.calls ?? 0);
   if (row === undefined || calls === 0) return null;
-  const plans = Number(row.plans);
-  return { calls, plans, planMeanMs: plans === 0 ? 0 : Number(row.plan_ms) / calls, execMeanMs: Number(row.exec_ms) / calls };
+  const plans = Number(row.plans ?? 0);
+  return { calls, plans, planMeanMs: Number(row.plan_ms ?? 0) / calls, execMeanMs: Number(row.exec_ms ?? 0) / calls };
 }
 
 /**

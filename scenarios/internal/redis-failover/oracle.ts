@@ -36,6 +36,7 @@ export function recordHistories(engine: Engine): { events: History; costs: Histo
 /** Every session_events row as `session:sequence` and every api_costs request_id (duplicates kept). */
 export async function storedIds(databaseUrl: string, sessionIds: readonly string[]): Promise<{ events: string[]; costs: string[] }> {
   const client = new pg.Client({ connectionString: databaseUrl });
+  client.on('error', () => undefined); // a server going away must not crash the process
   await client.connect();
   try {
     const ev = await client.query<{ id: string }>("SELECT session_id || ':' || sequence AS id FROM session_events WHERE session_id = ANY($1)", [sessionIds]);

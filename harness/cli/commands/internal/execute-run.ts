@@ -1,14 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { LoadlabError } from '../../../../engine/errors/index.js';
+import { isLoadlabError, LoadlabError } from '../../../../engine/errors/index.js';
 import { parseDisabled } from '../../../audit/index.js';
 import { budgetsForProfile, evaluateBudgets, loadConfig, type LoadlabConfig } from '../../../budgets/index.js';
 import { HARNESS_ERRORS } from '../../../errors/index.js';
-import type { Profile, RunResult } from '../../../result/index.js';
+import type { Infra } from '../../../infra/index.js';
+import type { Profile, RunResult, ScenarioResult } from '../../../result/index.js';
 import { defaultOutDir, pointLatest, runScenarios, writeResult } from '../../../runner/index.js';
 import { loadScenarios, selectScenarios, type AnyScenario } from '../../../scenario/index.js';
+import { internalError } from '../../crash.js';
+import { EXIT_CODES } from '../../exit-codes.js';
 import type { Printer } from '../../printer.js';
 import type { CommandContext } from '../types.js';
+import { partialRunResult, writePartialResult, type PartialRunInput } from './partial-result.js';
 import { makeSeedFn, parseDataSize } from './seed-adapter.js';
 import { printSummary } from './summary.js';
 import { writeRunReports } from './write-reports.js';
@@ -17,7 +21,10 @@ export const RUN_DEFAULTS = {
   profile: 'ci' as Profile,
   seed: 42,
   configFile: 'loadlab.config.ts',
-  /** How long Ctrl-C waits for the partial result to be written before tearing down anyway. */
+  /**
+   * How long Ctrl-C waits for the run to stop and write its partial result before tearing the
+   * infrastructure down anyway (the scenarios' teardown and the reports fit in it).
+   */
   abortGraceMs: 15_000,
 } as const;
 
@@ -62,8 +69,12 @@ async function readConfig(file: string | undefined): Promise<Readonly<LoadlabCon
 /**
  * The body of `loadlab run` and `loadlab audit`: resolve the inputs (every error before any
  * infrastructure starts), provision, run, write audit.json and the reports, print the summary,
- * and return the exit code. Ctrl-C aborts the scenario in flight and still writes the partial
- * result (status `aborted`).
+ * and return the exit code.
+ *
+ * Ctrl-C or SIGTERM aborts the work in flight (a scenario, or the seeding), waits for the partial
+ * result to be written (status `aborted`), and only then tears the infrastructure down; the
+ * process exits 7 (interrupted). A run that fails or crashes also leaves a partial audit.json
+ * (status `error`, with the error's code) before its infrastructure goes.
  */
 export async function executeRun(ctx: CommandContext, requested: readonly string[] | 'all', opts: RunCommandOptions): Promise<number> {
   const printer: Printer = ctx.printer(opts.json === true);
@@ -79,52 +90,96 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
   }
   const outDir = opts.out ?? defaultOutDir();
   const abort = new AbortController();
+  let interruptedBy: NodeJS.Signals | undefined;
   let finished: Promise<unknown> = Promise.resolve();
+  const started = { at: new Date().toISOString(), ms: performance.now() };
+  const done: ScenarioResult[] = [];
+  let activeInfra: Infra | undefined;
+  // What is in outDir already: a fallback never replaces a result (the runner's replaces a fallback).
+  let written: RunResult | undefined;
+
+  const fallback = async (infra: Infra, outcome: PartialRunInput['outcome']): Promise<RunResult> => {
+    if (written !== undefined) return written;
+    const partial = partialRunResult({ infra, profile, seed, startedAt: started.at, startedMs: started.ms, scenarios: done, outcome });
+    written = partial;
+    await writePartialResult(partial, outDir, ctx.logger);
+    if (opts.out === undefined) pointLatest(outDir);
+    return partial;
+  };
 
   const result = await ctx.withInfra(
     {
       databaseUrl: opts.databaseUrl,
       redisUrl: opts.redisUrl,
       keep: opts.keep,
+      exitCode: () => EXIT_CODES.INTERRUPTED,
       onSignal: async (signal) => {
+        interruptedBy = signal;
         printer.error(`\n${signal}: stopping; writing the partial result to ${outDir}`);
-        abort.abort(new LoadlabError(HARNESS_ERRORS.USAGE, `interrupted by ${signal}`, { kind: 'usage' }));
-        await Promise.race([finished, new Promise((r) => setTimeout(r, RUN_DEFAULTS.abortGraceMs))]);
+        abort.abort(new LoadlabError(HARNESS_ERRORS.INTERRUPTED, `interrupted by ${signal}`, { kind: 'interrupted' }));
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([finished, new Promise((r) => { timer = setTimeout(r, RUN_DEFAULTS.abortGraceMs); })]);
+        clearTimeout(timer);
+        // Still not stopped: write what is known before the teardown cuts the run's connections.
+        if (written === undefined && activeInfra !== undefined) await fallback(activeInfra, { kind: 'interrupted' });
       },
     },
     async (infra) => {
+      activeInfra = infra;
+      // A crash (uncaught anywhere) still leaves the scenarios finished so far, before the
+      // infrastructure's own cleanup (registered earlier, so run later) stops PostgreSQL.
+      const untrack = ctx.crashGuard.track({ name: 'partial result', run: async (error) => { await fallback(infra, { kind: 'crashed', error }); } });
       printer.status(`loadlab: profile ${profile}, ${scenarios.length} scenario(s), postgres ${infra.postgres.kind}, redis ${infra.redis?.owned === true ? 'child' : infra.redis === undefined ? 'none' : 'external'}, report in ${outDir}`);
       const running = (async (): Promise<RunResult> => {
-        const run = await runScenarios({
-          scenarios,
-          profile,
-          seed,
-          infra,
-          logger: ctx.logger,
-          signal: abort.signal,
-          budgetOverrides: budgetsForProfile(config, profile),
-          evaluate: (table, measurements, scenario) => evaluateBudgets(table, measurements, { scenario }),
-          ...(config.selfCheck === undefined ? {} : { selfCheck: config.selfCheck }),
-          disabled,
-          seedFn: makeSeedFn(data),
-          onScenarioStart: (s, i, total) => printer.progress(`[${i + 1}/${total}] ${s.name}: starting`),
-          onScenarioEnd: (s, i, total) => {
-            printer.endProgress();
-            const failed = s.budgets.filter((b) => !b.passed && b.judgeable !== false).length;
-            printer.status(`[${i + 1}/${total}] ${s.name}: ${s.status}${failed > 0 ? ` (${failed} budget(s) failed)` : ''} in ${(s.durationMs / 1000).toFixed(1)} s${s.error === undefined ? '' : ` — ${s.error.message}`}`);
-          },
-          onProgress: (name, phase, figure, ms) => printer.progress(`    ${name}: ${phase}${figure === undefined ? '' : ` · ${figure}`} · ${(ms / 1000).toFixed(1)} s`),
-          onSeedProgress: (line) => printer.progress(`    ${line}`),
-        });
+        let run: RunResult;
+        try {
+          run = await runScenarios({
+            scenarios,
+            profile,
+            seed,
+            infra,
+            logger: ctx.logger,
+            signal: abort.signal,
+            budgetOverrides: budgetsForProfile(config, profile),
+            evaluate: (table, measurements, scenario) => evaluateBudgets(table, measurements, { scenario }),
+            ...(config.selfCheck === undefined ? {} : { selfCheck: config.selfCheck }),
+            disabled,
+            seedFn: makeSeedFn(data, abort.signal),
+            onScenarioStart: (s, i, total) => printer.progress(`[${i + 1}/${total}] ${s.name}: starting`),
+            onScenarioEnd: (s, i, total) => {
+              done.push(s);
+              printer.endProgress();
+              const failed = s.budgets.filter((b) => !b.passed && b.judgeable !== false).length;
+              printer.status(`[${i + 1}/${total}] ${s.name}: ${s.status}${failed > 0 ? ` (${failed} budget(s) failed)` : ''} in ${(s.durationMs / 1000).toFixed(1)} s${s.error === undefined ? '' : ` — ${s.error.message}`}`);
+            },
+            onProgress: (name, phase, figure, ms) => printer.progress(`    ${name}: ${phase}${figure === undefined ? '' : ` · ${figure}`} · ${(ms / 1000).toFixed(1)} s`),
+            onSeedProgress: (line) => printer.progress(`    ${line}`),
+          });
+        } catch (err) {
+          printer.endProgress();
+          // Interrupted before the runner could assemble a result (during the seeding, say).
+          if (abort.signal.aborted) return fallback(infra, { kind: 'interrupted' });
+          const error = isLoadlabError(err)
+            ? { code: err.code, message: err.message, ...(err.hint === undefined ? {} : { hint: err.hint }) }
+            : internalError(err);
+          await fallback(infra, { kind: 'crashed', error });
+          throw err;
+        }
+        written = run;
         writeResult(run, outDir);
         const withReports = await writeRunReports(run, outDir, ctx.logger);
         if (opts.out === undefined) pointLatest(outDir);
         return withReports;
       })();
       finished = running.catch(() => undefined);
-      return running;
+      try {
+        return await running;
+      } finally {
+        untrack();
+      }
     },
   );
-  printSummary(printer, result, path.join(outDir, 'audit.json'));
-  return result.exitCode;
+  const exitCode = interruptedBy === undefined ? result.exitCode : EXIT_CODES.INTERRUPTED;
+  printSummary(printer, result, path.join(outDir, 'audit.json'), exitCode);
+  return exitCode;
 }

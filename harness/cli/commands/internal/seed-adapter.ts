@@ -23,14 +23,18 @@ export function parseDataSize(value: string | undefined): string | undefined {
   return value;
 }
 
-/** The seeding step of a run: `data` overrides the size the run profile implies. */
-export function makeSeedFn(data: string | undefined): SeedFn {
+/**
+ * The seeding step of a run: `data` overrides the size the run profile implies. `signal` (the
+ * run's Ctrl-C) cancels a seeding in progress: a `full` seed runs for many minutes.
+ */
+export function makeSeedFn(data: string | undefined, signal?: AbortSignal): SeedFn {
   return async ({ databaseUrl, profile, seed, onProgress }) => {
     const size = data ?? DATA_FOR_PROFILE[profile];
     const result = await seedDatabase({
       databaseUrl,
       profile: size === 'tiny' ? TINY : size,
       seed,
+      ...(signal === undefined ? {} : { signal }),
       onProgress: (e) => {
         if (e.phase !== 'table') onProgress?.(`seed (${size}): ${e.phase}`);
       },

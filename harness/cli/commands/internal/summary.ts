@@ -1,21 +1,16 @@
 import type { RunResult } from '../../../result/index.js';
+import { EXIT_CODE_MEANINGS } from '../../exit-codes.js';
 import type { Printer } from '../../printer.js';
 
-const MEANING: Record<number, string> = {
-  0: 'all budgets met',
-  1: 'unexpected error',
-  2: 'invalid usage or configuration',
-  3: 'a budget failed',
-  4: 'data loss or an accounting invariant violated',
-  5: 'regression against a baseline',
-  6: 'results untrusted (the load generator saturated)',
-};
-
-/** The closing lines of a run: what failed, where the report is, and the exit code's meaning. */
-export function printSummary(printer: Printer, result: RunResult, file: string): void {
+/**
+ * The closing lines of a run: what failed, where the report is, and the exit code's meaning.
+ * `exitCode` is the process's (an interrupted run exits with its own code whatever audit.json
+ * records).
+ */
+export function printSummary(printer: Printer, result: RunResult, file: string, exitCode: number = result.exitCode): void {
   printer.result({
     status: result.status,
-    exitCode: result.exitCode,
+    exitCode,
     trusted: result.trusted,
     report: file,
     scenarios: result.scenarios.map((s) => ({ name: s.name, status: s.status })),
@@ -35,7 +30,7 @@ export function printSummary(printer: Printer, result: RunResult, file: string):
   const verdicts = (v: string): number => measured.filter((c) => c.verdict === v).length;
   printer.line(`${passed}/${result.scenarios.length} scenario(s) passed, ${result.budgets.filter((b) => b.passed).length}/${result.budgets.length} budget(s) met${notJudgeable.length === 0 ? '' : ` (${notJudgeable.length} not judgeable: too few samples)`}, ${measured.length}/${result.claims.length} audit claim(s) measured (${verdicts('confirmed')} confirmed, ${verdicts('refuted')} refuted, ${verdicts('inconclusive')} inconclusive)`);
   printer.line(`report: ${file}`);
-  printer.line(`exit ${result.exitCode}: ${MEANING[result.exitCode] ?? ''}`);
+  printer.line(`exit ${exitCode}: ${(EXIT_CODE_MEANINGS as Record<number, string>)[exitCode] ?? ''}`);
 }
 
 function round(x: number): string {
