@@ -2,7 +2,7 @@
  * npm run bench:api — HTTP overhead of the session listing as a ratio to the bare SQL.
  *
  * Seeds the `ci` profile into a fresh database, starts the API server in its own Node process
- * (bench/api-server.ts, so the load generator never shares its event loop), drives
+ * (harness/load startApiChild, so the load generator never shares its event loop), drives
  * `GET /api/v1/sessions?limit=50` for the heaviest user with autocannon from this process
  * (50 connections, warm-up then 10 s), then runs pgbench on the identical SQL (same literals,
  * 50 clients, 10 s) against the same database. Nothing is pinned: all of it shares this box's
@@ -22,8 +22,8 @@ import pg from 'pg';
 import { createDb, SessionRepository, type Queryable } from '../engine/db/index.js';
 import { migrate, OPTIMIZATION_NAMES } from '../engine/migrate/index.js';
 import { createDatabase, dropDatabase } from '../harness/infra/index.js';
+import { startApiChild, type ApiChild } from '../harness/load/index.js';
 import { seedDatabase } from '../seed/index.js';
-import { startApiChild, type ApiChild } from './internal/api-child.js';
 
 const ADMIN = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     const shape = await new SessionRepository(probeDb, 'task_count').effectiveListShape().finally(() => probeDb.close());
     const loadBefore = os.loadavg();
     const server: ApiChild = await startApiChild({
-      databaseUrl, redisUrl: REDIS, prefix: `bench_api_${crypto.randomBytes(3).toString('hex')}:`, poolMax: SERVER_POOL_MAX,
+      config: { databaseUrl, redisUrl: REDIS, redisKeyPrefix: `bench_api_${crypto.randomBytes(3).toString('hex')}:`, variant: 'optimized', db: { poolMax: SERVER_POOL_MAX } },
       nodeFlags: [
         ...SERVER_NODE_FLAGS, ...(process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean),
         ...(CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR]),
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
       listingShape: shape,
       targets: { ratio: TARGET_RATIO, p99Ms: TARGET_P99_MS },
       met: ratio >= TARGET_RATIO && p99Ms < TARGET_P99_MS,
-      method: `seed ci; API server in its own Node process (bench/api-server.ts: createApiServer on a fresh engine, variant optimized, pg pool max ${SERVER_POOL_MAX}, node ${SERVER_NODE_FLAGS.join(' ')}, silent logger, PostgreSQL and Redis over TCP 127.0.0.1); autocannon in the bench process: GET /api/v1/sessions?limit=${LIMIT} for the heaviest user, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s measured; then pgbench -n -c ${CONNECTIONS} -j ${PGBENCH_THREADS} -T ${SECONDS} (simple protocol) on the identical SQL and literals, same database, after the server stopped; nothing pinned, all on one ${os.cpus().length}-core box shared with PostgreSQL and Redis`,
+      method: `seed ci; API server in its own Node process (harness/load startApiChild: createApiServer on a fresh engine, variant optimized, pg pool max ${SERVER_POOL_MAX}, node ${SERVER_NODE_FLAGS.join(' ')}, silent logger, PostgreSQL and Redis over TCP 127.0.0.1); autocannon in the bench process: GET /api/v1/sessions?limit=${LIMIT} for the heaviest user, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s measured; then pgbench -n -c ${CONNECTIONS} -j ${PGBENCH_THREADS} -T ${SECONDS} (simple protocol) on the identical SQL and literals, same database, after the server stopped; nothing pinned, all on one ${os.cpus().length}-core box shared with PostgreSQL and Redis`,
     }));
   } finally {
     await dropDatabase(ADMIN, name).catch(() => undefined);

@@ -35,8 +35,13 @@ export interface HttpLoadResult {
   errors: number;
   timeouts: number;
   throughput: { requestsPerSec: number; bytesPerSec: number };
-  /** autocannon's own figures, for cross-checking (its latency covers 2xx only). */
+  /**
+   * autocannon's own figures (whole milliseconds; with `overallRate` its coordinated-omission fill
+   * uses a 1 ms interval, see autocannon-cli.ts, so they are not comparable with `latency`).
+   */
   autocannon: { latencyP50: number; latencyP99: number; requestsAverage: number };
+  /** The raw histogram behind `latency`, for merging windows into a Recorder histogram. */
+  histograms: { latency: Histogram };
 }
 
 /** autocannon with its result mapped onto harness/metrics shapes (style.md §8: plain data out). */
@@ -88,5 +93,6 @@ export async function runHttpLoad(opts: HttpLoadOptions): Promise<HttpLoadResult
     timeouts: result.timeouts,
     throughput: { requestsPerSec: (requests * 1000) / durationMs, bytesPerSec: result.throughput.average },
     autocannon: { latencyP50: result.latency.p50, latencyP99: result.latency.p99, requestsAverage: result.requests.average },
+    histograms: { latency: hist },
   };
 }

@@ -1,0 +1,112 @@
+import { autocannonEstimate, type AutocannonCliResult } from '../../../harness/load/index.js';
+import { CALIBRATION_BOUNDS, calibrationRow } from '../../../harness/metrics/index.js';
+import { minSamplesForPercentile, type CalibrationRow, type CalibrationSkip, type HistogramSummary } from '../../../harness/result/index.js';
+import { subjectOf, type HttpLoadParams } from './params.js';
+import type { ServerRound } from './server-round.js';
+
+type Row = Omit<CalibrationRow, 'scenario'>;
+type Skip = Omit<CalibrationSkip, 'scenario'>;
+
+function toolString(cli: AutocannonCliResult, statistic: 'p50' | 'p95'): string {
+  const base = `autocannon ${cli.version} CLI, child process, ${cli.flags}; whole-ms percentile k read as k + 0.5 ms`;
+  return statistic === 'p95' ? `${base}; p95 interpolated between its p90 and p97.5 (it prints no p95)` : base;
+}
+
+/**
+ * Why autocannon cannot decide a p50 row, or undefined when it can. It prints whole milliseconds,
+ * so its p50 of k only says k <= p50 < k + 1, read as k + 0.5. Whether that reading is fine enough
+ * depends on k alone, never on loadlab's figure: were loadlab exactly right, rounding could still
+ * put the ratio anywhere in [(k + 0.5) / (k + 1), (k + 0.5) / k]; with the 0.77-1.3 bounds that
+ * range fits for k >= 2 ms only. Below, the row is skipped with both figures, unless the two
+ * disagree by more than the rounding (every value of the millisecond gives a ratio outside the
+ * bounds): then it is a row, and the run is untrusted.
+ */
+function resolves(k: number): boolean {
+  const b = CALIBRATION_BOUNDS.p50;
+  return k > 0 && (k + 0.5) / (k + 1) >= b.low && (k + 0.5) / k <= b.high;
+}
+
+/** The smallest whole-ms p50 autocannon can decide a row at (2 ms with bounds 0.77-1.3). */
+function finestDecidableMs(): number {
+  let k = 1;
+  while (!resolves(k)) k++;
+  return k;
+}
+
+function undecidable(ll: number, k: number): string | undefined {
+  const b = CALIBRATION_BOUNDS.p50;
+  if (resolves(k)) return undefined;
+  const spreadLow = (k + 0.5) / (k + 1);
+  const spreadHigh = k > 0 ? (k + 0.5) / k : Number.POSITIVE_INFINITY;
+  const low = ll / (k + 1);
+  const high = k > 0 ? ll / k : Number.POSITIVE_INFINITY;
+  if (high < b.low || low > b.high) return undefined;
+  const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '∞');
+  return `autocannon prints whole milliseconds: its p50 of ${k} ms means ${k}-${k + 1} ms, and rounding alone moves a ratio read at ${k + 0.5} ms by ${fmt(spreadLow)}-${fmt(spreadHigh)}, `
+    + `wider than the ${b.low}-${b.high} bounds; beside loadlab's ${ll.toFixed(3)} ms the ratio could be anywhere in ${fmt(low)}-${fmt(high)}: the tool cannot decide at this latency (p95 row kept)`;
+}
+
+/**
+ * Calibration rows for every window the autocannon CLI re-measured: loadlab's HDR percentile of
+ * its own window beside the CLI's estimate (autocannonEstimate) of the same percentile, on the
+ * same warm server, at the same rate, connections and request count.
+ */
+export function calibrationRows(rounds: readonly ServerRound[]): { rows: Row[]; skipped: Skip[] } {
+  const rows: Row[] = [];
+  const skipped: Skip[] = [];
+  for (const r of rounds) {
+    for (const w of r.windows) {
+      if (w.cli === undefined) continue;
+      const subject = subjectOf(w.endpoint, r.variant);
+      if (w.cli.kind === 'skipped') {
+        skipped.push({ subject, reason: w.cli.reason });
+        continue;
+      }
+      const cli = w.cli.result;
+      const ll: HistogramSummary = w.load.latency;
+      for (const statistic of ['p50', 'p95'] as const) {
+        const need = minSamplesForPercentile(statistic === 'p50' ? 0.5 : 0.95);
+        if (ll.count < need || cli.latency.totalCount < need) {
+          skipped.push({ subject: `${subject} ${statistic}`, reason: `too few samples for ${statistic} (loadlab n = ${ll.count}, autocannon n = ${cli.latency.totalCount}; needs ${need})` });
+          continue;
+        }
+        const blind = statistic === 'p50' ? undecidable(ll.p50, cli.latency.p50) : undefined;
+        if (blind !== undefined) {
+          skipped.push({ subject: `${subject} p50`, reason: blind });
+          continue;
+        }
+        rows.push(calibrationRow({
+          subject, kind: 'http', statistic,
+          loadlab: ll[statistic], loadlabN: ll.count,
+          independent: autocannonEstimate(cli.latency, statistic), independentN: cli.latency.totalCount,
+          tool: toolString(cli, statistic),
+        }));
+      }
+    }
+  }
+  return { rows, skipped };
+}
+
+/** The calibration paragraph of the report: how both figures of each row were obtained. */
+export function calibrationMethod(p: HttpLoadParams, amount: number, version: string | undefined, rounds: readonly ServerRound[]): string {
+  const b = CALIBRATION_BOUNDS;
+  const pressure = rounds.flatMap((r) => r.windows.flatMap((w) => (w.cpuPressure === undefined ? [] : [`${w.endpoint} ${w.cpuPressure.toFixed(0)} %`])));
+  return [
+    `For each endpoint of the ${p.calibrate.join(' and ')} variant${p.calibrate.length === 1 ? '' : 's'} in round 1, the autocannon ${version ?? ''} CLI`,
+    `runs as a separate child process (node autocannon.js --json) against the same warm server child at the same rate, connections and number of requests`,
+    `(-R ${p.ratePerSec} -c ${p.connections} -a ${amount}), after a warm-up of its own (${Math.min(amount, p.ratePerSec)} requests) so its client code is as warm as loadlab's.`,
+    `loadlab's figure is the HDR percentile (3 significant digits) of its in-process window for that endpoint and variant, run in two halves just before and just after`,
+    `the CLI's window (A B A), so a drift in the machine's load weighs on both figures alike.`,
+    `Two of the CLI's behaviours would make its figures incomparable and are handled openly: with -R, its coordinated-omission fill back-fills`,
+    `at an interval of Math.ceil(1 / per-connection rate) = 1 ms rather than the connection's real interval (c/R = ${((p.connections * 1000) / p.ratePerSec).toFixed(0)} ms),`,
+    `adding a sample for every millisecond of every response, so it runs with -C (one sample per response; loadlab's own correction adds samples only for responses slower than c/R,`,
+    `visible as loadlab n above the request count); and it records whole milliseconds (its histogram truncates), so a printed k means k <= x < k + 1 and is read as k + 0.5 ms.`,
+    `It prints p90 and p97.5 but no p95: its p95 is interpolated linearly in rank between the two (then + 0.5 ms).`,
+    `Where the CLI's p50 is under ${finestDecidableMs()} ms, that rounding alone could carry a ratio outside the bounds even were both tools exact: such a p50 row is listed as skipped with both figures,`,
+    `unless the two disagree by more than the rounding (then it is a row, and out of bounds).`,
+    `p50 must agree within ${b.p50.low}-${b.p50.high} (enforced: outside it the run is untrusted); p95 is shown against ${b.p95.low}-${b.p95.high} and does not decide trust.`,
+    pressure.length === 0 ? '' : `Share of each A B A span in which some task on this machine waited for a CPU (Linux PSI): ${pressure.join(', ')}.`,
+    pressure.length === 0 ? '' : `When it is high, other jobs move a latency of a few ms by multiples between consecutive windows whichever generator measures it (loadlab against itself included):`,
+    pressure.length === 0 ? '' : `a p50 row outside its bounds then says this run's figures cannot be trusted, not that either tool is wrong.`,
+  ].join(' ').replace(/ {2,}/g, ' ').trim();
+}

@@ -1,0 +1,129 @@
+import type { EngineConfigInput } from '../../../engine/config/index.js';
+import { runAutocannonCli, runHttpLoad, startApiChild, type AutocannonCliResult, type HttpLoadResult } from '../../../harness/load/index.js';
+import { mergeHistograms, type Histogram } from '../../../harness/metrics/index.js';
+import type { HistogramSummary } from '../../../harness/result/index.js';
+import type { HttpLoadParams } from './params.js';
+import { cpuPressureSpan } from './pressure.js';
+import { ENDPOINTS, type Endpoint, type Variant } from './params.js';
+
+/** What every request carries: the heaviest user's paths and token. */
+export interface Target {
+  paths: Record<Endpoint, string>;
+  token: string;
+}
+
+/** The CLI's re-measurement of one window, or why there is none. */
+export type CliOutcome = { kind: 'measured'; result: AutocannonCliResult } | { kind: 'skipped'; reason: string };
+
+/** loadlab's window on one endpoint (one run, or the two halves around the CLI's window). */
+export interface LoadWindow {
+  histogram: Histogram;
+  latency: HistogramSummary;
+  requests: number;
+  /** Non-2xx responses, connection errors and timeouts. */
+  failures: number;
+  requestsPerSec: number;
+}
+
+export interface WindowResult {
+  endpoint: Endpoint;
+  load: LoadWindow;
+  cli?: CliOutcome;
+  /** Calibrated windows: % of the A B A span some task of the machine waited for CPU (Linux PSI). */
+  cpuPressure?: number;
+}
+
+function toWindow(parts: readonly HttpLoadResult[]): LoadWindow {
+  const histogram = mergeHistograms(parts.map((r) => r.histograms.latency));
+  const requests = parts.reduce((a, r) => a + r.requests, 0);
+  const ms = parts.reduce((a, r) => a + r.durationMs, 0);
+  return {
+    histogram, latency: histogram.summarize(), requests,
+    failures: parts.reduce((a, r) => a + r.non2xx + r.errors + r.timeouts, 0),
+    requestsPerSec: ms > 0 ? (requests * 1000) / ms : 0,
+  };
+}
+
+export interface ServerRound {
+  variant: Variant;
+  round: number;
+  pid: number;
+  /** Responses during the warm-up (excluded from every figure). */
+  warmupRequests: number;
+  windows: WindowResult[];
+}
+
+export interface ServerRoundOptions {
+  variant: Variant;
+  round: number;
+  /** `ctx.engineConfig(...)` for this variant: the child builds its engine from exactly this. */
+  config: EngineConfigInput;
+  target: Target;
+  params: HttpLoadParams;
+  /** Re-measure each window with the autocannon CLI right after loadlab's own. */
+  calibrate: boolean;
+  signal: AbortSignal;
+  progress(phase: string, figure?: string): void;
+  /** Called with the child's PID once it listens (for the logs). */
+  onStarted?(pid: number): void;
+}
+
+/** Requests per measured window: a fixed count, so n does not depend on how fast the server is. */
+export function windowRequests(p: HttpLoadParams): number {
+  return Math.round(p.ratePerSec * p.durationSec);
+}
+
+/**
+ * One variant's server in its own process: warm-up on every endpoint at once (excluded), then one
+ * window per endpoint. When calibrating, loadlab's window runs in two halves around the autocannon
+ * CLI's (A B A): the load on this shared machine drifts over seconds, and the split makes both
+ * figures see the same drift. The child is stopped on every path out (SIGKILLed at once if
+ * `signal` aborts).
+ */
+export async function runServerRound(o: ServerRoundOptions): Promise<ServerRound> {
+  const p = o.params;
+  const server = await startApiChild({ config: o.config, signal: o.signal });
+  o.onStarted?.(server.pid);
+  try {
+    const headers = { authorization: `Bearer ${o.target.token}` };
+    const common = { headers, connections: p.connections, overallRate: p.ratePerSec, signal: o.signal };
+    o.progress(`${o.variant} warm-up`, `${p.warmupSec} s, round ${o.round + 1}/${p.rounds}`);
+    const warm = await Promise.all(ENDPOINTS.map((e) => runHttpLoad({ ...common, url: `${server.baseUrl}${o.target.paths[e]}`, durationSec: p.warmupSec })));
+    const windows: WindowResult[] = [];
+    const amount = windowRequests(p);
+    for (const e of ENDPOINTS) {
+      o.signal.throwIfAborted();
+      o.progress(`${o.variant} ${e}`, `${amount} requests, round ${o.round + 1}/${p.rounds}`);
+      const url = `${server.baseUrl}${o.target.paths[e]}`;
+      if (!o.calibrate) {
+        windows.push({ endpoint: e, load: toWindow([await runHttpLoad({ ...common, url, amount })]) });
+        continue;
+      }
+      const first = Math.ceil(amount / 2);
+      const span = cpuPressureSpan();
+      const before = await runHttpLoad({ ...common, url, amount: first });
+      o.progress(`${o.variant} ${e} (autocannon CLI)`, `${amount} requests`);
+      const cli = await runCli({ url, headers, connections: p.connections, overallRate: p.ratePerSec, amount, warmupAmount: Math.min(amount, p.ratePerSec), signal: o.signal });
+      o.progress(`${o.variant} ${e}`, `second half, round ${o.round + 1}/${p.rounds}`);
+      const after = await runHttpLoad({ ...common, url, amount: amount - first });
+      const cpuPressure = span.stop();
+      windows.push({ endpoint: e, load: toWindow([before, after]), cli, ...(cpuPressure === undefined ? {} : { cpuPressure }) });
+    }
+    return { variant: o.variant, round: o.round, pid: server.pid, warmupRequests: warm.reduce((a, r) => a + r.requests, 0), windows };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** A calibration that cannot run is reported as skipped; only an abort stops the scenario. */
+async function runCli(o: Parameters<typeof runAutocannonCli>[0] & { signal: AbortSignal }): Promise<CliOutcome> {
+  try {
+    const result = await runAutocannonCli(o);
+    const bad = result.non2xx + result.errors + result.timeouts;
+    if (bad > 0) return { kind: 'skipped', reason: `the autocannon CLI saw ${bad} non-2xx responses or errors: its latencies would mix failures in` };
+    return { kind: 'measured', result };
+  } catch (err) {
+    if (o.signal.aborted) throw err;
+    return { kind: 'skipped', reason: err instanceof Error ? err.message : String(err) };
+  }
+}
