@@ -14,36 +14,21 @@ function toolString(cli: AutocannonCliResult, statistic: 'p50' | 'p95'): string 
 
 /**
  * Why autocannon cannot decide a p50 row, or undefined when it can. It prints whole milliseconds,
- * so its p50 of k only says k <= p50 < k + 1, read as k + 0.5. Whether that reading is fine enough
- * depends on k alone, never on loadlab's figure: were loadlab exactly right, rounding could still
- * put the ratio anywhere in [(k + 0.5) / (k + 1), (k + 0.5) / k]; with the 0.77-1.3 bounds that
- * range fits for k >= 2 ms only. Below, the row is skipped with both figures, unless the two
- * disagree by more than the rounding (every value of the millisecond gives a ratio outside the
- * bounds): then it is a row, and the run is untrusted.
+ * so its p50 of k only says k <= p50 < k + 1 (read as k + 0.5 in the row). A row is judged only
+ * when every value of that millisecond gives a ratio on the same side of the bounds; otherwise it
+ * is listed as skipped with both figures (at 2-3 ms endpoints a 1 ms bucket is +-20 %).
  */
-function resolves(k: number): boolean {
-  const b = CALIBRATION_BOUNDS.p50;
-  return k > 0 && (k + 0.5) / (k + 1) >= b.low && (k + 0.5) / k <= b.high;
-}
-
-/** The smallest whole-ms p50 autocannon can decide a row at (2 ms with bounds 0.77-1.3). */
-function finestDecidableMs(): number {
-  let k = 1;
-  while (!resolves(k)) k++;
-  return k;
-}
-
 function undecidable(ll: number, k: number): string | undefined {
   const b = CALIBRATION_BOUNDS.p50;
-  if (resolves(k)) return undefined;
-  const spreadLow = (k + 0.5) / (k + 1);
-  const spreadHigh = k > 0 ? (k + 0.5) / k : Number.POSITIVE_INFINITY;
+  // autocannon's k means a median somewhere in [k, k + 1) ms, so the true ratio lies in
+  // ll / (k + 1) .. ll / k. Only when that whole interval is inside the bounds, or wholly outside
+  // them, does the tool decide anything; otherwise the row is not judged (both figures kept).
   const low = ll / (k + 1);
   const high = k > 0 ? ll / k : Number.POSITIVE_INFINITY;
-  if (high < b.low || low > b.high) return undefined;
+  if ((low >= b.low && high <= b.high) || high < b.low || low > b.high) return undefined;
   const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '∞');
-  return `autocannon prints whole milliseconds: its p50 of ${k} ms means ${k}-${k + 1} ms, and rounding alone moves a ratio read at ${k + 0.5} ms by ${fmt(spreadLow)}-${fmt(spreadHigh)}, `
-    + `wider than the ${b.low}-${b.high} bounds; beside loadlab's ${ll.toFixed(3)} ms the ratio could be anywhere in ${fmt(low)}-${fmt(high)}: the tool cannot decide at this latency (p95 row kept)`;
+  return `autocannon prints whole milliseconds: its p50 of ${k} ms means ${k}-${k + 1} ms, so beside loadlab's ${ll.toFixed(3)} ms `
+    + `the ratio could be anywhere in ${fmt(low)}-${fmt(high)}, across the ${b.low}-${b.high} bounds: the tool cannot decide at this latency (p95 row kept)`;
 }
 
 /**
@@ -102,7 +87,7 @@ export function calibrationMethod(p: HttpLoadParams, amount: number, version: st
     `adding a sample for every millisecond of every response, so it runs with -C (one sample per response; loadlab's own correction adds samples only for responses slower than c/R,`,
     `visible as loadlab n above the request count); and it records whole milliseconds (its histogram truncates), so a printed k means k <= x < k + 1 and is read as k + 0.5 ms.`,
     `It prints p90 and p97.5 but no p95: its p95 is interpolated linearly in rank between the two (then + 0.5 ms).`,
-    `Where the CLI's p50 is under ${finestDecidableMs()} ms, that rounding alone could carry a ratio outside the bounds even were both tools exact: such a p50 row is listed as skipped with both figures,`,
+    'Where the ratio to any value inside the CLI\'s whole-millisecond p50 bucket could fall on either side of the bounds, the tool cannot decide: such a p50 row is listed as skipped with both figures,',
     `unless the two disagree by more than the rounding (then it is a row, and out of bounds).`,
     `p50 must agree within ${b.p50.low}-${b.p50.high} (enforced: outside it the run is untrusted); p95 is shown against ${b.p95.low}-${b.p95.high} and does not decide trust.`,
     pressure.length === 0 ? '' : `Share of each A B A span in which some task on this machine waited for a CPU (Linux PSI): ${pressure.join(', ')}.`,
