@@ -10,11 +10,11 @@ export const CALIBRATION_BOUNDS = {
   p50: { low: 0.77, high: 1.3, enforced: true },
   p95: { low: 0.67, high: 1.5, enforced: false },
   /**
-   * Below this independent median a ratio is shown but does not decide trust: a Node client pays a
-   * fixed round-trip cost over a C client (event-loop wake-up, promise resolution) of ~0.02-0.1 ms
-   * on this class of machine (`npm run bench:query` measures it as its floor row: `SELECT $1::int`,
-   * node-postgres 0.044 ms vs pgbench 0.025 ms prepared), which alone exceeds 30 % of a sub-
-   * millisecond statement.
+   * Below this independent median a ratio is shown but does not decide trust. `npm run bench:query`
+   * shows why: its floor row (`SELECT $1::int`, one field) agrees with pgbench within ~6 %, but a
+   * statement returning tens of rows pays node-postgres' per-field cost in JS (a string per field
+   * and an object per row, even with rows kept as text; ~0.1 ms for the 10-row listing), which
+   * libpq does in C and which alone exceeds 30 % of a sub-millisecond statement.
    */
   minEnforcedMs: 1,
 } as const;
