@@ -18,8 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { createDb, SessionRepository, type Queryable } from '../engine/db/index.js';
+import { createDb, interpolate, SessionRepository, type Queryable } from '../engine/db/index.js';
 import { migrate, OPTIMIZATION_NAMES } from '../engine/migrate/index.js';
 import { createDatabase, dropDatabase } from '../harness/infra/index.js';
 import { startApiChild, type ApiChild } from '../harness/load/index.js';
@@ -65,8 +64,8 @@ async function listingSql(shape: 'join' | 'task_count', userId: string): Promise
   await new SessionRepository(recorder, shape).listByUser(userId, { limit: LIMIT, offset: 0 });
   if (captured === undefined) throw new Error('listing SQL not captured');
   const { sql, params } = captured;
-  // $n → literal, highest index first so $10 is not read as $1 followed by 0.
-  return params.reduceRight<string>((acc, v, i) => acc.replaceAll(`$${i + 1}`, typeof v === 'number' ? String(v) : pg.escapeLiteral(String(v))), sql);
+  // The same client-side interpolation the engine's simple statement mode uses.
+  return interpolate(sql, params);
 }
 
 async function pgbenchTps(databaseUrl: string, sql: string): Promise<{ tps: number; transactions: number; latencyAvgMs: number }> {
