@@ -39,6 +39,8 @@ export interface QueryOptions {
   name?: string;
   /** Per-statement pg type parsers (e.g. timestamps kept as strings for rows that only become JSON). */
   types?: pg.CustomTypesConfig;
+  /** `array`: each row as an array of values rather than an object keyed by column name. */
+  rowMode?: 'array';
 }
 
 /** Anything statements can be sent through: the Db itself, or a transaction handle. */
@@ -177,7 +179,10 @@ export class Db implements Queryable {
 
   /** The statement as node-postgres should send it in this Db's statement mode. */
   private toQuery(sql: string, params: readonly unknown[], options: QueryOptions): pg.QueryConfig {
-    const types = options.types === undefined ? {} : { types: options.types };
+    const types = {
+      ...(options.types === undefined ? {} : { types: options.types }),
+      ...(options.rowMode === undefined ? {} : { rowMode: options.rowMode }),
+    };
     // Without parameters node-postgres uses the simple protocol whatever the mode; keep it so.
     if (params.length === 0) return { text: sql, ...types };
     if (this.statementMode === 'simple') return { text: interpolate(sql, params), ...types };

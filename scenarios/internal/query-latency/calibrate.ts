@@ -12,14 +12,26 @@ export interface CalibrateOptions {
   variants: readonly string[];
   signal: AbortSignal;
   onStep?: (subject: string) => void;
+  /** Alternating blocks per side (default CALIBRATE_DEFAULTS.blocks). */
+  blocks?: number;
 }
+
+export const CALIBRATE_DEFAULTS = {
+  /**
+   * loadlab and pgbench take turns in this many blocks (A B A B …) instead of one long run each,
+   * so a drift of the machine's speed during the pair (a noisy neighbour, frequency scaling) falls
+   * on both sides alike instead of on whichever ran second.
+   */
+  blocks: 4,
+} as const;
 
 export const CALIBRATION_METHOD = 'Per hot query, variant (baseline, all) and statement mode: the engine repository renders the statement for one '
   + 'fixed parameter set (the first drawn); loadlab then sends that statement through the same engine Db (same pool, statement mode, timer and '
-  + 'HDR histogram as the main measurement), sequentially, warm-up executions first, then N recorded, with result rows kept as text; right after, '
+  + 'HDR histogram as the main measurement), sequentially, warm-up executions first, then N recorded, with result rows kept as arrays of text; '
   + 'pgbench runs the exact same statement (same SQL, same parameters, same database) in the same protocol mode (-M simple with the literals '
-  + 'loadlab interpolated, -M prepared with the parameters bound), one client, the same warm-up and N, and its per-transaction log (-l) gives the '
-  + 'percentiles. Ratio = loadlab / pgbench. What the calibration leaves out on purpose: turning rows into JS objects (timestamps, jsonb), which '
+  + 'loadlab interpolated, -M prepared with the parameters bound), one client, and its per-transaction log (-l) gives the percentiles. The two '
+  + `take turns in ${CALIBRATE_DEFAULTS.blocks} blocks of N/${CALIBRATE_DEFAULTS.blocks} recorded executions each (every pgbench block is a new `
+  + 'process and gets its own warm-up, dropped), so a drift of the machine during the pair falls on both sides. Ratio = loadlab / pgbench. What the calibration leaves out on purpose: turning rows into JS objects (timestamps, jsonb), which '
   + 'pgbench never does; the main figures include it, and the latency split shows it inside the client part.';
 
 /** Every column left as the server's text, as pgbench leaves it: no Date, JSON or numeric parsing. */
@@ -48,25 +60,30 @@ export async function calibrateQueries(queries: readonly HotQuery[], urls: Reado
       const st = v.recording.last;
       const url = urls.get(v.db);
       if (st === undefined || url === undefined) continue;
-      const send = (): Promise<unknown> => v.recording.db.query(st.sql, st.params, { types: ROWS_AS_TEXT });
+      const send = (): Promise<unknown> => v.recording.db.query(st.sql, st.params, { types: ROWS_AS_TEXT, rowMode: 'array' });
+      const script = pgbenchScript(st.sql, st.params, q.mode);
       const mine = new Histogram(HISTOGRAM_RANGES.latencyMs);
+      const theirs = new Histogram(HISTOGRAM_RANGES.latencyMs);
+      let tool = 'pgbench';
       for (let i = 0; i < o.warmup; i++) await send();
-      for (let i = 0; i < o.executions; i++) {
-        const t0 = performance.now();
-        await send();
-        mine.record(performance.now() - t0);
-      }
       try {
-        const theirs = await pgbenchLatency({
-          url, mode: q.mode, script: pgbenchScript(st.sql, st.params, q.mode), transactions: o.executions, warmup: o.warmup, signal: o.signal,
-        });
+        for (const n of blockSizes(o.executions, o.blocks ?? CALIBRATE_DEFAULTS.blocks)) {
+          for (let i = 0; i < n; i++) {
+            const t0 = performance.now();
+            await send();
+            mine.record(performance.now() - t0);
+          }
+          const run = await pgbenchLatency({ url, mode: q.mode, script, transactions: n, warmup: o.warmup, signal: o.signal });
+          theirs.add(run.histogram);
+          tool = run.tool;
+        }
         for (const statistic of ['p50', 'p95'] as const) {
           const pct = statistic === 'p50' ? 50 : 95;
           report.calibration.rows.push(calibrationRow({
             subject, kind: 'query', mode: q.mode, statistic,
             loadlab: mine.percentile(pct), loadlabN: mine.count,
-            independent: theirs.histogram.percentile(pct), independentN: theirs.histogram.count,
-            tool: `${theirs.tool}, 1 client, same SQL and parameters`,
+            independent: theirs.percentile(pct), independentN: theirs.count,
+            tool: `${tool}, 1 client, same SQL and parameters, ${o.blocks ?? CALIBRATE_DEFAULTS.blocks} alternating blocks`,
           }));
         }
       } catch (err) {
@@ -75,4 +92,10 @@ export async function calibrateQueries(queries: readonly HotQuery[], urls: Reado
       }
     }
   }
+}
+
+/** `total` split into `blocks` near-equal positive parts (fewer blocks when total is small). */
+export function blockSizes(total: number, blocks: number): number[] {
+  const k = Math.max(1, Math.min(Math.floor(blocks), total));
+  return Array.from({ length: k }, (_, i) => Math.floor(total / k) + (i < total % k ? 1 : 0));
 }
