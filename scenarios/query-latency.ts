@@ -67,6 +67,8 @@ export const queryLatencyScenario = defineScenario<QueryLatencyParams, void>({
   },
   // Reads the run's seeded data: the runner seeds before the first scenario, outside this one's timings.
   seededData: true,
+  // baseline, sessions-covering, singles and all, measured interleaved (internal/query-latency/databases.ts)
+  seededDatabases: 4,
   budgets: {
     // Thresholds are regression guards for a shared 2-core CI machine (load from other jobs puts
     // p95 at 3-10x p50 there), not the audit's targets: those are judged as claims (C04, C13).

@@ -11,3 +11,5 @@ export { cleanupStale, liveRuns } from './registry.js';
 export type { StaleCleanup, RunRecord } from './registry.js';
 export { freePort, isPortOpen } from './ports.js';
 export { isAlive } from './processes.js';
+export { clusterBytes, DiskMonitor, DISK_DEFAULTS, freeBytesAt, locateData } from './disk.js';
+export type { DataLocation, DiskSummary } from './disk.js';

@@ -149,7 +149,15 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
 export async function createDatabase(adminUrl: string, name: string, template?: string): Promise<void> {
   const client = await connectClient(adminUrl);
   try {
-    await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}${template === undefined ? '' : ` TEMPLATE ${pg.escapeIdentifier(template)}`}`);
+    if (template === undefined) {
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    } else {
+      // PostgreSQL 15+ copies a template block by block into the WAL by default (WAL_LOG): for a
+      // 10 GB seeded template that is 10 GB of WAL per clone. FILE_COPY copies the files and
+      // checkpoints, which is faster for big databases and leaves the disk peak to the clones.
+      const v = Number((await client.query<{ server_version_num: string }>('SHOW server_version_num')).rows[0]?.server_version_num ?? 0);
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}${v >= 150000 ? ' STRATEGY = FILE_COPY' : ''}`);
+    }
   } finally {
     await client.end();
   }

@@ -16,6 +16,10 @@ export interface Infra {
   /** Creates a database for this run (name `loadlab_<run>_<suffix>`), dropped at close unless kept; returns its URL. */
   createDatabase(suffix: string, template?: string): Promise<{ name: string; url: string }>;
   dropDatabase(name: string): Promise<void>;
+  /** The databases this run created and has not dropped, oldest first. */
+  databases(): readonly string[];
+  /** Whether the run keeps its databases (--keep): then nothing is dropped before the end either. */
+  readonly keep: boolean;
   /** Starts an extra redis-server child owned by this run (for fault scenarios when REDIS_URL is external). */
   startOwnedRedis(): Promise<RedisHandle>;
   /**
@@ -99,6 +103,8 @@ export async function provisionInfra(options: InfraOptions & { logger?: Logger; 
       databases.push(name);
       return { name, url: pgHandle.urlFor(name) };
     },
+    keep: options.keep === true,
+    databases: () => [...databases],
     async dropDatabase(name) {
       await dropDatabase(pgHandle.adminUrl, name);
       const i = databases.indexOf(name);

@@ -12,6 +12,7 @@ export type {
   Claim,
   Comparison,
   Counter,
+  DiskUse,
   Environment,
   Evidence,
   EvidenceRef,

@@ -78,9 +78,26 @@ export interface Environment {
    * every call) or `prepared` (named statements reused per connection).
    */
   statementModes?: Record<string, StatementMode>;
+  /** Disk use of the run: the cluster's size sampled through it, and the preflight's estimate. */
+  disk?: DiskUse;
   /** ISO 8601 timestamps. */
   startedAt: string;
   finishedAt: string | null;
+}
+
+export interface DiskUse {
+  /** Sum of pg_database_size over the cluster at the start and at its largest, bytes. */
+  startClusterBytes: number;
+  peakClusterBytes: number;
+  /** Peak minus start: what this run added at its worst. */
+  peakAddedBytes: number;
+  /** Free space where the data lives at the start and the least seen (statfs); null when it cannot be measured from here. */
+  startFreeBytes: number | null;
+  minFreeBytes: number | null;
+  samples: number;
+  method: string;
+  /** The estimate the run was admitted on. */
+  preflight?: { needBytes: number; freeBytes: number | null; where: string };
 }
 
 /** How a spread or interval was obtained, so a reader can judge it. */

@@ -67,6 +67,10 @@ export function createDataProvider(options: { infra: Infra; profile: Profile; se
       if (template === undefined) return undefined;
       return (await template).heavyUser;
     },
+    async templateName() {
+      if (template === undefined) return undefined;
+      return (await template).name;
+    },
   };
 }
 

@@ -6,3 +6,5 @@ export { createDataProvider } from './data.js';
 export type { SeedFn } from './data.js';
 export { basicEnvironment, collectEnvironment } from './environment.js';
 export { defaultOutDir, writeResult, pointLatest, OUTPUT_DEFAULTS } from './output.js';
+export { checkDiskRoom, estimateDiskNeed, formatBytes, PREFLIGHT_DEFAULTS } from './preflight.js';
+export type { DiskNeed, PreflightScenario, PreflightVerdict } from './preflight.js';

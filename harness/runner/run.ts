@@ -2,12 +2,13 @@ import type { Logger } from '../../engine/log/index.js';
 import { resolveConfig } from '../../engine/config/index.js';
 import { NOTHING_DISABLED, unmeasuredClaims, withDisabled, type DisabledOptimizations } from '../audit/index.js';
 import { HARNESS_ERRORS } from '../errors/index.js';
-import type { Infra } from '../infra/index.js';
+import { DiskMonitor, locateData, type DataLocation, type Infra } from '../infra/index.js';
 import { emptyRunResult, finalizeRunResult, type Profile, type RunResult } from '../result/index.js';
 import type { SelfCheckThresholds } from '../metrics/index.js';
 import type { AnyScenario, BudgetTable } from '../scenario/index.js';
 import { createDataProvider, type SeedFn } from './data.js';
 import { collectEnvironment } from './environment.js';
+import type { PreflightVerdict } from './preflight.js';
 import { runScenario, type BudgetEvaluator } from './run-scenario.js';
 
 export interface RunOptions {
@@ -29,6 +30,10 @@ export interface RunOptions {
   onScenarioEnd?: (result: RunResult['scenarios'][number], index: number, total: number) => void;
   onProgress?: (scenario: string, phase: string, figure: string | undefined, elapsedMs: number) => void;
   onSeedProgress?: (line: string) => void;
+  /** Where the server keeps its data (the preflight found it already; otherwise looked up here). */
+  dataLocation?: DataLocation;
+  /** The disk preflight's verdict, recorded in environment.disk. */
+  preflight?: PreflightVerdict;
 }
 
 /** Budgets for one scenario: its defaults, with config entries for the same metric replacing them. */
@@ -63,6 +68,8 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
   result.environment = { ...result.environment, statementModes: { audited: modeOf('audited'), optimized: modeOf('optimized') } };
   const dataLoss: string[] = [];
   const total = options.scenarios.length;
+  const disk = new DiskMonitor(options.infra.postgres.adminUrl, options.dataLocation ?? await locateData(options.infra.postgres.adminUrl).catch(() => ({ directory: null, freeBytes: null })));
+  await disk.begin();
   if (options.scenarios.some((s) => s.seededData === true) && !options.signal.aborted) {
     const t = performance.now();
     options.onSeedProgress?.('preparing the seeded template database');
@@ -72,6 +79,7 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
   for (const [i, def] of options.scenarios.entries()) {
     if (options.signal.aborted) break;
     options.onScenarioStart?.(def, i, total);
+    const before = new Set(options.infra.databases());
     const outcome = await runScenario(def, {
       profile: options.profile,
       seed: options.seed,
@@ -94,8 +102,11 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
       result.calibration = { methods: [...prev.methods, ...cal.methods], rows: [...prev.rows, ...cal.rows], skipped: [...prev.skipped, ...cal.skipped] };
     }
     dataLoss.push(...outcome.dataLoss);
+    await releaseScenarioDatabases(options.infra, data, before, disk, options.logger);
     options.onScenarioEnd?.(outcome.result, i, total);
   }
+  const diskSummary = await disk.end();
+  result.environment = { ...result.environment, disk: { ...diskSummary, ...(options.preflight === undefined ? {} : { preflight: options.preflight }) } };
   result.claims.push(...unmeasuredClaims(result.claims));
   if (dataLoss.length > 0) result = { ...result, error: { code: HARNESS_ERRORS.DATA_LOSS, message: dataLoss.join('; ') } };
   return finalizeRunResult(result, {
@@ -104,4 +115,20 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
     aborted: options.signal.aborted,
     flags: { dataLoss: dataLoss.length > 0 },
   });
+}
+
+/**
+ * Drops what a scenario created (its clones, its empty databases) as soon as it ends, so a run's
+ * disk peak is the template plus its largest scenario rather than the sum of all of them. The
+ * template stays for the scenarios after it; --keep keeps everything to the end.
+ */
+async function releaseScenarioDatabases(infra: Infra, data: { templateName(): Promise<string | undefined> }, before: ReadonlySet<string>, disk: DiskMonitor, logger: Logger): Promise<void> {
+  await disk.sample();
+  if (infra.keep) return;
+  const template = await data.templateName();
+  for (const name of infra.databases()) {
+    if (before.has(name) || name === template) continue;
+    await infra.dropDatabase(name).catch((err: unknown) => logger.warn({ database: name, err: (err as Error).message }, 'could not drop a scenario database; it goes at the end of the run'));
+  }
+  await disk.sample();
 }

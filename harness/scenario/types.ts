@@ -24,11 +24,13 @@ export interface DataProvider {
   /**
    * A database of its own for this scenario. `seeded` (default true) clones the run's seeded
    * template (seeded once per run, so every variant sees identical rows); then applies the
-   * chosen optimisations on top. Dropped at the end of the run unless --keep.
+   * chosen optimisations on top. Dropped when the scenario ends unless --keep.
    */
   database(options: { label: string; optimizations?: readonly OptimizationName[] | 'all' | 'none'; seeded?: boolean }): Promise<ScenarioDatabase>;
   /** The heaviest seeded user and a token the API accepts for it (undefined before seeding). */
   heavyUser(): Promise<{ userId: string; token: string } | undefined>;
+  /** The seeded template's database name, once it exists (it lives for the whole run). */
+  templateName(): Promise<string | undefined>;
 }
 
 /** What a scenario adds to the RunResult besides raw measurements. */
@@ -104,6 +106,11 @@ export interface ScenarioDefinition<P = Record<string, unknown>, S = void> {
    * for the seeding in its own timings.
    */
   seededData?: boolean;
+  /**
+   * Clones of the seeded template this scenario holds at the same time (default 1 when
+   * `seededData`): the disk preflight sizes a run by its largest scenario.
+   */
+  seededDatabases?: number;
   /** Upper bound on one run, so a hung scenario cannot hang CI. */
   timeoutMs?: Partial<Record<Profile, number>>;
   setup?(ctx: ScenarioContext<P>): Promise<S>;

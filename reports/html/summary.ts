@@ -1,5 +1,6 @@
 /** HTML summary cards, claims check, budgets, recommendations and environment. */
 import type { RunResult, Verdict } from '../../harness/result/index.js';
+import { diskSummary } from '../internal/disk.js';
 import { budgetOutcome, NOT_JUDGEABLE, tallyBudgets } from '../internal/budgets.js';
 import { enforcedOutside } from '../internal/calibration.js';
 import { escapeHtml as h } from '../internal/escape.js';
@@ -99,6 +100,7 @@ export function environmentHtml(result: RunResult): string {
     ['Statement modes', Object.entries(e.statementModes ?? {}).map(([variant, mode]) => `${variant}: ${mode}`).join(', ') || 'not recorded'],
     ['Mock LLM time scale', e.timeScale === 1 ? '1 (real time)' : `${num(e.timeScale)}; durations converted back to real time`],
     ['Started / finished', `${e.startedAt} / ${e.finishedAt ?? 'not finished'}`],
+    ['Disk', diskSummary(e.disk)],
   ];
   const method = `Latencies come from HDR histograms and are shown as percentiles with their sample count n. ${PERCENTILE_LEGEND} Before/after pairs ran on identically seeded databases. Charts draw stored figures only: the USL curve evaluates the fitted model, it does not refit it.`;
   return `${htmlTable(['', ''], rows.map(([k, v]) => [`<strong>${h(k)}</strong>`, h(v)]))}<p>${h(method)}</p>`;

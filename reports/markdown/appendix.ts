@@ -1,6 +1,7 @@
 /** Section 10: environment, method, and the evidence every figure links to. */
 import type { PlanEvidence, RunResult, ScenarioResult, StatementMode, Timeline } from '../../harness/result/index.js';
 import { mdCode, mdText } from '../internal/escape.js';
+import { diskSummary } from '../internal/disk.js';
 import { fmtDuration, fmtValue, num } from '../internal/format.js';
 import { PERCENTILE_LEGEND } from '../internal/percentile.js';
 import { anchors, SECTION_TITLES } from '../internal/select.js';
@@ -26,6 +27,7 @@ function environment(result: RunResult): string {
     ['Mock LLM time scale', e.timeScale === 1 ? '1 (real time)' : `${num(e.timeScale)} (LLM delays compressed; durations shown converted back to real time)`],
     ['Started / finished', `${mdText(e.startedAt)} / ${mdText(e.finishedAt ?? 'not finished')}`],
     ['Wall time', fmtDuration(result.durationMs)],
+    ['Disk', mdText(diskSummary(e.disk))],
   ];
   return table(['', ''], rows.map(([k, v]) => [`**${k}**`, v]));
 }

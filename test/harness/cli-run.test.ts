@@ -46,6 +46,7 @@ describe('loadlab run: exit codes of the whole machinery', () => {
     expect(result.scenarios[0]?.measurements.histograms['smoke.publish']?.count).toBeGreaterThan(20);
     expect(result.scenarios[0]?.evidence.timelines.find((t) => t.name === 'smoke')?.marks.some((m) => m.fault === 'redis-pause')).toBe(true);
     expect(result.budgets.every((b) => b.passed)).toBe(true);
+    expect(result.environment.disk?.peakClusterBytes).toBeGreaterThan(0);
     expect(fs.existsSync(path.join(out, 'audit.md'))).toBe(true);
     expect(fs.existsSync(path.join(out, 'junit.xml'))).toBe(true);
   }, 240_000);

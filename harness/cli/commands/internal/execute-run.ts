@@ -6,14 +6,15 @@ import { budgetsForProfile, evaluateBudgets, loadConfig, type LoadlabConfig } fr
 import { HARNESS_ERRORS } from '../../../errors/index.js';
 import type { Infra } from '../../../infra/index.js';
 import type { Profile, RunResult, ScenarioResult } from '../../../result/index.js';
-import { defaultOutDir, pointLatest, runScenarios, writeResult } from '../../../runner/index.js';
+import { locateData } from '../../../infra/index.js';
+import { checkDiskRoom, defaultOutDir, estimateDiskNeed, formatBytes, pointLatest, runScenarios, writeResult } from '../../../runner/index.js';
 import { loadScenarios, selectScenarios, type AnyScenario } from '../../../scenario/index.js';
 import { internalError } from '../../crash.js';
 import { EXIT_CODES } from '../../exit-codes.js';
 import type { Printer } from '../../printer.js';
 import type { CommandContext } from '../types.js';
 import { partialRunResult, writePartialResult, type PartialRunInput } from './partial-result.js';
-import { makeSeedFn, parseDataSize } from './seed-adapter.js';
+import { dataSizeOf, makeSeedFn, parseDataSize } from './seed-adapter.js';
 import { printSummary } from './summary.js';
 import { writeRunReports } from './write-reports.js';
 
@@ -125,6 +126,12 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
       },
     },
     async (infra) => {
+      // Before any seeding: a run that cannot fit on this disk is refused now, not half an hour in.
+      const dataLocation = await locateData(infra.postgres.adminUrl);
+      const size = dataSizeOf(data, profile);
+      const need = estimateDiskNeed({ sessions: size.sessions, scenarios });
+      const preflight = checkDiskRoom(need, dataLocation, size.size);
+      if (need.peakDatabases > 0) printer.status(`disk: this run needs about ${formatBytes(need.bytes)} at its peak (${need.peakDatabases} databases at data size ${size.size}); ${preflight.where}`);
       activeInfra = infra;
       // A crash (uncaught anywhere) still leaves the scenarios finished so far, before the
       // infrastructure's own cleanup (registered earlier, so run later) stops PostgreSQL.
@@ -145,6 +152,8 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
             ...(config.selfCheck === undefined ? {} : { selfCheck: config.selfCheck }),
             disabled,
             seedFn: makeSeedFn(data, abort.signal),
+            dataLocation,
+            preflight,
             onScenarioStart: (s, i, total) => printer.progress(`[${i + 1}/${total}] ${s.name}: starting`),
             onScenarioEnd: (s, i, total) => {
               done.push(s);

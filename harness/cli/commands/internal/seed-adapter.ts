@@ -1,5 +1,5 @@
 import { LoadlabError } from '../../../../engine/errors/index.js';
-import { seedDatabase, SEED_PROFILE_NAMES, type SeedProfile } from '../../../../seed/index.js';
+import { resolveProfile, seedDatabase, SEED_PROFILE_NAMES, type SeedProfile } from '../../../../seed/index.js';
 import { HARNESS_ERRORS } from '../../../errors/index.js';
 import type { Profile } from '../../../result/index.js';
 import type { SeedFn } from '../../../runner/index.js';
@@ -21,6 +21,12 @@ export function parseDataSize(value: string | undefined): string | undefined {
     throw new LoadlabError(HARNESS_ERRORS.USAGE, `unknown data size "${value}"`, { kind: 'usage', hint: `use one of: ${DATA_SIZES.join(', ')}` });
   }
   return value;
+}
+
+/** The data size a run seeds (`--data`, else the profile's) and its session count, for the disk preflight. */
+export function dataSizeOf(data: string | undefined, profile: Profile): { size: string; sessions: number } {
+  const size = data ?? DATA_FOR_PROFILE[profile];
+  return { size, sessions: size === 'tiny' ? TINY.sessions : resolveProfile(size).sessions };
 }
 
 /**
