@@ -1,5 +1,7 @@
 import fs from 'node:fs';
-import pg from 'pg';
+import type pg from 'pg';
+import { connectClient } from '../../engine/migrate/index.js';
+import type { DiskUse } from '../result/index.js';
 
 export const DISK_DEFAULTS = {
   /** How often the run samples the cluster's size while it runs. */
@@ -25,9 +27,7 @@ export function freeBytesAt(dir: string): number {
 }
 
 async function withAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  c.on('error', () => undefined);
-  await c.connect();
+  const c = await connectClient(adminUrl);
   try {
     return await fn(c);
   } finally {
@@ -58,20 +58,8 @@ export async function clusterBytes(adminUrl: string): Promise<number> {
   return withAdmin(adminUrl, async (c) => Number((await c.query<{ b: string }>('SELECT sum(pg_database_size(datname))::bigint AS b FROM pg_database')).rows[0]?.b ?? 0));
 }
 
-/** What a run's disk use looked like, for RunResult.environment.disk. */
-export interface DiskSummary {
-  /** Cluster size (all databases) when sampling started, bytes. */
-  startClusterBytes: number;
-  /** Largest cluster size seen, bytes. */
-  peakClusterBytes: number;
-  /** Peak minus start: what this run added at its worst. */
-  peakAddedBytes: number;
-  /** Free space where the data lives at the start, and the least seen; null when unknown. */
-  startFreeBytes: number | null;
-  minFreeBytes: number | null;
-  samples: number;
-  method: string;
-}
+/** What a run's disk use looked like, for RunResult.environment.disk (the preflight is added by the runner). */
+export type DiskSummary = Omit<DiskUse, 'preflight'>;
 
 /**
  * Samples the cluster's size (and the free space of its filesystem when known) on a timer and on
