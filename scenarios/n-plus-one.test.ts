@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runScenarioForTest } from '../test/support/index.js';
+import { biggestSort } from './internal/n-plus-one/actions-cost.js';
 import { nPlusOneScenario, type NPlusOneParams } from './n-plus-one.js';
 
 describe('n-plus-one scenario', () => {
@@ -19,5 +20,17 @@ describe('n-plus-one scenario', () => {
     expect(c['n1.optimized.n_plus_one_requests']!.value).toBe(0);
     expect(out.claims.find((x) => x.id === 'C01')?.verdict).toBe('confirmed');
     expect(out.result.status).toBe('passed');
+    // The actions endpoint's cost split (issue 18): the audited listing sorts on every column for
+    // its DISTINCT; the optimized one on its two ORDER BY keys at most, reading its new index.
+    const cost = out.result.findings.find((f) => f.id === 'n-plus-one.actions-cost');
+    expect(cost?.title).toMatch(/[\w.]+ is \d+ % of the request/);
+    expect(cost?.measuredImpact.summary).toMatch(/audited: [\d.]+ ms per request .* listing plan: execution/);
+    const plans = out.result.evidence.plans;
+    const audited = plans.find((x) => x.name === 'GET /api/v1/actions listing (audited)');
+    const optimized = plans.find((x) => x.name === 'GET /api/v1/actions listing (optimized)');
+    expect(audited?.sql).toContain('SELECT DISTINCT');
+    expect(optimized?.sql).not.toContain('DISTINCT');
+    expect(biggestSort(audited?.raw)?.keys).toBeGreaterThan(30);
+    expect(biggestSort(optimized?.raw)?.keys ?? 0).toBeLessThanOrEqual(2);
   }, 240_000);
 });

@@ -1,9 +1,11 @@
 import { createApiServer } from '../engine/api/index.js';
+import { resolveConfig } from '../engine/config/index.js';
 import { createEngine, type Engine } from '../engine/index.js';
 import { checkClaim } from '../harness/audit/index.js';
 import { HARNESS_ERRORS, LoadlabError } from '../harness/errors/index.js';
 import { HISTOGRAM_RANGES, SqlFingerprintAggregator } from '../harness/metrics/index.js';
-import { defineScenario } from '../harness/scenario/index.js';
+import { defineScenario, type ScenarioContext } from '../harness/scenario/index.js';
+import { biggestSort, explainListing, statementCosts, type ActionsCost } from './internal/n-plus-one/actions-cost.js';
 
 export interface NPlusOneParams {
   /** Requests per endpoint and variant; each listing request reads the next (older, uncached) page. */
@@ -16,7 +18,7 @@ export interface NPlusOneParams {
 type Endpoint = 'sessions' | 'actions';
 const VARIANTS = ['audited', 'optimized'] as const;
 
-const METHOD = 'Real HTTP API (engine/api createApiServer, fastify inject) on an engine per variant over one seeded clone; the heaviest user\'s '
+const METHOD = 'Real HTTP API (engine/api createApiServer, fastify inject) on an engine per variant, each on a clone of the same seeded rows (audited: the schema as audited; optimized: every schema recommendation); the heaviest user\'s '
   + 'bearer token. Every request runs in a span (its x-request-id); the engine tracer feeds SqlFingerprintAggregator, which counts statements '
   + 'per request and flags one shape repeated >= 5 times under one span (Sentry\'s N+1 rule). Listing requests walk successive pages of older '
   + 'sessions on a fresh Redis prefix, so session metadata is cold as in bo1 after terminal states expire. One uncounted warm-up request per endpoint (token lookup cache, schema detection).';
@@ -56,6 +58,7 @@ export const nPlusOneScenario = defineScenario<NPlusOneParams, void>({
   },
   // Reads the run's seeded data: the runner seeds before the first scenario, outside this one's timings.
   seededData: true,
+  seededDatabases: 2,
   budgets: {
     // The optimized listing: one page query + one MGET (Redis, not counted): at most 2 statements.
     'n1.sessions.queries_per_request.optimized': { max: 2 },
@@ -69,15 +72,28 @@ export const nPlusOneScenario = defineScenario<NPlusOneParams, void>({
     const p = ctx.params;
     const redisUrl = ctx.infra.redis?.url;
     if (redisUrl === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'n-plus-one needs Redis', { kind: 'config' });
-    const db = await ctx.data.database({ label: 'n1', optimizations: 'none' });
+    // Audited on the schema as audited; optimized with every schema recommendation (the actions
+    // listing needs its index as much as its batched lookup).
+    const dbs = {
+      audited: await ctx.data.database({ label: 'n1_audited', optimizations: 'none' }),
+      optimized: await ctx.data.database({ label: 'n1_optimized', optimizations: 'all' }),
+    };
     const user = await ctx.data.heavyUser();
     if (user === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'n-plus-one needs seeded data (a heavy user)', { kind: 'config' });
     const perRequest = new Map<string, number[]>();
+    const costs: ActionsCost[] = [];
     for (const variant of VARIANTS) {
       ctx.progress(variant);
       const agg = new SqlFingerprintAggregator();
-      const engine = await createEngine({ config: ctx.engineConfig({ databaseUrl: db.url, redisUrl, redisKeyPrefix: `ll:n1:${variant}:${Date.now().toString(36)}:`, variant }) });
-      engine.db.setTracer((t) => agg.hook({ fingerprint: t.fingerprint, sql: t.name ?? t.fingerprint, durationMs: t.durationMs, rows: t.rows, spanId: t.parentSpanId }));
+      // The actions requests' statements on their own, for the per-statement cost of that endpoint.
+      const actionsAgg = new SqlFingerprintAggregator();
+      const input = ctx.engineConfig({ databaseUrl: dbs[variant].url, redisUrl, redisKeyPrefix: `ll:n1:${variant}:${Date.now().toString(36)}:`, variant });
+      const engine = await createEngine({ config: input });
+      engine.db.setTracer((t) => {
+        const e = { fingerprint: t.fingerprint, sql: t.name ?? t.fingerprint, durationMs: t.durationMs, rows: t.rows, spanId: t.parentSpanId };
+        agg.hook(e);
+        if (t.parentSpanId?.startsWith(`${variant}-actions-`) === true) actionsAgg.hook(e);
+      });
       try {
         await measure(engine, user.token, p, variant, agg, (endpoint, q, ms) => {
           ctx.recorder.record(`n1.${endpoint}.queries_per_request.${variant}`, Math.max(q, 1), HISTOGRAM_RANGES.count);
@@ -87,6 +103,7 @@ export const nPlusOneScenario = defineScenario<NPlusOneParams, void>({
       } finally {
         await engine.close();
       }
+      costs.push(await actionsCost(ctx, variant, dbs[variant].url, resolveConfig(input).db, user.userId, actionsAgg, perRequest.get(`actions.${variant}`)?.length ?? 0));
       const hits = agg.detectNPlusOne(5);
       ctx.recorder.set(`n1.${variant}.n_plus_one_requests`, new Set(hits.map((h) => h.spanId)).size, 'count');
       const worst = [...hits].sort((a, b) => b.repeats - a.repeats)[0];
@@ -115,6 +132,7 @@ export const nPlusOneScenario = defineScenario<NPlusOneParams, void>({
         auditRef: '§1.1',
       });
     }
+    reportActionsCost(ctx, costs);
     const s = m['n1.sessions.queries_per_request.audited'];
     ctx.report.claims.push(checkClaim('C01', s === undefined ? null : s.p50, {
       summary: s === undefined ? 'not measured' : `audited GET /sessions (page ${p.sessionsLimit}, cold metadata): p50 ${s.p50} statements per request (max ${s.max}); optimized max ${m['n1.sessions.queries_per_request.optimized']?.max ?? 'n/a'}; actions audited p50 ${m['n1.actions.queries_per_request.audited']?.p50 ?? 'n/a'}`,
@@ -122,3 +140,49 @@ export const nPlusOneScenario = defineScenario<NPlusOneParams, void>({
     }));
   },
 });
+
+/** The actions endpoint's cost split by statement, with the listing's plan (issue 18). */
+async function actionsCost(ctx: ScenarioContext<NPlusOneParams>, variant: string, url: string, db: ReturnType<typeof resolveConfig>['db'], userId: string, agg: SqlFingerprintAggregator, requests: number): Promise<ActionsCost> {
+  const latency = ctx.recorder.toMeasurements().histograms[`n1.actions.latency.${variant}`];
+  const requestMeanMs = latency?.mean ?? 0;
+  const statements = statementCosts(agg.stats(), Math.max(1, requests), requestMeanMs);
+  const { plan, userActions } = await explainListing(url, db, userId, ctx.params.actionsLimit, variant);
+  ctx.report.evidence.plans.push({ ...plan, name: `GET /api/v1/actions listing (${variant})` });
+  const sql = statements.reduce((a, x) => a + x.msPerRequest, 0);
+  return { variant, requests, requestMeanMs, statements, otherMsPerRequest: Math.max(0, requestMeanMs - sql), plan, sort: biggestSort(plan.raw), userActions };
+}
+
+function describeCost(c: ActionsCost): string {
+  const top = c.statements[0];
+  const parts = [`${c.variant}: ${c.requestMeanMs.toFixed(1)} ms per request (mean of ${c.requests})`];
+  if (top !== undefined) parts.push(`${top.name} ${top.msPerRequest.toFixed(1)} ms (${(top.share * 100).toFixed(0)} %, ${top.callsPerRequest.toFixed(1)} call(s))`);
+  for (const x of c.statements.slice(1, 3)) parts.push(`${x.name} ${x.msPerRequest.toFixed(1)} ms × ${x.callsPerRequest.toFixed(1)}`);
+  parts.push(`outside SQL ${c.otherMsPerRequest.toFixed(1)} ms`);
+  const sort = c.sort === null ? 'no sort' : `sorts ${c.sort.rowsIn.toLocaleString('en-US')} rows on ${c.sort.keys} key(s) (${c.sort.method}, ${c.sort.spaceType} ${c.sort.spaceKb} kB)`;
+  const scan = c.plan.indexes.length > 0 ? `via ${c.plan.indexes.join(', ')}` : c.plan.scanTypes.join(', ');
+  parts.push(`listing plan: execution ${c.plan.executionMs.toFixed(1)} ms, ${sort}, ${scan}`);
+  return parts.join('; ');
+}
+
+function reportActionsCost(ctx: ScenarioContext<NPlusOneParams>, costs: readonly ActionsCost[]): void {
+  const before = costs.find((c) => c.variant === 'audited');
+  const after = costs.find((c) => c.variant === 'optimized');
+  if (before === undefined || after === undefined) return;
+  for (const c of costs) {
+    ctx.recorder.set(`n1.actions.listing_ms.${c.variant}`, c.statements.find((x) => x.name.startsWith('actions.get_by_user'))?.msPerRequest ?? 0, 'ms');
+    ctx.recorder.set(`n1.actions.listing_execution_ms.${c.variant}`, c.plan.executionMs, 'ms');
+  }
+  const saved = (before.requestMeanMs - after.requestMeanMs) * 250;
+  const listing = before.statements[0];
+  ctx.report.findings.push({
+    id: 'n-plus-one.actions-cost',
+    priority: saved >= 10_000 ? 'P0' : saved >= 1_000 ? 'P1' : saved >= 100 ? 'P2' : 'P3',
+    title: `GET /api/v1/actions (page of ${ctx.params.actionsLimit}, a user with ${before.userActions.toLocaleString('en-US')} actions): `
+      + `${listing === undefined ? 'no statement traced' : `${listing.name} is ${(listing.share * 100).toFixed(0)} % of the request`}`,
+    evidence: [{ kind: 'plan', ref: `GET /api/v1/actions listing (audited)` }, { kind: 'plan', ref: `GET /api/v1/actions listing (optimized)` }, { kind: 'comparison', ref: 'GET /api/v1/actions: latency' }],
+    measuredImpact: { summary: `${describeCost(before)}. ${describeCost(after)}. ${saved.toFixed(0)} ms saved per 1,000 API requests (250 of them actions)`, metric: 'mean time saved per 1,000 requests', value: saved, unit: 'ms', score: saved },
+    recommendation: 'Page a user\'s actions from an index in the listing\'s order, actions (user_id, sort_order, created_at DESC) WHERE deleted_at IS NULL (optimisation actions-user-sort), '
+      + 'and drop the SELECT DISTINCT, which no row can need (the LEFT JOIN is on the sessions primary key; db.actionsListShape plain): the server then stops after one page instead of sorting every action of the user.',
+    auditRef: '§2.3',
+  });
+}

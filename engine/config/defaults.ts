@@ -12,6 +12,13 @@ export type Variant = 'audited' | 'optimized';
 export type ListSessionsShape = 'join' | 'task_count';
 /** Action tag filter: `in_subquery` (audit time) or `cte` (HEAD) (§2.3). */
 export type TagFilterShape = 'in_subquery' | 'cte';
+/**
+ * How the actions listing (§2.3) is written. `distinct`: bo1's SELECT DISTINCT over every column,
+ * which must sort or hash all of a user's actions before LIMIT. `plain`: the same rows without
+ * DISTINCT (the LEFT JOIN is on the sessions primary key and the tag CTE groups by action, so no
+ * row can repeat), letting an index on (user_id, sort_order, created_at) stop after LIMIT rows.
+ */
+export type ActionsListShape = 'distinct' | 'plain';
 /** Contribution save: `three_trips` (§2.6 audit-time) or `single` statement. */
 export type ContributionSaveShape = 'three_trips' | 'single';
 /** Event batch insert: `per_row` (psycopg2 executemany, one statement per event) or `multi_row`. */
@@ -44,6 +51,7 @@ export const ENGINE_DEFAULTS = {
     statementTimeoutMs: 30_000, // §3 StatementTimeoutConfig.DEFAULT_TIMEOUT_MS
     listSessionsShape: 'task_count' as ListSessionsShape, // §2.1
     tagFilterShape: 'cte' as TagFilterShape, // §2.3
+    actionsListShape: 'plain' as ActionsListShape, // §2.3 listing; audited: SELECT DISTINCT (issue 18)
     contributionSaveShape: 'single' as ContributionSaveShape, // §2.6 (audit: up to 3 round trips)
     eventsWindowDays: 30, // §2.2 / §2.4 partition-pruning window
     // §1.9: psycopg2 interpolates parameters client-side and sends simple queries, so every call
@@ -159,7 +167,7 @@ export type EngineDefaults = typeof ENGINE_DEFAULTS;
 export const VARIANT_PROFILES = {
   audited: {
     sessions: { holdLockDuringGrace: true },
-    db: { poolMax: 20, listSessionsShape: 'join', tagFilterShape: 'in_subquery', contributionSaveShape: 'three_trips', statementMode: 'simple' },
+    db: { poolMax: 20, listSessionsShape: 'join', tagFilterShape: 'in_subquery', actionsListShape: 'distinct', contributionSaveShape: 'three_trips', statementMode: 'simple' },
     costs: { timerFlush: false, retryShadowMaxRecords: 0 },
     events: { timerFlush: false, insertShape: 'per_row' },
     cache: { personaLookupShape: 'keys_scan' },
@@ -174,6 +182,7 @@ export const ENUM_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   variant: ['audited', 'optimized'],
   'db.listSessionsShape': ['join', 'task_count'],
   'db.tagFilterShape': ['in_subquery', 'cte'],
+  'db.actionsListShape': ['distinct', 'plain'],
   'db.contributionSaveShape': ['three_trips', 'single'],
   'db.statementMode': ['simple', 'unnamed', 'prepared'],
   'events.insertShape': ['per_row', 'multi_row'],

@@ -1,4 +1,4 @@
-import type { TagFilterShape } from '../config/index.js';
+import type { ActionsListShape, TagFilterShape } from '../config/index.js';
 import type { Queryable } from './db.js';
 
 export interface GetActionsOptions {
@@ -38,9 +38,12 @@ const ACTION_COLUMNS = [
 const TAG_GROUP = (tags: string, n: string): string =>
   `SELECT at.action_id FROM action_tags at WHERE at.tag_id = ANY(${tags}) GROUP BY at.action_id HAVING COUNT(DISTINCT at.tag_id) = ${n}`;
 
-/** ActionRepository.get_by_user (§2.3): `in_subquery` (audit time) or `cte` (HEAD). */
+/**
+ * ActionRepository.get_by_user (§2.3): tag filter `in_subquery` (audit time) or `cte` (HEAD);
+ * listing `distinct` (bo1) or `plain` (no DISTINCT: see ActionsListShape).
+ */
 export class ActionRepository {
-  constructor(private readonly db: Queryable, private readonly tagShape: TagFilterShape = 'cte') {}
+  constructor(private readonly db: Queryable, private readonly tagShape: TagFilterShape = 'cte', private readonly listShape: ActionsListShape = 'plain') {}
 
   async getByUser(userId: string, o: GetActionsOptions = {}): Promise<ActionRow[]> {
     const params: unknown[] = [userId];
@@ -57,19 +60,20 @@ export class ActionRepository {
     if (o.statusFilter !== undefined) where += ` AND a.status = ${p(o.statusFilter)}`;
     if (o.projectId !== undefined) where += ` AND a.project_id = ${p(o.projectId)}`;
     if (o.sessionId !== undefined) where += ` AND a.source_session_id = ${p(o.sessionId)}`;
+    const select = this.listShape === 'distinct' ? 'SELECT DISTINCT' : 'SELECT';
     let sql: string;
     if (tags === undefined) {
-      sql = `SELECT DISTINCT ${ACTION_COLUMNS} FROM actions a LEFT JOIN sessions s ON a.source_session_id = s.id WHERE ${where}`;
+      sql = `${select} ${ACTION_COLUMNS} FROM actions a LEFT JOIN sessions s ON a.source_session_id = s.id WHERE ${where}`;
     } else if (this.tagShape === 'cte') {
       const t = p(tags);
       const n = p(tags.length);
       sql = `WITH matched_actions AS (${TAG_GROUP(`${t}::uuid[]`, n)})
-SELECT DISTINCT ${ACTION_COLUMNS} FROM actions a INNER JOIN matched_actions ma ON a.id = ma.action_id
+${select} ${ACTION_COLUMNS} FROM actions a INNER JOIN matched_actions ma ON a.id = ma.action_id
 LEFT JOIN sessions s ON a.source_session_id = s.id WHERE ${where}`;
     } else {
       const t = p(tags);
       const n = p(tags.length);
-      sql = `SELECT DISTINCT ${ACTION_COLUMNS} FROM actions a LEFT JOIN sessions s ON a.source_session_id = s.id
+      sql = `${select} ${ACTION_COLUMNS} FROM actions a LEFT JOIN sessions s ON a.source_session_id = s.id
 WHERE ${where} AND a.id IN (${TAG_GROUP(`${t}::uuid[]`, n)})`;
     }
     sql += ` ORDER BY a.sort_order ASC, a.created_at DESC LIMIT ${p(o.limit ?? 100)} OFFSET ${p(o.offset ?? 0)}`;

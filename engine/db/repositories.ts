@@ -26,7 +26,7 @@ export function createRepositories(db: Db, config: Pick<EngineConfig, 'db' | 'ev
     events: new SessionEventRepository(db, config.events.insertShape, days),
     contributions: new ContributionRepository(db, config.db.contributionSaveShape),
     costs: new CostRepository(db, days),
-    actions: new ActionRepository(db, config.db.tagFilterShape),
+    actions: new ActionRepository(db, config.db.tagFilterShape, config.db.actionsListShape),
     users: new UserRepository(db),
     personas: new PersonaRepository(db),
   };

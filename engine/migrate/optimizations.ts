@@ -11,6 +11,7 @@ export const OPTIMIZATIONS = [
   { name: 'api-costs-covering', file: '003.do.api-costs-covering.sql', auditRef: '§1.2 missing index 2', title: 'api_costs (session_id, created_at DESC) INCLUDE (total_cost, cache_hit)' },
   { name: 'sessions-covering', file: '004.do.sessions-covering.sql', auditRef: '§1.2 missing index 3', title: 'sessions (user_id, created_at DESC) INCLUDE (status, problem_statement, phase)' },
   { name: 'action-tags-tag-action', file: '005.do.action-tags-tag-action.sql', auditRef: '§1.1 issue 2', title: 'action_tags (tag_id, action_id)' },
+  { name: 'actions-user-sort', file: '006.do.actions-user-sort.sql', auditRef: '§2.3 (measured, issue 18)', title: 'actions (user_id, sort_order, created_at DESC) WHERE deleted_at IS NULL' },
 ] as const;
 
 export type Optimization = (typeof OPTIMIZATIONS)[number];

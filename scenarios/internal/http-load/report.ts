@@ -79,7 +79,7 @@ export function methodText(p: HttpLoadParams, amount: number): string {
   const n = amount * p.rounds;
   return [
     `Each engine variant (audited: pool 20, LEFT JOIN listing, IN-subquery tag filter, per-row lookups; optimized: the audit's recommendations) runs as an HTTP server`,
-    `in a Node process of its own (harness/load startApiChild), started afresh per round on one seeded clone with the audit-time schema, from ctx.engineConfig (so --disable applies);`,
+    `in a Node process of its own (harness/load startApiChild), started afresh per round, the audited variant on a seeded clone with the audit-time schema and the optimized one on a clone of the same rows with every schema recommendation applied, from ctx.engineConfig (so --disable applies to both);`,
     `the load generator (autocannon, in the harness process) never shares its event loop. Each server first gets a warm-up of ${p.warmupSec} s at ${p.ratePerSec} req/s on every endpoint at once`,
     `(pools, caches, JIT), excluded from every figure. Then one endpoint at a time gets a window of ${amount} requests at ${p.ratePerSec} req/s over ${p.connections} connections`,
     `(autocannon releases each connection's share of a second at the start of that second, so requests come in bursts of up to ${p.connections} at once);`,

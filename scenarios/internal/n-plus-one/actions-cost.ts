@@ -1,0 +1,104 @@
+import pg from 'pg';
+import type { EngineConfig } from '../../../engine/config/index.js';
+import { ActionRepository, type Queryable } from '../../../engine/db/index.js';
+import { explainAnalyze, type FingerprintStats } from '../../../harness/metrics/index.js';
+import type { PlanEvidence } from '../../../harness/result/index.js';
+
+/** One statement shape's share of an actions request. */
+export interface StatementCost {
+  fingerprint: string;
+  /** The engine's statement name when it gave one (e.g. `actions.get_by_user.plain`). */
+  name: string;
+  callsPerRequest: number;
+  msPerRequest: number;
+  /** msPerRequest / the request's mean time. */
+  share: number;
+}
+
+/** The biggest sort in a plan: what a listing pays before its LIMIT. */
+export interface SortFacts {
+  rowsIn: number;
+  keys: number;
+  method: string;
+  spaceType: string;
+  spaceKb: number;
+}
+
+export interface ActionsCost {
+  variant: string;
+  requests: number;
+  requestMeanMs: number;
+  /** Statement shapes, most time per request first. */
+  statements: StatementCost[];
+  /** Request time outside SQL: routing, auth, JSON, Redis. */
+  otherMsPerRequest: number;
+  plan: PlanEvidence;
+  sort: SortFacts | null;
+  /** Actions of the user the page is cut from. */
+  userActions: number;
+}
+
+/** Per-request cost of each statement shape, from the tracer's per-fingerprint totals of the actions requests. */
+export function statementCosts(stats: readonly FingerprintStats[], requests: number, requestMeanMs: number): StatementCost[] {
+  return stats.map((s) => {
+    const msPerRequest = s.totalMs / requests;
+    return { fingerprint: s.fingerprint, name: s.sql, callsPerRequest: s.calls / requests, msPerRequest, share: requestMeanMs > 0 ? msPerRequest / requestMeanMs : 0 };
+  }).sort((a, b) => b.msPerRequest - a.msPerRequest);
+}
+
+interface RawNode {
+  'Node Type'?: string;
+  'Sort Key'?: string[];
+  'Sort Method'?: string;
+  'Sort Space Type'?: string;
+  'Sort Space Used'?: number;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  Plans?: RawNode[];
+}
+
+/** The sort node that takes the most input rows (its child's rows × loops), or null when the plan sorts nothing. */
+export function biggestSort(raw: unknown): SortFacts | null {
+  let best: SortFacts | null = null;
+  const walk = (n: RawNode | undefined): void => {
+    if (n === undefined) return;
+    const type = n['Node Type'];
+    if (type === 'Sort' || type === 'Incremental Sort') {
+      const child = n.Plans?.[0];
+      const rowsIn = (child?.['Actual Rows'] ?? 0) * (child?.['Actual Loops'] ?? 1);
+      if (best === null || rowsIn > best.rowsIn) {
+        best = { rowsIn, keys: n['Sort Key']?.length ?? 0, method: n['Sort Method'] ?? type, spaceType: n['Sort Space Type'] ?? 'unknown', spaceKb: n['Sort Space Used'] ?? 0 };
+      }
+    }
+    for (const c of n.Plans ?? []) walk(c);
+  };
+  walk((raw as { Plan?: RawNode } | undefined)?.Plan);
+  return best;
+}
+
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of the listing statement exactly as the engine's ActionRepository
+ * writes it for this variant's settings (tag shape, DISTINCT or not), for the user and page size
+ * the requests used.
+ */
+export async function explainListing(url: string, db: EngineConfig['db'], userId: string, limit: number, variant: string): Promise<{ plan: PlanEvidence; userActions: number }> {
+  const c = new pg.Client({ connectionString: url });
+  c.on('error', () => undefined);
+  await c.connect();
+  try {
+    let last: { sql: string; params: unknown[] } | undefined;
+    const recorder: Queryable = {
+      query: async (sql, params = [], options) => {
+        last = { sql, params: [...params] };
+        return c.query({ text: sql, values: [...params], ...(options?.types === undefined ? {} : { types: options.types }) });
+      },
+    };
+    await new ActionRepository(recorder, db.tagFilterShape, db.actionsListShape).getByUser(userId, { limit });
+    if (last === undefined) throw new Error('the actions repository sent no statement');
+    const plan = await explainAnalyze(c, last.sql, last.params, { name: 'actions.get_by_user', variant, fingerprint: 'actions.get_by_user' });
+    const n = await c.query<{ n: string }>('SELECT count(*) AS n FROM actions WHERE user_id = $1 AND deleted_at IS NULL', [userId]);
+    return { plan, userActions: Number(n.rows[0]?.n ?? 0) };
+  } finally {
+    await c.end();
+  }
+}
