@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/index.js';
+import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../../test/support/index.js';
 import { createRedisClient } from '../cache/index.js';
 import { resolveConfig, type Variant } from '../config/index.js';
 import { createDb, SessionRepository, UserRepository, type Db } from '../db/index.js';
@@ -7,7 +7,7 @@ import { SessionManager, type SessionTask } from './index.js';
 
 let tdb: TestDatabase;
 let db: Db;
-const redis = createRedisClient({ url: 'redis://127.0.0.1:6379', maxRetriesPerRequest: 1, connectTimeoutMs: 1000, reconnectInitialMs: 100, reconnectMaxMs: 500 });
+const redis = createRedisClient({ url: TEST_REDIS_URL, maxRetriesPerRequest: 1, connectTimeoutMs: 1000, reconnectInitialMs: 100, reconnectMaxMs: 500 });
 const prefix = `ll_t_sm_${process.pid}_${Date.now()}:`;
 const user = 'u_sm';
 

@@ -2,15 +2,19 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from '../../test/support/index.js';
 import { FaultProxy } from './index.js';
+
+const PG = new URL(TEST_PG_ADMIN_URL);
+const REDIS = new URL(TEST_REDIS_URL);
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function proxyTo(port: number): Promise<FaultProxy> {
-  const p = await FaultProxy.start({ target: { host: '127.0.0.1', port } });
+async function proxyTo(port: number, host = '127.0.0.1'): Promise<FaultProxy> {
+  const p = await FaultProxy.start({ target: { host, port } });
   cleanups.push(() => p.close());
   return p;
 }
@@ -28,9 +32,9 @@ async function medianMs(n: number, fn: () => Promise<unknown>): Promise<number> 
 
 describe('FaultProxy in front of the real PostgreSQL', () => {
   it('adds measurable latency, and after a reset a new client works', async () => {
-    const proxy = await proxyTo(5432);
+    const proxy = await proxyTo(Number(PG.port || 5432), PG.hostname);
     const connect = async (): Promise<pg.Client> => {
-      const c = new pg.Client({ host: proxy.host, port: proxy.port, user: 'postgres', database: 'test' });
+      const c = new pg.Client({ host: proxy.host, port: proxy.port, user: decodeURIComponent(PG.username) || 'postgres', password: decodeURIComponent(PG.password) || undefined, database: PG.pathname.slice(1) || 'postgres' });
       c.on('error', () => undefined);
       await c.connect();
       cleanups.push(() => c.end().catch(() => undefined));
@@ -68,12 +72,12 @@ describe('FaultProxy in front of the real Redis', () => {
   };
 
   it('adds latency, and ioredis recovers after reset and after down', async () => {
-    const proxy = await proxyTo(6379);
+    const proxy = await proxyTo(Number(REDIS.port || 6379), REDIS.hostname);
     const r = client(proxy);
     await r.connect();
     const key = `ll_t_faults_${process.pid}_${Date.now()}`;
     cleanups.push(async () => {
-      const direct = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true });
+      const direct = new Redis(TEST_REDIS_URL, { lazyConnect: true });
       await direct.connect();
       await direct.del(key);
       direct.disconnect();

@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/index.js';
+import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../../test/support/index.js';
 import { isAlive } from '../infra/index.js';
 import { startApiChild } from './index.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = TEST_REDIS_URL;
 let db: TestDatabase;
 
 beforeAll(async () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive, isPortOpen, provisionInfra, type RunRecord } from '../../harness/infra/index.js';
+import { TEST_PG_ADMIN_URL } from '../support/index.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/loadlab.js');
 
@@ -85,7 +86,7 @@ describe('loadlab infra up, SIGKILLed, is cleaned up by the next start', () => {
     expect(fs.existsSync(path.join(runDir, 'pg'))).toBe(true);
 
     // The next start: provisioning removes what the crashed run left.
-    const next = await provisionInfra({ stateDir, databaseUrl: 'postgres://postgres@127.0.0.1:5432/postgres', redis: false });
+    const next = await provisionInfra({ stateDir, databaseUrl: TEST_PG_ADMIN_URL, redis: false });
     try {
       expect(next.stale.runs).toContain(printed.runId);
       expect(next.stale.killed.map((k) => k.kind).sort()).toEqual(['postgres', 'redis']);

@@ -2,8 +2,9 @@ import crypto from 'node:crypto';
 import { migrate, OPTIMIZATION_NAMES, type OptimizationName } from '../../engine/migrate/index.js';
 import { createDatabase, dropDatabase } from '../../harness/infra/index.js';
 
-/** The shared test server (this machine kind runs PostgreSQL 15 on 127.0.0.1:5432 with trust auth). */
-export const TEST_PG_ADMIN_URL = process.env.LOADLAB_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { TEST_PG_ADMIN_URL } from './urls.js';
+
+export { TEST_PG_ADMIN_URL };
 
 export interface TestDatabase {
   name: string;

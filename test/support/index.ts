@@ -1,4 +1,5 @@
-export { createTestDatabase, TEST_PG_ADMIN_URL } from './database.js';
+export { createTestDatabase } from './database.js';
+export { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from './urls.js';
 export type { TestDatabase } from './database.js';
 export { startTestRedis } from './redis.js';
 export type { RedisHandle } from '../../harness/infra/index.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, type TestDatabase } from '../../../test/support/index.js';
+import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../../../test/support/index.js';
 import { createEngine, type Engine } from '../../engine.js';
 import type { Variant } from '../../config/index.js';
 import { createApiServer, type ApiServer, type ApiSettingsInput } from '../server.js';
@@ -22,7 +22,7 @@ export async function startApiFixture(o: { variant?: Variant; redisUrl?: string;
   const tag = randomBytes(4).toString('hex');
   const engine = await createEngine({
     config: {
-      databaseUrl: database.url, redisUrl: o.redisUrl ?? 'redis://127.0.0.1:6379', redisKeyPrefix: `llapi_${tag}:`,
+      databaseUrl: database.url, redisUrl: o.redisUrl ?? TEST_REDIS_URL, redisKeyPrefix: `llapi_${tag}:`,
       variant: o.variant ?? 'optimized', llm: { mockProfile: o.mockProfile ?? 'instant', timeScale: o.timeScale ?? 0.001 },
     },
     deliberation: SMALL,
