@@ -34,6 +34,10 @@ describe('seed refusals', () => {
   it('exits 2 listing the valid profiles for an unknown one (through the CLI)', () => {
     const run = spawnSync(process.execPath, [BIN, 'seed', '--profile', 'nope'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('ci, default, large');
+    expect(run.stderr).toContain('LL_PROFILE_UNKNOWN');
+    expect(run.stderr).toContain('ci, default, full');
+    const data = spawnSync(process.execPath, [BIN, 'seed', '--data', 'huge'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+    expect(data.status).toBe(2);
+    expect(data.stderr).toContain('tiny, ci, default, large');
   }, 30_000);
 });

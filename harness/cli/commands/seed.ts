@@ -1,12 +1,14 @@
 import { Option, type Command } from 'commander';
 import { LoadlabError, redactUrl } from '../../../engine/errors/index.js';
-import { SEED_DEFAULTS, SEED_PROFILE_NAMES, resolveProfile, seedDatabase, type SeedProgress, type SeedResult } from '../../../seed/index.js';
+import { SEED_DEFAULTS, seedDatabase, type SeedProgress, type SeedResult } from '../../../seed/index.js';
 import { HARNESS_ERRORS } from '../../errors/index.js';
 import type { Printer } from '../printer.js';
+import { DATA_SIZES, parseDataSize, parseProfileName, seedProfileFor } from './internal/seed-adapter.js';
 import type { CommandContext } from './types.js';
 
 interface SeedCommandOptions {
   profile: string;
+  data?: string;
   seed: string;
   databaseUrl?: string;
   reset?: boolean;
@@ -17,7 +19,8 @@ export function registerSeedCommand(program: Command, ctx: CommandContext): void
   program
     .command('seed')
     .description('Fill a migrated database with deterministic, realistic data (COPY speed); prints an API token of the heaviest user')
-    .addOption(new Option('--profile <name>', `size: ${SEED_PROFILE_NAMES.join(', ')}`).default('default'))
+    .addOption(new Option('--profile <name>', 'run profile whose data size to seed, as `loadlab run`: ci, default, full (full seeds the large data set)').default('ci'))
+    .addOption(new Option('--data <size>', `data size, overriding the profile's: ${DATA_SIZES.join(', ')}`))
     .addOption(new Option('--seed <n>', 'seed number: the same seed gives identical rows').default(String(SEED_DEFAULTS.seed)))
     .addOption(new Option('--database-url <url>', 'PostgreSQL URL of a migrated database (default: DATABASE_URL)'))
     .option('--reset', 'empty the seeded tables first (TRUNCATE ... CASCADE); without it a non-empty database is refused')
@@ -25,7 +28,7 @@ export function registerSeedCommand(program: Command, ctx: CommandContext): void
     .action(async (opts: SeedCommandOptions) => {
       const printer = ctx.printer(opts.json === true);
       // Validate every input before touching the database.
-      const profile = resolveProfile(opts.profile);
+      const profile = seedProfileFor(parseDataSize(opts.data), parseProfileName(opts.profile));
       const seed = Number(opts.seed);
       if (!Number.isSafeInteger(seed)) {
         throw new LoadlabError(HARNESS_ERRORS.USAGE, `--seed must be an integer, got "${opts.seed}"`, { kind: 'usage' });

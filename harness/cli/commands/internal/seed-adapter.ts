@@ -15,6 +15,22 @@ const TINY: SeedProfile = { name: 'tiny', users: 60, sessions: 600, researchRows
 
 export const DATA_SIZES = ['tiny', ...SEED_PROFILE_NAMES] as const;
 
+const PROFILES = Object.keys(DATA_FOR_PROFILE) as Profile[];
+
+/** A run profile name (ci, default, full); anything else is a usage error listing them. */
+export function parseProfileName(value: string): Profile {
+  if (!(PROFILES as string[]).includes(value)) {
+    throw new LoadlabError(HARNESS_ERRORS.PROFILE_UNKNOWN, `unknown profile "${value}"`, { kind: 'usage', hint: `use one of: ${PROFILES.join(', ')} (or --data ${DATA_SIZES.join('|')} for a data size)` });
+  }
+  return value as Profile;
+}
+
+/** The seed profile a run seeds: `--data` when given, else the run profile's data size. */
+export function seedProfileFor(data: string | undefined, profile: Profile): SeedProfile {
+  const size = data ?? DATA_FOR_PROFILE[profile];
+  return size === 'tiny' ? TINY : resolveProfile(size);
+}
+
 export function parseDataSize(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!(DATA_SIZES as readonly string[]).includes(value)) {
@@ -26,7 +42,7 @@ export function parseDataSize(value: string | undefined): string | undefined {
 /** The data size a run seeds (`--data`, else the profile's) and its session count, for the disk preflight. */
 export function dataSizeOf(data: string | undefined, profile: Profile): { size: string; sessions: number } {
   const size = data ?? DATA_FOR_PROFILE[profile];
-  return { size, sessions: size === 'tiny' ? TINY.sessions : resolveProfile(size).sessions };
+  return { size, sessions: seedProfileFor(data, profile).sessions };
 }
 
 /**
