@@ -77,7 +77,7 @@ LEFT JOIN sessions s ON a.source_session_id = s.id WHERE ${where}`;
 WHERE ${where} AND a.id IN (${TAG_GROUP(`${t}::uuid[]`, n)})`;
     }
     sql += ` ORDER BY a.sort_order ASC, a.created_at DESC LIMIT ${p(o.limit ?? 100)} OFFSET ${p(o.offset ?? 0)}`;
-    const r = await this.db.query<ActionRow>(sql, params, { name: `actions.get_by_user.${tags === undefined ? 'plain' : this.tagShape}` });
+    const r = await this.db.query<ActionRow>(sql, params, { name: `actions.get_by_user.${this.listShape}${tags === undefined ? '' : `.${this.tagShape}`}` });
     return r.rows;
   }
 }

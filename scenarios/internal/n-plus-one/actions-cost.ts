@@ -7,7 +7,7 @@ import type { PlanEvidence } from '../../../harness/result/index.js';
 /** One statement shape's share of an actions request. */
 export interface StatementCost {
   fingerprint: string;
-  /** The engine's statement name when it gave one (e.g. `actions.get_by_user.plain`). */
+  /** The engine's statement name when it gave one (e.g. `actions.get_by_user.distinct`). */
   name: string;
   callsPerRequest: number;
   msPerRequest: number;
