@@ -37,6 +37,19 @@ export default tseslint.config(
     rules: restrict(['scenarios'], 'harness/ finds scenarios through the registry, never by import.'),
   },
   {
+    // The CLI sits on top of the harness: the runner, metrics and reports-facing parts never reach up into it.
+    files: ['harness/**/*.ts'],
+    ignores: ['harness/cli/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: part('scenarios'), message: 'harness/ finds scenarios through the registry, never by import.' },
+          { group: ['../cli/**', '../../cli/**', '../cli/*', '../../cli/*'], message: 'only harness/cli may import harness/cli (it is the top layer).' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['reports/**/*.ts'],
     rules: restrict(['engine', 'seed', 'scenarios'], 'reports/ are pure functions of the RunResult: import only harness/result types.'),
   },

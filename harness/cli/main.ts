@@ -5,7 +5,7 @@ import { createContext, readEnv, showsStacks } from './context.js';
 import { createCrashGuard, installCrashHandlers, printInternalError } from './crash.js';
 import { EXIT_CODES } from './exit-codes.js';
 import { createPrinter } from './printer.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../runner/index.js';
 
 const EXIT_BY_KIND: Record<ErrorKind, number> = {
   usage: EXIT_CODES.USAGE,

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { connectClient } from '../../engine/migrate/index.js';
 import type { Infra } from '../infra/index.js';
 import type { Environment, Profile } from '../result/index.js';
-import { VERSION } from '../cli/version.js';
+import { VERSION } from './version.js';
 
 function gitCommit(): string | null {
   try {

@@ -8,3 +8,4 @@ export { basicEnvironment, collectEnvironment } from './environment.js';
 export { defaultOutDir, writeResult, pointLatest, OUTPUT_DEFAULTS } from './output.js';
 export { checkDiskRoom, estimateDiskNeed, formatBytes, PREFLIGHT_DEFAULTS } from './preflight.js';
 export type { DiskNeed, PreflightScenario, PreflightVerdict } from './preflight.js';
+export { VERSION } from './version.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { buildK6Config, exportK6Scripts, HTTP_SCENARIO, httpScenarioBudgets, K6_EXPORT_DEFAULTS, type K6Variant } from '../../k6/index.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../../runner/index.js';
 import type { CommandContext } from './types.js';
 
 interface ExportOptions {
