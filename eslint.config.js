@@ -25,8 +25,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['engine/**/*.ts'],
-    rules: restrict(['harness', 'scenarios', 'seed', 'reports'], 'engine/ is the system under test: it imports nothing from harness, scenarios, seed or reports.'),
+    // Tests included: engine tests get their fixtures from test/engine-support, never test/support (which reaches the harness).
+    files: ['engine/**/*.ts', 'test/engine-support/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['harness', 'scenarios', 'seed', 'reports'].flatMap(part), message: 'engine/ is the system under test: it imports nothing from harness, scenarios, seed or reports.' },
+          { group: ['**/test/support/index.js', '**/test/support/**', '../support/index.js', '../support/scenario.js', '../support/redis.js', '../support/database.js'], message: 'engine tests use test/engine-support (no harness code).' },
+        ],
+      }],
+    },
   },
   {
     files: ['seed/**/*.ts'],

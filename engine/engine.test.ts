@@ -1,7 +1,7 @@
 import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, startTestRedis, type RedisHandle, type TestDatabase } from '../test/support/index.js';
+import { createTestDatabase, startTestRedis, type TestRedis as RedisHandle, type TestDatabase } from '../test/engine-support/index.js';
 import type { EngineConfigInput } from './config/index.js';
 import { createEngine, type Engine, type EngineOptions } from './index.js';
 

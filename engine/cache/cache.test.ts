@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRedis, type RedisHandle } from '../../test/support/index.js';
+import { startTestRedis, type TestRedis as RedisHandle } from '../../test/engine-support/index.js';
 import { resolveConfig } from '../config/index.js';
 import { AggregationCache, CircuitBreaker, createCaches, createRedisClient, PersonaSelectionCache, GuardedRedis } from './index.js';
 

@@ -1,8 +1,8 @@
 import net from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, startTestRedis, type TestDatabase } from '../../test/support/index.js';
-import type { RedisHandle } from '../../test/support/index.js';
+import { createTestDatabase, startTestRedis, type TestDatabase } from '../../test/engine-support/index.js';
+import type { TestRedis as RedisHandle } from '../../test/engine-support/index.js';
 import { createRedisClient } from '../cache/index.js';
 import { resolveConfig } from '../config/index.js';
 import { CostRepository, createDb, SessionRepository, UserRepository, type Db } from '../db/index.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/index.js';
+import { createTestDatabase, type TestDatabase } from '../../test/engine-support/index.js';
 import { costRecord } from './internal/cost-record.js';
 import type { Db} from './index.js';
 import {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/index.js';
+import { createTestDatabase, type TestDatabase } from '../../test/engine-support/index.js';
 import { costRecord } from './internal/cost-record.js';
 import { CostRepository, createDb, interpolate, SessionEventRepository, SessionRepository, UserRepository, type Db, type StatementMode } from './index.js';
 

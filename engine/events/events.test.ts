@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, startTestRedis, type RedisHandle, type TestDatabase } from '../../test/support/index.js';
+import { createTestDatabase, startTestRedis, type TestRedis as RedisHandle, type TestDatabase } from '../../test/engine-support/index.js';
 import { createRedisClient } from '../cache/index.js';
 import { resolveConfig } from '../config/index.js';
 import { createDb, SessionEventRepository, SessionRepository, UserRepository, type Db } from '../db/index.js';

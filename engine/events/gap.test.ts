@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRedis, type RedisHandle } from '../../test/support/index.js';
+import { startTestRedis, type TestRedis as RedisHandle } from '../../test/engine-support/index.js';
 import { createRedisClient } from '../cache/index.js';
 import { resolveConfig } from '../config/index.js';
 import type { SessionEventRepository, SessionEventRow } from '../db/index.js';

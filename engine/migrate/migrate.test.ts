@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/support/index.js';
+import { createTestDatabase, type TestDatabase } from '../../test/engine-support/index.js';
 import { migrate, OPTIMIZATION_NAMES, parseOptimizations } from './index.js';
 
 const RECOMMENDED_INDEXES = [

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../../test/support/index.js';
+import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../../test/engine-support/index.js';
 import { createRedisClient } from '../cache/index.js';
 import { resolveConfig, type Variant } from '../config/index.js';
 import { createDb, SessionRepository, UserRepository, type Db } from '../db/index.js';

@@ -9,7 +9,7 @@ import { emptyRunResult, finalizeRunResult, validateRunResult } from '../../harn
 import { collectEnvironment, createDataProvider, runScenario, type ScenarioOutcome } from '../../harness/runner/index.js';
 import type { AnyScenario } from '../../harness/scenario/index.js';
 import { seedDatabase, type SeedProfile } from '../../seed/index.js';
-import { TEST_PG_ADMIN_URL } from './database.js';
+import { TEST_PG_ADMIN_URL } from './urls.js';
 
 /** Small but shaped like the real thing: Zipf users, a heavy user with ~100 sessions, events and costs per session. */
 export const TEST_SEED_PROFILE: SeedProfile = { name: 'test', users: 60, sessions: 600, researchRows: 200 };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../../../test/support/index.js';
+import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../../../test/engine-support/index.js';
 import { createEngine, type Engine } from '../../engine.js';
 import type { Variant } from '../../config/index.js';
 import { createApiServer, type ApiServer, type ApiSettingsInput } from '../server.js';
