@@ -5,6 +5,7 @@ import { LoadlabError } from '../errors/index.js';
 import type { Logger } from '../log/index.js';
 import { LLM_DEFAULTS } from './defaults.js';
 import { LLM_ERRORS } from './errors.js';
+import { withBrokerRetries } from './internal/broker-retry.js';
 import { CALL_ID_HEADER, observeFetch, type CallRegistry } from './internal/observed-fetch.js';
 import { DEPRECATED_MODEL_IDS, modelForRole, type ModelSet } from './models.js';
 import type { CallContext, CompletionRequest, CompletionResult, CostSink, EmbeddingResult, PriceFn, TokenUsage } from './types.js';
@@ -18,6 +19,13 @@ export interface LlmClientOptions {
   readonly costSink: CostSink;
   readonly price?: PriceFn;
   readonly maxRetries?: number;
+  /**
+   * Retries of the whole SDK call on a transient failure, as the audited broker did (§10.1), with
+   * backoff from brokerRetryBaseDelayMs doubling to brokerRetryMaxDelayMs. 0 = the SDK's loop only.
+   */
+  readonly brokerRetries?: number;
+  readonly brokerRetryBaseDelayMs?: number;
+  readonly brokerRetryMaxDelayMs?: number;
   readonly timeoutMs?: number;
   /** Scales the client's own waits (embedding backoff); the mock's timeScale in mock mode. */
   readonly delayScale?: number;
@@ -40,6 +48,19 @@ export interface LlmStats {
   /** Completions and embedding requests in flight now, and the most seen at once. */
   inFlight: number;
   inFlightPeak: number;
+  /** Messages attempts answered 429 (rate limited) and 529 (overloaded); the SDK retries both. */
+  rateLimited: number;
+  overloaded: number;
+  /** Messages attempts beyond each call's first: the SDK's retries plus any broker retries. */
+  retries: number;
+  /** Times the broker loop (brokerRetries) called the SDK again after it gave up. */
+  brokerRetries: number;
+  /** Time completions spent before their final attempt (failed attempts plus backoff), summed. */
+  retryWaitMs: number;
+  /** Attempts (messages and embeddings) that failed; each is its own cost record. */
+  failedAttempts: number;
+  /** Priced usage of failed attempts: 0 unless the provider billed a failed attempt's tokens. */
+  failedAttemptCostUsd: number;
 }
 
 /** One settled completion (all SDK attempts included), as call observers see it. */
@@ -73,9 +94,27 @@ interface MessageLike {
 
 export function createLlmClient(options: LlmClientOptions): LlmClient {
   const registry: CallRegistry = new Map();
-  const stats: LlmStats = { calls: 0, failedCalls: 0, attempts: 0, callsByModel: {}, embeddingRequests: 0, embeddedTexts: 0, inFlight: 0, inFlightPeak: 0 };
+  const stats: LlmStats = {
+    calls: 0, failedCalls: 0, attempts: 0, callsByModel: {}, embeddingRequests: 0, embeddedTexts: 0, inFlight: 0, inFlightPeak: 0,
+    rateLimited: 0, overloaded: 0, retries: 0, brokerRetries: 0, retryWaitMs: 0, failedAttempts: 0, failedAttemptCostUsd: 0,
+  };
   const enter = () => { if (++stats.inFlight > stats.inFlightPeak) stats.inFlightPeak = stats.inFlight; };
-  const countingSink: CostSink = { record: (a) => { stats.attempts++; options.costSink.record(a); } };
+  const price = options.price ?? (() => 0);
+  const countingSink: CostSink = {
+    record: (a) => {
+      stats.attempts++;
+      if (a.provider === 'anthropic') {
+        if (a.httpStatus === 429) stats.rateLimited++;
+        else if (a.httpStatus === 529) stats.overloaded++;
+        if (a.attempt > 1) stats.retries++;
+      }
+      if (a.status === 'error') {
+        stats.failedAttempts++;
+        stats.failedAttemptCostUsd += price(a.model, a.usage);
+      }
+      options.costSink.record(a);
+    },
+  };
   const observed = observeFetch(options.fetch, registry, countingSink);
   const sdk = new Anthropic({
     apiKey: options.apiKey,
@@ -85,8 +124,13 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     timeout: options.timeoutMs ?? LLM_DEFAULTS.timeoutMs,
     ...(options.promptCachingBeta ?? LLM_DEFAULTS.promptCachingBeta ? { defaultHeaders: { 'anthropic-beta': 'prompt-caching-2024-07-31' } } : {}),
   });
-  const price = options.price ?? (() => 0);
   const scale = options.delayScale ?? 1;
+  const brokerPolicy = {
+    retries: options.brokerRetries ?? LLM_DEFAULTS.brokerRetries,
+    baseDelayMs: options.brokerRetryBaseDelayMs ?? LLM_DEFAULTS.brokerRetryBaseDelayMs,
+    maxDelayMs: options.brokerRetryMaxDelayMs ?? LLM_DEFAULTS.brokerRetryMaxDelayMs,
+    delayScale: scale,
+  };
   const warned = new Set<string>();
   const listeners = new Set<(call: LlmCallObservation) => void>();
   const notify = (call: LlmCallObservation): void => {
@@ -117,7 +161,12 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     const t0 = performance.now();
     let ok = false;
     try {
-      const message = req.stream === true ? await streamed(body, reqOptions, model) : await created(body, reqOptions, model);
+      const message = await withBrokerRetries(
+        brokerPolicy,
+        () => (req.stream === true ? streamed(body, reqOptions, model) : created(body, reqOptions, model)),
+        () => { stats.brokerRetries++; },
+        req.signal,
+      );
       const usage = toUsage(message.usage);
       const text = message.content.map((c) => c.text ?? '').join('');
       const attempts = registry.get(callId)?.attempts ?? 1;
@@ -133,6 +182,8 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       });
     } finally {
       stats.inFlight--;
+      const reg = registry.get(callId);
+      if (reg !== undefined && reg.attempts > 1 && reg.lastAttemptAt !== undefined) stats.retryWaitMs += reg.lastAttemptAt - t0;
       registry.delete(callId);
       if (listeners.size > 0) notify({ model, role: req.role, latencyMs: performance.now() - t0, ok });
     }

@@ -11,12 +11,33 @@ export const LLM_DEFAULTS = {
   modelSet: 'current' as ModelSetName,
   /** The SDK's own retry loop stays in play; each attempt becomes its own cost record. */
   maxRetries: 2,
+  /**
+   * The audited broker's retry loop around the SDK call (§10.1 RetryPolicy: 5 retries, 1 s x2 up
+   * to 60 s, jitter), scaled by timeScale in mock mode. 0 (default) leaves the SDK's loop alone;
+   * 5 reproduces bo1, where a call could make (5 + 1) x (maxRetries + 1) = 18 attempts.
+   */
+  brokerRetries: 0,
+  brokerRetryBaseDelayMs: 1_000,
+  brokerRetryMaxDelayMs: 60_000,
   /** Per-attempt timeout (SDK default 10 min). In mock mode it is multiplied by timeScale. */
   timeoutMs: 600_000,
   /** Mock profile name (mock/profiles.ts) and the factor applied to every mock delay. */
   mockProfile: 'instant',
   timeScale: 1,
   seed: 1,
+  /**
+   * Provider rate limits the mock enforces: `none` or a usage-tier preset (`tier-1`..`tier-4`,
+   * mock/rate-limits.ts; figures and their source in docs/llm-rate-limits.md).
+   */
+  rateLimits: 'none',
+  /** Per-number overrides of that preset, by model class; 0 keeps the preset's figure. */
+  rateLimitOverrides: {
+    opus: { requestsPerMinute: 0, inputTokensPerMinute: 0, outputTokensPerMinute: 0 },
+    sonnet: { requestsPerMinute: 0, inputTokensPerMinute: 0, outputTokensPerMinute: 0 },
+    haiku: { requestsPerMinute: 0, inputTokensPerMinute: 0, outputTokensPerMinute: 0 },
+  },
+  /** The mock provider's concurrency ceiling (0 = none): past it generation slows and 529s appear. */
+  providerMaxConcurrent: 0,
   anthropicBaseUrl: 'https://api.anthropic.com',
   voyageUrl: 'https://api.voyageai.com/v1/embeddings',
   /** voyage-3, 1024 dims (§10.2). */

@@ -4,7 +4,9 @@ import { createLlmClient, type LlmClient } from './client.js';
 import { LLM_DEFAULTS } from './defaults.js';
 import { LLM_ERRORS } from './errors.js';
 import { createMockLlm, type MockLlm } from './mock/handlers.js';
+import type { Clock } from './mock/clock.js';
 import { resolveMockProfile, type MockProfileOverrides } from './mock/profiles.js';
+import { MODEL_CLASSES, resolveRateLimits, type ModelClassLimits, type RateLimitOverrides } from './mock/rate-limits.js';
 import { createMockFetch } from './mock/transport.js';
 import { MODEL_SETS, type ModelSetName } from './models.js';
 import type { CostSink, PriceFn } from './types.js';
@@ -16,10 +18,20 @@ export interface LlmConfig {
   /** A key of MODEL_SETS (ModelSetName). */
   readonly modelSet: string;
   readonly maxRetries: number;
+  /** The audited broker's retry loop (LLM_DEFAULTS.brokerRetries); 0 = SDK retries only. */
+  readonly brokerRetries?: number;
+  readonly brokerRetryBaseDelayMs?: number;
+  readonly brokerRetryMaxDelayMs?: number;
   readonly timeoutMs: number;
   readonly mockProfile: string;
   readonly timeScale: number;
   readonly seed: number;
+  /** A rate-limit preset name (mock/rate-limits.ts). */
+  readonly rateLimits?: string;
+  /** Overrides of the preset's numbers by model class; 0 or absent keeps the preset's figure. */
+  readonly rateLimitOverrides?: RateLimitOverrides;
+  /** Mock provider concurrency ceiling; 0 = none. */
+  readonly providerMaxConcurrent?: number;
   readonly mockOverrides?: MockProfileOverrides;
 }
 
@@ -45,6 +57,8 @@ export function createLlm(options: {
   voyageApiKey?: string;
   /** Real-mode transport override (defaults to globalThis.fetch). */
   fetch?: typeof fetch;
+  /** Mock mode: the wall clock the rate-limit buckets run on (tests pass a manual clock). */
+  clock?: Clock;
 }): LlmSetup {
   const c = { ...LLM_DEFAULTS, ...options.config };
   const problems = [
@@ -56,6 +70,9 @@ export function createLlm(options: {
     models: MODEL_SETS[c.modelSet as ModelSetName],
     costSink: options.costSink,
     maxRetries: c.maxRetries,
+    brokerRetries: c.brokerRetries,
+    brokerRetryBaseDelayMs: c.brokerRetryBaseDelayMs,
+    brokerRetryMaxDelayMs: c.brokerRetryMaxDelayMs,
     ...(options.price === undefined ? {} : { price: options.price }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   };
@@ -69,8 +86,14 @@ export function createLlm(options: {
     });
     return { client, mock: undefined, timeScale: 1 };
   }
-  const profile = resolveMockProfile(c.mockProfile, { ...c.mockOverrides, timeScale: c.timeScale, seed: c.seed });
-  const mock = createMockLlm(profile);
+  const rateLimits = resolveRateLimits(c.rateLimits, setOverrides(c.rateLimitOverrides));
+  const base = resolveMockProfile(c.mockProfile);
+  const profile = resolveMockProfile(c.mockProfile, {
+    rateLimits,
+    ...(c.providerMaxConcurrent > 0 ? { overload: { ...base.overload, maxConcurrent: c.providerMaxConcurrent } } : {}),
+    ...c.mockOverrides, timeScale: c.timeScale, seed: c.seed,
+  });
+  const mock = createMockLlm(profile, options.clock === undefined ? {} : { clock: options.clock });
   const client = createLlmClient({
     ...common,
     fetch: createMockFetch(mock.handlers),
@@ -80,4 +103,14 @@ export function createLlm(options: {
     delayScale: profile.timeScale,
   });
   return { client, mock, timeScale: profile.timeScale };
+}
+
+/** Keeps only the overrides that change something: config spells "no override" as 0. */
+function setOverrides(input: RateLimitOverrides | undefined): RateLimitOverrides {
+  const out: { [C in (typeof MODEL_CLASSES)[number]]?: Partial<ModelClassLimits> } = {};
+  for (const c of MODEL_CLASSES) {
+    const entries = Object.entries(input?.[c] ?? {}).filter(([, v]) => v !== 0 && v !== undefined);
+    if (entries.length > 0) out[c] = Object.fromEntries(entries) as Partial<ModelClassLimits>;
+  }
+  return out;
 }

@@ -28,6 +28,9 @@ export const HARNESS_ERRORS = {
   REDIS_NOT_OWNED: 'LL_REDIS_NOT_OWNED',
   PG_START_FAILED: 'LL_PG_START_FAILED',
   PG_NOT_OWNED: 'LL_PG_NOT_OWNED',
+  /** Tier 3 asked for a connection pooler and pgbouncer is not installed. */
+  PGBOUNCER_MISSING: 'LL_PGBOUNCER_MISSING',
+  PGBOUNCER_START_FAILED: 'LL_PGBOUNCER_START_FAILED',
   /** The preflight estimate of a run's peak disk use exceeds the free space where the data lives. */
   DISK_INSUFFICIENT: 'LL_DISK_INSUFFICIENT',
   SCENARIO_INVALID: 'LL_SCENARIO_INVALID',

@@ -9,6 +9,8 @@ export interface CallRegistration {
   readonly operation: string;
   readonly context: CallContext;
   attempts: number;
+  /** `now()` when the latest attempt started: what came before it was spent on retries. */
+  lastAttemptAt?: number;
 }
 
 /** Calls in flight by id; the wrapper finds its attempt's attribution here. */
@@ -31,6 +33,7 @@ export function observeFetch(inner: typeof fetch, registry: CallRegistry, sink: 
     const attempt = call.attempts;
     const startedAt = new Date();
     const t0 = now();
+    call.lastAttemptAt = t0;
     const emit = (status: 'success' | 'error', httpStatus: number, usage: TokenUsage, error?: string) => {
       sink.record({
         requestId: randomUUID(), callId, attempt, provider: call.provider, model: call.model, operation: call.operation,

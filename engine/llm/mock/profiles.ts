@@ -1,6 +1,7 @@
 import { LoadlabError } from '../../errors/index.js';
 import { LLM_ERRORS } from '../errors.js';
 import type { LatencyDistribution } from './random.js';
+import { RATE_LIMIT_PRESETS, type RateLimitSpec } from './rate-limits.js';
 
 /** A fault the mock returns instead of a normal response (a typed union, style §14). */
 export type MockFault =
@@ -14,12 +15,44 @@ export interface ScheduledFault {
   readonly fault: MockFault;
 }
 
+/**
+ * Latency as the API produces it: time to first token, then each output token at the model's
+ * rate. Both are lognormal per call (p50/p99), so a slow call is slow throughout.
+ */
+export interface GenerationModel {
+  readonly ttft: LatencyDistribution;
+  /** Milliseconds per output token: 1000 / tokens per second. */
+  readonly perToken: LatencyDistribution;
+}
+
+/**
+ * A provider-side concurrency ceiling: past `maxConcurrent` requests in flight, generation slows
+ * in proportion (the provider's capacity is shared) and 529 overloaded_error appears with a
+ * probability that grows with the excess. `maxConcurrent` 0 switches it off.
+ */
+export interface OverloadModel {
+  readonly maxConcurrent: number;
+  /** Added 529 probability per excess request, as a share of the ceiling (excess / maxConcurrent x slope). */
+  readonly overloadedSlope: number;
+  readonly maxOverloadedRate: number;
+}
+
 export interface MockProfile {
   readonly name: string;
-  /** Multiplies every delay (latency, TTFT, inter-token, retry-after, hang). 0 = no timers at all. */
+  /**
+   * Multiplies every delay (latency, TTFT, inter-token, retry-after, hang). 0 = no timers at all.
+   * Rate-limit buckets refill in provider time (wall time / timeScale), so compressing time
+   * compresses refill and retry-after alike.
+   */
   readonly timeScale: number;
   readonly seed: number;
+  /** Whole-response latency per tier, used for messages when `generation` is undefined. */
   readonly latency: { readonly core: LatencyDistribution; readonly fast: LatencyDistribution; readonly embedding: LatencyDistribution };
+  /** Token-rate latency (TTFT + output tokens x per-token time); replaces `latency` and `stream` timings when set. */
+  readonly generation: { readonly core: GenerationModel; readonly fast: GenerationModel } | undefined;
+  readonly overload: OverloadModel;
+  /** Provider rate limits (rate-limits.ts); `none` admits everything. */
+  readonly rateLimits: RateLimitSpec;
   readonly stream: { readonly ttft: LatencyDistribution; readonly interTokenMs: number; readonly tokensPerChunk: number };
   /** Probability per request of each fault; checked after the schedule. */
   readonly errorRates: { readonly rateLimited: number; readonly overloaded: number; readonly serverError: number; readonly hang: number };
@@ -53,6 +86,9 @@ const instant: MockProfile = {
   seed: 1,
   latency: { core: ZERO, fast: ZERO, embedding: ZERO },
   stream: { ttft: ZERO, interTokenMs: 0, tokensPerChunk: 16 },
+  generation: undefined,
+  overload: { maxConcurrent: 0, overloadedSlope: 0.5, maxOverloadedRate: 0.5 },
+  rateLimits: RATE_LIMIT_PRESETS['none'] ?? { name: 'none', classes: undefined },
   errorRates: NO_ERRORS,
   errorSchedule: [],
   retryAfterMs: 1_000,
@@ -64,8 +100,9 @@ const instant: MockProfile = {
 };
 
 /**
- * Latencies in the range public dashboards and our own timing of Sonnet/Haiku 4.x give for
- * 200-1000 output tokens (order of magnitude only; a run states the profile it used).
+ * Token-rate latency with medians from public benchmark dashboards (Sonnet 4.5: ~63 tokens/s,
+ * TTFT ~1.8 s; Haiku 4.5: ~100 tokens/s, TTFT ~1.3 s); the p99s are our assumption. Sources and
+ * caveats in docs/llm-rate-limits.md. `latency` stays as the whole-call figure for reference.
  */
 const realistic: MockProfile = {
   ...instant,
@@ -76,6 +113,10 @@ const realistic: MockProfile = {
     embedding: { p50Ms: 150, p99Ms: 600 },
   },
   stream: { ttft: { p50Ms: 700, p99Ms: 2_500 }, interTokenMs: 15, tokensPerChunk: 4 },
+  generation: {
+    core: { ttft: { p50Ms: 1_800, p99Ms: 6_000 }, perToken: { p50Ms: 16, p99Ms: 40 } },
+    fast: { ttft: { p50Ms: 1_300, p99Ms: 4_000 }, perToken: { p50Ms: 10, p99Ms: 25 } },
+  },
 };
 
 /** Realistic latencies plus the error mix that makes retries and cost-per-attempt visible. */
@@ -102,6 +143,17 @@ export function resolveMockProfile(name: string, overrides: MockProfileOverrides
   const profile = { ...base, ...overrides, name };
   if (!(profile.timeScale >= 0) || !Number.isFinite(profile.timeScale)) {
     throw new LoadlabError(LLM_ERRORS.MOCK_PROFILE_INVALID, `timeScale must be a finite number >= 0, got ${profile.timeScale}`, { kind: 'usage' });
+  }
+  // At timeScale 0 the provider clock would run infinitely fast: every bucket refills at once.
+  if (profile.timeScale === 0 && profile.rateLimits.classes !== undefined) {
+    throw new LoadlabError(LLM_ERRORS.MOCK_PROFILE_INVALID, `rate limits ("${profile.rateLimits.name}") need a timeScale > 0: at 0 no provider time passes between calls`, {
+      kind: 'usage',
+      hint: 'use a small timeScale such as 0.01 instead of 0, or rate limits "none"',
+    });
+  }
+  const o = profile.overload;
+  if (!(o.maxConcurrent >= 0 && o.overloadedSlope >= 0 && o.maxOverloadedRate >= 0 && o.maxOverloadedRate <= 1)) {
+    throw new LoadlabError(LLM_ERRORS.MOCK_PROFILE_INVALID, `overload: maxConcurrent and overloadedSlope must be >= 0 and maxOverloadedRate within 0..1`, { kind: 'usage' });
   }
   return Object.freeze(profile);
 }

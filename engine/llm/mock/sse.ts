@@ -9,6 +9,8 @@ interface SseInput {
   ttftMs: number;
   interTokenMs: number;
   tokensPerChunk: number;
+  /** Called once when the stream has sent its last frame or the reader cancelled it. */
+  onEnd?: () => void;
 }
 
 const encoder = new TextEncoder();
@@ -52,6 +54,10 @@ export function anthropicSse(input: SseInput): ReadableStream<Uint8Array> {
       controller.enqueue(frame('message_delta', { type: 'message_delta', delta: { stop_reason: input.stopReason, stop_sequence: null }, usage: { output_tokens: input.usage.output_tokens } }));
       controller.enqueue(frame('message_stop', { type: 'message_stop' }));
       controller.close();
+      input.onEnd?.();
+    },
+    cancel() {
+      input.onEnd?.();
     },
   });
 }
