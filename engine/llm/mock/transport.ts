@@ -9,8 +9,10 @@ export function createMockFetch(handlers: readonly RequestHandler[]): typeof fet
   const list = [...handlers];
   return async (input, init) => {
     const request = input instanceof Request && init === undefined ? input : new Request(input, init);
-    const response = await untilAborted(getResponse(list, request), init?.signal ?? request.signal);
-    return response ?? new Response(JSON.stringify({ type: 'error', error: { type: 'not_mocked', message: `no mock handler for ${request.method} ${request.url}` } }), { status: 404, headers: { 'content-type': 'application/json' } });
+    const signal = init?.signal ?? request.signal;
+    const response = await untilAborted(getResponse(list, request), signal);
+    if (response !== undefined) return abortableBody(response, signal);
+    return new Response(JSON.stringify({ type: 'error', error: { type: 'not_mocked', message: `no mock handler for ${request.method} ${request.url}` } }), { status: 404, headers: { 'content-type': 'application/json' } });
   };
 }
 
@@ -29,4 +31,35 @@ function untilAborted<T>(pending: Promise<T>, signal: AbortSignal | null | undef
       (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); },
     );
   });
+}
+
+/**
+ * A real fetch also aborts the body of a response already returned: a stream being read fails at
+ * once with the abort reason. Without this, a cancelled streaming call (an evicted session) would
+ * wait for the mock's next token, which at token-rate latencies can be seconds away.
+ */
+function abortableBody(response: Response, signal: AbortSignal | null | undefined): Response {
+  if (signal === null || signal === undefined || response.body === null) return response;
+  const reader = response.body.getReader();
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => undefined);
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const chunk = await Promise.race([reader.read(), aborted]);
+        if (chunk.done) controller.close();
+        else controller.enqueue(chunk.value);
+      } catch (err) {
+        controller.error(err);
+        void reader.cancel(err).catch(() => undefined);
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
