@@ -112,8 +112,11 @@ describe('createEngine (real PostgreSQL + Redis, mock LLM)', () => {
     for (let i = 0; i < 4; i++) ids.push((await engine.createSession({ userId: 'user_cap', problem: `Should we open office number ${i} next year?` })).id);
     const [a, b, c, d] = ids as [string, string, string, string];
     const runs = new Map<string, ReturnType<Engine['runSession']>>();
-    for (const id of [a, b, c]) {
+    for (const [k, id] of [a, b, c].entries()) {
       runs.set(id, engine.runSession(id));
+      // FIFO is by the time the manager started the session, and runSession does async work
+      // (checkpointer, lease) before that: wait until this one has started before the next.
+      for (const deadline = Date.now() + 10_000; engine.metrics().sessions.started < k + 1 && Date.now() < deadline;) await sleep(5);
       await sleep(30); // distinct start times, so FIFO is well defined
     }
     const ra = await runs.get(a);
@@ -200,7 +203,9 @@ describe('createEngine (real PostgreSQL + Redis, mock LLM)', () => {
     await redis.kill();
     await sleep(300);
     expect(await engine.caches.sessionMetadata.get(id, async () => ({ source: 'postgres' }))).toEqual({ source: 'postgres' });
-    await sleep(400);
+    // Keep Redis down until the session has tried to publish into it at least once (token-rate
+    // latencies make the gap between events uneven), then bring it back.
+    for (const deadline = Date.now() + 15_000; engine.metrics().events.redisFailures === 0 && Date.now() < deadline;) await sleep(50);
     await redis.restart();
     const outcome = await done;
     expect(outcome.status).toBe('completed');

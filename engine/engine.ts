@@ -1,19 +1,23 @@
 import { once } from 'node:events';
 import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { createCaches, createRedisClient, type Caches } from './cache/index.js';
+import { Checkpointer, CostJournal, Leases, type CheckpointCounters } from './checkpoint/index.js';
 import { resolveConfig, type EngineConfig, type EngineConfigInput } from './config/index.js';
-import { CostTracker, priceCallInState, type CostAccounting } from './costs/index.js';
+import { CostTracker, encodeRecord, priceCallInState, type CostAccounting } from './costs/index.js';
 import { createDb, createRepositories, type Db, type PoolMetrics, type Repositories } from './db/index.js';
 import { PERSONAS, type DeliberationSettings } from './deliberation/index.js';
 import { ENGINE_ERRORS, LoadlabError } from './errors/index.js';
 import { EventPublisher, EventSubscriber, type EventCounters } from './events/index.js';
 import { costSinkFor, deliberationLimits, deliberationPorts, deliberationSettings } from './internal/ports.js';
+import { Resumer, type ResumeCounters, type ResumedSession } from './internal/resumer.js';
 import { SessionRunner, type SessionOutcome } from './internal/runner.js';
 import { createLlm, type LlmSetup, type LlmStats, type MockFaultSettings, type MockProfileOverrides } from './llm/index.js';
 import { silentLogger, type Logger } from './log/index.js';
 import { SessionManager, type SessionManagerStats } from './sessions/index.js';
 
 export type { SessionOutcome } from './internal/runner.js';
+export type { ResumeCounters, ResumedSession } from './internal/resumer.js';
 
 export interface EngineOptions {
   readonly config?: EngineConfigInput;
@@ -44,6 +48,8 @@ export interface EngineMetrics {
   costs: CostAccounting;
   pool: PoolMetrics;
   caches: ReturnType<Caches['counters']>;
+  /** Checkpoint writes and bytes (per session: divide by `sessions`), cost-journal appends, resumes and redone work. */
+  checkpoints: CheckpointCounters & { journalAppends: number; journalFailures: number; resume: ResumeCounters };
 }
 
 export interface Engine {
@@ -70,6 +76,15 @@ export interface Engine {
   runSession(sessionId: string): Promise<SessionOutcome>;
   /** Aborts a running session (its in-flight LLM calls included); `killed` is written asynchronously. */
   kill(sessionId: string, reason?: string): boolean;
+  /**
+   * Continues a session whose engine died (status `running`, lease stale) at the step after its
+   * checkpoint. Rejects with LL_SESSION_NOT_RESUMABLE, or LL_CHECKPOINT_LOST after marking it failed.
+   */
+  resumeSession(sessionId: string): Promise<ResumedSession>;
+  /** resumeSession for every such session (what `loadlab serve` does at start and then periodically). */
+  resumeOrphans(): Promise<{ resumed: ResumedSession[]; skipped: { sessionId: string; code: string; message: string }[] }>;
+  /** This engine's id in session leases. */
+  readonly instanceId: string;
   /** Publishes an event on the engine's event path (sequence, Redis fan-out, batched persistence). */
   publishEvent(sessionId: string, type: string, data: Record<string, unknown>): Promise<void>;
   metrics(): EngineMetrics;
@@ -100,10 +115,18 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     onDrained: (ids) => repos.sessions.markUntrackedCosts(ids, false),
   });
   const events = new EventPublisher({ redis, repository: repos.events, config: config.events, redisKeyPrefix: prefix, logger: log });
+  const instanceId = randomUUID();
+  const cp = config.checkpoint;
+  const journal = new CostJournal(redis, prefix, cp.costJournal, cp.ttlSeconds, encodeRecord);
+  const leases = new Leases(redis, prefix, instanceId, cp.leaseMs);
+  const checkpoints = new Checkpointer({
+    redis, db, config: cp, redisKeyPrefix: prefix, pingTimeoutMs: config.redis.connectTimeoutMs, logger: log,
+    sequenceOf: (id) => events.currentSequence(id), costRecordsOf: (id) => journal.count(id), costsSettled: (id) => journal.settled(id),
+  });
   const sessions = new SessionManager({ config: config.sessions, redis, sessions: repos.sessions, events, redisKeyPrefix: prefix, logger: log });
   const setup = createLlm({
     config: { ...config.llm, ...(options.mockOverrides === undefined ? {} : { mockOverrides: options.mockOverrides }) },
-    costSink: costSinkFor(costs), logger: log,
+    costSink: costSinkFor(costs, journal), logger: log,
     price: (model, usage) => priceCallInState({ provider: 'anthropic', model, ...usage }),
     ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
     ...(options.voyageApiKey === undefined ? {} : { voyageApiKey: options.voyageApiKey }),
@@ -127,8 +150,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     throw err;
   }
   const runner = new SessionRunner({
-    config, repos, events, costs, sessions, settings, limits: deliberationLimits(config), log,
-    ports: deliberationPorts(setup.client, events, repos),
+    config, repos, events, costs, sessions, settings, limits: deliberationLimits(config), log, checkpoints, leases, journal,
+    ports: deliberationPorts(setup.client, events, repos, checkpoints),
+  });
+  const resumer = new Resumer({
+    repos, runner, checkpoints, leases, events, log,
+    resume: { redis, redisKeyPrefix: prefix, config: cp, publisher: events, events: repos.events, costs: repos.costs, journal },
   });
   const users = new Map<string, Promise<void>>();
 
@@ -144,7 +171,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   }
 
   const engine: Engine = {
-    config, db, repositories: repos, repos, redis, caches, costs, events, publisher: events, sessions, llm,
+    config, db, repositories: repos, repos, redis, caches, costs, events, publisher: events, sessions, llm, instanceId,
+    resumeSession: (sessionId) => resumer.resume(sessionId),
+    resumeOrphans: () => resumer.orphans(),
     createSubscriber: (logger) => new EventSubscriber({
       redis,
       createSubscriberClient: () => {
@@ -174,12 +203,14 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         costs: costs.accounting(),
         pool: db.metrics(),
         caches: caches.counters(),
+        checkpoints: { ...checkpoints.counters(), journalAppends: journal.appended, journalFailures: journal.failures, resume: { ...resumer.n } },
       };
     },
     async close() {
       // Running sessions end as killed by the system (not failed): the shutdown, not the session, stopped them.
       await Promise.all(sessions.activeIds().map((id) => sessions.kill(id, { killedBy: 'system', reason: 'engine closing' })));
       await sessions.close();
+      leases.close();
       await events.close();
       await costs.close();
       redis.disconnect();

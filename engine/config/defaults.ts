@@ -173,6 +173,9 @@ export const VARIANT_PROFILES = {
     cache: { personaLookupShape: 'keys_scan' },
     embeddings: { batchSize: 5 },
     api: { batchLookups: false },
+    // §8.2: the whole state after every node, MemorySaver when Redis is down at graph build, and
+    // nothing that lets a new process finish a dead one's buffered events and cost records.
+    checkpoint: { format: 'full', fallback: 'memory', endedTtlSeconds: 604_800, costJournal: false, replayEvents: false },
   },
   optimized: {},
 } as const;
@@ -187,11 +190,13 @@ export const ENUM_SETTINGS: Readonly<Record<string, readonly string[]>> = {
   'db.statementMode': ['simple', 'unnamed', 'prepared'],
   'events.insertShape': ['per_row', 'multi_row'],
   'cache.personaLookupShape': ['keys_scan', 'index_set'],
+  'checkpoint.format': ['full', 'incremental'],
+  'checkpoint.fallback': ['memory', 'postgres'],
 };
 
 /** Numeric settings that must be > 0 (everything else numeric must be >= 0). */
 export const POSITIVE_SETTINGS: readonly string[] = [
   'sessions.maxConcurrent', 'db.poolMax', 'costs.batchSize', 'costs.maxBufferSize', 'costs.drainBatchSize',
   'events.batchSize', 'events.bufferCapacity', 'events.persistConcurrency', 'events.pollingIntervalMs',
-  'events.pollingBatchSize', 'embeddings.batchSize', 'embeddings.dimensions', 'limits.maxSubProblems', 'limits.maxRounds',
+  'events.pollingBatchSize', 'checkpoint.ttlSeconds', 'checkpoint.leaseMs', 'embeddings.batchSize', 'embeddings.dimensions', 'limits.maxSubProblems', 'limits.maxRounds',
 ];

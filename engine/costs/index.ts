@@ -4,7 +4,7 @@ export {
   VOYAGE_PRICING, VOYAGE_TOKENS_PER_WORD, anthropicPrice, estimateVoyageTokens, priceCall, priceCallInState,
 } from './pricing.js';
 export type { CallPrice, CostProvider, ModelPrice, PriceCallInput } from './pricing.js';
-export { buildCostRecord } from './record.js';
+export { buildCostRecord, decodeRecord, encodeRecord } from './record.js';
 export type { TrackCallInput } from './record.js';
 export { CostTracker } from './tracker.js';
 export type { CostAccounting, CostTrackerOptions } from './tracker.js';

@@ -94,6 +94,12 @@ export class SessionEventRepository {
     });
   }
 
+  /** The highest sequence stored for a session (0 when none): where a resumed session's numbering continues. */
+  async maxSequence(sessionId: string): Promise<number> {
+    const r = await this.db.query<{ max: number | null }>('SELECT max(sequence) AS max FROM session_events WHERE session_id = $1', [sessionId], { name: 'session_events.max_sequence' });
+    return r.rows[0]?.max ?? 0;
+  }
+
   /** Full history of a session within the 30-day window, by sequence (§2.2 exact shape). */
   async getEvents(sessionId: string): Promise<SessionEventRow[]> {
     const r = await this.db.query<SessionEventRow>(

@@ -92,6 +92,12 @@ export class SessionRepository {
     return r.rows[0];
   }
 
+  /** Ids of sessions in a status, oldest first (resume looks for `running` ones whose engine died). */
+  async idsWithStatus(status: SessionStatus, limit: number): Promise<string[]> {
+    const r = await this.db.query<{ id: string }>('SELECT id FROM sessions WHERE status = $1 ORDER BY created_at LIMIT $2', [status, limit], { name: 'sessions.ids_with_status' });
+    return r.rows.map((row) => row.id);
+  }
+
   /** Sets status; terminal statuses also stamp completed_at / killed_at (+ killed_by, kill_reason). */
   async updateStatus(id: string, status: SessionStatus, extra: { killedBy?: string; killReason?: string } = {}): Promise<boolean> {
     const r = await this.db.query(

@@ -3,10 +3,10 @@ export type { DeliberationLimits, DeliberationSettings, EmbeddingMode, SubProble
 export { DELIBERATION_ERRORS } from './errors.js';
 export { runDeliberation } from './deliberate.js';
 export type { DeliberationInput, DeliberationOptions, DeliberationResult } from './deliberate.js';
-export type { ContributionPort, ContributionRecord, DeliberationPorts, EventPort, LlmPort, ProgressPort, SessionProgress } from './ports.js';
+export type { CheckpointPort, ContributionPort, ContributionRecord, DeliberationPorts, EventPort, LlmPort, ProgressPort, SessionProgress } from './ports.js';
+export type { DeliberationState, SessionCounters, StatePart, SubProblemOutcome, SubProblemState } from './state.js';
 export { PERSONAS, PERSONA_BY_CODE } from './personas.js';
 export type { Persona } from './personas.js';
 export { createMemoryPorts } from './memory-ports.js';
 export type { MemoryPorts } from './memory-ports.js';
-export type { SubProblemOutcome } from './internal/subproblem.js';
 export type { StopReason } from './internal/stopping.js';

@@ -1,4 +1,5 @@
 import type { CallContext, CompletionRequest, CompletionResult, EmbeddingResult } from '../llm/index.js';
+import type { DeliberationState, StatePart } from './state.js';
 
 /**
  * The deliberation's outside world, as small interfaces: tests use in-memory adapters
@@ -44,9 +45,20 @@ export interface ProgressPort {
   update(sessionId: string, progress: SessionProgress): Promise<void>;
 }
 
+export interface CheckpointPort {
+  /**
+   * Called after every step with the whole state and the parts the step changed; the adapter
+   * decides whether to write everything (audited) or only those parts. It must read `state`
+   * before its first await: the deliberation goes on mutating it.
+   */
+  save(sessionId: string, state: DeliberationState, changed: readonly StatePart[]): Promise<void>;
+}
+
 export interface DeliberationPorts {
   readonly llm: LlmPort;
   readonly events: EventPort;
   readonly contributions: ContributionPort;
   readonly progress: ProgressPort;
+  /** Absent: no checkpoints (unit tests, benches). */
+  readonly checkpoints?: CheckpointPort;
 }

@@ -55,6 +55,19 @@ export class EventPublisher {
     this.users.set(sessionId, userId);
   }
 
+  /** The session's last sequence number (0 before its first event in this process). */
+  currentSequence(sessionId: string): number {
+    return this.sequences.get(sessionId) ?? 0;
+  }
+
+  /**
+   * Continues a session's numbering after `sequence` (a resume in a new process: the dead one's
+   * numbers are in Redis and PostgreSQL, and must never be issued again). Never moves it back.
+   */
+  seedSequence(sessionId: string, sequence: number): void {
+    this.sequences.set(sessionId, Math.max(sequence, this.sequences.get(sessionId) ?? 0));
+  }
+
   /** Releases per-session memory once a session is over (its sequence restarts if reused). */
   forgetSession(sessionId: string): void {
     this.sequences.delete(sessionId);

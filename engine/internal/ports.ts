@@ -1,7 +1,8 @@
 import type { EngineConfig } from '../config/index.js';
+import type { CostJournal } from '../checkpoint/index.js';
 import type { CostTracker } from '../costs/index.js';
 import type { Repositories } from '../db/index.js';
-import type { DeliberationLimits, DeliberationPorts, DeliberationSettings, SubProblemMode } from '../deliberation/index.js';
+import type { CheckpointPort, DeliberationLimits, DeliberationPorts, DeliberationSettings, SubProblemMode } from '../deliberation/index.js';
 import { ENGINE_ERRORS, LoadlabError } from '../errors/index.js';
 import type { EventPublisher } from '../events/index.js';
 import type { CostSink, LlmClient } from '../llm/index.js';
@@ -10,11 +11,11 @@ import type { CostSink, LlmClient } from '../llm/index.js';
  * Adapts the LLM client's per-attempt records to the CostTracker (one api_costs row per HTTP
  * attempt, §5.1). Runs once per attempt on the hot path, so it only copies fields.
  */
-export function costSinkFor(costs: CostTracker): CostSink {
+export function costSinkFor(costs: CostTracker, journal?: CostJournal): CostSink {
   return {
     record: (a) => {
       const c = a.context;
-      costs.track({
+      const record = costs.track({
         provider: a.provider, operationType: a.operation, modelName: a.model,
         sessionId: c.sessionId ?? null, userId: c.userId ?? null, nodeName: c.node ?? null,
         phase: c.phase ?? null, personaName: c.persona ?? null, roundNumber: c.round ?? null,
@@ -22,14 +23,16 @@ export function costSinkFor(costs: CostTracker): CostSink {
         cacheCreationTokens: a.usage.cacheCreationTokens, cacheReadTokens: a.usage.cacheReadTokens, latencyMs: a.latencyMs,
         status: a.status, errorMessage: a.error ?? null, metadata: { attempt: a.attempt, call_id: a.callId, http_status: a.httpStatus },
       });
+      journal?.append(record);
     },
   };
 }
 
 /** The deliberation's outside world on the real parts: LLM client, EventPublisher, repositories. */
-export function deliberationPorts(llm: LlmClient, events: EventPublisher, repos: Repositories): DeliberationPorts {
+export function deliberationPorts(llm: LlmClient, events: EventPublisher, repos: Repositories, checkpoints?: CheckpointPort): DeliberationPorts {
   return {
     llm,
+    ...(checkpoints === undefined ? {} : { checkpoints }),
     events: { emit: async (sessionId, type, data) => { await events.publish(sessionId, type, data); } },
     contributions: {
       save: async (c) => {

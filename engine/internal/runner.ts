@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events';
+import type { Checkpointer, CostJournal, Leases } from '../checkpoint/index.js';
 import type { EngineConfig } from '../config/index.js';
 import type { CostTracker } from '../costs/index.js';
 import type { Repositories } from '../db/index.js';
 import {
-  DELIBERATION_ERRORS, runDeliberation, type DeliberationLimits, type DeliberationPorts, type DeliberationResult, type DeliberationSettings,
+  DELIBERATION_ERRORS, runDeliberation, type DeliberationLimits, type DeliberationPorts, type DeliberationResult, type DeliberationSettings, type DeliberationState,
 } from '../deliberation/index.js';
 import { ENGINE_ERRORS, isLoadlabError } from '../errors/index.js';
 import type { EventPublisher } from '../events/index.js';
@@ -24,6 +25,9 @@ interface Deps {
   settings: DeliberationSettings;
   limits: DeliberationLimits;
   log: Logger;
+  checkpoints: Checkpointer;
+  leases: Leases;
+  journal: CostJournal;
 }
 
 interface Slot {
@@ -33,6 +37,8 @@ interface Slot {
   killReason?: string;
   /** Set by a kill that arrived before the manager had started the task. */
   pendingKill?: { reason: string; killedBy: string };
+  /** A resumed session: the state of its last checkpoint. */
+  resumeFrom?: DeliberationState;
 }
 
 /**
@@ -47,10 +53,10 @@ export class SessionRunner {
   constructor(private readonly d: Deps) {}
 
   /** Starts (or joins) a session's run; the promise settles when it ends and never rejects. */
-  start(sessionId: string): Promise<SessionOutcome> {
+  start(sessionId: string, resumeFrom?: DeliberationState): Promise<SessionOutcome> {
     const existing = this.slots.get(sessionId);
     if (existing !== undefined) return existing.outcome;
-    const slot = {} as Slot;
+    const slot = (resumeFrom === undefined ? {} : { resumeFrom }) as Slot;
     // Registered before the first await, so a second start of the same id joins this run.
     this.slots.set(sessionId, slot);
     slot.outcome = this.run(sessionId, slot).finally(() => {
@@ -70,6 +76,10 @@ export class SessionRunner {
     if (this.d.sessions.wait(sessionId) === undefined) slot.pendingKill = { reason, killedBy };
     else void this.d.sessions.kill(sessionId, { killedBy, reason });
     return true;
+  }
+
+  has(sessionId: string): boolean {
+    return this.slots.has(sessionId);
   }
 
   get running(): number {
@@ -110,8 +120,12 @@ export class SessionRunner {
     // Every concurrent LLM request of the session (up to ~16) listens on this one signal.
     setMaxListeners(0, signal);
     let deliberated = false;
+    // §8.2: the checkpoint store is chosen at session start (Redis if it answers, else the fallback).
+    await this.d.checkpoints.begin(sessionId);
+    await this.d.leases.acquire(sessionId);
     try {
-      const result = await runDeliberation(this.d.ports, { sessionId, userId, problem, signal }, { settings: this.d.settings, limits: this.d.limits, variant: this.d.config.variant });
+      const input = { sessionId, userId, problem, signal, ...(slot.resumeFrom === undefined ? {} : { resumeFrom: slot.resumeFrom }) };
+      const result = await runDeliberation(this.d.ports, input, { settings: this.d.settings, limits: this.d.limits, variant: this.d.config.variant });
       deliberated = true;
       await this.d.repos.sessions.updateTotals(sessionId, { totalCost: result.counters.costUsd, synthesisText: result.synthesis });
       slot.result = result;
@@ -129,7 +143,18 @@ export class SessionRunner {
       // the CostTracker at session completion, §7.2), so `completed` in PostgreSQL means the
       // session's events and costs are there too, not up to flushIntervalMs later.
       await this.flushSession();
+      await this.endCheckpoints(sessionId);
     }
+  }
+
+  /** After the final flush: checkpoint and journal kept for endedTtlSeconds, lease given back. */
+  private async endCheckpoints(sessionId: string): Promise<void> {
+    const ttl = this.d.config.checkpoint.endedTtlSeconds;
+    await this.d.checkpoints.end(sessionId);
+    await this.d.journal.settled(sessionId);
+    await this.d.journal.expire(sessionId, ttl);
+    this.d.journal.forget(sessionId);
+    await this.d.leases.release(sessionId);
   }
 
   private async flushSession(): Promise<void> {

@@ -12,6 +12,7 @@ export const OPTIMIZATIONS = [
   { name: 'sessions-covering', file: '004.do.sessions-covering.sql', auditRef: '§1.2 missing index 3', title: 'sessions (user_id, created_at DESC) INCLUDE (status, problem_statement, phase)' },
   { name: 'action-tags-tag-action', file: '005.do.action-tags-tag-action.sql', auditRef: '§1.1 issue 2', title: 'action_tags (tag_id, action_id)' },
   { name: 'actions-user-sort', file: '006.do.actions-user-sort.sql', auditRef: '§2.3 (measured, issue 18)', title: 'actions (user_id, sort_order, created_at DESC) WHERE deleted_at IS NULL' },
+  { name: 'session-checkpoints', file: '007.do.session-checkpoints.sql', auditRef: '§8.2 (issue 15)', title: 'session_checkpoints table: PostgreSQL fallback for deliberation checkpoints' },
 ] as const;
 
 export type Optimization = (typeof OPTIMIZATIONS)[number];

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ENGINE_ERRORS } from '../../errors/index.js';
+import { ENGINE_ERRORS, isLoadlabError } from '../../errors/index.js';
 import { ApiError } from '../errors.js';
 import type { RouteContext } from '../internal/context.js';
 import { ownedSession, userOf } from '../internal/owned.js';
@@ -87,6 +87,31 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: RouteContext): 
     // Runs in the background; the outcome lands in the session row and its events.
     void engine.startSession(row.id).catch((err: unknown) => ctx.log.error({ sessionId: row.id, err: (err as Error).message }, 'session start failed'));
     return reply.code(202).send({ id: row.id, status: 'running' });
+  });
+
+  app.post<{ Params: IdParams }>('/api/v1/sessions/:id/resume', {
+    config: { auth: true },
+    schema: {
+      tags: TAGS, summary: 'Resume a session left running by a dead engine, at the step after its last checkpoint', security: SECURITY, params: SESSION_PARAMS,
+      response: {
+        202: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' }, last_step: { type: 'string' }, step: { type: 'integer' }, redone_events: { type: 'integer' } } },
+        409: ERROR_RESPONSE, ...ERRORS,
+      },
+    },
+  }, async (request, reply) => {
+    const row = await ownedSession(engine, request.params.id, userOf(request));
+    try {
+      const { report, outcome } = await engine.resumeSession(row.id);
+      // Runs in the background, as /start does; the outcome lands in the session row and its events.
+      void outcome.catch((err: unknown) => ctx.log.error({ sessionId: row.id, err: (err as Error).message }, 'resumed session failed'));
+      return await reply.code(202).send({ id: row.id, status: 'running', last_step: report.lastStep, step: report.step, redone_events: report.redoneEvents });
+    } catch (err) {
+      // Not resumable (alive elsewhere, not running) or nothing to resume from: a state conflict, not a 500.
+      if (isLoadlabError(err) && (err.code === ENGINE_ERRORS.SESSION_NOT_RESUMABLE || err.code === ENGINE_ERRORS.CHECKPOINT_LOST)) {
+        throw new ApiError(ENGINE_ERRORS.API_SESSION_STATE, err.message);
+      }
+      throw err;
+    }
   });
 
   app.post<{ Params: IdParams }>('/api/v1/sessions/:id/kill', {

@@ -3,23 +3,13 @@ import type { CompletionRequest, CompletionResult, LlmRole } from '../../llm/ind
 import type { DeliberationLimits, DeliberationSettings } from '../defaults.js';
 import { DELIBERATION_ERRORS } from '../errors.js';
 import type { DeliberationPorts } from '../ports.js';
-
-export interface SessionCounters {
-  llmCalls: number;
-  embeddingRequests: number;
-  contributions: number;
-  events: number;
-  costUsd: number;
-}
+import type { DeliberationState, SessionCounters, StatePart } from '../state.js';
 
 /**
- * What one session's steps share: ports, settings and a few counters. Kept deliberately small:
- * the heavy state (contributions) lives per sub-problem and is pruned.
+ * What one session's steps share: ports, settings, the resumable state and its counters. Kept
+ * deliberately small: the heavy state (contributions) lives per sub-problem and is pruned.
  */
 export class SessionRun {
-  readonly counters: SessionCounters = { llmCalls: 0, embeddingRequests: 0, contributions: 0, events: 0, costUsd: 0 };
-  costGuardTripped = false;
-
   constructor(
     readonly ports: DeliberationPorts,
     readonly settings: DeliberationSettings,
@@ -28,7 +18,16 @@ export class SessionRun {
     readonly userId: string,
     readonly embeddingBatched: boolean,
     readonly signal: AbortSignal | undefined,
+    readonly state: DeliberationState,
   ) {}
+
+  get counters(): SessionCounters {
+    return this.state.counters;
+  }
+
+  get costGuardTripped(): boolean {
+    return this.state.costGuardTripped;
+  }
 
   checkAborted(): void {
     if (this.signal?.aborted === true) {
@@ -46,7 +45,7 @@ export class SessionRun {
     });
     this.counters.costUsd += res.costUsd;
     // §4.6 cost guard, applied per session on every path (bo1 had it in the main graph only).
-    if (this.counters.costUsd > this.limits.maxCostPerSessionUsd) this.costGuardTripped = true;
+    if (this.counters.costUsd > this.limits.maxCostPerSessionUsd) this.state.costGuardTripped = true;
     return res;
   }
 
@@ -57,5 +56,16 @@ export class SessionRun {
   async emit(type: string, data: Record<string, unknown>): Promise<void> {
     this.counters.events++;
     await this.ports.events.emit(this.sessionId, type, data);
+  }
+
+  /**
+   * Ends a step: counts it and hands the state to the checkpointer (after every node, as bo1's
+   * graph did, §8.2). A killed session writes no checkpoint for a step it did not finish.
+   */
+  async stepDone(name: string, changed: readonly StatePart[]): Promise<void> {
+    this.checkAborted();
+    this.state.step += 1;
+    this.state.lastStep = name;
+    await this.ports.checkpoints?.save(this.sessionId, this.state, changed);
   }
 }

@@ -1,4 +1,5 @@
-import { PERSONAS, type Persona } from '../personas.js';
+import { PERSONA_BY_CODE, PERSONAS, type Persona } from '../personas.js';
+import type { Contribution, SubProblem, SubProblemOutcome, SubProblemState } from '../state.js';
 import { checkConvergence } from './convergence.js';
 import { hash32 } from './hash.js';
 import type { QualityMetrics } from './metrics.js';
@@ -7,27 +8,7 @@ import type { SessionRun } from './run.js';
 import { adaptiveMaxRounds, expertsForPhase, phaseOf, subProblemComplexity } from './shape.js';
 import { stopReason, type StopReason } from './stopping.js';
 
-export interface SubProblem {
-  readonly index: number;
-  readonly goal: string;
-}
-
-export interface SubProblemOutcome {
-  readonly index: number;
-  readonly rounds: number;
-  readonly stopReason: StopReason;
-  readonly personas: readonly string[];
-  /** Head of the synthesis: enough for the meta-synthesis prompt, small enough to keep. */
-  readonly synthesis: string;
-  readonly costUsd: number;
-}
-
-interface Contribution {
-  readonly persona: string;
-  readonly name: string;
-  readonly content: string;
-  readonly round: number;
-}
+export type { SubProblem, SubProblemOutcome } from '../state.js';
 
 const KEEP_SYNTHESIS_CHARS = 800;
 
@@ -42,89 +23,128 @@ export function pickPersonas(goal: string, count: number): Persona[] {
 /**
  * One sub-problem through the subgraph of §4.4: select personas -> rounds (all persona calls of a
  * round in parallel, then a summary, then a convergence check and the stopping rules) -> vote ->
- * synthesis -> expert summaries.
+ * synthesis -> expert summaries. Each of those is a step with a checkpoint; given the state of a
+ * resumed session it continues after the last completed step.
  */
 export async function runSubProblem(run: SessionRun, sp: SubProblem, personaCount: number): Promise<SubProblemOutcome> {
+  let st = run.state.subProblems[String(sp.index)] ?? (await selectStep(run, sp, personaCount));
+  const personas = st.personas.map((code) => PERSONA_BY_CODE.get(code) ?? fallbackPersona(code));
+  while (st.stage === 'selected' || (st.stage === 'rounds' && st.reason === undefined)) st = await roundStep(run, st, personas);
+  if (st.stage === 'rounds') st = await voteStep(run, st, personas);
+  if (st.stage === 'voted') st = await synthesisStep(run, st);
+  if (st.stage === 'synthesized') st = await completeStep(run, st, personas);
+  return st.outcome as SubProblemOutcome;
+}
+
+/** Publishes a sub-problem's state at the end of its step, then checkpoints. */
+async function commit(run: SessionRun, st: SubProblemState, name: string): Promise<SubProblemState> {
+  run.state.subProblems[String(st.index)] = st;
+  await run.stepDone(`sp${st.index}.${name}`, [`sp:${st.index}`, 'session']);
+  return st;
+}
+
+async function selectStep(run: SessionRun, sp: SubProblem, personaCount: number): Promise<SubProblemState> {
   const s = run.settings;
-  const at = { subProblemIndex: sp.index };
   const costBefore = run.counters.costUsd;
   const maxRounds = s.subProblemMaxRounds > 0 ? s.subProblemMaxRounds : adaptiveMaxRounds(subProblemComplexity(sp.goal));
   await run.emit('subproblem_started', { sub_problem_index: sp.index, goal: sp.goal, max_rounds: maxRounds });
-
-  await run.call('selector', { system: SYSTEMS.selector, user: `${sp.goal}\nChoose ${personaCount} advisers.`, maxTokens: 1500, temperature: 0 }, at);
+  await run.call('selector', { system: SYSTEMS.selector, user: `${sp.goal}\nChoose ${personaCount} advisers.`, maxTokens: 1500, temperature: 0 }, { subProblemIndex: sp.index });
   const personas = pickPersonas(sp.goal, personaCount);
   for (const p of personas) {
     await run.emit('persona_selected', { sub_problem_index: sp.index, persona_code: p.code, persona_name: p.name, expertise: p.expertise });
   }
+  return commit(run, {
+    index: sp.index, goal: sp.goal, maxRounds, costBefore, stage: 'selected', personas: personas.map((p) => p.code),
+    contributions: [], summaries: [], total: 0, stalled: 0, round: 0,
+  }, 'select_personas');
+}
 
-  let contributions: Contribution[] = [];
-  const summaries: string[] = [];
-  let total = 0;
-  let stalled = 0;
+async function roundStep(run: SessionRun, st: SubProblemState, personas: readonly Persona[]): Promise<SubProblemState> {
+  const s = run.settings;
+  const at = { subProblemIndex: st.index };
+  const round = st.round + 1;
+  const phase = phaseOf(round, st.maxRounds);
+  const speakers = personas.slice(0, expertsForPhase(phase, personas.length));
+  await run.emit('round_started', { sub_problem_index: st.index, round, phase, experts: speakers.map((p) => p.code) });
+  const memory = {
+    goal: st.goal,
+    context: `round ${round} of at most ${st.maxRounds - 1}`,
+    recent: st.contributions.slice(-s.promptContributions).map((c) => ({ persona: c.name, content: c.content })),
+    summaries: st.summaries.slice(-s.promptSummaries),
+  };
+  const user = personaUser(memory, s.promptContributionChars);
+  const made = await Promise.all(speakers.map(async (p): Promise<Contribution> => {
+    const res = await run.call('persona', { system: personaSystem(p, phase), user, prefill: '<thinking>', maxTokens: 1000, temperature: 0.7, cacheSystem: true }, { ...at, round, phase, persona: p.code });
+    const tokens = res.usage.inputTokens + res.usage.outputTokens;
+    // Written before its event (§4.4), one write per contribution.
+    await run.ports.contributions.save({ sessionId: run.sessionId, userId: run.userId, personaCode: p.code, content: res.text, round, phase, costUsd: res.costUsd, tokens, model: res.model, subProblemIndex: st.index });
+    run.counters.contributions++;
+    await run.emit('contribution', { sub_problem_index: st.index, round, phase, persona_code: p.code, persona_name: p.name, content: res.text, tokens, cost: res.costUsd, model: res.model });
+    return { persona: p.code, name: p.name, content: res.text, round };
+  }));
+  const contributions = [...st.contributions, ...made];
+  const total = st.total + made.length;
+
+  const summary = await run.call('summarizer', { system: SYSTEMS.summarizer, user: made.map((c) => `[${c.name}] ${c.content}`).join('\n'), maxTokens: 500, temperature: 0 }, { ...at, round });
+  const summaries = [...st.summaries, summary.text];
+
+  let stalled = st.stalled;
   let reason: StopReason | undefined;
-  let round = 0;
-  while (reason === undefined) {
-    round++;
-    const phase = phaseOf(round, maxRounds);
-    const speakers = personas.slice(0, expertsForPhase(phase, personas.length));
-    await run.emit('round_started', { sub_problem_index: sp.index, round, phase, experts: speakers.map((p) => p.code) });
-    const memory = {
-      goal: sp.goal,
-      context: `round ${round} of at most ${maxRounds - 1}`,
-      recent: contributions.slice(-s.promptContributions).map((c) => ({ persona: c.name, content: c.content })),
-      summaries: summaries.slice(-s.promptSummaries),
-    };
-    const user = personaUser(memory, s.promptContributionChars);
-    const made = await Promise.all(speakers.map(async (p): Promise<Contribution> => {
-      const res = await run.call('persona', { system: personaSystem(p, phase), user, prefill: '<thinking>', maxTokens: 1000, temperature: 0.7, cacheSystem: true }, { ...at, round, phase, persona: p.code });
-      const tokens = res.usage.inputTokens + res.usage.outputTokens;
-      // Written before its event (§4.4), one write per contribution.
-      await run.ports.contributions.save({ sessionId: run.sessionId, userId: run.userId, personaCode: p.code, content: res.text, round, phase, costUsd: res.costUsd, tokens, model: res.model, subProblemIndex: sp.index });
-      run.counters.contributions++;
-      await run.emit('contribution', { sub_problem_index: sp.index, round, phase, persona_code: p.code, persona_name: p.name, content: res.text, tokens, cost: res.costUsd, model: res.model });
-      return { persona: p.code, name: p.name, content: res.text, round };
-    }));
-    contributions.push(...made);
-    total += made.length;
-
-    const summary = await run.call('summarizer', { system: SYSTEMS.summarizer, user: made.map((c) => `[${c.name}] ${c.content}`).join('\n'), maxTokens: 500, temperature: 0 }, { ...at, round });
-    summaries.push(summary.text);
-
-    let metrics: QualityMetrics | undefined;
-    if (run.costGuardTripped) {
-      reason = 'cost_budget_exceeded';
-    } else {
-      const checked = await checkConvergence(run, { goal: sp.goal, window: contributions.map((c) => c.content), newest: made.length, total, subProblemIndex: sp.index, round });
-      metrics = checked?.metrics;
-      if (metrics !== undefined) stalled = metrics.conflict > s.stalledConflict && metrics.novelty < s.stalledNoveltyMax ? stalled + 1 : 0;
-      reason = metrics === undefined
-        ? (round + 1 >= Math.min(maxRounds, run.limits.maxRounds) ? 'max_rounds' : undefined)
-        : stopReason({ nextRound: round + 1, maxRounds, hardCap: run.limits.maxRounds, metrics, hasNovelty: checked?.hasNovelty ?? false, stalledRounds: stalled, speakersRecentShare: speakers.length / personas.length }, s);
-    }
-    await run.emit('convergence', { sub_problem_index: sp.index, round, should_stop: reason !== undefined, stop_reason: reason ?? null, ...(metrics === undefined ? {} : { metrics }) });
-    await run.ports.progress.update(run.sessionId, { phase, round, totalCostUsd: run.counters.costUsd, contributionCount: run.counters.contributions });
-    if (s.pruning) contributions = prune(contributions, round);
+  let metrics: QualityMetrics | undefined;
+  if (run.costGuardTripped) {
+    reason = 'cost_budget_exceeded';
+  } else {
+    const checked = await checkConvergence(run, { goal: st.goal, window: contributions.map((c) => c.content), newest: made.length, total, subProblemIndex: st.index, round });
+    metrics = checked?.metrics;
+    if (metrics !== undefined) stalled = metrics.conflict > s.stalledConflict && metrics.novelty < s.stalledNoveltyMax ? stalled + 1 : 0;
+    reason = metrics === undefined
+      ? (round + 1 >= Math.min(st.maxRounds, run.limits.maxRounds) ? 'max_rounds' : undefined)
+      : stopReason({ nextRound: round + 1, maxRounds: st.maxRounds, hardCap: run.limits.maxRounds, metrics, hasNovelty: checked?.hasNovelty ?? false, stalledRounds: stalled, speakersRecentShare: speakers.length / personas.length }, s);
   }
+  await run.emit('convergence', { sub_problem_index: st.index, round, should_stop: reason !== undefined, stop_reason: reason ?? null, ...(metrics === undefined ? {} : { metrics }) });
+  await run.ports.progress.update(run.sessionId, { phase, round, totalCostUsd: run.counters.costUsd, contributionCount: run.counters.contributions });
+  return commit(run, {
+    ...st, stage: 'rounds', round, total, stalled, summaries,
+    contributions: s.pruning ? prune(contributions, round) : contributions,
+    ...(reason === undefined ? {} : { reason }),
+  }, `round${round}`);
+}
 
-  // §4.9 vote: the first persona alone (creates the prompt cache), then the rest gathered.
-  const voteUser = `${sp.goal}\nDiscussion summaries:\n${summaries.slice(-s.promptSummaries).join('\n')}`;
-  const vote = (p: Persona) => run.call('voting', { system: `${p.systemPrompt}\n${SYSTEMS.voting}`, user: voteUser, maxTokens: 2000, temperature: 0.3, cacheSystem: true }, { ...at, persona: p.code, phase: 'voting' });
+const voteUserOf = (run: SessionRun, st: SubProblemState): string =>
+  `${st.goal}\nDiscussion summaries:\n${st.summaries.slice(-run.settings.promptSummaries).join('\n')}`;
+
+/** §4.9 vote: the first persona alone (creates the prompt cache), then the rest gathered. */
+async function voteStep(run: SessionRun, st: SubProblemState, personas: readonly Persona[]): Promise<SubProblemState> {
+  const voteUser = voteUserOf(run, st);
+  const vote = (p: Persona) => run.call('voting', { system: `${p.systemPrompt}\n${SYSTEMS.voting}`, user: voteUser, maxTokens: 2000, temperature: 0.3, cacheSystem: true }, { subProblemIndex: st.index, persona: p.code, phase: 'voting' });
   const [first, ...rest] = personas;
   const votes = first === undefined ? [] : [await vote(first), ...(await Promise.all(rest.map(vote)))];
-  await run.emit('voting_complete', { sub_problem_index: sp.index, votes: votes.map((v, i) => ({ persona_code: personas[i]?.code, recommendation: v.text.slice(0, 200) })) });
+  await run.emit('voting_complete', { sub_problem_index: st.index, votes: votes.map((v, i) => ({ persona_code: personas[i]?.code, recommendation: v.text.slice(0, 200) })) });
+  return commit(run, { ...st, stage: 'voted', votes: votes.map((v) => v.text.slice(0, 300)) }, 'vote');
+}
 
-  const synthesis = await run.call('synthesis', { system: SYSTEMS.synthesis, user: `${voteUser}\nVotes:\n${votes.map((v) => v.text.slice(0, 300)).join('\n')}`, prefill: '<synthesis_report>\n<executive_summary>', maxTokens: 2000, temperature: 0.3, cacheSystem: true }, { ...at, phase: 'synthesis' });
-  await run.emit('synthesis_complete', { sub_problem_index: sp.index, synthesis: synthesis.text, stop_reason: reason });
+async function synthesisStep(run: SessionRun, st: SubProblemState): Promise<SubProblemState> {
+  const synthesis = await run.call('synthesis', { system: SYSTEMS.synthesis, user: `${voteUserOf(run, st)}\nVotes:\n${(st.votes ?? []).join('\n')}`, prefill: '<synthesis_report>\n<executive_summary>', maxTokens: 2000, temperature: 0.3, cacheSystem: true }, { subProblemIndex: st.index, phase: 'synthesis' });
+  await run.emit('synthesis_complete', { sub_problem_index: st.index, synthesis: synthesis.text, stop_reason: st.reason });
+  return commit(run, { ...st, stage: 'synthesized', synthesis: synthesis.text.slice(0, KEEP_SYNTHESIS_CHARS) }, 'synthesis');
+}
 
-  const memories = await Promise.all(personas.map((p) => run.call('expert_summary', { system: SYSTEMS.expertSummary, user: `${p.name}: ${contributions.filter((c) => c.persona === p.code).map((c) => c.content.slice(0, 300)).join(' ')}`, maxTokens: 75, temperature: 0 }, { ...at, persona: p.code })));
-  await run.emit('expert_summaries', { sub_problem_index: sp.index, summaries: memories.map((m, i) => ({ persona_code: personas[i]?.code, summary: m.text })) });
-
+async function completeStep(run: SessionRun, st: SubProblemState, personas: readonly Persona[]): Promise<SubProblemState> {
+  const at = { subProblemIndex: st.index };
+  const memories = await Promise.all(personas.map((p) => run.call('expert_summary', { system: SYSTEMS.expertSummary, user: `${p.name}: ${st.contributions.filter((c) => c.persona === p.code).map((c) => c.content.slice(0, 300)).join(' ')}`, maxTokens: 75, temperature: 0 }, { ...at, persona: p.code })));
+  await run.emit('expert_summaries', { sub_problem_index: st.index, summaries: memories.map((m, i) => ({ persona_code: personas[i]?.code, summary: m.text })) });
   const outcome: SubProblemOutcome = {
-    index: sp.index, rounds: round, stopReason: reason, personas: personas.map((p) => p.code),
-    synthesis: synthesis.text.slice(0, KEEP_SYNTHESIS_CHARS), costUsd: run.counters.costUsd - costBefore,
+    index: st.index, rounds: st.round, stopReason: st.reason ?? 'max_rounds', personas: st.personas,
+    synthesis: st.synthesis ?? '', costUsd: run.counters.costUsd - st.costBefore,
   };
-  await run.emit('subproblem_complete', { sub_problem_index: sp.index, rounds: round, stop_reason: reason, cost: outcome.costUsd });
-  return outcome;
+  await run.emit('subproblem_complete', { sub_problem_index: st.index, rounds: st.round, stop_reason: outcome.stopReason, cost: outcome.costUsd });
+  // The finished sub-problem keeps only its outcome: its contributions are not needed any more.
+  return commit(run, { ...st, stage: 'done', contributions: [], summaries: [], outcome }, 'complete');
+}
+
+/** A persona code from a checkpoint of another catalogue: answered by a neutral adviser, not a crash. */
+function fallbackPersona(code: string): Persona {
+  return { ...(PERSONAS[0] as Persona), code };
 }
 
 /**

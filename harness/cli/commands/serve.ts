@@ -84,7 +84,17 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
           await engine.repositories.users.addToken(SERVE_DEFAULTS.demoUserId, token, 'serve demo');
           const server = await createApiServer(engine, { logger: ctx.logger });
           const open = engine;
+          // Sessions left `running` by a dead engine on these databases continue here: once at
+          // start, then every lease period (a lease still fresh now may go stale later).
+          const sweep = async (): Promise<void> => {
+            const r = await open.resumeOrphans();
+            for (const s of r.resumed) printer.status(`resumed session ${s.report.sessionId} after step ${s.report.step} (${s.report.lastStep}); ${s.report.redoneEvents} events redone`);
+          };
+          await sweep();
+          const sweeper = setInterval(() => void sweep().catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'resume sweep failed')), open.config.checkpoint.leaseMs);
+          sweeper.unref();
           stop = async () => {
+            clearInterval(sweeper);
             await server.close();
             await open.close();
           };
