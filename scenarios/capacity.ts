@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { createEngine, type Engine } from '../engine/index.js';
-import { checkClaim } from '../harness/audit/claims.js';
+import { checkClaim } from '../harness/audit/index.js';
 import { buildCapacityModel, toCapacityLevel, uslThroughput } from '../harness/capacity/index.js';
 import type { CapacityLevel } from '../harness/result/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
@@ -127,12 +127,14 @@ export const capacityScenario = defineScenario<CapacityParams, { engine: Engine 
       `createEngine (optimized variant: SessionManager, PostgreSQL, Redis, CostTracker, EventPublisher) with the 'realistic' mock profile at timeScale ${s}; ` +
       `closed model, each of N workers runs ${p.sessionsPerWorker} whole sessions (create + run to completion), ${p.subProblems === 0 ? 'sub-problems from the problem' : `${p.subProblems} sub-problem(s)`} per session; ` +
       `throughput = completed sessions / level wall time x timeScale (real sessions/s), latencies / timeScale; ${cpuNote}.`;
+    const subProblemConstant = { 'session.subproblems': { value: p.subProblems === 0 ? null : p.subProblems } };
     const levelRows = levels.map((l) => `${l.concurrency}: ${l.throughput.toFixed(3)}/s, p50 ${fmtMs(l.latencyP50Ms)}`).join('; ');
     ctx.report.claims.push(checkClaim('C26', capX, {
       summary: `${capX === null ? 'n/a' : capX.toFixed(3)} sessions/s at the cap of ${p.cap} (${capHow}); levels ${levelRows}. ` +
         `Little's law at the top level gives ${top === undefined ? 'n/a' : ((p.cap / top.latencyP50Ms) * 1_000).toFixed(3)}/s (cap / session p50). ` +
         `With no bottleneck in the engine the sweep follows X = N / W: the audit's 0.83/s assumed 60 s sessions.`,
       method,
+      constants: subProblemConstant,
     }));
     const kneeBelowCap = model.knee !== null && model.knee.concurrency < (top?.concurrency ?? 0) && model.knee.concurrency < p.cap;
     const perDay = kneeBelowCap && model.knee !== null ? model.knee.throughput * 86_400 : capX === null ? null : capX * 86_400;
@@ -140,11 +142,13 @@ export const capacityScenario = defineScenario<CapacityParams, { engine: Engine 
       summary: `${perDay === null ? 'n/a' : Math.round(perDay).toLocaleString('en-US')} sessions/day ` +
         (kneeBelowCap && model.knee !== null ? `at the knee (${model.knee.concurrency} concurrent, ${model.knee.method})` : `at the cap (no knee below it: throughput still rose with concurrency; ${capHow})`),
       method,
+      constants: subProblemConstant,
     }));
     const p50 = top?.latencyP50Ms ?? null;
     ctx.report.claims.push(checkClaim('C28', p50 === null ? null : p50 / 1_000, {
       summary: `session duration p50 ${p50 === null ? 'n/a' : fmtMs(p50)} (real time) at ${top?.concurrency ?? '?'} concurrent sessions; per level ${levels.map((l) => fmtMs(l.latencyP50Ms)).join(', ')}`,
       method,
+      constants: subProblemConstant,
     }));
     const topInflight = inflight[inflight.length - 1];
     const at50 = inflight.find((f) => f.n === p.cap);

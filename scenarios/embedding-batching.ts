@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { priceCall, VOYAGE_PRICING } from '../engine/costs/index.js';
-import { checkClaim } from '../harness/audit/claims.js';
+import { checkClaim } from '../harness/audit/index.js';
 import { HISTOGRAM_RANGES } from '../harness/metrics/index.js';
 import type { Comparison } from '../harness/result/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
@@ -156,6 +156,8 @@ export const embeddingBatchingScenario = defineScenario<EmbeddingBatchingParams>
         `does not grow latency with batch size), LLM calls instant; check wait = first request to last response of one convergence check, real time = ` +
         `measured / time scale (per-text ${p.timeScale}, batched ${p.batchedTimeScale}), except the client's own work per per-text request ` +
         `(${median(bare).toFixed(1)} ms median at zero latency, measured beside each per-text session) which is kept unscaled; cost = tokens x voyage-3 price (engine/costs priceCall).`,
+      constants: { 'embedding.texts_per_check': { value: uniquePerCheck } },
+      interval: { method: 'min-max', low: Math.min(...roundRatios), high: Math.max(...roundRatios), n: roundRatios.length },
     }));
 
     const checksPerSession = pt.checks / Math.max(1, p.rounds);

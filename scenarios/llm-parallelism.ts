@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { resolveConfig } from '../engine/config/index.js';
 import type { SubProblemMode } from '../engine/deliberation/index.js';
-import { checkClaim } from '../harness/audit/claims.js';
+import { checkClaim } from '../harness/audit/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
 import type { Comparison } from '../harness/result/index.js';
 import { timeRound, type RoundMode } from './internal/llm-parallelism/round.js';
@@ -95,6 +95,9 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
     ctx.report.claims.push(checkClaim('C14', roundSpeedup, {
       summary: `serial ${fmtMs(median(perRound.serial))} vs parallel ${fmtMs(median(perRound.parallel))} (p50 of ${p.roundRepeats}): ${roundSpeedup.toFixed(2)}x (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)})`,
       method: roundMethod,
+      // Every call waits the same fixed mock latency: no spread, so p99 / p50 is exactly 1.
+      constants: { 'round.personas': { value: p.personasPerRound }, 'llm.latency.p99_over_p50': { value: 1 } },
+      interval: { method: 'min-max', low: Math.min(...ratios), high: Math.max(...ratios), n: ratios.length },
     }));
 
     // --- C16 / C31: whole sessions with 1..5 sub-problems per mode ----------------------------
@@ -123,6 +126,7 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
     }
 
     const speedups: { k: number; ratio: number }[] = [];
+    const repeatRatios: number[] = [];
     const rows: string[] = [];
     for (const k of p.subProblemCounts) {
       const seq = durations.get(`sequential.${k}`) ?? [];
@@ -135,6 +139,7 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
       if (k > 1) {
         speedups.push({ k, ratio });
         const perRepeat = seq.map((s, i) => s / (par[i] ?? Number.NaN));
+        repeatRatios.push(...perRepeat.filter(Number.isFinite));
         ctx.report.comparisons.push(comparison(`session with ${k} sub-problems: sequential vs parallel`, `session.sp${k}.real_ms`, 'sequential', median(seq), 'parallel', median(par), perRepeat, p.sessionRepeats));
       }
     }
@@ -145,6 +150,9 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
       method: `runDeliberation (optimized variant, in-memory ports) with a fixed ${fmtMs(p.llmLatencyMs)} per LLM call and ${fmtMs(p.embeddingLatencyMs)} per ` +
         `embedding request, sub-problems fixed at each count (limit raised to ${Math.max(4, ...p.subProblemCounts)}; bo1 capped at 4), ` +
         `${p.sessionRepeats} repeats with all counts and modes of a repeat running concurrently; p50 per mode, real time = mock time / ${p.sessionTimeScale}.`,
+      constants: { 'llm.latency.p99_over_p50': { value: 1 } },
+      // Every repeat of every multi-sub-problem count: the claim is about all such sessions.
+      ...(repeatRatios.length === 0 ? {} : { interval: { method: 'min-max' as const, low: Math.min(...repeatRatios), high: Math.max(...repeatRatios), n: repeatRatios.length } }),
     }));
 
     if (audited !== undefined) {

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { checkClaim } from '../harness/audit/claims.js';
+import { checkClaim } from '../harness/audit/index.js';
 import { HISTOGRAM_RANGES } from '../harness/metrics/index.js';
 import type { Comparison } from '../harness/result/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
@@ -85,6 +85,7 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
     const reduction = totalOff > 0 ? (1 - totalOn / totalOff) * 100 : 0;
     ctx.recorder.set('state.retained_reduction', reduction, 'percent');
     const oneSpOff = mean('off.1', (r) => r.retainedBytes);
+    const oneSp = (retained.get('off.1') ?? []).map((r) => r.retainedBytes);
     const perContribution = mean('off.1', (r) => r.retainedBytes) / Math.max(1, mean('off.1', (r) => r.retained));
     const retainedMethod =
       `runDeliberation (in-memory ports, real client over the msw mock, ${p.problems} problems per cell); the contributions the engine's sub-problem state ` +
@@ -95,6 +96,8 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
         `${perContribution.toFixed(0)} B (the audit assumed 5 x 6 x 500 B; the engine's sub-problems use at most 4 speakers and 5 executed rounds, and a contribution is ~220 tokens). ` +
         `By count: ${rows.join('; ')}.`,
       method: retainedMethod,
+      constants: { 'contribution.bytes': { value: retained.has('off.1') ? perContribution : null } },
+      ...(oneSp.length === 0 ? {} : { interval: { method: 'min-max' as const, low: Math.min(...oneSp), high: Math.max(...oneSp), n: oneSp.length } }),
     }));
     ctx.report.claims.push(checkClaim('C25', retained.size === 0 ? null : reduction, {
       summary: `pruning keeps the last 2 rounds but at least 6 contributions: ${reduction.toFixed(0)}% fewer retained bytes over 1-${Math.max(...p.subProblemCounts)} sub-problems ` +

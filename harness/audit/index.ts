@@ -1,4 +1,6 @@
-export { CLAIMS, checkClaim, claimSpec, unmeasuredClaims } from './claims.js';
-export type { ClaimSpec } from './claims.js';
+export { CLAIMS } from './claims.js';
+export { checkClaim, claimSpec, unmeasuredClaims } from './check.js';
+export type { ClaimDetail, ConstantRun } from './check.js';
+export type { ClaimSpec } from './internal/spec.js';
 export { ENGINE_FEATURES, NOTHING_DISABLED, parseDisabled, SWITCH_NAMES, withDisabled } from './switches.js';
 export type { DisabledOptimizations } from './switches.js';

@@ -30,7 +30,18 @@ export type Profile = 'ci' | 'default' | 'full';
 export type RunStatus = 'passed' | 'failed' | 'aborted' | 'error';
 export type ScenarioStatus = RunStatus | 'skipped';
 export type Priority = 'P0' | 'P1' | 'P2' | 'P3';
-export type Verdict = 'confirmed' | 'refuted' | 'inconclusive';
+/**
+ * A claim's verdict. `premise-false`: the claim's precondition did not hold on the audited system
+ * (e.g. the "missing" index already existed), so neither confirming nor refuting it would be honest.
+ */
+export type Verdict = 'confirmed' | 'refuted' | 'inconclusive' | 'premise-false';
+/**
+ * What a claim's verdict rests on (docs/claims.md). `measured`: real PostgreSQL, Redis and engine
+ * code under load; `modelled`: configured constants (mock latencies, token sizes, mixes);
+ * `conformance`: a design property the re-implementation reproduces; `premise`: the audit's
+ * premise checked against the audited system as it stood on 2025-12-22.
+ */
+export type EvidenceClass = 'measured' | 'modelled' | 'conformance' | 'premise';
 /** How a client sends a statement to PostgreSQL (engine config `db.statementMode`). */
 export type StatementMode = 'simple' | 'unnamed' | 'prepared';
 
@@ -239,10 +250,54 @@ export interface Claim {
   section: string;
   /** The claim as a checkable bound, e.g. "ratio >= 10". */
   expected: string;
-  measured: { value: number | null; unit: Unit; summary: string };
+  /**
+   * `interval`: the spread of the measurement over repeats (min-max, bootstrap...). When present the
+   * verdict is confirmed or refuted only if both ends agree; otherwise it is inconclusive.
+   */
+  measured: { value: number | null; unit: Unit; summary: string; interval?: Spread };
   verdict: Verdict;
   scenario: string;
+  /** The scenario's own account of how it measured, in full. */
   method: string;
+  /** Optional so that results written before evidence classes still validate; the harness always writes it. */
+  evidence?: EvidenceClass;
+  /** The method in one line, from the claims catalogue: what the report's claims table shows. */
+  approach?: string;
+  /** Why the verdict is not simply the bound read on the value: "model-dependent", "not measured in this run", the false premise. */
+  verdictReason?: string;
+  /** `modelled` claims: every constant the verdict depends on, with the verdict at both ends of its range. */
+  constants?: ClaimConstant[];
+  /** `premise-false` claims: the fact that made the premise false, and what the bound says of the measured change. */
+  premiseFalse?: PremiseFalse;
+}
+
+/**
+ * A configured constant a modelled claim depends on. `measuredLow`/`measuredHigh` are the claim's
+ * measurement with the constant at `low`/`high`, and the verdicts are the same judge applied to
+ * them; null means the scenario did not re-judge at that end in this run (never an estimate).
+ */
+export interface ClaimConstant {
+  name: string;
+  unit: Unit;
+  /** The value in this run; null when the scenario does not report it. */
+  value: number | null;
+  low: number;
+  high: number;
+  /** Why the range is plausible. */
+  basis: string;
+  measuredLow: number | null;
+  measuredHigh: number | null;
+  verdictLow: Verdict | null;
+  verdictHigh: Verdict | null;
+}
+
+export interface PremiseFalse {
+  /** What held instead, e.g. "idx_session_events_session_id existed on 2025-12-22". */
+  fact: string;
+  /** Where that is documented (docs/schema-deviations.md #8). */
+  ref: string;
+  /** The verdict the claim's bound gives the measured change the recommendation still makes; null when nothing was measured. */
+  changeVerdict: Verdict | null;
 }
 
 export interface PlanEvidence {

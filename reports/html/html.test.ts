@@ -34,6 +34,19 @@ describe('renderHtml', () => {
     expect(html).toContain('@media print');
   });
 
+  it('shows each claim with its evidence class and method, grouped by class, with the tally by class and verdict', () => {
+    const claims = sectionById(html, 'claims-check');
+    expect(claims).toContain('<th>Evidence class</th>');
+    expect(claims).toContain('<th>Method</th>');
+    expect(claims).toContain('<strong>29 audit claims: 16 measured (6 confirmed, 3 refuted, 4 inconclusive, 3 premise-false), 7 modelled');
+    const classes = [...claims.matchAll(/<tr><td>(measured|modelled|conformance|premise)<\/td>/g)].map((m) => m[1]);
+    expect(classes).toHaveLength(sampleRun().claims.length);
+    expect(classes.join(',')).toMatch(/^(measured,)+(modelled,)+(conformance,)+(premise,?)+$/);
+    expect(row(claims, '>C07<')).toMatch(/Premise false: .*premise false<\/span>/);
+    expect(row(claims, '>C14<')).toMatch(/round\.personas = 5 \(plausible 3\.\.5: .*model-dependent/);
+    expect(html).toMatch(/Audit claims.*premise false/);
+  });
+
   it('draws every chart kind, each with data elements', () => {
     const found = charts(html);
     expect([...new Set(found.map((c) => c.name))].sort()).toEqual([...CHARTS, 'timeline'].sort());

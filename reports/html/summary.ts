@@ -1,5 +1,6 @@
 /** HTML summary cards, claims check, budgets, recommendations and environment. */
 import type { RunResult, Verdict } from '../../harness/result/index.js';
+import { CLASS_MEANING, claimsByClass, claimTally, classOf, methodText } from '../internal/claims.js';
 import { diskSummary } from '../internal/disk.js';
 import { budgetOutcome, NOT_JUDGEABLE, tallyBudgets } from '../internal/budgets.js';
 import { enforcedOutside } from '../internal/calibration.js';
@@ -11,6 +12,7 @@ import { htmlTable } from './table.js';
 
 const VERDICT: Record<Verdict, string> = {
   confirmed: '<span class="ok">confirmed</span>', refuted: '<span class="bad">refuted</span>', inconclusive: '<span class="warn">inconclusive</span>',
+  'premise-false': '<span class="warn">premise false</span>',
 };
 
 function card(label: string, value: string, detail: string, tone: 'ok' | 'bad' | 'warn' | 'plain' = 'plain'): string {
@@ -43,7 +45,7 @@ export function summaryCards(result: RunResult): string {
     card('Run', h(result.status), `exit code ${result.exitCode} · ${result.trusted ? 'trusted' : 'untrusted'} · ${h(fmtDuration(result.durationMs))}`, result.status === 'passed' && result.trusted ? 'ok' : 'bad'),
     budgetCard(result),
     calibrationCard(result),
-    card('Audit claims', `${by('confirmed')} / ${by('refuted')} / ${by('inconclusive')}`, 'confirmed / refuted / inconclusive'),
+    card('Audit claims', `${by('confirmed')} / ${by('refuted')} / ${by('inconclusive')} / ${by('premise-false')}`, `confirmed / refuted / inconclusive / premise false<br>${h(claimTally(result.claims))}`),
     card('Knee', cap?.knee == null ? 'n/a' : `${h(num(cap.knee.concurrency))} sessions`, cap?.knee == null ? 'no capacity model' : h(fmtValue(cap.knee.throughput, cap.levels[0]?.throughputUnit ?? 'sessions/s')), 'plain'),
     card('Top finding', top === undefined ? 'none' : `${h(top.priority)} #${top.rank}`, top === undefined ? '' : `<a href="#${anchors.finding(top.id)}">${h(top.title)}</a>`, top?.priority === 'P0' ? 'bad' : 'plain'),
   ].join('')}</div>`;
@@ -51,11 +53,16 @@ export function summaryCards(result: RunResult): string {
 
 export function claimsHtml(result: RunResult): string {
   if (result.claims.length === 0) return '<p class="empty">No claims were checked in this run.</p>';
-  return htmlTable(['ID', 'Claim (audit 2025-12-22)', 'Section', 'Expected', 'Measured', 'Verdict'], result.claims.map((c) => [
-    h(c.id), h(c.claim), h(c.section), h(c.expected),
-    `${h(fmtValue(c.measured.value, c.measured.unit))}<br><span class="muted">${h(c.measured.summary)} · <a href="#${anchors.scenario(c.scenario)}">${h(c.scenario)}</a></span>`,
-    VERDICT[c.verdict],
+  const present = new Set(result.claims.map(classOf));
+  const legend = Object.entries(CLASS_MEANING).filter(([k]) => present.has(k as ReturnType<typeof classOf>))
+    .map(([k, v]) => `<li><strong>${h(k)}</strong>: ${h(v)}</li>`).join('');
+  const scenarios = new Set(result.scenarios.map((s) => s.name));
+  const table = htmlTable(['Evidence class', 'ID', 'Claim (audit 2025-12-22)', 'Section', 'Method', 'Expected', 'Measured', 'Verdict'], claimsByClass(result.claims).map((c) => [
+    h(classOf(c)), h(c.id), h(c.claim), h(c.section), h(methodText(c)), h(c.expected),
+    `${h(fmtValue(c.measured.value, c.measured.unit))}<br><span class="muted">${h(c.measured.summary)} · ${scenarios.has(c.scenario) ? `<a href="#${anchors.scenario(c.scenario)}">${h(c.scenario)}</a>` : h(c.scenario)}</span>`,
+    `${VERDICT[c.verdict]}${c.verdictReason === undefined ? '' : `<br><span class="muted">${h(c.verdictReason)}</span>`}`,
   ]));
+  return `<p>Claims are grouped by what their verdict rests on:</p><ul>${legend}</ul><p><strong>${h(claimTally(result.claims))}.</strong></p>${table}`;
 }
 
 export function budgetsHtml(result: RunResult): string {

@@ -38,7 +38,10 @@ const METHOD = [
   'Calibration: where a scenario could, the same subject was also measured by an independent tool (pgbench on the same SQL in the same statement mode, an autocannon child process on the same endpoint at the same rate); an enforced (p50) ratio outside its bounds makes the run untrusted (exit code 6).',
   'Before/after comparisons run both variants on databases seeded identically from the same seed (a template copy), never through a down-migration; a ratio is before / after, with its interval and method as stated.',
   'Load is generated open-model (latency measured from the intended start, so without coordinated omission) or closed-model at a fixed concurrency; a generator self-check marks a scenario untrusted when the load generator itself saturates.',
-  'Budgets are evaluated after each scenario; a failed budget sets exit code 3. Each audit claim is restated as a checkable bound and given a verdict from the measurement it names.',
+  'Budgets are evaluated after each scenario; a failed budget sets exit code 3.',
+  'Each audit claim is restated as a checkable bound: confirmed within 20% of the audit\'s figure or range, refuted beyond half its low end or twice its high end, inconclusive between; the Expected column is generated from the same bound the verdict uses. ' +
+    'Every claim carries an evidence class saying what its verdict rests on: measured (real PostgreSQL, Redis and engine code under load), modelled (configured constants, each shown with its plausible range and, where re-judged, the verdict at both ends: a verdict that changes within the range is inconclusive, model-dependent), ' +
+    'conformance (a design property the re-implementation reproduces) or premise (the audit\'s premise checked against the system as it stood on 2025-12-22). A claim whose precondition did not hold is premise-false, with what the recommendation still changed shown beside it.',
   'The capacity model sweeps concurrency, finds the knee of the throughput curve, fits the Universal Scalability Law and cross-checks each level with Little\'s law.',
 ];
 

@@ -44,16 +44,37 @@ describe('renderMarkdown', () => {
   });
 
   it('has the claims-check table with one row per claim and its verdict', () => {
-    const rows = tableRows(md, '| ID | Claim | Audit section | Expected | Measured | Verdict | Evidence |');
-    expect(rows).toHaveLength(sampleRun().claims.length);
-    expect(rows[0]).toMatch(/C01 .*15\.3x.*✅ confirmed.*\(#s-query-latency\)/);
-    expect(rows.filter((r) => r.includes('❌ refuted'))).toHaveLength(6);
+    const run = sampleRun();
+    const rows = tableRows(md, '| Evidence class | ID | Claim | Audit section | Method | Expected | Measured | Verdict | Scenario |');
+    expect(rows).toHaveLength(run.claims.length);
+    expect(rows[0]).toMatch(/^\| measured \| C01 .*statements the engine's audited listing.*claim 5\.\.10; confirmed 4\.\.12.*\| 51: .*❌ refuted \(judged on the point: no interval recorded\) \| \[n-plus-one\]\(#s-n-plus-one\) \|$/);
+    expect(rows.filter((r) => r.includes('❌ refuted'))).toHaveLength(run.claims.filter((c) => c.verdict === 'refuted').length);
+    // Grouped by class, in the order the legend gives them.
+    const classes = rows.map((r) => r.split(' | ')[0]?.slice(2));
+    expect([...new Set(classes)]).toEqual(['measured', 'modelled', 'conformance', 'premise']);
+    expect(classes.join(',')).toMatch(/^(measured,)+(modelled,)+(conformance,)+(premise,?)+$/);
+  });
+
+  it('shows how each verdict was reached: constants with their ranges, a false premise beside what still changed, why not measured', () => {
+    const rows = tableRows(md, '| Evidence class | ID | Claim | Audit section | Method | Expected | Measured | Verdict | Scenario |');
+    const row = (id: string): string => rows.find((r) => r.includes(`| ${id} |`)) ?? '';
+    expect(row('C14')).toMatch(/round\.personas = 5 \(plausible 3\.\.5: .*\); at low inconclusive \(2\.98x\), at high confirmed \(4\.96x\)/);
+    expect(row('C14')).toContain('❔ inconclusive (model-dependent: round.personas 3..5 gives inconclusive / confirmed; interval 4.9..5.02x (min-max, n 3))');
+    expect(row('C02')).toContain('❔ inconclusive (interval 3.9..6.1x (min-max, n 3) spans inconclusive and confirmed)');
+    expect(row('C26')).toMatch(/llm\.latency\.p50 = not reported .*Not yet re-judged at the ends of these ranges\./);
+    expect(row('C07')).toMatch(/Premise false: idx\\_session\\_events\\_session\\_id .*What the recommendation still changes: 15\.3x; the claim's bound would read it as confirmed\..*⚠️ premise false/);
+    expect(row('C41')).toMatch(/not measured: no scenario measures this claim yet \| ❔ inconclusive \(not measured in this run\) \| none \|$/);
+  });
+
+  it('counts claims by evidence class and verdict in the summary line', () => {
+    expect(md).toContain('**29 audit claims: 16 measured (6 confirmed, 3 refuted, 4 inconclusive, 3 premise-false), 7 modelled (2 confirmed, 2 refuted, 3 inconclusive), 4 conformance (2 confirmed, 2 refuted), 2 premise (2 refuted).**');
+    expect(md).toMatch(/\*\*Overall:\*\* .*29 audit claims: \d+ measured \(\d+ confirmed, \d+ refuted, \d+ inconclusive, 3 premise-false\), \d+ modelled \(/);
   });
 
   it('has the budgets table and states measured limits with the knee and USL fit', () => {
     expect(tableRows(md, '| Budget | Scenario | Threshold | Measured | Result |')).toHaveLength(10);
     expect(md).toContain('**Throughput knee:** 50 concurrent sessions');
-    expect(md).toMatch(/peak N\\\* = 98\.5/);
+    expect(md).toMatch(/peak N\* = 98\.5/);
   });
 
   it('gives sample size and spread with the figures', () => {

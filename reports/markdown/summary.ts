@@ -1,13 +1,16 @@
 /** Executive summary, claims check and budgets: the parts a CI job summary reader needs first. */
-import type { BudgetResult, Claim, RunResult, Verdict } from '../../harness/result/index.js';
+import type { BudgetResult, RunResult, Verdict } from '../../harness/result/index.js';
 import { budgetOutcome, NOT_JUDGEABLE, tallyBudgets } from '../internal/budgets.js';
+import { CLASS_MEANING, claimsByClass, claimTally, classOf, methodText } from '../internal/claims.js';
 import { boundsText, enforcedOutside, rowLabel } from '../internal/calibration.js';
 import { mdCode, mdText } from '../internal/escape.js';
 import { fmtDuration, fmtValue, num } from '../internal/format.js';
 import { allBudgets, anchors } from '../internal/select.js';
 import { anchor, table } from './blocks.js';
 
-const VERDICT: Record<Verdict, string> = { confirmed: '✅ confirmed', refuted: '❌ refuted', inconclusive: '❔ inconclusive' };
+const VERDICT: Record<Verdict, string> = {
+  confirmed: '✅ confirmed', refuted: '❌ refuted', inconclusive: '❔ inconclusive', 'premise-false': '⚠️ premise false',
+};
 
 function budgetLine(budgets: BudgetResult[]): string {
   if (budgets.length === 0) return 'no budgets declared';
@@ -25,11 +28,6 @@ function calibrationLine(result: RunResult): string {
   return `[calibration](#${anchors.calibration}) ${cal.rows.filter((r) => r.withinBounds).length}/${cal.rows.length} within bounds`;
 }
 
-function claimLine(claims: Claim[]): string {
-  if (claims.length === 0) return 'no audit claims checked';
-  const by = (v: Verdict): number => claims.filter((c) => c.verdict === v).length;
-  return `${claims.length} audit claims checked: ${by('confirmed')} confirmed, ${by('refuted')} refuted, ${by('inconclusive')} inconclusive`;
-}
 
 function limits(result: RunResult): string[] {
   const cap = result.capacity;
@@ -61,7 +59,7 @@ export function executiveSummary(result: RunResult): string {
   const env = result.environment;
   const status = result.status === 'passed' ? '✅ passed' : `❌ ${result.status}`;
   const overall = [
-    status, budgetLine(allBudgets(result)), claimLine(result.claims), calibrationLine(result),
+    status, budgetLine(allBudgets(result)), claimTally(result.claims), calibrationLine(result),
     result.trusted ? 'results trusted' : '**results untrusted**', `exit code ${result.exitCode}`,
   ].join(' · ');
   const parts = [
@@ -91,14 +89,20 @@ export function executiveSummary(result: RunResult): string {
 }
 
 export function claimsCheck(result: RunResult): string {
-  const head = `## Claims Check\n${anchor(anchors.claims)}\n\nEach quantitative claim of the 2025-12-22 audit, as a checkable bound, against this run's measurement.`;
+  const head = `## Claims Check\n${anchor(anchors.claims)}\n\nEach quantitative claim of the 2025-12-22 audit, as a checkable bound, against this run's measurement. ` +
+    'Claims are grouped by what their verdict rests on:';
   if (result.claims.length === 0) return `${head}\n\n_No claims were checked in this run._`;
-  const rows = result.claims.map((c) => [
-    mdText(c.id), mdText(c.claim), mdText(c.section), mdText(c.expected),
+  const present = new Set(result.claims.map(classOf));
+  const legend = Object.entries(CLASS_MEANING).filter(([k]) => present.has(k as ReturnType<typeof classOf>)).map(([k, v]) => `- **${k}**: ${mdText(v)}`).join('\n');
+  const scenarios = new Set(result.scenarios.map((s) => s.name));
+  const rows = claimsByClass(result.claims).map((c) => [
+    classOf(c), mdText(c.id), mdText(c.claim), mdText(c.section), mdText(methodText(c)), mdText(c.expected),
     `${fmtValue(c.measured.value, c.measured.unit)}: ${mdText(c.measured.summary)}`,
-    VERDICT[c.verdict], `[${mdText(c.scenario)}](#${anchors.scenario(c.scenario)})`,
+    c.verdictReason === undefined ? VERDICT[c.verdict] : `${VERDICT[c.verdict]} (${mdText(c.verdictReason)})`,
+    scenarios.has(c.scenario) ? `[${mdText(c.scenario)}](#${anchors.scenario(c.scenario)})` : mdText(c.scenario),
   ]);
-  return `${head}\n\n${table(['ID', 'Claim', 'Audit section', 'Expected', 'Measured', 'Verdict', 'Evidence'], rows)}`;
+  return `${head}\n\n${legend}\n\n**${mdText(claimTally(result.claims))}.**\n\n` +
+    table(['Evidence class', 'ID', 'Claim', 'Audit section', 'Method', 'Expected', 'Measured', 'Verdict', 'Scenario'], rows);
 }
 
 export function budgetsTable(result: RunResult): string {

@@ -28,7 +28,7 @@ export function printSummary(printer: Printer, result: RunResult, file: string, 
   const passed = result.scenarios.filter((s) => s.status === 'passed').length;
   const measured = result.claims.filter((c) => c.measured.value !== null);
   const verdicts = (v: string): number => measured.filter((c) => c.verdict === v).length;
-  printer.line(`${passed}/${result.scenarios.length} scenario(s) passed, ${result.budgets.filter((b) => b.passed).length}/${result.budgets.length} budget(s) met${notJudgeable.length === 0 ? '' : ` (${notJudgeable.length} not judgeable: too few samples)`}, ${measured.length}/${result.claims.length} audit claim(s) measured (${verdicts('confirmed')} confirmed, ${verdicts('refuted')} refuted, ${verdicts('inconclusive')} inconclusive)`);
+  printer.line(`${passed}/${result.scenarios.length} scenario(s) passed, ${result.budgets.filter((b) => b.passed).length}/${result.budgets.length} budget(s) met${notJudgeable.length === 0 ? '' : ` (${notJudgeable.length} not judgeable: too few samples)`}, ${measured.length}/${result.claims.length} audit claim(s) measured (${verdicts('confirmed')} confirmed, ${verdicts('refuted')} refuted, ${verdicts('inconclusive')} inconclusive, ${verdicts('premise-false')} premise-false)`);
   printer.line(`report: ${file}`);
   printer.line(`exit ${exitCode}: ${(EXIT_CODE_MEANINGS as Record<number, string>)[exitCode] ?? ''}`);
 }
