@@ -72,7 +72,9 @@ describe('http-load scenario', () => {
     expect(out.result.method).toMatch(/warm-up .* excluded/);
 
     // Every optimized endpoint has a p95 row and a p50 row, or a p50 skip when autocannon's
-    // whole-millisecond reading cannot decide (1-3 ms endpoints); actions (tens of ms) always decides.
+    // whole-millisecond reading cannot decide. Which endpoints are fast enough to need the skip
+    // depends on the machine and the data (the optimized actions listing reads ~2 ms at tiny data),
+    // so no endpoint is required to decide.
     expect(out.calibration.methods).toHaveLength(1);
     expect(out.calibration.methods[0]!.method).toMatch(/-C/);
     const rows = out.calibration.rows;
@@ -85,7 +87,6 @@ describe('http-load scenario', () => {
       expect(p50.length + p50Skip.length, `${subject}: one p50 row or one p50 skip`).toBe(1);
       for (const s of p50Skip) expect(s.reason).toMatch(/whole milliseconds/);
     }
-    expect(rows.some((r) => r.subject === 'GET actions (optimized)' && r.statistic === 'p50')).toBe(true);
     expect(skipped.filter((s) => !s.subject.endsWith(' p50'))).toEqual([]);
     for (const r of rows) {
       expect(r.kind).toBe('http');
