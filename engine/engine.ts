@@ -22,7 +22,7 @@ export type { ResumeCounters, ResumedSession } from './internal/resumer.js';
 export interface EngineOptions {
   readonly config?: EngineConfigInput;
   readonly logger?: Logger;
-  /** Real LLM mode only; the CLI reads ANTHROPIC_API_KEY / VOYAGE_API_KEY and passes them. */
+  /** Only with `llm.mode: 'real'` (a library caller's choice): the CLI never reads ANTHROPIC_API_KEY, every command runs the mock. */
   readonly apiKey?: string;
   readonly voyageApiKey?: string;
   /** Mock profile overrides beyond name/timeScale/seed (error schedules in tests, for example). */
