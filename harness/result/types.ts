@@ -91,6 +91,8 @@ export interface Environment {
   statementModes?: Record<string, StatementMode>;
   /** Disk use of the run: the cluster's size sampled through it, and the preflight's estimate. */
   disk?: DiskUse;
+  /** Peak resident memory of the harness process over the run (getrusage maxrss), bytes; children (PostgreSQL, Redis, servers under test) not included. */
+  peakRssBytes?: number;
   /** ISO 8601 timestamps. */
   startedAt: string;
   finishedAt: string | null;

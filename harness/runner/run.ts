@@ -106,7 +106,7 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
     options.onScenarioEnd?.(outcome.result, i, total);
   }
   const diskSummary = await disk.end();
-  result.environment = { ...result.environment, disk: { ...diskSummary, ...(options.preflight === undefined ? {} : { preflight: options.preflight }) } };
+  result.environment = { ...result.environment, peakRssBytes: process.resourceUsage().maxRSS * 1024, disk: { ...diskSummary, ...(options.preflight === undefined ? {} : { preflight: options.preflight }) } };
   result.claims.push(...unmeasuredClaims(result.claims));
   if (dataLoss.length > 0) result = { ...result, error: { code: HARNESS_ERRORS.DATA_LOSS, message: dataLoss.join('; ') } };
   return finalizeRunResult(result, {

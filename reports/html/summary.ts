@@ -108,6 +108,7 @@ export function environmentHtml(result: RunResult): string {
     ['Mock LLM time scale', e.timeScale === 1 ? '1 (real time)' : `${num(e.timeScale)}; durations converted back to real time`],
     ['Started / finished', `${e.startedAt} / ${e.finishedAt ?? 'not finished'}`],
     ['Disk', diskSummary(e.disk)],
+    ['Peak memory (harness process)', e.peakRssBytes === undefined ? 'not recorded' : fmtValue(e.peakRssBytes, 'bytes')],
   ];
   const method = `Latencies come from HDR histograms and are shown as percentiles with their sample count n. ${PERCENTILE_LEGEND} Before/after pairs ran on identically seeded databases. Charts draw stored figures only: the USL curve evaluates the fitted model, it does not refit it.`;
   return `${htmlTable(['', ''], rows.map(([k, v]) => [`<strong>${h(k)}</strong>`, h(v)]))}<p>${h(method)}</p>`;

@@ -28,6 +28,7 @@ function environment(result: RunResult): string {
     ['Started / finished', `${mdText(e.startedAt)} / ${mdText(e.finishedAt ?? 'not finished')}`],
     ['Wall time', fmtDuration(result.durationMs)],
     ['Disk', mdText(diskSummary(e.disk))],
+    ['Peak memory (harness process)', e.peakRssBytes === undefined ? 'not recorded' : fmtValue(e.peakRssBytes, 'bytes')],
   ];
   return table(['', ''], rows.map(([k, v]) => [`**${k}**`, v]));
 }

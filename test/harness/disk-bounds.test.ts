@@ -59,6 +59,7 @@ describe('scenario databases are dropped as each scenario ends', () => {
       // Two fresh databases (~7-8 MB each on PostgreSQL 15) existed at once at the peak.
       expect(disk?.peakAddedBytes).toBeGreaterThan(4 * 1024 * 1024);
       expect(disk?.startFreeBytes).toBeGreaterThan(0);
+      expect(result.environment.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
     } finally {
       await infra.close();
     }
