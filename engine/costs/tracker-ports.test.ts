@@ -40,7 +40,8 @@ describe('CostTracker eviction order (PostgreSQL and Redis down)', () => {
     const ids: string[] = [];
     // 300 records: the first 100 go out in a flush that fails; the buffer then caps at 200.
     for (let i = 0; i < 300; i++) ids.push(t.track(call).requestId);
-    await wait(30);
+    // Poll for the failed first flush (a fixed sleep would race a slow machine).
+    for (let i = 0; i < 400 && t.accounting().evicted < 100; i++) await wait(5);
     expect(t.accounting()).toMatchObject({ buffered: 200, evicted: 100 });
     // A two-chunk flush whose first chunk fails before the second; 50 newer records arrive meanwhile.
     const flushing = t.flush();

@@ -6,7 +6,7 @@ import type { TestRedis as RedisHandle } from '../../test/engine-support/index.j
 import { createRedisClient } from '../cache/index.js';
 import { resolveConfig } from '../config/index.js';
 import { CostRepository, createDb, SessionRepository, UserRepository, type Db } from '../db/index.js';
-import { CostTracker, type CostAccounting } from './index.js';
+import { CostTracker, createManualTimers, type CostAccounting } from './index.js';
 
 /** A TCP forwarder to PostgreSQL that can refuse connections (down) and accept them again (up). */
 async function pgToggle(target: number): Promise<{ port: number; down(): Promise<void>; up(): Promise<void>; close(): Promise<void> }> {
@@ -83,27 +83,38 @@ async function rowCount(): Promise<number> {
 }
 
 describe('CostTracker', () => {
-  it('flushes at 100 records and on the real timer (optimized)', async () => {
-    const t = new CostTracker({ repository: new CostRepository(db), redis, config: cfg.costs, redisKeyPrefix: 't1:' });
+  it('flushes at 100 records and on the timer (optimized), on a fake clock', async () => {
+    const timers = createManualTimers();
+    const t = new CostTracker({ repository: new CostRepository(db), redis, config: cfg.costs, redisKeyPrefix: 't1:', timers });
     for (let i = 0; i < 100; i++) t.track(call);
     await t.flush();
     expect(t.accounting().persisted).toBe(100);
     t.track(call);
-    await wait(450); // no further record arrives: only the timer can flush it
+    timers.advance(cfg.costs.flushIntervalMs - 1);
+    expect(t.accounting().buffered).toBe(1); // the interval has not elapsed: nothing flushes it yet
+    timers.advance(1); // no further record arrives: only the timer can flush it
+    await waitFor(() => t.accounting().persisted === 101);
     expect(t.accounting()).toMatchObject({ generated: 101, persisted: 101, buffered: 0 });
     invariant(t.accounting());
     await t.close();
   });
 
-  it('audited: a lone record waits for the next record (no timer)', async () => {
+  it('audited: a lone record waits for the next record (no timer), on a fake clock', async () => {
+    const timers = createManualTimers();
     const audited = resolveConfig({ variant: 'audited', costs: { flushIntervalMs: 100, drainLoop: false } });
-    const t = new CostTracker({ repository: new CostRepository(db), redis, config: audited.costs, redisKeyPrefix: 't2:' });
+    const t = new CostTracker({ repository: new CostRepository(db), redis, config: audited.costs, redisKeyPrefix: 't2:', timers });
     t.track(call);
-    await wait(250);
+    timers.advance(10_000); // long past the interval, but no timer exists to notice
     expect(t.accounting().buffered).toBe(1);
     t.track(call); // interval elapsed: this record triggers the flush
-    await wait(100);
-    expect(t.accounting()).toMatchObject({ persisted: 2, buffered: 0 });
+    await waitFor(() => t.accounting().persisted === 2);
+    timers.advance(50);
+    t.track(call); // 50 ms after that flush: under the interval, so it stays buffered
+    expect(t.accounting().buffered).toBe(1);
+    timers.advance(50);
+    t.track(call); // the interval has elapsed again: this record flushes both
+    await waitFor(() => t.accounting().persisted === 4);
+    expect(t.accounting()).toMatchObject({ generated: 4, persisted: 4, buffered: 0 });
     await t.close();
   });
 

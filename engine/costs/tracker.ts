@@ -4,6 +4,7 @@ import type { ApiCostInput, CostRepository } from '../db/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import { buildCostRecord, decodeRecord, encodeRecord, type TrackCallInput } from './record.js';
 import { RetryLedger } from './retry-ledger.js';
+import { systemTimers, type TrackerTimers } from './timers.js';
 
 /** The accounting terms; invariant: generated = persisted + queued + buffered + evicted + lostInRetryQueue. */
 export interface CostAccounting {
@@ -44,6 +45,8 @@ export interface CostTrackerOptions {
    * left in it and lost none (clears has_untracked_costs, as bo1's cost_retry_job, §5.2).
    */
   onDrained?: (sessionIds: readonly string[]) => Promise<void>;
+  /** Clock and interval timer; the system's unless a test passes manual ones. */
+  timers?: TrackerTimers;
 }
 
 // A small multiple of one connection: enough to drain a burst, far below any pool size.
@@ -72,8 +75,9 @@ export class CostTracker {
   private degraded = false;
   private flushing: Promise<void> | undefined;
   private draining: Promise<number> | undefined;
-  private lastFlushAt = Date.now();
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly clock: TrackerTimers;
+  private lastFlushAt: number;
+  private readonly cancels: (() => void)[] = [];
   private readonly key: string;
   private readonly log: Logger;
   private readonly c: EngineConfig['costs'];
@@ -88,6 +92,8 @@ export class CostTracker {
 
   constructor(private readonly o: CostTrackerOptions) {
     this.c = o.config;
+    this.clock = o.timers ?? systemTimers;
+    this.lastFlushAt = this.clock.now();
     this.key = `${o.redisKeyPrefix ?? ''}${o.config.retryQueueKey}`;
     this.log = o.logger ?? silentLogger();
     this.queued = new RetryLedger(this.c.retryShadowMaxRecords);
@@ -119,7 +125,7 @@ export class CostTracker {
 
   /** bo1 get_buffer_stats(). */
   bufferStats(): { bufferSize: number; lastFlushTime: number; secondsSinceFlush: number } {
-    return { bufferSize: this.buffer.length, lastFlushTime: this.lastFlushAt, secondsSinceFlush: (Date.now() - this.lastFlushAt) / 1000 };
+    return { bufferSize: this.buffer.length, lastFlushTime: this.lastFlushAt, secondsSinceFlush: (this.clock.now() - this.lastFlushAt) / 1000 };
   }
 
   /** Flushes everything buffered now (and waits for a flush already running). */
@@ -151,20 +157,18 @@ export class CostTracker {
   async close(): Promise<void> {
     this.closed = true;
     this.o.redis.off('ready', this.onRedisReady);
-    for (const t of this.timers) clearInterval(t);
+    for (const cancel of this.cancels) cancel();
     await this.flush().catch(() => undefined);
     await this.drainRetryQueue().catch(() => undefined);
   }
 
   private every(ms: number, fn: () => void): void {
-    const t = setInterval(fn, ms);
-    t.unref();
-    this.timers.push(t);
+    this.cancels.push(this.clock.every(ms, fn));
   }
 
   private flushIfDue(fromTimer: boolean): Promise<void> | undefined {
     if (this.flushing !== undefined || this.buffer.length === 0) return undefined;
-    const due = this.buffer.length >= this.c.batchSize || fromTimer || Date.now() - this.lastFlushAt >= this.c.flushIntervalMs;
+    const due = this.buffer.length >= this.c.batchSize || fromTimer || this.clock.now() - this.lastFlushAt >= this.c.flushIntervalMs;
     return due ? this.startFlush() : undefined;
   }
 
@@ -177,7 +181,7 @@ export class CostTracker {
   }
 
   private async flushAll(): Promise<void> {
-    this.lastFlushAt = Date.now();
+    this.lastFlushAt = this.clock.now();
     const batch = this.buffer;
     this.buffer = [];
     this.inFlight += batch.length;
