@@ -4,7 +4,11 @@ import { checkClaim } from '../harness/audit/index.js';
 import { buildCapacityModel, toCapacityLevel, uslThroughput } from '../harness/capacity/index.js';
 import type { CapacityLevel } from '../harness/result/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
-import { peakOverlap, runLevel, type LevelRun } from './internal/capacity/level.js';
+import type { Variant } from '../engine/config/index.js';
+import { peakOverlap } from './internal/capacity/level.js';
+import { firstBinding, LIMIT_LABELS, LIMIT_NAMES } from './internal/capacity/limits.js';
+import { bindingFinding, sustained, type VariantSweep } from './internal/capacity/report.js';
+import { sweepVariant } from './internal/capacity/sweep.js';
 import { fmtMs, STRATEGIC_PROBLEM } from './internal/llm-mock/index.js';
 
 export interface CapacityParams {
@@ -12,8 +16,23 @@ export interface CapacityParams {
   levels: number[];
   /** Whole sessions each worker runs per level (the level lasts about this many session lengths). */
   sessionsPerWorker: number;
-  /** Mock clock for the `realistic` profile (Sonnet p50 6 s / p99 20 s, Haiku 2 s / 7 s, Voyage 150 / 600 ms). */
+  /**
+   * Mock clock for the `realistic` profile, which is token-rate: Sonnet ~1.8 s to first token plus
+   * ~16 ms per output token, Haiku ~1.3 s + ~10 ms/token (engine/llm/mock/profiles.ts), so a call's
+   * time follows its output length. The rate-limit buckets refill on the same clock.
+   */
   timeScale: number;
+  /** Provider rate-limit preset the mock enforces (`none`, `tier-1`..`tier-4`: engine/llm/mock/rate-limits.ts). */
+  rateLimits: string;
+  /** Engine variants swept under `rateLimits`, each for the binding-limit finding. */
+  variants: Variant[];
+  /**
+   * Levels of the rate-limited sweeps (the binding limit shows at the first levels; `levels` when
+   * empty). Claims C26-C30 and the USL fit come from a separate sweep of `levels` on the optimized
+   * variant with no rate limits: they are about the engine, and a provider limit would make them
+   * a statement about the preset instead.
+   */
+  bindingLevels: number[];
   /** Sub-problems per session (0 = from the problem's complexity, up to 4). */
   subProblems: number;
   /** Above this process CPU (% of one core) a level measures the harness, not the engine at real latency. */
@@ -22,42 +41,60 @@ export interface CapacityParams {
   cap: number;
 }
 
-export const capacityScenario = defineScenario<CapacityParams, { engine: Engine } | undefined>({
+/** `unlimited`: the optimized engine with no provider limits, whose sweep the claims describe. */
+interface VariantEngine { variant: Variant; label: string; rateLimits: string; engine: Engine }
+
+export const capacityScenario = defineScenario<CapacityParams, { engines: VariantEngine[] } | undefined>({
   name: 'capacity',
   title: 'Capacity: concurrency sweep of whole sessions, knee, USL fit and the §6.1 table',
   auditRef: '§6.1; §4.1',
   profiles: {
     // ci: one sub-problem per session and at most 20 at once keeps the engine's own CPU (not
     // scaled by the mock clock) under half a core at a 33x compressed clock (~15% at 10 measured).
-    ci: { levels: [2, 5, 10, 20], sessionsPerWorker: 2, timeScale: 0.03, subProblems: 1, cpuLimitPercent: 70, cap: 50 },
-    default: { levels: [5, 10, 20, 35, 50], sessionsPerWorker: 2, timeScale: 0.25, subProblems: 2, cpuLimitPercent: 70, cap: 50 },
-    full: { levels: [5, 10, 20, 35, 50, 75], sessionsPerWorker: 3, timeScale: 1, subProblems: 0, cpuLimitPercent: 70, cap: 50 },
+    // tier-1 is the preset a new account starts on, and the one whose limits a sweep this small can reach.
+    ci: { levels: [2, 5, 10, 20], sessionsPerWorker: 2, timeScale: 0.03, subProblems: 1, cpuLimitPercent: 70, cap: 50, rateLimits: 'tier-1', variants: ['optimized', 'audited'], bindingLevels: [2, 5, 10] },
+    default: { levels: [5, 10, 20, 35, 50], sessionsPerWorker: 2, timeScale: 0.25, subProblems: 2, cpuLimitPercent: 70, cap: 50, rateLimits: 'tier-2', variants: ['optimized', 'audited'], bindingLevels: [] },
+    full: { levels: [5, 10, 20, 35, 50, 75], sessionsPerWorker: 3, timeScale: 1, subProblems: 0, cpuLimitPercent: 70, cap: 50, rateLimits: 'tier-2', variants: ['optimized', 'audited'], bindingLevels: [] },
   },
   // Self-check: sessions last tens of seconds (mock real time); CPU saturation is what would fake a knee, and that limit stays.
   selfCheck: { eventLoopDelayP99Ms: 250 },
   budgets: {
-    // Every session of the sweep must complete: a failure means the engine broke under load.
+    // No session may fail for any reason but the provider's rate limit: any other failure means the
+    // engine broke under load. Sessions whose LLM call ran out of SDK retries on 429s are the rate
+    // limit binding, counted apart (capacity.sessions.failed_rate_limited) and reported in the finding.
     'capacity.sessions.failed': { max: 0 },
     // Session p50 in real time stays within the audit's own 60-120 s range widened by half.
     'capacity.session.real_ms': { p50: '< 180s' },
   },
-  timeoutMs: { ci: 110_000 },
+  timeoutMs: { ci: 150_000 },
   async setup(ctx) {
-    const db = await ctx.data.database({ label: 'capacity', optimizations: 'all', seeded: false });
     const redisUrl = ctx.infra.redis?.url;
     if (redisUrl === undefined) return undefined;
-    const engine = await createEngine({
-      logger: ctx.logger,
-      config: ctx.engineConfig({
-        databaseUrl: db.url, redisUrl, redisKeyPrefix: `cap_${crypto.randomBytes(3).toString('hex')}:`,
-        llm: { mockProfile: 'realistic', timeScale: ctx.params.timeScale, seed: ctx.seed },
-        deliberation: { subProblems: ctx.params.subProblems },
-      }),
-    });
-    return { engine };
+    const engines: VariantEngine[] = [];
+    const p = ctx.params;
+    // One database and one engine (so one mock provider with its own buckets) per sweep: the
+    // sweeps do not share rate-limit headroom. With no preset the optimized sweep is also the claims' sweep.
+    const plan: Omit<VariantEngine, 'engine'>[] = p.variants.map((variant) => ({ variant, label: variant, rateLimits: p.rateLimits }));
+    if (p.rateLimits !== 'none' || !p.variants.includes('optimized')) plan.unshift({ variant: 'optimized', label: 'unlimited', rateLimits: 'none' });
+    for (const { variant, label, rateLimits } of plan) {
+      const db = await ctx.data.database({ label: `capacity-${label}`, optimizations: variant === 'optimized' ? 'all' : 'none', seeded: false });
+      engines.push({
+        variant, label, rateLimits,
+        engine: await createEngine({
+          logger: ctx.logger,
+          config: ctx.engineConfig({
+            variant,
+            databaseUrl: db.url, redisUrl, redisKeyPrefix: `cap_${crypto.randomBytes(3).toString('hex')}:`,
+            llm: { mockProfile: 'realistic', timeScale: p.timeScale, seed: ctx.seed, rateLimits },
+            deliberation: { subProblems: p.subProblems },
+          }),
+        }),
+      });
+    }
+    return { engines };
   },
   async teardown(_ctx, state) {
-    await state?.engine.close();
+    for (const e of state?.engines ?? []) await e.engine.close();
   },
   async run(ctx, state) {
     const p = ctx.params;
@@ -65,26 +102,53 @@ export const capacityScenario = defineScenario<CapacityParams, { engine: Engine 
       ctx.report.untrusted.push('capacity: no Redis available, the sweep did not run');
       return;
     }
-    const { engine } = state;
     const s = p.timeScale;
-    const runs: LevelRun[] = [];
-    for (const n of p.levels) {
-      ctx.progress('level', `${n} concurrent sessions`);
-      ctx.signal.throwIfAborted();
-      const run = await runLevel(engine, { concurrency: n, sessionsPerWorker: p.sessionsPerWorker, problem: STRATEGIC_PROBLEM, userId: 'capacity', signal: ctx.signal });
-      runs.push(run);
-      const failed = Object.values(run.raw.errors).reduce((a, b) => a + b, 0);
-      ctx.recorder.count('capacity.sessions.completed', run.raw.ok);
-      ctx.recorder.count('capacity.sessions.failed', failed);
-      ctx.recorder.set(`capacity.level.${n}.cpu_percent`, run.cpuPercent, 'percent');
-      ctx.recorder.set(`capacity.level.${n}.event_loop_p99_ms`, run.eventLoopP99Ms, 'ms');
-      // Session durations in real time: every mock delay was multiplied by s.
-      for (const d of run.durations) {
-        ctx.recorder.record('capacity.session.real_ms', d / s);
-        ctx.recorder.record(`capacity.level.${n}.session.real_ms`, d / s);
+    const sweeps: (VariantSweep & { engine: Engine; label: string })[] = [];
+    for (const { variant, label, rateLimits, engine } of state.engines) {
+      const claimsSweep = rateLimits === 'none' && variant === 'optimized';
+      const levelsOut = await sweepVariant(engine, {
+        levels: claimsSweep || p.bindingLevels.length === 0 ? p.levels : p.bindingLevels, sessionsPerWorker: p.sessionsPerWorker, timeScale: s, problem: STRATEGIC_PROBLEM, signal: ctx.signal,
+        onLevel: (n) => ctx.progress(`level ${label}`, `${n} concurrent sessions${rateLimits === 'none' ? '' : ` (rate limits ${rateLimits})`}`),
+      });
+      sweeps.push({ variant, label, levels: levelsOut, engine });
+      for (const l of levelsOut) {
+        const run = l.run;
+        const k = `capacity.${label}.level.${l.concurrency}`;
+        ctx.recorder.count('capacity.sessions.completed', l.completed);
+        ctx.recorder.count('capacity.sessions.failed', l.failed - run.failedRateLimited);
+        ctx.recorder.count('capacity.sessions.failed_rate_limited', run.failedRateLimited);
+        ctx.recorder.set(`${k}.cpu_percent`, run.cpuPercent, 'percent');
+        ctx.recorder.set(`${k}.event_loop_p99_ms`, run.eventLoopP99Ms, 'ms');
+        ctx.recorder.set(`${k}.sessions_per_s`, l.sessionsPerS, 'sessions/s');
+        ctx.recorder.set(`${k}.sessions_per_day`, l.sessionsPerS * 86_400, 'sessions/day');
+        ctx.recorder.set(`${k}.rate_limited`, run.llm.rateLimited, 'count');
+        ctx.recorder.set(`${k}.retries`, run.llm.retries, 'count');
+        ctx.recorder.set(`${k}.rate_limited_per_session`, l.rateLimitedPerSession, 'ratio');
+        ctx.recorder.set(`${k}.retries_per_session`, l.retriesPerSession, 'ratio');
+        ctx.recorder.set(`${k}.failed_rate_limited`, run.failedRateLimited, 'count');
+        ctx.recorder.set(`${k}.peak_waiting_starts`, run.peakWaitingStarts, 'count');
+        ctx.recorder.set(`${k}.peak_pool_waiting`, run.peakPoolWaiting, 'count');
+        ctx.recorder.set(`${k}.pool_acquire_p99_ms`, run.poolAcquireP99Ms, 'ms');
+        if (l.costPerCompletedUsd !== null) ctx.recorder.set(`${k}.cost_per_session_usd`, l.costPerCompletedUsd, 'usd');
+        for (const name of LIMIT_NAMES) ctx.recorder.set(`${k}.limit.${name}`, l.scores[name], 'ratio');
+        // Session durations in real time: every mock delay was multiplied by s. The headline
+        // histogram is the unlimited sweep's (the engine's own session time).
+        for (const d of run.durations) {
+          if (claimsSweep) ctx.recorder.record('capacity.session.real_ms', d / s);
+          ctx.recorder.record(`${k}.session.real_ms`, d / s);
+        }
       }
+      const first = firstBinding(levelsOut);
+      // 0 = no limit bound anywhere in the sweep.
+      ctx.recorder.set(`capacity.${label}.binding_limit_level`, first?.concurrency ?? 0, 'count');
+      const best = sustained(levelsOut);
+      ctx.recorder.set(`capacity.${label}.sustained_sessions_per_s`, best?.sessionsPerS ?? 0, 'sessions/s');
+      ctx.recorder.set(`capacity.${label}.sustained_sessions_per_day`, (best?.sessionsPerS ?? 0) * 86_400, 'sessions/day');
     }
-
+    const primary = sweeps.find((w) => w.label === 'unlimited') ?? sweeps.find((w) => w.variant === 'optimized' && p.rateLimits === 'none');
+    if (primary === undefined) return;
+    const { engine } = primary;
+    const runs = primary.levels.map((l) => l.run);
     // Real time: throughput x s (sessions per real second), latencies / s.
     const levels: CapacityLevel[] = runs.map((r) => {
       const l = toCapacityLevel(r.concurrency, r.raw, 'sessions/s');
@@ -99,15 +163,15 @@ export const capacityScenario = defineScenario<CapacityParams, { engine: Engine 
     const saturated = runs.filter((r) => r.cpuPercent > p.cpuLimitPercent).map((r) => r.concurrency);
 
     // Peak in-flight LLM calls per level, from the wire: every attempt's cost record carries its
-    // end time (created_at) and latency, so [end - latency, end] is the call's time on the wire.
-    await engine.costs.flush();
+    // end time (created_at) and latency, so [end - latency, end] is the call's time on the wire
+    // (sweepVariant flushed the cost records).
     const rows = await engine.db.query<{ end_ms: string; latency_ms: number }>(
       `SELECT (extract(epoch FROM created_at) * 1000)::float8 AS end_ms, latency_ms FROM api_costs WHERE provider = 'anthropic' AND latency_ms IS NOT NULL`,
       [], { name: 'capacity.inflight' },
     );
     const intervals = rows.rows.map((x) => ({ start: Number(x.end_ms) - x.latency_ms, end: Number(x.end_ms) }));
     const inflight = runs.map((r) => ({ n: r.concurrency, peak: peakOverlap(intervals, r.startEpochMs, r.endEpochMs) }));
-    for (const f of inflight) ctx.recorder.set(`capacity.level.${f.n}.peak_inflight_llm`, f.peak, 'count');
+    for (const f of inflight) ctx.recorder.set(`capacity.${primary.label}.level.${f.n}.peak_inflight_llm`, f.peak, 'count');
 
     const model = buildCapacityModel('capacity', levels);
     ctx.report.capacity = model;
@@ -121,12 +185,21 @@ export const capacityScenario = defineScenario<CapacityParams, { engine: Engine 
     const atCap = levels.find((l) => l.concurrency === p.cap);
     const usl = model.usl;
     const capX = atCap?.throughput ?? (usl === null ? null : uslThroughput(p.cap, usl));
-    const capHow = atCap !== undefined ? `measured at ${p.cap} concurrent sessions` : `USL projection to ${p.cap} from levels ${p.levels.join(', ')} (not measured at ${p.cap} in this profile)`;
+    const capHow = atCap !== undefined ? `measured at ${p.cap} concurrent sessions` : `PROJECTION (USL fit extrapolated to ${p.cap} from levels ${p.levels.join(', ')}; not measured at ${p.cap} in this profile, and a fit cannot see a limit the sweep did not reach)`;
     const cpuNote = `process CPU per level ${runs.map((r) => `${r.concurrency}: ${r.cpuPercent.toFixed(0)}%`).join(', ')}`;
+    const presetSweeps = sweeps.filter((w) => w.label !== 'unlimited');
+    const bindingLevels = p.bindingLevels.length === 0 ? p.levels : p.bindingLevels;
     const method =
-      `createEngine (optimized variant: SessionManager, PostgreSQL, Redis, CostTracker, EventPublisher) with the 'realistic' mock profile at timeScale ${s}; ` +
+      `createEngine with the 'realistic' mock profile (token-rate: Sonnet ~1.8 s to first token + ~16 ms/output token) at timeScale ${s}, each sweep with its own database and mock provider. ` +
+      `Claims C26-C30 and the USL fit: the optimized variant with no provider rate limits, levels ${p.levels.join(', ')} (the engine's own capacity). ` +
+      `Binding limit: ${presetSweeps.map((w) => w.variant).join(' and ')} under provider rate limits '${p.rateLimits}' enforced by the mock (429 + retry-after, retried by the SDK), levels ${(p.rateLimits === 'none' ? p.levels : bindingLevels).join(', ')}; ` +
       `closed model, each of N workers runs ${p.sessionsPerWorker} whole sessions (create + run to completion), ${p.subProblems === 0 ? 'sub-problems from the problem' : `${p.subProblems} sub-problem(s)`} per session; ` +
-      `throughput = completed sessions / level wall time x timeScale (real sessions/s), latencies / timeScale; ${cpuNote}.`;
+      `throughput = completed sessions / level wall time x timeScale (real sessions/s), latencies / timeScale; ${cpuNote}.` +
+      (p.variants.includes('audited') ? '' : ' Only the optimized variant was measured (the audited one did not fit the time budget of this profile).');
+    ctx.report.method = `${method} Binding limit per level: each candidate scored as a fraction (LLM requests/input tokens/output tokens per minute: share of attempts the mock's bucket of that kind refused with a 429; ` +
+      `session cap: share of 20 ms samples with start() calls queued behind the SessionManager's capacity lock; DB pool: share of samples with pool waiters); the highest score of at least 1% binds, ` +
+      `and the limit that binds first is the one binding at the lowest level. Cost per session = api_costs total of every attempt in the level (retries and failed sessions included) / completed sessions. ` +
+      `The USL fit describes the measured levels; anything it says beyond them is a projection, labelled as such.`;
     const subProblemConstant = { 'session.subproblems': { value: p.subProblems === 0 ? null : p.subProblems } };
     const levelRows = levels.map((l) => `${l.concurrency}: ${l.throughput.toFixed(3)}/s, p50 ${fmtMs(l.latencyP50Ms)}`).join('; ');
     ctx.report.claims.push(checkClaim('C26', capX, {
@@ -163,15 +236,21 @@ export const capacityScenario = defineScenario<CapacityParams, { engine: Engine 
     ctx.report.findings.push({
       id: 'capacity.limit',
       priority: 'P2',
-      title: knee !== null && kneeBelowCap ? `Throughput stops scaling at ${knee.concurrency} concurrent sessions` : `Throughput scales with concurrency up to ${top?.concurrency ?? '?'} sessions; the session cap is the limit`,
+      title: knee !== null && kneeBelowCap
+        ? `Engine without provider limits: throughput stops scaling at ${knee.concurrency} concurrent sessions`
+        : `Engine without provider limits: throughput still rises at ${top?.concurrency ?? '?'} concurrent sessions; the figure at the cap of ${p.cap} is a ${atCap === undefined ? 'USL projection' : 'measurement'}`,
       evidence: [{ kind: 'measurement', ref: 'capacity.session.real_ms' }],
       measuredImpact: {
-        summary: `${levelRows}; USL σ=${usl?.sigma.toFixed(3) ?? 'n/a'} κ=${usl?.kappa.toExponential(2) ?? 'n/a'}; ${cpuNote}`,
+        summary: `measured: ${levelRows}; USL fit σ=${usl?.sigma.toFixed(3) ?? 'n/a'} κ=${usl?.kappa.toExponential(2) ?? 'n/a'}; at the cap of ${p.cap}: ${capX === null ? 'n/a' : capX.toFixed(3)}/s (${capHow}); ${cpuNote}`,
         metric: 'capacity.sessions_per_s', value: capX ?? 0, unit: 'sessions/s',
         score: 0,
       },
-      recommendation: 'Plan capacity as cap / session duration (Little\'s law); raise the session cap before the pool, and measure the LLM provider\'s rate limits, which this mock does not model.',
+      recommendation: `Plan capacity from the binding limit (findings capacity.binding.*), not from cap / session duration alone: under '${p.rateLimits}' the provider's per-minute limits cap sessions/s whatever the session cap.`,
       auditRef: '§6.1',
     });
+    for (const w of presetSweeps.length > 0 ? presetSweeps : sweeps) {
+      ctx.report.findings.push(bindingFinding(w, { rateLimits: p.rateLimits, timeScale: s, cap: w.engine.config.sessions.maxConcurrent, poolMax: w.engine.config.db.poolMax }));
+    }
+    ctx.progress('done', sweeps.map((w) => { const f = firstBinding(w.levels); return `${w.label}: ${f === null ? 'no limit' : `${LIMIT_LABELS[f.limit]} @${f.concurrency}`}`; }).join('; '));
   },
 });

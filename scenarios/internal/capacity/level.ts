@@ -1,6 +1,10 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Engine } from '../../../engine/index.js';
 import { runClosedModel, type LoadResult } from '../../../harness/load/index.js';
+import type { LimitSignals } from './limits.js';
+
+// Queueing behind the session cap or the pool is a state, not an event with a counter: sample it.
+const SAMPLE_EVERY_MS = 20;
 
 export interface LevelRun {
   concurrency: number;
@@ -13,6 +17,26 @@ export interface LevelRun {
   eventLoopP99Ms: number;
   /** Mock-clock duration of every completed session, ms. */
   durations: number[];
+  /** What the limit classification reads (limits.ts), as deltas over the level. */
+  signals: LimitSignals;
+  /** LLM client counters over the level. */
+  llm: { calls: number; attempts: number; rateLimited: number; overloaded: number; retries: number; failedCalls: number; failedAttemptCostUsd: number };
+  peakWaitingStarts: number;
+  peakPoolWaiting: number;
+  /** Pool acquire-wait p99 over the level (the pool's histogram is reset at the level start), ms. */
+  poolAcquireP99Ms: number;
+  /** Sessions that failed because an LLM call ran out of retries on 429s (the rate limit, not an engine fault). */
+  failedRateLimited: number;
+}
+
+function llmSnapshot(engine: Engine) {
+  const l = engine.llm.stats();
+  const by = engine.llm.mock?.stats().rateLimited;
+  return {
+    calls: l.calls, attempts: l.attempts, rateLimited: l.rateLimited, overloaded: l.overloaded, retries: l.retries,
+    failedCalls: l.failedCalls, failedAttemptCostUsd: l.failedAttemptCostUsd,
+    by: { requests: by?.requests ?? 0, input_tokens: by?.input_tokens ?? 0, output_tokens: by?.output_tokens ?? 0 },
+  };
 }
 
 /**
@@ -23,6 +47,19 @@ export interface LevelRun {
 export async function runLevel(engine: Engine, input: { concurrency: number; sessionsPerWorker: number; problem: string; userId: string; signal: AbortSignal }): Promise<LevelRun> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  engine.db.resetMetrics();
+  const before = llmSnapshot(engine);
+  const sampled = { samples: 0, waitingStarts: 0, poolWaiters: 0, peakWaitingStarts: 0, peakPoolWaiting: 0 };
+  const sampler = setInterval(() => {
+    const m = engine.metrics();
+    sampled.samples++;
+    if (m.sessions.waitingStarts > 0) sampled.waitingStarts++;
+    if (m.pool.waiting > 0) sampled.poolWaiters++;
+    sampled.peakWaitingStarts = Math.max(sampled.peakWaitingStarts, m.sessions.waitingStarts);
+    sampled.peakPoolWaiting = Math.max(sampled.peakPoolWaiting, m.pool.waiting);
+  }, SAMPLE_EVERY_MS);
+  sampler.unref();
+  let failedRateLimited = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const startEpochMs = Date.now();
@@ -35,10 +72,14 @@ export async function runLevel(engine: Engine, input: { concurrency: number; ses
       const start = performance.now();
       const { id } = await engine.createSession({ userId: input.userId, problem: input.problem });
       const outcome = await engine.runSession(id);
+      if (outcome.status !== 'completed' && /\b429\b/.test(outcome.error.message)) failedRateLimited++;
       if (outcome.status !== 'completed') throw Object.assign(new Error(outcome.error.message), { code: outcome.error.code });
       durations.push(performance.now() - start);
     },
   });
+  clearInterval(sampler);
+  const after = llmSnapshot(engine);
+  const poolAcquireP99Ms = engine.metrics().pool.acquireWaitMs.p99;
   const wallUs = (performance.now() - t0) * 1000;
   const cpu = process.cpuUsage(cpu0);
   loop.disable();
@@ -47,6 +88,21 @@ export async function runLevel(engine: Engine, input: { concurrency: number; ses
     cpuPercent: wallUs > 0 ? ((cpu.user + cpu.system) / wallUs) * 100 : 0,
     eventLoopP99Ms: loop.count === 0 ? 0 : loop.percentile(99) / 1e6,
     durations,
+    signals: {
+      attempts: after.attempts - before.attempts,
+      rateLimitedBy: {
+        requests: after.by.requests - before.by.requests,
+        input_tokens: after.by.input_tokens - before.by.input_tokens,
+        output_tokens: after.by.output_tokens - before.by.output_tokens,
+      },
+      samples: sampled.samples, samplesWithWaitingStarts: sampled.waitingStarts, samplesWithPoolWaiters: sampled.poolWaiters,
+    },
+    llm: {
+      calls: after.calls - before.calls, attempts: after.attempts - before.attempts, rateLimited: after.rateLimited - before.rateLimited,
+      overloaded: after.overloaded - before.overloaded, retries: after.retries - before.retries, failedCalls: after.failedCalls - before.failedCalls,
+      failedAttemptCostUsd: after.failedAttemptCostUsd - before.failedAttemptCostUsd,
+    },
+    peakWaitingStarts: sampled.peakWaitingStarts, peakPoolWaiting: sampled.peakPoolWaiting, poolAcquireP99Ms, failedRateLimited,
   };
 }
 
