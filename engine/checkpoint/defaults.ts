@@ -18,6 +18,11 @@ export const CHECKPOINT_DEFAULTS = {
   costJournal: true,
   /** On resume, events of the session's Redis history missing from session_events are written there. */
   replayEvents: true,
+  /**
+   * A session left running with no checkpoint at all (its engine died during its first step)
+   * starts again from the first step; off (audited), it is marked failed with LL_CHECKPOINT_LOST.
+   */
+  restartWithoutCheckpoint: true,
   /** A session's engine renews its lease this often (ms); older than leaseMs, the engine is presumed dead. */
   leaseMs: 15_000,
 };

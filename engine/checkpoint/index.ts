@@ -10,5 +10,5 @@ export type { StoreKind } from './internal/stores.js';
 export { CostJournal, costJournalKey } from './cost-journal.js';
 export { judgeLease, leaseKey, Leases } from './lease.js';
 export type { LeaseState, LeaseValue } from './lease.js';
-export { prepareResume } from './resume.js';
+export { lastIssuedSequence, prepareResume } from './resume.js';
 export type { ResumeDeps, ResumeReport } from './resume.js';

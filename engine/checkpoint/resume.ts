@@ -37,6 +37,17 @@ export interface ResumeDeps {
   readonly journal: CostJournal;
 }
 
+/**
+ * The highest sequence any process issued for the session and anyone saw: the Redis history
+ * (where an event lands before it is acknowledged) and session_events. A dead process's buffered
+ * events exist only in the former, so numbering from session_events alone would issue them again.
+ */
+export async function lastIssuedSequence(d: Pick<ResumeDeps, 'redis' | 'redisKeyPrefix' | 'events'>, sessionId: string): Promise<number> {
+  const history = await d.redis.lrange(eventKeys(d.redisKeyPrefix, sessionId).history, 0, -1).catch(() => [] as string[]);
+  const historyMax = history.map(parseEnvelope).reduce((m, e) => (e !== undefined && e.session_id === sessionId ? Math.max(m, e.sequence) : m), 0);
+  return Math.max(historyMax, await d.events.maxSequence(sessionId));
+}
+
 // Bounded statements when a long session's history is written back.
 const REPLAY_CHUNK = 500;
 

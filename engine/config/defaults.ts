@@ -175,7 +175,7 @@ export const VARIANT_PROFILES = {
     api: { batchLookups: false },
     // §8.2: the whole state after every node, MemorySaver when Redis is down at graph build, and
     // nothing that lets a new process finish a dead one's buffered events and cost records.
-    checkpoint: { format: 'full', fallback: 'memory', endedTtlSeconds: 604_800, costJournal: false, replayEvents: false },
+    checkpoint: { format: 'full', fallback: 'memory', endedTtlSeconds: 604_800, costJournal: false, replayEvents: false, restartWithoutCheckpoint: false },
   },
   optimized: {},
 } as const;

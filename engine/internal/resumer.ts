@@ -1,4 +1,5 @@
-import { CHECKPOINT_ERRORS, prepareResume, type Checkpointer, type Leases, type ResumeDeps, type ResumeReport } from '../checkpoint/index.js';
+import { CHECKPOINT_ERRORS, lastIssuedSequence, prepareResume, type Checkpointer, type CheckpointRecord, type Leases, type ResumeDeps, type ResumeReport } from '../checkpoint/index.js';
+import { initialState } from '../deliberation/index.js';
 import type { Repositories } from '../db/index.js';
 import { LoadlabError } from '../errors/index.js';
 import type { EventPublisher } from '../events/index.js';
@@ -37,8 +38,8 @@ const SWEEP_LIMIT = 200;
 /**
  * Takes over sessions whose engine died: a session qualifies when its row says `running`, this
  * engine does not run it, and its lease is stale or absent. It continues at the step after its
- * checkpoint; without one it is marked failed (LL_CHECKPOINT_LOST), which is what bo1's
- * MemorySaver fallback amounts to after a restart.
+ * checkpoint. Without one it starts over (checkpoint.restartWithoutCheckpoint, optimized) or is
+ * marked failed (LL_CHECKPOINT_LOST), which is what bo1's MemorySaver fallback amounts to after a restart.
  */
 export class Resumer {
   readonly n: ResumeCounters = { resumed: 0, lost: 0, redoneEvents: 0, replayedEvents: 0, redoneCostRecords: 0, redoneCostUsd: 0, replayedCostRecords: 0 };
@@ -66,12 +67,13 @@ export class Resumer {
     const lease = await this.d.leases.read(sessionId);
     if (lease.kind === 'fresh') throw notResumable(sessionId, `engine ${lease.owner} still holds its lease`);
     if (lease.kind === 'unknown') throw notResumable(sessionId, `its lease cannot be read (${lease.reason})`);
-    const record = await this.d.checkpoints.load(sessionId);
+    const record = (await this.d.checkpoints.load(sessionId)) ?? this.fromStart();
     if (record === undefined) {
       this.n.lost += 1;
       const error = { code: CHECKPOINT_ERRORS.LOST, message: `session ${sessionId} was left running by a dead engine and has no checkpoint` };
       this.d.events.registerSession(sessionId, row.user_id);
-      this.d.events.seedSequence(sessionId, await this.d.repos.events.maxSequence(sessionId));
+      // After every number issued, buffered-and-lost ones included (they are in the Redis history).
+      this.d.events.seedSequence(sessionId, await lastIssuedSequence(this.d.resume, sessionId));
       await this.d.events.publish(sessionId, 'error', error);
       await this.d.events.flushNow();
       this.d.events.forgetSession(sessionId);
@@ -89,6 +91,16 @@ export class Resumer {
     });
     this.d.log.info({ ...report }, 'session resumed from its checkpoint');
     return { report, outcome: this.d.runner.start(sessionId, record.state) };
+  }
+
+  /**
+   * No checkpoint: the engine died before the session's first step ended (or its checkpoint was
+   * lost). With restartWithoutCheckpoint the session starts over from step 0 under the resume's
+   * rules (numbering after every sequence already issued, journal written, all work counted as redone).
+   */
+  private fromStart(): (CheckpointRecord & { store: string }) | undefined {
+    if (!this.d.resume.config.restartWithoutCheckpoint) return undefined;
+    return { state: initialState(), sequence: 0, costRecords: 0, writtenAt: new Date(0).toISOString(), store: 'none' };
   }
 
   /** One sweep: every `running` session this engine does not run and whose lease is stale. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { silentLogger } from '../../engine/log/index.js';
 import { evaluateBudgets } from '../../harness/budgets/index.js';
-import { provisionInfra } from '../../harness/infra/index.js';
+import { provisionInfra, type Infra } from '../../harness/infra/index.js';
 import type { Profile } from '../../harness/result/index.js';
 import { emptyRunResult, finalizeRunResult, validateRunResult } from '../../harness/result/index.js';
 import { collectEnvironment, createDataProvider, runScenario, type ScenarioOutcome } from '../../harness/runner/index.js';
@@ -24,6 +24,11 @@ export interface ScenarioTestOptions<P> {
    */
   seedProfile?: string | SeedProfile;
   seed?: number;
+  /**
+   * Runs after the scenario, while its databases still exist (they go with the infra): for
+   * checks of the store against the scenario's own figures, e.g. a direct count(*).
+   */
+  inspect?: (infra: Infra) => Promise<void>;
 }
 
 /**
@@ -66,6 +71,7 @@ export async function runScenarioForTest<P>(def: AnyScenario, options: ScenarioT
     );
     const check = validateRunResult(JSON.parse(JSON.stringify(final)));
     if (!check.valid) throw new Error(`${def.name} produced an invalid RunResult: ${JSON.stringify(check.errors.slice(0, 5))}`);
+    await options.inspect?.(infra);
     return outcome;
   } finally {
     await infra.close();
