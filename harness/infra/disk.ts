@@ -58,6 +58,12 @@ export async function clusterBytes(adminUrl: string): Promise<number> {
   return withAdmin(adminUrl, async (c) => Number((await c.query<{ b: string }>('SELECT sum(pg_database_size(datname))::bigint AS b FROM pg_database')).rows[0]?.b ?? 0));
 }
 
+/** On-disk size of the named databases (those that exist), bytes. */
+async function databasesBytes(adminUrl: string, names: readonly string[]): Promise<number> {
+  if (names.length === 0) return 0;
+  return withAdmin(adminUrl, async (c) => Number((await c.query<{ b: string | null }>('SELECT sum(pg_database_size(datname))::bigint AS b FROM pg_database WHERE datname = ANY($1)', [names])).rows[0]?.b ?? 0));
+}
+
 /** What a run's disk use looked like, for RunResult.environment.disk (the preflight is added by the runner). */
 export type DiskSummary = Omit<DiskUse, 'preflight'>;
 
@@ -70,12 +76,17 @@ export class DiskMonitor {
   private timer: NodeJS.Timeout | undefined;
   private start: number | undefined;
   private peak = 0;
+  private peakOwn = 0;
   private startFree: number | null = null;
   private minFree: number | null = null;
   private samples = 0;
   private pending: Promise<void> = Promise.resolve();
 
-  constructor(private readonly adminUrl: string, private readonly location: DataLocation, private readonly intervalMs = DISK_DEFAULTS.sampleIntervalMs) {}
+  /**
+   * `own` names the run's databases: their total is what the run added. Without it the growth of
+   * the whole cluster stands in, which other clients of a shared server also move.
+   */
+  constructor(private readonly adminUrl: string, private readonly location: DataLocation, private readonly intervalMs = DISK_DEFAULTS.sampleIntervalMs, private readonly own?: () => readonly string[]) {}
 
   /** Takes the first sample and starts the timer (unref'd: it never keeps the process alive). */
   async begin(): Promise<void> {
@@ -91,6 +102,7 @@ export class DiskMonitor {
         const bytes = await clusterBytes(this.adminUrl);
         this.start ??= bytes;
         this.peak = Math.max(this.peak, bytes);
+        if (this.own !== undefined) this.peakOwn = Math.max(this.peakOwn, await databasesBytes(this.adminUrl, this.own()));
         this.samples += 1;
         if (this.location.directory !== null && this.location.freeBytes !== null) {
           const free = freeBytesAt(this.location.directory);
@@ -113,11 +125,11 @@ export class DiskMonitor {
     return {
       startClusterBytes: start,
       peakClusterBytes: this.peak,
-      peakAddedBytes: Math.max(0, this.peak - start),
+      peakAddedBytes: this.own === undefined ? Math.max(0, this.peak - start) : this.peakOwn,
       startFreeBytes: this.startFree,
       minFreeBytes: this.minFree,
       samples: this.samples,
-      method: `sum of pg_database_size over the cluster every ${this.intervalMs / 1000} s and after every database created or dropped`
+      method: `sum of pg_database_size over the cluster${this.own === undefined ? '' : ' and over the run\'s own databases (the peak added)'} every ${this.intervalMs / 1000} s and after every database created or dropped`
         + (this.startFree === null ? '' : '; free space by statfs of the data directory\'s filesystem'),
     };
   }

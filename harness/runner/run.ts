@@ -68,7 +68,10 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
   result.environment = { ...result.environment, statementModes: { audited: modeOf('audited'), optimized: modeOf('optimized') } };
   const dataLoss: string[] = [];
   const total = options.scenarios.length;
-  const disk = new DiskMonitor(options.infra.postgres.adminUrl, options.dataLocation ?? await locateData(options.infra.postgres.adminUrl).catch(() => ({ directory: null, freeBytes: null })));
+  const disk = new DiskMonitor(
+    options.infra.postgres.adminUrl, options.dataLocation ?? await locateData(options.infra.postgres.adminUrl).catch(() => ({ directory: null, freeBytes: null })),
+    undefined, () => options.infra.databases(),
+  );
   await disk.begin();
   if (options.scenarios.some((s) => s.seededData === true) && !options.signal.aborted) {
     const t = performance.now();
