@@ -12,12 +12,14 @@ import { EventPublisher, EventSubscriber, type EventCounters } from './events/in
 import { costSinkFor, deliberationLimits, deliberationPorts, deliberationSettings } from './internal/ports.js';
 import { Resumer, type ResumeCounters, type ResumedSession } from './internal/resumer.js';
 import { SessionRunner, type SessionOutcome } from './internal/runner.js';
+import { UserContexts } from './internal/user-context.js';
 import { createLlm, type LlmSetup, type LlmStats, type MockFaultSettings, type MockProfileOverrides } from './llm/index.js';
 import { silentLogger, type Logger } from './log/index.js';
 import { SessionManager, type SessionManagerStats } from './sessions/index.js';
 
 export type { SessionOutcome } from './internal/runner.js';
 export type { ResumeCounters, ResumedSession } from './internal/resumer.js';
+export type { UserContexts } from './internal/user-context.js';
 
 export interface EngineOptions {
   readonly config?: EngineConfigInput;
@@ -60,6 +62,8 @@ export interface Engine {
   readonly repos: Repositories;
   readonly redis: Redis;
   readonly caches: Caches;
+  /** Users' business context through the user-context cache (deliberation context collection, GET /api/v1/context). */
+  readonly userContexts: UserContexts;
   readonly costs: CostTracker;
   /** The EventPublisher every session event goes through (`counters()`: emitted, persisted...). */
   readonly events: EventPublisher;
@@ -149,9 +153,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     await db.close();
     throw err;
   }
+  const userContexts = new UserContexts(repos.users, caches.userContext);
   const runner = new SessionRunner({
     config, repos, events, costs, sessions, settings, limits: deliberationLimits(config), log, checkpoints, leases, journal,
-    ports: deliberationPorts(setup.client, events, repos, checkpoints),
+    userContexts, ports: deliberationPorts(setup.client, events, repos, checkpoints, { config: config.cache, caches }),
   });
   const resumer = new Resumer({
     repos, runner, checkpoints, leases, events, log,
@@ -171,7 +176,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   }
 
   const engine: Engine = {
-    config, db, repositories: repos, repos, redis, caches, costs, events, publisher: events, sessions, llm, instanceId,
+    config, db, repositories: repos, repos, redis, caches, userContexts, costs, events, publisher: events, sessions, llm, instanceId,
     resumeSession: (sessionId) => resumer.resume(sessionId),
     resumeOrphans: () => resumer.orphans(),
     createSubscriber: (logger) => new EventSubscriber({

@@ -1,12 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { API_DEFAULTS } from '../engine/api/index.js';
 import { HARNESS_ERRORS, LoadlabError } from '../harness/errors/index.js';
-import { defineScenario } from '../harness/scenario/index.js';
-import { reportCaches } from './internal/cache-effectiveness/report.js';
-import { REAL_TTL_S, createSystem, type System } from './internal/cache-effectiveness/system.js';
-import { loadPopulation, requestStream } from './internal/cache-effectiveness/workload.js';
+import { defineScenario, type ScenarioContext } from '../harness/scenario/index.js';
+import { reportCaches, reportDeliberations, type DeliberationTotals } from './internal/cache-effectiveness/report.js';
+import { REAL_TTL_S, STATEMENTS, createSystem, type System } from './internal/cache-effectiveness/system.js';
+import { deliberationStream, loadPopulation, requestStream, type Population } from './internal/cache-effectiveness/workload.js';
 
 export interface CacheEffectivenessParams {
-  /** Wall-clock length of the measured run. */
+  /** Wall-clock length of the measured dashboard mix. */
   durationMs: number;
   /** Modelled traffic, requests per second of real (uncompressed) time. */
   modelledRatePerSec: number;
@@ -15,25 +17,112 @@ export interface CacheEffectivenessParams {
   /** Users drawn (Zipf by rank) and their most recent sessions. */
   users: number;
   sessionsPerUser: number;
+  /** Deliberations started on each engine, and the pool of problems they draw from (Zipf s = 1). */
+  deliberations: number;
   problems: number;
-  /** bo1 flushes a live session's costs every 30 s and writes its status/phase as it moves (§5.2). */
+  /** bo1 flushes a live session's costs every 30 s (§5.2): the aggregation entry of a live session is dropped that often. */
   liveUpdatePeriodS: number;
 }
 
-const METHOD = 'Same seeded request sequence (Zipf users s=1, their recent sessions s=1.2; mix: 50% SSE status checks, 15% detail, '
-  + '15% listing with per-row metadata, 10% cost view, 8% event history, 2% deliberation starts) executed on two copies of the read paths, '
-  + 'every cache off vs on, each through its own engine Db whose tracer counts statements by name. TTLs as proposed (metadata 300 s, '
-  + 'user context 300 s, aggregation 60 s) divided by the time compression, rate multiplied by it; live sessions invalidate their metadata '
-  + 'and aggregation every 30 s (modelled). C17 = metadata reads avoided / all statements of the mix with caches off; C18 = get_session_costs avoided / issued.';
+const METHOD = 'Driven: two engines (createEngine, variant audited so the listing reads each session\'s metadata as bo1 did; mock LLM at the wire), '
+  + 'each behind its own HTTP API on an ephemeral port, over one seeded database: one with the user-context, session-metadata, aggregation, '
+  + 'LLM-response and persona-selection caches off (cache.*Enabled / costs.aggregationCacheEnabled false), one with all of them on. '
+  + 'Phase 1, the dashboard mix over HTTP with bearer tokens (Zipf users s=1, their recent sessions s=1.2; GET /sessions 50% (per-row metadata), '
+  + '/sessions/:id 20%, /sessions/:id/costs 10%, /sessions/:id/events 10%, /context 10%), the same seeded sequence on both engines, alternating '
+  + 'which goes first; the engine\'s query tracer counts the statements of each request span by name. SSE status checks are not in the mix: the '
+  + 'engine\'s stream reads status from PostgreSQL. Engine TTLs (metadata re-cache, user context 300 s, aggregation 60 s) divided by the time '
+  + 'compression, rate multiplied by it; accessed live sessions drop their aggregation entry every 30 s (modelled cost flush). '
+  + 'Phase 2, deliberations over HTTP (POST /sessions, /start, polled to the end) of problems drawn from a small pool, the same users and problems '
+  + 'on both engines: provider calls counted by the mock, cost from sessions.total_cost. '
+  + 'C17 = metadata reads avoided / all statements of the mix with caches off; C18 = get_session_costs avoided / issued.';
+
+/** A bearer token per population user, added to the shared database once (both engines read it). */
+async function addTokens(sys: System, pop: Population): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  for (const u of pop.users) {
+    const token = `ll_ce_${randomBytes(16).toString('hex')}`;
+    await sys.engine.repositories.users.addToken(u.id, token, 'cache-effectiveness');
+    tokens.set(u.id, token);
+  }
+  return tokens;
+}
+
+/** Phase 1: the dashboard mix, paced, on both engines. Returns the requests executed. */
+async function runMix(ctx: ScenarioContext<CacheEffectivenessParams>, off: System, on: System, pop: Population, tokens: ReadonlyMap<string, string>): Promise<{ requests: number; achieved: number }> {
+  const p = ctx.params;
+  const next = requestStream(pop, ctx.seed);
+  const accessedLive = new Set<string>();
+  const live = new Set(pop.live);
+  // The engine's own invalidation (what the CostTracker calls after a flush), for seeded live sessions that do not run here.
+  const timer = setInterval(() => { on.engine.caches.aggregation.invalidate([...accessedLive]); }, (p.liveUpdatePeriodS * 1000) / p.compression);
+  const intervalMs = 1000 / (p.modelledRatePerSec * p.compression);
+  off.phase = 'mix';
+  on.phase = 'mix';
+  const t0 = performance.now();
+  let n = 0;
+  try {
+    ctx.progress('requests');
+    while (performance.now() - t0 < p.durationMs) {
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      const req = next();
+      if (live.has(req.sessionId)) accessedLive.add(req.sessionId);
+      const token = tokens.get(req.userId) as string;
+      // Alternate which engine goes first, so neither always finds the shared buffers warm.
+      for (const s of n % 2 === 0 ? [off, on] : [on, off]) await ctx.recorder.time(`cache.request.${s.name}`, () => s.execute(req, token));
+      n++;
+      const wait = t0 + n * intervalMs - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (n % 200 === 0) ctx.progress('requests', `${n}`);
+    }
+  } finally {
+    clearInterval(timer);
+    off.phase = 'idle';
+    on.phase = 'idle';
+  }
+  return { requests: n, achieved: (n * 1000) / (performance.now() - t0) };
+}
+
+/** Phase 2: the same deliberations, one at a time, on each engine. */
+async function runDeliberations(ctx: ScenarioContext<CacheEffectivenessParams>, systems: readonly System[], pop: Population, tokens: ReadonlyMap<string, string>): Promise<Record<'off' | 'on', DeliberationTotals>> {
+  const next = deliberationStream(pop, ctx.seed);
+  const asks = Array.from({ length: ctx.params.deliberations }, () => next());
+  const out = {} as Record<'off' | 'on', DeliberationTotals>;
+  for (const s of systems) {
+    ctx.progress(`deliberations ${s.name}`);
+    const mock0 = s.engine.llm.mock?.stats();
+    const t: DeliberationTotals = { sessions: 0, completed: 0, llmCalls: 0, embeddingRequests: 0, costUsd: 0, userContextQueries: 0 };
+    s.phase = 'deliberations';
+    try {
+      for (const a of asks) {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        const r = await s.deliberate(tokens.get(a.userId) as string, a.problem);
+        t.sessions++;
+        if (r.status === 'completed') t.completed++;
+        t.costUsd += r.costUsd;
+      }
+    } finally {
+      s.phase = 'idle';
+    }
+    const mock1 = s.engine.llm.mock?.stats();
+    t.llmCalls = (mock1?.messages ?? 0) - (mock0?.messages ?? 0);
+    t.embeddingRequests = (mock1?.embeddingRequests ?? 0) - (mock0?.embeddingRequests ?? 0);
+    t.userContextQueries = s.deliberationCounts.get(STATEMENTS.userContext) ?? 0;
+    if (t.completed < t.sessions) {
+      throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, `${t.sessions - t.completed} of ${t.sessions} deliberations on the caches-${s.name} engine did not complete`, { kind: 'internal' });
+    }
+    out[s.name] = t;
+  }
+  return out;
+}
 
 export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParams, void>({
   name: 'cache-effectiveness',
-  title: 'Cache hit rates and database queries saved under a Zipf repeat mix',
+  title: 'Cache hit rates and database queries saved, driving the engine\'s HTTP API and deliberations',
   auditRef: '§3.1, §3.2, §7 P2.6, P2.8',
   profiles: {
-    ci: { durationMs: 10_000, modelledRatePerSec: 2, compression: 20, users: 200, sessionsPerUser: 50, problems: 400, liveUpdatePeriodS: 30 },
-    default: { durationMs: 60_000, modelledRatePerSec: 4, compression: 10, users: 1_000, sessionsPerUser: 100, problems: 2_000, liveUpdatePeriodS: 30 },
-    full: { durationMs: 300_000, modelledRatePerSec: 10, compression: 5, users: 5_000, sessionsPerUser: 200, problems: 10_000, liveUpdatePeriodS: 30 },
+    ci: { durationMs: 10_000, modelledRatePerSec: 2, compression: 20, users: 200, sessionsPerUser: 50, deliberations: 12, problems: 8, liveUpdatePeriodS: 30 },
+    default: { durationMs: 60_000, modelledRatePerSec: 4, compression: 10, users: 1_000, sessionsPerUser: 100, deliberations: 40, problems: 20, liveUpdatePeriodS: 30 },
+    full: { durationMs: 300_000, modelledRatePerSec: 10, compression: 5, users: 5_000, sessionsPerUser: 200, deliberations: 100, problems: 50, liveUpdatePeriodS: 30 },
   },
   // Reads the run's seeded data: the runner seeds before the first scenario, outside this one's timings.
   seededData: true,
@@ -41,7 +130,7 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
   selfCheck: { eventLoopDelayP99Ms: 250 },
   budgets: {
     // Guards against a cache silently not caching (a key bug, TTL 0): with Zipf access most
-    // metadata lookups repeat within 300 s.
+    // listed sessions repeat within the re-cache TTL.
     'cache.sessionMetadata.hit_rate': { value: '>= 0.3' },
     // The caches together must remove a visible share of the mix's statements.
     'cache.db_queries_saved_pct': { value: '>= 10%' },
@@ -56,41 +145,28 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
     const client = new pg.Client({ connectionString: db.url });
     client.on('error', () => undefined); // a server going away must not crash the process
     await client.connect();
-    const pop = await loadPopulation(client, { users: p.users, sessionsPerUser: p.sessionsPerUser, problems: p.problems }).finally(() => client.end());
+    const pop = await loadPopulation(client, { users: p.users, sessionsPerUser: p.sessionsPerUser, problems: p.problems, problemMaxBytes: API_DEFAULTS.problemMaxBytes })
+      .finally(() => client.end());
+    if (pop.users.length === 0 || pop.problems.length === 0) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'cache-effectiveness needs seeded users, sessions and problems', { kind: 'config' });
     const prefix = `ll:${ctx.name}:${Date.now().toString(36)}:`;
     const systems: System[] = [];
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const off = await createSystem({ name: 'off', databaseUrl: db.url, redisUrl, prefix: `${prefix}off:`, compression: p.compression });
-      systems.push(off);
-      const on = await createSystem({ name: 'on', databaseUrl: db.url, redisUrl, prefix: `${prefix}on:`, compression: p.compression });
-      systems.push(on);
-      const next = requestStream(pop, ctx.seed);
-      const accessedLive = new Set<string>();
-      const live = new Set(pop.live);
-      timer = setInterval(() => { void on.invalidate([...accessedLive]); }, (p.liveUpdatePeriodS * 1000) / p.compression);
-      const intervalMs = 1000 / (p.modelledRatePerSec * p.compression);
-      const t0 = performance.now();
-      let n = 0;
-      ctx.progress('requests');
-      while (performance.now() - t0 < p.durationMs) {
-        if (ctx.signal.aborted) throw ctx.signal.reason;
-        const req = next();
-        if (live.has(req.sessionId)) accessedLive.add(req.sessionId);
-        // Alternate which copy goes first, so neither always finds the shared buffers warm.
-        for (const s of n % 2 === 0 ? [off, on] : [on, off]) await ctx.recorder.time(`cache.request.${s.name}`, () => s.execute(req));
-        n++;
-        const due = t0 + n * intervalMs;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        if (n % 200 === 0) ctx.progress('requests', `${n}`);
+      for (const name of ['off', 'on'] as const) {
+        systems.push(await createSystem({ name, databaseUrl: db.url, redisUrl, prefix: `${prefix}${name}:`, compression: p.compression, engineConfig: (i) => ctx.engineConfig(i) }));
       }
-      const achieved = (n * 1000) / (performance.now() - t0);
+      const [off, on] = systems as [System, System];
+      const tokens = await addTokens(off, pop);
+      const { requests, achieved } = await runMix(ctx, off, on, pop, tokens);
       ctx.recorder.set('cache.achieved_rate_per_s', achieved, 'req/s');
       // When the paced loop falls behind, fewer requests share each TTL window: the hit rates are then a lower bound.
       ctx.recorder.set('cache.modelled_rate_per_s', achieved / p.compression, 'req/s');
-      const method = `${METHOD} Modelled rate ${(achieved / p.compression).toFixed(2)} req/s (target ${p.modelledRatePerSec}), compression ${p.compression}x (metadata TTL ${REAL_TTL_S.metadata / p.compression} s real).`;
-      reportCaches(off, on, n, ctx.recorder, ctx.report, method);
+      const delib = await runDeliberations(ctx, systems, pop, tokens);
+      const method = `${METHOD} Modelled rate ${(achieved / p.compression).toFixed(2)} req/s (target ${p.modelledRatePerSec}), compression ${p.compression}x `
+        + `(aggregation TTL ${REAL_TTL_S.aggregation / p.compression} s, user context ${REAL_TTL_S.userContext / p.compression} s real); `
+        + `${requests} mix requests and ${p.deliberations} deliberations over ${pop.problems.length} problems per engine.`;
+      ctx.report.method = method;
+      reportCaches(off, on, requests, ctx.recorder, ctx.report, method);
+      reportDeliberations(delib.off, delib.on, ctx.recorder, ctx.report);
       const m = ctx.recorder.toMeasurements().histograms;
       const before = m['cache.request.off'];
       const after = m['cache.request.on'];
@@ -101,7 +177,6 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
         });
       }
     } finally {
-      if (timer !== undefined) clearInterval(timer);
       for (const s of systems) await s.close().catch(() => undefined);
     }
   },

@@ -14,6 +14,7 @@ import { StreamRegistry } from './internal/sse.js';
 import { createApiMetrics, type ApiMetrics } from './metrics.js';
 import { RateLimiter, type RateBucket } from './rate-limit.js';
 import { registerActionRoutes } from './routes/actions.js';
+import { registerContextRoutes } from './routes/context.js';
 import { registerCostRoutes } from './routes/costs.js';
 import { registerSessionRoutes } from './routes/sessions.js';
 import { registerStreamRoutes } from './routes/streams.js';
@@ -150,6 +151,7 @@ export async function createApiServer(engine: Engine, options: ApiServerOptions 
   registerStreamRoutes(app, ctx);
   registerCostRoutes(app, ctx);
   registerActionRoutes(app, ctx);
+  registerContextRoutes(app, ctx);
   await app.ready();
 
   return { app, settings, metrics, close: () => app.close() };

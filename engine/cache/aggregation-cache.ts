@@ -11,9 +11,14 @@ export class AggregationCache<T> {
   private readonly staleLoads = new Set<string>();
   readonly counters: CacheCounters = { hits: 0, misses: 0, errors: 0, fallbacks: 0 };
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries: number, private readonly now: () => number = Date.now) {}
+  /** `enabled: false`: every `get` runs its query, nothing is counted or kept (costs.aggregationCacheEnabled). */
+  constructor(
+    private readonly ttlMs: number, private readonly maxEntries: number, private readonly now: () => number = Date.now,
+    readonly enabled = true,
+  ) {}
 
   async get(key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.enabled) return load();
     const e = this.entries.get(key);
     if (e !== undefined && this.now() - e.at < this.ttlMs) {
       this.entries.delete(key); // re-insert: Map order is the LRU order

@@ -14,8 +14,9 @@ export interface Caches {
   userContext: ReadThroughCache<UserContextRow>;
   /** get_session_costs results, in-process 60 s / 500 entries (§2.4). */
   aggregation: AggregationCache<SessionCosts>;
+  /** `llm:cache:{hash}`, 24 h, exact match; read by the engine's LLM path only when cache.llmResponseCacheEnabled. */
   llmResponses: LlmResponseCache;
-  /** Persona selections keyed by goal embedding (T is the caller's selection type). */
+  /** Persona selections keyed by goal embedding (T is the caller's selection type); only when cache.personaSelectionCacheEnabled. */
   personaSelection: PersonaSelectionCache<unknown>;
   breaker: CircuitBreaker;
   /** Counters of each cache (Redis-backed ones share the breaker but count separately). */
@@ -27,10 +28,12 @@ export function createCaches(redis: Redis, config: Pick<EngineConfig, 'cache' | 
   const g = (): GuardedRedis => new GuardedRedis(redis, breaker, config.redisKeyPrefix);
   const c = config.cache;
   const caches = {
-    sessionMetadata: new ReadThroughCache<Record<string, unknown>>(g(), (id) => `metadata:${id}`, config.sessions.metadataTtlSeconds),
-    userContext: new ReadThroughCache<UserContextRow>(g(), (id) => `user_context:${id}`, c.userContextTtlSeconds),
-    aggregation: new AggregationCache<SessionCosts>(config.costs.aggregationCacheTtlMs, config.costs.aggregationCacheMaxEntries),
-    llmResponses: new LlmResponseCache(g(), { ttlSeconds: c.llmCacheTtlSeconds, threshold: c.llmSimilarityThreshold, indexMax: c.llmSimilarityIndexMax }),
+    sessionMetadata: new ReadThroughCache<Record<string, unknown>>(g(), (id) => `metadata:${id}`, config.sessions.metadataTtlSeconds, c.sessionMetadataCacheEnabled),
+    userContext: new ReadThroughCache<UserContextRow>(g(), (id) => `user_context:${id}`, c.userContextTtlSeconds, c.userContextCacheEnabled),
+    aggregation: new AggregationCache<SessionCosts>(config.costs.aggregationCacheTtlMs, config.costs.aggregationCacheMaxEntries, Date.now, config.costs.aggregationCacheEnabled),
+    // Built either way; the engine's LLM path consults them only when cache.llmResponseCacheEnabled
+    // / cache.personaSelectionCacheEnabled is on (engine/internal/ports.ts).
+    llmResponses: new LlmResponseCache(g(), { ttlSeconds: c.llmCacheTtlSeconds }),
     personaSelection: new PersonaSelectionCache<unknown>(g(), { ttlSeconds: c.personaCacheTtlSeconds, threshold: c.personaSimilarityThreshold, shape: c.personaLookupShape }),
     breaker,
   };

@@ -31,11 +31,10 @@ export interface LlmRequestKey {
 
 /**
  * LLM response cache (§8.1): exact match on `llm:cache:{sha256(system,user,model,max_tokens,temperature)}`,
- * plus lookup by embedding similarity ≥ threshold over a bounded per-model index (the audit's
- * proposal; bo1 had exact match only, disabled by default).
+ * as bo1 had it (off by default, cache.llmResponseCacheEnabled). The value is the caller's string.
  */
 export class LlmResponseCache {
-  constructor(private readonly g: GuardedRedis, private readonly o: { ttlSeconds: number; threshold: number; indexMax: number }) {}
+  constructor(private readonly g: GuardedRedis, private readonly o: { ttlSeconds: number }) {}
 
   static keyOf(k: LlmRequestKey): string {
     return `llm:cache:${sha(JSON.stringify([k.system, k.user, k.model, k.maxTokens, k.temperature]))}`;
@@ -52,30 +51,8 @@ export class LlmResponseCache {
     return undefined;
   }
 
-  async getSimilar(model: string, embedding: readonly number[]): Promise<{ response: string; similarity: number } | undefined> {
-    const entries = await this.g.run((r) => r.lrange(`${this.g.prefix}llm:cache:index:${model}`, 0, this.o.indexMax - 1));
-    let best: { key: string; similarity: number } | undefined;
-    for (const raw of entries ?? []) {
-      const e = JSON.parse(raw) as { key: string; embedding: number[] };
-      const s = cosine(embedding, e.embedding);
-      if (s >= this.o.threshold && (best === undefined || s > best.similarity)) best = { key: e.key, similarity: s };
-    }
-    const response = best === undefined ? undefined : await this.g.run((r) => r.get(this.g.prefix + best.key));
-    if (best !== undefined && typeof response === 'string') { this.g.counters.hits += 1; return { response, similarity: best.similarity }; }
-    this.g.counters.misses += 1;
-    return undefined;
-  }
-
-  async set(k: LlmRequestKey, response: string, embedding?: readonly number[]): Promise<void> {
-    const key = LlmResponseCache.keyOf(k);
-    await this.g.run(async (r) => {
-      const p = r.pipeline().set(this.g.prefix + key, response, 'EX', this.o.ttlSeconds);
-      if (embedding !== undefined) {
-        const index = `${this.g.prefix}llm:cache:index:${k.model}`;
-        p.lpush(index, JSON.stringify({ key, embedding })).ltrim(index, 0, this.o.indexMax - 1).expire(index, this.o.ttlSeconds);
-      }
-      return p.exec();
-    });
+  async set(k: LlmRequestKey, response: string): Promise<void> {
+    await this.g.run((r) => r.set(this.g.prefix + LlmResponseCache.keyOf(k), response, 'EX', this.o.ttlSeconds));
   }
 }
 

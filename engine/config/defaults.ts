@@ -78,6 +78,7 @@ export const ENGINE_DEFAULTS = {
     retryShadowMaxRecords: 10_000,
     sessionBudgetUsd: 0.5, // §3 Settings.session_cost_budget
     anomalySingleCallUsd: 0.5, // §3 CostAnomalyConfig
+    aggregationCacheEnabled: true, // §2.4: GET /sessions/:id/costs reads its totals through the cache; off = every read aggregates
     aggregationCacheTtlMs: 60_000, // §2.4 AggregationCache TTL 60 s
     aggregationCacheMaxEntries: 500, // §2.4 max 500
   },
@@ -105,17 +106,24 @@ export const ENGINE_DEFAULTS = {
   },
 
   cache: {
+    // §3 UserContextCache: read-through `user_context:{user}`, read by the deliberation's context
+    // collection (§4.2) and GET /api/v1/context, invalidated on save. On in both variants (bo1 had it).
+    userContextCacheEnabled: true,
     userContextTtlSeconds: 300, // §3 UserContextCache.TTL_SECONDS
+    // §2.1 / §8.1: the session listing reads `metadata:{session}` from Redis before PostgreSQL.
+    // Off: every listed session's live fields come from PostgreSQL (cache-effectiveness' baseline).
+    sessionMetadataCacheEnabled: true,
     metadataRecacheTtlSeconds: 3_600, // §2.1 / §8.3 re-cache from Postgres for 1 h
+    // §3 Settings.enable_llm_response_cache False: exact-match `llm:cache:{hash}` consulted before
+    // every completion only when on; off in both variants, as audited.
+    llmResponseCacheEnabled: false,
     llmCacheTtlSeconds: 86_400, // §3 CacheTTL.LLM_CACHE
-    llmSimilarityThreshold: 0.85, // §3 CacheTTL.LLM_SIMILARITY_THRESHOLD
-    llmResponseCacheEnabled: false, // §3 Settings.enable_llm_response_cache False
-    llmSimilarityIndexMax: 1_000, // loadlab: bound on entries scanned by similarity lookup
+    // §3 Settings.enable_persona_selection_cache False: the selector step embeds the sub-problem
+    // goal and reuses a selection at cosine >= personaSimilarityThreshold; off in both variants, as audited.
+    personaSelectionCacheEnabled: false,
     personaCacheTtlSeconds: 604_800, // §3 CacheTTL.PERSONA_CACHE
     personaSimilarityThreshold: 0.9, // §3 PERSONA_SIMILARITY_THRESHOLD
-    personaSelectionCacheEnabled: false, // §3 Settings.enable_persona_selection_cache False
     personaLookupShape: 'index_set' as PersonaLookupShape, // §8.1 audited: KEYS personas:cache:*
-    researchSimilarityThreshold: 0.85, // §3 ResearchCacheConfig.SIMILARITY_THRESHOLD
   },
 
   /** §8.4 per-service circuit breakers (CLOSED → OPEN → HALF_OPEN). */

@@ -54,8 +54,20 @@ export interface CheckpointPort {
   save(sessionId: string, state: DeliberationState, changed: readonly StatePart[]): Promise<void>;
 }
 
+/**
+ * §8.1 persona selection cache (bo1's `personas:cache:*`, off by default): selections stored with
+ * the sub-problem goal's embedding and found again by similarity.
+ */
+export interface PersonaCachePort {
+  /** Persona codes of the best stored selection similar enough to `embedding`, if any. */
+  find(embedding: readonly number[]): Promise<readonly string[] | undefined>;
+  store(goal: string, embedding: readonly number[], personaCodes: readonly string[]): Promise<void>;
+}
+
 export interface DeliberationPorts {
   readonly llm: LlmPort;
+  /** Absent: every sub-problem asks the selector (bo1's default, the cache is off). */
+  readonly personaCache?: PersonaCachePort;
   readonly events: EventPort;
   readonly contributions: ContributionPort;
   readonly progress: ProgressPort;

@@ -1,3 +1,4 @@
+import type { Caches } from '../cache/index.js';
 import type { EngineConfig } from '../config/index.js';
 import type { CostJournal } from '../checkpoint/index.js';
 import type { CostTracker } from '../costs/index.js';
@@ -6,6 +7,7 @@ import type { CheckpointPort, DeliberationLimits, DeliberationPorts, Deliberatio
 import { ENGINE_ERRORS, LoadlabError } from '../errors/index.js';
 import type { EventPublisher } from '../events/index.js';
 import type { CostSink, LlmClient } from '../llm/index.js';
+import { personaCachePort, withResponseCache } from './cache-ports.js';
 
 /**
  * Adapts the LLM client's per-attempt records to the CostTracker (one api_costs row per HTTP
@@ -28,10 +30,19 @@ export function costSinkFor(costs: CostTracker, journal?: CostJournal): CostSink
   };
 }
 
-/** The deliberation's outside world on the real parts: LLM client, EventPublisher, repositories. */
-export function deliberationPorts(llm: LlmClient, events: EventPublisher, repos: Repositories, checkpoints?: CheckpointPort): DeliberationPorts {
+/**
+ * The deliberation's outside world on the real parts: LLM client, EventPublisher, repositories,
+ * and the two caches bo1 had switched off (§3): the LLM response cache in front of every
+ * completion when cache.llmResponseCacheEnabled, the persona cache at the selector step when
+ * cache.personaSelectionCacheEnabled.
+ */
+export function deliberationPorts(
+  llm: LlmClient, events: EventPublisher, repos: Repositories, checkpoints: CheckpointPort | undefined,
+  cached: { config: EngineConfig['cache']; caches: Pick<Caches, 'llmResponses' | 'personaSelection'> },
+): DeliberationPorts {
   return {
-    llm,
+    llm: cached.config.llmResponseCacheEnabled ? withResponseCache(llm, cached.caches.llmResponses) : llm,
+    ...(cached.config.personaSelectionCacheEnabled ? { personaCache: personaCachePort(cached.caches.personaSelection) } : {}),
     ...(checkpoints === undefined ? {} : { checkpoints }),
     events: { emit: async (sessionId, type, data) => { await events.publish(sessionId, type, data); } },
     contributions: {

@@ -10,6 +10,7 @@ import { ENGINE_ERRORS, isLoadlabError } from '../errors/index.js';
 import type { EventPublisher } from '../events/index.js';
 import type { Logger } from '../log/index.js';
 import type { SessionManager, SessionResult } from '../sessions/index.js';
+import type { UserContexts } from './user-context.js';
 
 export type SessionOutcome =
   | { readonly sessionId: string; readonly status: 'completed'; readonly durationMs: number; readonly result: DeliberationResult }
@@ -28,6 +29,7 @@ interface Deps {
   checkpoints: Checkpointer;
   leases: Leases;
   journal: CostJournal;
+  userContexts: UserContexts;
 }
 
 interface Slot {
@@ -124,7 +126,11 @@ export class SessionRunner {
     await this.d.checkpoints.begin(sessionId);
     await this.d.leases.acquire(sessionId);
     try {
-      const input = { sessionId, userId, problem, signal, ...(slot.resumeFrom === undefined ? {} : { resumeFrom: slot.resumeFrom }) };
+      // §4.2 context collection (no LLM): the user's business context, through the user-context cache.
+      const context = await this.d.userContexts.describe(userId);
+      const input = {
+        sessionId, userId, problem, signal, ...(context === undefined ? {} : { context }), ...(slot.resumeFrom === undefined ? {} : { resumeFrom: slot.resumeFrom }),
+      };
       const result = await runDeliberation(this.d.ports, input, { settings: this.d.settings, limits: this.d.limits, variant: this.d.config.variant });
       deliberated = true;
       await this.d.repos.sessions.updateTotals(sessionId, { totalCost: result.counters.costUsd, synthesisText: result.synthesis });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, TEST_REDIS_URL, type TestDatabase } from '../../../test/engine-support/index.js';
 import { createEngine, type Engine } from '../../engine.js';
-import type { Variant } from '../../config/index.js';
+import type { EngineConfigInput, Variant } from '../../config/index.js';
 import { createApiServer, type ApiServer, type ApiSettingsInput } from '../server.js';
 
 /** Test-only: a migrated database, an engine (mock LLM, fast clock) and an API with two users. */
@@ -17,13 +17,13 @@ export interface ApiFixture {
 // Small deliberations keep a whole session under a second with the compressed mock clock.
 const SMALL = { subProblems: 2, personasPerSubProblem: 3, subProblemMaxRounds: 3 };
 
-export async function startApiFixture(o: { variant?: Variant; redisUrl?: string; settings?: ApiSettingsInput; prefix?: string; mockProfile?: string; timeScale?: number } = {}): Promise<ApiFixture> {
+export async function startApiFixture(o: { variant?: Variant; redisUrl?: string; settings?: ApiSettingsInput; prefix?: string; mockProfile?: string; timeScale?: number; config?: Pick<EngineConfigInput, 'cache' | 'costs'> } = {}): Promise<ApiFixture> {
   const database = await createTestDatabase({ prefix: o.prefix ?? 'api' });
   const tag = randomBytes(4).toString('hex');
   const engine = await createEngine({
     config: {
       databaseUrl: database.url, redisUrl: o.redisUrl ?? TEST_REDIS_URL, redisKeyPrefix: `llapi_${tag}:`,
-      variant: o.variant ?? 'optimized', llm: { mockProfile: o.mockProfile ?? 'instant', timeScale: o.timeScale ?? 0.001 },
+      variant: o.variant ?? 'optimized', llm: { mockProfile: o.mockProfile ?? 'instant', timeScale: o.timeScale ?? 0.001 }, ...o.config,
     },
     deliberation: SMALL,
   });

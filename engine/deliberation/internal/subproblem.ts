@@ -48,8 +48,7 @@ async function selectStep(run: SessionRun, sp: SubProblem, personaCount: number)
   const costBefore = run.counters.costUsd;
   const maxRounds = s.subProblemMaxRounds > 0 ? s.subProblemMaxRounds : adaptiveMaxRounds(subProblemComplexity(sp.goal));
   await run.emit('subproblem_started', { sub_problem_index: sp.index, goal: sp.goal, max_rounds: maxRounds });
-  await run.call('selector', { system: SYSTEMS.selector, user: `${sp.goal}\nChoose ${personaCount} advisers.`, maxTokens: 1500, temperature: 0 }, { subProblemIndex: sp.index });
-  const personas = pickPersonas(sp.goal, personaCount);
+  const personas = await selectPersonas(run, sp, personaCount);
   for (const p of personas) {
     await run.emit('persona_selected', { sub_problem_index: sp.index, persona_code: p.code, persona_name: p.name, expertise: p.expertise });
   }
@@ -57,6 +56,29 @@ async function selectStep(run: SessionRun, sp: SubProblem, personaCount: number)
     index: sp.index, goal: sp.goal, maxRounds, costBefore, stage: 'selected', personas: personas.map((p) => p.code),
     contributions: [], summaries: [], total: 0, stalled: 0, round: 0,
   }, 'select_personas');
+}
+
+/**
+ * The selector call, or with the persona cache wired (§8.1, off as audited) first one embedding of
+ * the goal (bo1's single-text Voyage path) and a lookup: a similar goal's selection replaces the
+ * selector call; a miss calls the selector and stores its pick with the embedding.
+ */
+async function selectPersonas(run: SessionRun, sp: SubProblem, personaCount: number): Promise<Persona[]> {
+  const cache = run.ports.personaCache;
+  let embedding: number[] | undefined;
+  if (cache !== undefined) {
+    run.checkAborted();
+    run.counters.embeddingRequests++;
+    const r = await run.ports.llm.embed([sp.goal], { sessionId: run.sessionId, userId: run.userId, node: 'select_personas', subProblemIndex: sp.index });
+    embedding = Array.from(r.vectors[0] ?? []);
+    const cached = (await cache.find(embedding))?.slice(0, personaCount).map((code) => PERSONA_BY_CODE.get(code));
+    // A selection smaller than needed, or naming a persona this catalogue lacks, counts as a miss.
+    if (cached !== undefined && cached.length === personaCount && cached.every((p): p is Persona => p !== undefined)) return cached;
+  }
+  await run.call('selector', { system: SYSTEMS.selector, user: `${sp.goal}\nChoose ${personaCount} advisers.`, maxTokens: 1500, temperature: 0 }, { subProblemIndex: sp.index });
+  const personas = pickPersonas(sp.goal, personaCount);
+  if (cache !== undefined && embedding !== undefined) await cache.store(sp.goal, embedding, personas.map((p) => p.code));
+  return personas;
 }
 
 async function roundStep(run: SessionRun, st: SubProblemState, personas: readonly Persona[]): Promise<SubProblemState> {

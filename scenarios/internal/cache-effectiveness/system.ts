@@ -1,104 +1,123 @@
-import { createCaches, createRedisClient, type Caches } from '../../../engine/cache/index.js';
-import { resolveConfig } from '../../../engine/config/index.js';
-import { priceCall } from '../../../engine/costs/index.js';
-import { createDb, createRepositories, type Db, type Repositories, type SessionCosts } from '../../../engine/db/index.js';
-import { textVector } from '../../../engine/llm/index.js';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { createApiServer, type ApiServer } from '../../../engine/api/index.js';
+import { ENGINE_DEFAULTS, type EngineConfigInput } from '../../../engine/config/index.js';
+import { createEngine, type Engine } from '../../../engine/index.js';
+import { HARNESS_ERRORS, LoadlabError } from '../../../harness/errors/index.js';
 import type { Request } from './workload.js';
 
-/** The audit's proposed TTLs (§3.2 gap 1: 300 s metadata; §2.4: 60 s aggregation; §3 user context 300 s). */
-export const REAL_TTL_S = { metadata: 300, userContext: 300, aggregation: 60 } as const;
+/** The engine's cache TTLs (engine/config defaults), which the scenario divides by its time compression. */
+export const REAL_TTL_S = {
+  metadataRecache: ENGINE_DEFAULTS.cache.metadataRecacheTtlSeconds,
+  userContext: ENGINE_DEFAULTS.cache.userContextTtlSeconds,
+  aggregation: ENGINE_DEFAULTS.costs.aggregationCacheTtlMs / 1000,
+} as const;
 
-/** Statement names the tracer counts (engine/db names, plus the metadata read of §2.1 get_metadata). */
+/** Statement names the engine's tracer reports for each cache's source query. */
 export const STATEMENTS = { metadata: 'sessions.get_metadata', aggregation: 'api_costs.get_session_costs', userContext: 'user_context.get' } as const;
 
-// A decomposition call (bo1 decomposer: Sonnet, ~1,500 input / ~800 output tokens) and a persona
-// selection call (~1,200 / ~400): what a cache hit saves.
-const DECOMPOSE = priceCall({ provider: 'anthropic', model: 'claude-sonnet-4-5-20250929', inputTokens: 1_500, outputTokens: 800 }).totalCost;
-const SELECT = priceCall({ provider: 'anthropic', model: 'claude-sonnet-4-5-20250929', inputTokens: 1_200, outputTokens: 400 }).totalCost;
+/** What the scenario is measuring when a statement arrives: the dashboard mix or the deliberations. */
+export type Phase = 'idle' | 'mix' | 'deliberations';
 
 export interface System {
   name: 'off' | 'on';
-  db: Db;
-  repos: Repositories;
-  caches: Caches | undefined;
-  /** Statements executed, by engine statement name. */
+  engine: Engine;
+  api: ApiServer;
+  phase: Phase;
+  /** Statements of the mix's HTTP requests (their request spans), by engine statement name. */
   counts: Map<string, number>;
-  /** Statement execution time, ms, by name (from the tracer). */
+  /** Their execution time, ms, by name (from the tracer). */
   timeMs: Map<string, number>;
-  savedUsd: number;
-  execute(req: Request): Promise<void>;
-  invalidate(sessionIds: readonly string[]): Promise<void>;
+  /** Every statement of the deliberation phase (requests and the sessions' own work), by name. */
+  deliberationCounts: Map<string, number>;
+  /** One dashboard request over HTTP. */
+  execute(req: Request, token: string): Promise<void>;
+  /** Creates and starts a session over HTTP, polls it to its end; returns its final status and in-state cost. */
+  deliberate(token: string, problem: string): Promise<{ status: string; costUsd: number }>;
   close(): Promise<void>;
 }
 
+const TERMINAL = new Set(['completed', 'failed', 'killed']);
+
 /**
- * One copy of the read paths with every cache on or off. Both copies read the same database
- * through the engine's Db, whose tracer counts each statement by name: the difference between
- * them is what the caches saved. TTLs are divided by `compression` so a run of seconds covers
- * minutes of the modelled traffic.
+ * One engine (createEngine: its own pool, Redis caches, mock LLM) behind its own HTTP API on an
+ * ephemeral port, every cache off or on. Both read the same database; the engine's query tracer
+ * counts each statement by name, so the difference between the two is what the caches saved.
+ * Cache TTLs are divided by `compression` so a run of seconds covers minutes of modelled traffic.
  */
-export async function createSystem(o: { name: 'off' | 'on'; databaseUrl: string; redisUrl: string; prefix: string; compression: number }): Promise<System> {
+export async function createSystem(o: {
+  name: 'off' | 'on'; databaseUrl: string; redisUrl: string; prefix: string; compression: number;
+  engineConfig: (input: EngineConfigInput) => EngineConfigInput;
+}): Promise<System> {
   const ttl = (s: number): number => Math.max(1, Math.round(s / o.compression));
-  const config = resolveConfig({
-    databaseUrl: o.databaseUrl, redisUrl: o.redisUrl, redisKeyPrefix: o.prefix,
-    sessions: { metadataTtlSeconds: ttl(REAL_TTL_S.metadata) },
-    cache: { userContextTtlSeconds: ttl(REAL_TTL_S.userContext) },
-    costs: { aggregationCacheTtlMs: (REAL_TTL_S.aggregation * 1000) / o.compression },
+  const on = o.name === 'on';
+  const engine = await createEngine({
+    config: o.engineConfig({
+      // bo1's API shape (§2.1): the listing reads each session's metadata on its own, the path the metadata cache serves.
+      variant: 'audited',
+      databaseUrl: o.databaseUrl, redisUrl: o.redisUrl, redisKeyPrefix: o.prefix,
+      cache: {
+        userContextCacheEnabled: on, sessionMetadataCacheEnabled: on, llmResponseCacheEnabled: on, personaSelectionCacheEnabled: on,
+        userContextTtlSeconds: ttl(REAL_TTL_S.userContext), metadataRecacheTtlSeconds: ttl(REAL_TTL_S.metadataRecache),
+      },
+      costs: { aggregationCacheEnabled: on, aggregationCacheTtlMs: (REAL_TTL_S.aggregation * 1000) / o.compression },
+      llm: { mockProfile: 'instant', timeScale: 0.001 },
+    }),
   });
   const counts = new Map<string, number>();
   const timeMs = new Map<string, number>();
-  const db = createDb({ databaseUrl: config.databaseUrl, poolMin: 0, poolMax: 4, connectionTimeoutMs: 10_000, idleTimeoutMs: 30_000, statementTimeoutMs: 30_000 });
-  db.setTracer((t) => {
+  const deliberationCounts = new Map<string, number>();
+  const api = await createApiServer(engine).catch(async (err: unknown) => { await engine.close(); throw err; });
+  await api.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
+  const tag = randomBytes(3).toString('hex');
+  let n = 0;
+
+  async function http(method: 'GET' | 'POST', path: string, token: string, body?: unknown): Promise<Record<string, unknown>> {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'x-request-id': `ce-${tag}-${++n}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, `${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`, { kind: 'internal' });
+    return JSON.parse(text) as Record<string, unknown>;
+  }
+
+  const sys: System = {
+    name: o.name, engine, api, phase: 'idle', counts, timeMs, deliberationCounts,
+    async execute(req, token) {
+      const s = encodeURIComponent(req.sessionId);
+      switch (req.kind) {
+        case 'session_list': await http('GET', '/api/v1/sessions?limit=10', token); break;
+        case 'session_detail': await http('GET', `/api/v1/sessions/${s}`, token); break;
+        case 'session_costs': await http('GET', `/api/v1/sessions/${s}/costs`, token); break;
+        case 'event_history': await http('GET', `/api/v1/sessions/${s}/events`, token); break;
+        case 'context_view': await http('GET', '/api/v1/context', token); break;
+      }
+    },
+    async deliberate(token, problem) {
+      const created = await http('POST', '/api/v1/sessions', token, { problem_statement: problem });
+      const id = encodeURIComponent(String(created.id));
+      await http('POST', `/api/v1/sessions/${id}/start`, token);
+      for (;;) {
+        const view = await http('GET', `/api/v1/sessions/${id}`, token);
+        // The row turns terminal after the session's events and cost records are flushed (runner).
+        if (TERMINAL.has(String(view.status))) return { status: String(view.status), costUsd: Number(view.total_cost) };
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async close() {
+      await api.close();
+      await engine.close();
+    },
+  };
+  engine.db.setTracer((t) => {
     const k = t.name ?? t.fingerprint;
+    if (sys.phase === 'deliberations') deliberationCounts.set(k, (deliberationCounts.get(k) ?? 0) + 1);
+    if (sys.phase !== 'mix' || t.parentSpanId?.startsWith(`ce-${tag}-`) !== true) return;
     counts.set(k, (counts.get(k) ?? 0) + 1);
     timeMs.set(k, (timeMs.get(k) ?? 0) + t.durationMs);
   });
-  const repos = createRepositories(db, config);
-  const redis = o.name === 'on' ? createRedisClient({ url: config.redisUrl, ...config.redis, name: `cache-${o.name}` }) : undefined;
-  const caches = redis === undefined ? undefined : createCaches(redis, config);
-  const metadata = async (id: string): Promise<Record<string, unknown> | undefined> => {
-    const load = async (): Promise<Record<string, unknown> | undefined> =>
-      (await db.query('SELECT status, phase, total_cost FROM sessions WHERE id = $1', [id], { name: STATEMENTS.metadata })).rows[0];
-    return caches === undefined ? load() : caches.sessionMetadata.get(id, load);
-  };
-  const costs = (id: string): Promise<SessionCosts> => (caches === undefined ? repos.costs.getSessionCosts(id) : caches.aggregation.get(id, () => repos.costs.getSessionCosts(id)));
-  const userContext = async (uid: string): Promise<unknown> => (caches === undefined ? repos.users.getContext(uid) : caches.userContext.get(uid, () => repos.users.getContext(uid)));
-  const sys: System = {
-    name: o.name, db, repos, caches, counts, timeMs, savedUsd: 0,
-    async execute(req) {
-      // bo1 reads the user's context/tier on every authenticated request (§3.2 gap 1, item 2).
-      await userContext(req.userId);
-      switch (req.kind) {
-        case 'stream_status': await metadata(req.sessionId); break;
-        case 'session_detail': await repos.sessions.get(req.sessionId); await metadata(req.sessionId); break;
-        case 'session_list': {
-          const rows = await repos.sessions.listByUser(req.userId, { limit: 10 });
-          for (const row of rows) await metadata(row.id);
-          break;
-        }
-        case 'session_costs': await costs(req.sessionId); await repos.costs.getSubproblemCosts(req.sessionId); break;
-        case 'event_history': await repos.events.getEvents(req.sessionId); break;
-        case 'deliberation_start': {
-          if (caches === undefined) break;
-          const emb = [...textVector(req.problem, 1024, 1)];
-          const key = { system: 'decomposer', user: req.problem, model: 'claude-sonnet-4-5-20250929', maxTokens: 4096, temperature: 0.85 };
-          if ((await caches.llmResponses.get(key)) === undefined) await caches.llmResponses.set(key, 'decomposition');
-          else sys.savedUsd += DECOMPOSE;
-          if ((await caches.personaSelection.find(emb)) === undefined) await caches.personaSelection.set(req.problem, emb, ['persona']);
-          else sys.savedUsd += SELECT;
-          break;
-        }
-      }
-    },
-    async invalidate(ids) {
-      if (caches === undefined) return;
-      caches.aggregation.invalidate(ids);
-      for (const id of ids) await caches.sessionMetadata.invalidate(id);
-    },
-    async close() {
-      redis?.disconnect();
-      await db.close();
-    },
-  };
   return sys;
 }
