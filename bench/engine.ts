@@ -85,7 +85,7 @@ async function engineCallsPerSec(databaseUrl: string): Promise<{ rate: number; c
   let next = 0;
   const t0 = performance.now();
   await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
-    while (next < ids.length) await engine.runSession(ids[next++] as string);
+    while (next < ids.length) await engine.startSession(ids[next++] as string);
   }));
   await engine.close();
   const seconds = (performance.now() - t0) / 1000;

@@ -91,7 +91,7 @@ describe('createEngine (real PostgreSQL + Redis, mock LLM)', () => {
   it('runs a session end to end: events and cost records persisted exactly once', async () => {
     const engine = await engineWith();
     const { id } = await engine.createSession({ userId: 'user_e2e', problem: 'Should we raise prices for our small-business plan this spring?' });
-    const outcome = await engine.runSession(id);
+    const outcome = await engine.startSession(id);
     expect(outcome.status).toBe('completed');
     expect(engine.metrics().sessions).toMatchObject({ started: 1, completed: 1, active: 0, evicted: 0 });
     expect(engine.llm.stats().inFlightPeak).toBeGreaterThan(1); // persona calls of a round run in parallel
@@ -113,7 +113,7 @@ describe('createEngine (real PostgreSQL + Redis, mock LLM)', () => {
     const [a, b, c, d] = ids as [string, string, string, string];
     const runs = new Map<string, ReturnType<Engine['runSession']>>();
     for (const [k, id] of [a, b, c].entries()) {
-      runs.set(id, engine.runSession(id));
+      runs.set(id, engine.startSession(id));
       // FIFO is by the time the manager started the session, and runSession does async work
       // (checkpointer, lease) before that: wait until this one has started before the next.
       for (const deadline = Date.now() + 10_000; engine.metrics().sessions.started < k + 1 && Date.now() < deadline;) await sleep(5);
@@ -122,7 +122,7 @@ describe('createEngine (real PostgreSQL + Redis, mock LLM)', () => {
     const ra = await runs.get(a);
     expect(ra).toMatchObject({ status: 'evicted', error: { code: 'LL_DELIBERATION_ABORTED' } });
     expect((await rows('SELECT status FROM sessions WHERE id = $1', [a]))[0]?.['status']).toBe('evicted');
-    runs.set(d, engine.runSession(d));
+    runs.set(d, engine.startSession(d));
     expect((await runs.get(b))?.status).toBe('evicted');
     expect(engine.sessions.evictionLog().map((e) => e.sessionId)).toEqual([a, b]);
 
@@ -153,10 +153,10 @@ describe('createEngine (real PostgreSQL + Redis, mock LLM)', () => {
     const engine = await engineWith({ llm: { timeScale: 0.02, mockProfile: 'realistic' } });
     const a = await engine.createSession({ userId: 'user_kill', problem: 'Should we rename the product?' });
     const b = await engine.createSession({ userId: 'user_kill', problem: 'Should we move to weekly releases?' });
-    const ra = engine.runSession(a.id);
+    const ra = engine.startSession(a.id);
     expect(engine.kill(a.id, 'changed my mind')).toBe(true); // same tick: the row lookup has not even returned
     expect(await ra).toMatchObject({ status: 'killed', error: { message: 'changed my mind' } });
-    const rb = engine.runSession(b.id);
+    const rb = engine.startSession(b.id);
     await sleep(200);
     await engine.close();
     expect((await rb).status).toBe('killed');
@@ -171,7 +171,7 @@ describe('createEngine (real PostgreSQL + Redis, mock LLM)', () => {
       { fromCall: 10, toCall: 11, fault: { kind: 'status', status: 529 } },
     ] } });
     const { id } = await engine.createSession({ userId: 'user_retry', problem: 'Which supplier should we pick for packaging?' });
-    const ok = await engine.runSession(id);
+    const ok = await engine.startSession(id);
     expect(ok.status).toBe('completed');
     await engine.close();
     const after = await rows("SELECT (metadata->>'http_status')::int AS code FROM api_costs WHERE session_id = $1 AND status = 'error'", [id]);
@@ -182,7 +182,7 @@ describe('createEngine (real PostgreSQL + Redis, mock LLM)', () => {
     down.llm.setErrorInjection({ errorRates: { rateLimited: 0, overloaded: 1, serverError: 0, hang: 0 } });
     const s2 = await down.createSession({ userId: 'user_retry', problem: 'Which supplier should we pick for packaging?' });
     const t0 = Date.now();
-    const failed = await down.runSession(s2.id);
+    const failed = await down.startSession(s2.id);
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(failed).toMatchObject({ status: 'failed', error: { code: 'LL_LLM_CALL_FAILED' } });
     await down.close();
@@ -197,7 +197,7 @@ describe('createEngine (real PostgreSQL + Redis, mock LLM)', () => {
     // Latency so the session spans the outage (about 2-3 s at this scale).
     const engine = await engineWith({ llm: { timeScale: 0.02, mockProfile: 'realistic' } });
     const { id } = await engine.createSession({ userId: 'user_fault', problem: 'Should we open a second warehouse before the holiday season?' });
-    const done = engine.runSession(id);
+    const done = engine.startSession(id);
     await sleep(400);
     expect(engine.metrics().sessions.active).toBe(1);
     await redis.kill();

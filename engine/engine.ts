@@ -6,7 +6,7 @@ import { Checkpointer, CostJournal, Leases, type CheckpointCounters } from './ch
 import { resolveConfig, type EngineConfig, type EngineConfigInput } from './config/index.js';
 import { CostTracker, encodeRecord, priceCallInState, type CostAccounting } from './costs/index.js';
 import { createDb, createRepositories, type Db, type PoolMetrics, type Repositories } from './db/index.js';
-import { PERSONAS, type DeliberationSettings } from './deliberation/index.js';
+import { PERSONAS } from './deliberation/index.js';
 import { ENGINE_ERRORS, LoadlabError } from './errors/index.js';
 import { EventPublisher, EventSubscriber, type EventCounters } from './events/index.js';
 import { costSinkFor, deliberationLimits, deliberationPorts, deliberationSettings } from './internal/ports.js';
@@ -29,11 +29,6 @@ export interface EngineOptions {
   readonly voyageApiKey?: string;
   /** Mock profile overrides beyond name/timeScale/seed (error schedules in tests, for example). */
   readonly mockOverrides?: MockProfileOverrides;
-  /**
-   * @deprecated use `config.deliberation` (now a validated config section). Still merged into it,
-   * under the caller's `config.deliberation`, so existing callers keep working.
-   */
-  readonly deliberation?: Partial<DeliberationSettings>;
 }
 
 /** The LLM side as the harness sees it: the client, the mock (mock mode) and runtime fault injection. */
@@ -58,8 +53,6 @@ export interface Engine {
   readonly config: EngineConfig;
   readonly db: Db;
   readonly repositories: Repositories;
-  /** Same object as `repositories`. */
-  readonly repos: Repositories;
   readonly redis: Redis;
   readonly caches: Caches;
   /** Users' business context through the user-context cache (deliberation context collection, GET /api/v1/context). */
@@ -67,8 +60,6 @@ export interface Engine {
   readonly costs: CostTracker;
   /** The EventPublisher every session event goes through (`counters()`: emitted, persisted...). */
   readonly events: EventPublisher;
-  /** Same object as `events`. */
-  readonly publisher: EventPublisher;
   readonly sessions: SessionManager;
   readonly llm: EngineLlm;
   /** A subscriber for SSE over the engine's Redis and session_events (one pub/sub connection per subscription). */
@@ -98,8 +89,7 @@ export interface Engine {
 
 /** Builds the whole engine on its parts: config, pool + repositories, Redis + caches, costs, events, sessions, LLM. */
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  const config = resolveConfig(options.deliberation === undefined ? options.config
-    : { ...options.config, deliberation: { ...options.deliberation, ...options.config?.deliberation } });
+  const config = resolveConfig(options.config);
   const settings = deliberationSettings(config);
   const log = options.logger ?? silentLogger();
   const prefix = config.redisKeyPrefix;
@@ -176,7 +166,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   }
 
   const engine: Engine = {
-    config, db, repositories: repos, repos, redis, caches, userContexts, costs, events, publisher: events, sessions, llm, instanceId,
+    config, db, repositories: repos, redis, caches, userContexts, costs, events, sessions, llm, instanceId,
     resumeSession: (sessionId) => resumer.resume(sessionId),
     resumeOrphans: () => resumer.orphans(),
     createSubscriber: (logger) => new EventSubscriber({

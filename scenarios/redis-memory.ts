@@ -123,7 +123,7 @@ async function measure(ctx: Ctx, engine: Engine, admin: Redis, variant: Variant,
       ctx.signal.throwIfAborted();
       const i = next++;
       const { id } = await engine.createSession({ userId: users[i % users.length]!, problem: PROBLEMS[i % PROBLEMS.length]! });
-      const out = await engine.runSession(id);
+      const out = await engine.startSession(id);
       rec.record(`redis.${variant}.session.durationMs`, out.durationMs);
       if (out.status !== 'completed') {
         failed += 1;

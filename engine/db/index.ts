@@ -8,7 +8,7 @@ export type { LatencySummary } from './internal/histogram.js';
 export { createRepositories } from './repositories.js';
 export type { Repositories } from './repositories.js';
 export { SessionRepository, newSessionId } from './sessions-repository.js';
-export type { CreateSessionInput, ListByUserOptions, SessionCounterDelta, SessionJsonRow, SessionRow, SessionStatus } from './sessions-repository.js';
+export type { CreateSessionInput, ListByUserOptions, SessionJsonRow, SessionRow, SessionStatus } from './sessions-repository.js';
 export { SessionEventRepository } from './events-repository.js';
 export type { SessionEventInput, SessionEventRow } from './events-repository.js';
 export { ContributionRepository } from './contributions-repository.js';

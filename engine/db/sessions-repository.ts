@@ -47,13 +47,6 @@ export interface ListByUserOptions {
   workspaceId?: string;
 }
 
-/** Counters kept on sessions (§1.8); each is added, not set. */
-export interface SessionCounterDelta {
-  expertCount?: number;
-  contributionCount?: number;
-  focusAreaCount?: number;
-}
-
 const SELECT_LIST = `s.id, s.user_id, s.problem_statement, s.problem_context, s.status, s.phase, s.total_cost,
        s.round_number, s.created_at, s.updated_at, s.synthesis_text, s.final_recommendation,
        s.expert_count, s.contribution_count, s.focus_area_count, s.workspace_id`;
@@ -110,20 +103,6 @@ export class SessionRepository {
       { name: 'sessions.update_status' },
     );
     return (r.rowCount ?? 0) > 0;
-  }
-
-  async updatePhase(id: string, phase: string): Promise<void> {
-    await this.db.query('UPDATE sessions SET phase = $2 WHERE id = $1', [id, phase], { name: 'sessions.update_phase' });
-  }
-
-  /** Adds to the denormalised counters in one UPDATE (§1.8). */
-  async incrementCounters(id: string, delta: SessionCounterDelta): Promise<void> {
-    await this.db.query(
-      `UPDATE sessions SET expert_count = expert_count + $2, contribution_count = contribution_count + $3,
-         focus_area_count = focus_area_count + $4 WHERE id = $1`,
-      [id, delta.expertCount ?? 0, delta.contributionCount ?? 0, delta.focusAreaCount ?? 0],
-      { name: 'sessions.increment_counters' },
-    );
   }
 
   /** Writes in-state totals and round (sessions.total_cost uses the in-state formula, §5.1). */

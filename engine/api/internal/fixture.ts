@@ -23,9 +23,8 @@ export async function startApiFixture(o: { variant?: Variant; redisUrl?: string;
   const engine = await createEngine({
     config: {
       databaseUrl: database.url, redisUrl: o.redisUrl ?? TEST_REDIS_URL, redisKeyPrefix: `llapi_${tag}:`,
-      variant: o.variant ?? 'optimized', llm: { mockProfile: o.mockProfile ?? 'instant', timeScale: o.timeScale ?? 0.001 }, ...o.config,
+      variant: o.variant ?? 'optimized', llm: { mockProfile: o.mockProfile ?? 'instant', timeScale: o.timeScale ?? 0.001 }, deliberation: SMALL, ...o.config,
     },
-    deliberation: SMALL,
   });
   const api = await createApiServer(engine, o.settings === undefined ? {} : { settings: o.settings });
   const users = { a: { id: `user_a_${tag}`, token: `tok_a_${tag}_${randomBytes(8).toString('hex')}` }, b: { id: `user_b_${tag}`, token: `tok_b_${tag}_${randomBytes(8).toString('hex')}` } };

@@ -162,7 +162,7 @@ async function drive(engine: Engine, total: number, concurrency: number, onProgr
       const i = next++;
       const userId = `sim_user_${i % 20}`;
       const { id } = await engine.createSession({ userId, problem: `${PROBLEMS[i % PROBLEMS.length] ?? ''} (case ${i})` });
-      const outcome = await engine.runSession(id);
+      const outcome = await engine.startSession(id);
       hist.record(outcome.durationMs);
       if (outcome.status === 'completed') {
         r.completed++;
