@@ -6,6 +6,7 @@ import { Checkpointer, CostJournal, Leases, type CheckpointCounters } from './ch
 import { resolveConfig, type EngineConfig, type EngineConfigInput } from './config/index.js';
 import { CostTracker, encodeRecord, priceCallInState, type CostAccounting } from './costs/index.js';
 import { createDb, createRepositories, type Db, type PoolMetrics, type Repositories } from './db/index.js';
+import type { Clock } from './clock/index.js';
 import { PERSONAS } from './deliberation/index.js';
 import { ENGINE_ERRORS, LoadlabError } from './errors/index.js';
 import { EventPublisher, EventSubscriber, type EventCounters } from './events/index.js';
@@ -29,6 +30,8 @@ export interface EngineOptions {
   readonly voyageApiKey?: string;
   /** Mock profile overrides beyond name/timeScale/seed (error schedules in tests, for example). */
   readonly mockOverrides?: MockProfileOverrides;
+  /** Time for the cost tracker's timers and the session manager's grace period (tests pass a manual clock). */
+  readonly clock?: Clock;
 }
 
 /** The LLM side as the harness sees it: the client, the mock (mock mode) and runtime fault injection. */
@@ -103,6 +106,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   await readyOrDegraded(redis, config.redis.connectTimeoutMs);
   const caches = createCaches(redis, config);
   const costs = new CostTracker({
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
     repository: repos.costs, redis, config: config.costs, redisKeyPrefix: prefix, logger: log,
     onPersisted: (ids) => caches.aggregation.invalidate(ids),
     onQueued: (ids) => repos.sessions.markUntrackedCosts(ids, true),
@@ -117,7 +121,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     redis, db, config: cp, redisKeyPrefix: prefix, pingTimeoutMs: config.redis.connectTimeoutMs, logger: log,
     sequenceOf: (id) => events.currentSequence(id), costRecordsOf: (id) => journal.count(id), costsSettled: (id) => journal.settled(id),
   });
-  const sessions = new SessionManager({ config: config.sessions, redis, sessions: repos.sessions, events, redisKeyPrefix: prefix, logger: log });
+  const sessions = new SessionManager({
+    config: config.sessions, redis, sessions: repos.sessions, events, redisKeyPrefix: prefix, logger: log, ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
   const setup = createLlm({
     config: { ...config.llm, ...(options.mockOverrides === undefined ? {} : { mockOverrides: options.mockOverrides }) },
     costSink: costSinkFor(costs, journal), logger: log,

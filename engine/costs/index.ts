@@ -8,5 +8,3 @@ export { buildCostRecord, decodeRecord, encodeRecord } from './record.js';
 export type { TrackCallInput } from './record.js';
 export { CostTracker } from './tracker.js';
 export type { CostAccounting, CostTrackerOptions } from './tracker.js';
-export { createManualTimers, systemTimers } from './timers.js';
-export type { ManualTimers, TrackerTimers } from './timers.js';

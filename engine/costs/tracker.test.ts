@@ -6,7 +6,8 @@ import type { TestRedis as RedisHandle } from '../../test/engine-support/index.j
 import { createRedisClient } from '../cache/index.js';
 import { resolveConfig } from '../config/index.js';
 import { CostRepository, createDb, SessionRepository, UserRepository, type Db } from '../db/index.js';
-import { CostTracker, createManualTimers, type CostAccounting } from './index.js';
+import { createManualClock } from '../clock/index.js';
+import { CostTracker, type CostAccounting } from './index.js';
 
 /** A TCP forwarder to PostgreSQL that can refuse connections (down) and accept them again (up). */
 async function pgToggle(target: number): Promise<{ port: number; down(): Promise<void>; up(): Promise<void>; close(): Promise<void> }> {
@@ -84,15 +85,15 @@ async function rowCount(): Promise<number> {
 
 describe('CostTracker', () => {
   it('flushes at 100 records and on the timer (optimized), on a fake clock', async () => {
-    const timers = createManualTimers();
-    const t = new CostTracker({ repository: new CostRepository(db), redis, config: cfg.costs, redisKeyPrefix: 't1:', timers });
+    const clock = createManualClock();
+    const t = new CostTracker({ repository: new CostRepository(db), redis, config: cfg.costs, redisKeyPrefix: 't1:', clock });
     for (let i = 0; i < 100; i++) t.track(call);
     await t.flush();
     expect(t.accounting().persisted).toBe(100);
     t.track(call);
-    timers.advance(cfg.costs.flushIntervalMs - 1);
+    await clock.advance(cfg.costs.flushIntervalMs - 1);
     expect(t.accounting().buffered).toBe(1); // the interval has not elapsed: nothing flushes it yet
-    timers.advance(1); // no further record arrives: only the timer can flush it
+    await clock.advance(1); // no further record arrives: only the timer can flush it
     await waitFor(() => t.accounting().persisted === 101);
     expect(t.accounting()).toMatchObject({ generated: 101, persisted: 101, buffered: 0 });
     invariant(t.accounting());
@@ -100,18 +101,18 @@ describe('CostTracker', () => {
   });
 
   it('audited: a lone record waits for the next record (no timer), on a fake clock', async () => {
-    const timers = createManualTimers();
+    const clock = createManualClock();
     const audited = resolveConfig({ variant: 'audited', costs: { flushIntervalMs: 100, drainLoop: false } });
-    const t = new CostTracker({ repository: new CostRepository(db), redis, config: audited.costs, redisKeyPrefix: 't2:', timers });
+    const t = new CostTracker({ repository: new CostRepository(db), redis, config: audited.costs, redisKeyPrefix: 't2:', clock });
     t.track(call);
-    timers.advance(10_000); // long past the interval, but no timer exists to notice
+    await clock.advance(10_000); // long past the interval, but no timer exists to notice
     expect(t.accounting().buffered).toBe(1);
     t.track(call); // interval elapsed: this record triggers the flush
     await waitFor(() => t.accounting().persisted === 2);
-    timers.advance(50);
+    await clock.advance(50);
     t.track(call); // 50 ms after that flush: under the interval, so it stays buffered
     expect(t.accounting().buffered).toBe(1);
-    timers.advance(50);
+    await clock.advance(50);
     t.track(call); // the interval has elapsed again: this record flushes both
     await waitFor(() => t.accounting().persisted === 4);
     expect(t.accounting()).toMatchObject({ generated: 4, persisted: 4, buffered: 0 });

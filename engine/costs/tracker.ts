@@ -4,7 +4,7 @@ import type { ApiCostInput, CostRepository } from '../db/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import { buildCostRecord, decodeRecord, encodeRecord, type TrackCallInput } from './record.js';
 import { RetryLedger } from './retry-ledger.js';
-import { systemTimers, type TrackerTimers } from './timers.js';
+import { systemClock, type Clock } from '../clock/index.js';
 
 /** The accounting terms; invariant: generated = persisted + queued + buffered + evicted + lostInRetryQueue. */
 export interface CostAccounting {
@@ -45,8 +45,8 @@ export interface CostTrackerOptions {
    * left in it and lost none (clears has_untracked_costs, as bo1's cost_retry_job, §5.2).
    */
   onDrained?: (sessionIds: readonly string[]) => Promise<void>;
-  /** Clock and interval timer; the system's unless a test passes manual ones. */
-  timers?: TrackerTimers;
+  /** Time and the flush/drain timers; the system's unless a test passes a manual clock. */
+  clock?: Clock;
 }
 
 // A small multiple of one connection: enough to drain a burst, far below any pool size.
@@ -75,7 +75,7 @@ export class CostTracker {
   private degraded = false;
   private flushing: Promise<void> | undefined;
   private draining: Promise<number> | undefined;
-  private readonly clock: TrackerTimers;
+  private readonly clock: Clock;
   private lastFlushAt: number;
   private readonly cancels: (() => void)[] = [];
   private readonly key: string;
@@ -92,7 +92,7 @@ export class CostTracker {
 
   constructor(private readonly o: CostTrackerOptions) {
     this.c = o.config;
-    this.clock = o.timers ?? systemTimers;
+    this.clock = o.clock ?? systemClock;
     this.lastFlushAt = this.clock.now();
     this.key = `${o.redisKeyPrefix ?? ''}${o.config.retryQueueKey}`;
     this.log = o.logger ?? silentLogger();

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { systemClock, type Clock } from '../clock/index.js';
 import type { EngineConfig } from '../config/index.js';
 import type { SessionRepository } from '../db/index.js';
 import { ENGINE_ERRORS, LoadlabError } from '../errors/index.js';
@@ -35,6 +36,8 @@ export interface SessionManagerOptions {
   events?: SessionEventSink;
   redisKeyPrefix?: string;
   logger?: Logger;
+  /** Start times, durations and the eviction grace period; the system's unless a test passes a manual clock. */
+  clock?: Clock;
 }
 
 interface Active {
@@ -53,7 +56,7 @@ interface Active {
 /** One FIFO eviction, in the order the manager decided it. */
 export interface EvictionRecord {
   sessionId: string;
-  /** performance.now() of the victim's start: FIFO means these are increasing. */
+  /** The manager clock's time (epoch ms by default) of the victim's start: FIFO means these are increasing. */
   startedAt: number;
   evictedAt: number;
 }
@@ -91,9 +94,11 @@ export class SessionManager {
   private n = { started: 0, completed: 0, failed: 0, killed: 0, evicted: 0 };
   private waiting = { now: 0, peak: 0 };
   private readonly evictions: EvictionRecord[] = [];
+  private readonly clock: Clock;
 
   constructor(private readonly o: SessionManagerOptions) {
     this.log = o.logger ?? silentLogger();
+    this.clock = o.clock ?? systemClock;
     this.status = new StatusWriter(o.redis, o.sessions, o.redisKeyPrefix ?? '', o.config.metadataTtlSeconds, o.config.terminalCleanupSeconds, this.log);
   }
 
@@ -187,14 +192,14 @@ export class SessionManager {
     const a = this.active.get(sessionId);
     if (a === undefined) return;
     a.evicting = true;
-    this.evictions.push({ sessionId, startedAt: a.startedAt, evictedAt: performance.now() });
+    this.evictions.push({ sessionId, startedAt: a.startedAt, evictedAt: this.clock.now() });
     if (this.evictions.length > EVICTION_LOG_MAX) this.evictions.shift();
     const graceMs = this.o.config.gracePeriodMs;
     await this.o.events?.publish(sessionId, 'eviction_warning', {
       reason: 'capacity_eviction', grace_period_seconds: graceMs / 1000, timestamp: new Date().toISOString(),
     }).catch(() => undefined);
     await this.status.write(sessionId, a.userId, 'evicting');
-    await new Promise((r) => setTimeout(r, graceMs));
+    await this.clock.sleep(graceMs);
     a.endedBy ??= 'evicted';
     a.controller.abort(new Error('evicted'));
     await a.done;
@@ -202,7 +207,7 @@ export class SessionManager {
 
   private run(sessionId: string, userId: string, task: SessionTask): SessionHandle {
     const controller = new AbortController();
-    const startedAt = performance.now();
+    const startedAt = this.clock.now();
     const entry = { userId, startedAt, controller, evicting: false } as Active;
     this.active.set(sessionId, entry);
     this.n.started += 1;
@@ -230,7 +235,7 @@ export class SessionManager {
       if (entry.endedBy === 'killed') await this.status.write(sessionId, userId, 'killed', { killedBy: entry.killedBy ?? 'user', killReason: entry.killReason ?? 'user request' });
       else if (entry.endedBy === 'evicted') await this.status.write(sessionId, userId, 'evicted', { evictedBy: 'system' });
       else await this.status.write(sessionId, userId, status === 'paused' ? 'paused' : status);
-      return { sessionId, status, durationMs: performance.now() - startedAt, ...(error === undefined ? {} : { error }) };
+      return { sessionId, status, durationMs: this.clock.now() - startedAt, ...(error === undefined ? {} : { error }) };
     })();
     return { sessionId, done: entry.done };
   }

@@ -144,10 +144,12 @@ async function drive(engine: Engine, o: RoundOptions): Promise<RoundResult> {
   } finally {
     clearInterval(poll);
   }
+  // The manager's clock is epoch time; this module's marks are on performance.now().
+  const toPerf = (epochMs: number): number => epochMs - Date.now() + performance.now();
   for (const e of r.evictions) {
     const end = endedAt.get(e.sessionId);
-    if (end !== undefined) r.stopAfterMs.set(e.sessionId, end - e.evictedAt);
-    r.marks.push({ t: Math.round(o.now() - (performance.now() - e.evictedAt)), label: `evict ${e.sessionId.slice(0, 12)}`, kind: 'event' });
+    if (end !== undefined) r.stopAfterMs.set(e.sessionId, end - toPerf(e.evictedAt));
+    r.marks.push({ t: Math.round(o.now() - (performance.now() - toPerf(e.evictedAt))), label: `evict ${e.sessionId.slice(0, 12)}`, kind: 'event' });
   }
   await engine.events.flush();
   await checkVictims(engine, o.databaseUrl, r);
