@@ -20,7 +20,7 @@ export interface PoolExhaustionParams {
 const METHOD = 'createEngine (audited variant, mock LLM "realistic" profile time-scaled, 1 sub-problem) on a seeded clone; per round N sessions '
   + 'started at once under the 50-session cap plus an open-model stream of API reads (5 listings + detail : 3 action listings, heaviest users) on '
   + 'the same pool, pool sizes alternating per round. Acquire wait from the engine tracer (statements inside a transaction excluded), waiting '
-  + 'clients sampled every 100 ms, failures by error code (LL_DB_UNREACHABLE = 5 s checkout timeout). Time scaling compresses LLM waits only, '
+  + 'clients sampled every 100 ms, failures by error code (LL_DB_POOL_TIMEOUT = 5 s checkout timeout with every connection busy, LL_DB_UNREACHABLE = server not reachable). Time scaling compresses LLM waits only, '
   + 'so the run is a stress bound (DB demand ×1/timeScale); real-time demand from Little\'s law on measured DB time per session.';
 
 export const poolExhaustionScenario = defineScenario<PoolExhaustionParams, void>({

@@ -45,6 +45,14 @@ describe('Db', () => {
     await expect(dead.query('SELECT 1')).rejects.toMatchObject({ code: 'LL_DB_UNREACHABLE', kind: 'infra' });
     await dead.close();
   });
+
+  it('reports a saturated pool as LL_DB_POOL_TIMEOUT, not as an unreachable server', async () => {
+    const one = createDb({ databaseUrl: tdb.url, poolMin: 0, poolMax: 1, connectionTimeoutMs: 200, idleTimeoutMs: 1000, statementTimeoutMs: 0 });
+    const busy = one.query('SELECT pg_sleep(1)');
+    await expect(one.query('SELECT 1')).rejects.toMatchObject({ code: 'LL_DB_POOL_TIMEOUT', kind: 'infra' });
+    await busy;
+    await one.close();
+  });
 });
 
 describe('repositories: both shapes return the same rows', () => {

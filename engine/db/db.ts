@@ -63,7 +63,8 @@ export interface PoolMetrics {
  * The engine's single PostgreSQL access point: one pg Pool and one query path (`run`) that every
  * statement passes through, so the harness sees all of them in the tracer with their parent span.
  * Query errors are pg's own errors (callers may read `code`); failing to get a connection is a
- * LoadlabError LL_DB_UNREACHABLE (kind infra) with the pg error as cause.
+ * LoadlabError (kind infra, the pg error as cause): LL_DB_POOL_TIMEOUT when every pooled connection
+ * stayed busy, LL_DB_UNREACHABLE otherwise.
  */
 export class Db implements Queryable {
   readonly pool: pg.Pool;
@@ -167,12 +168,23 @@ export class Db implements Queryable {
       recordMs(this.acquireWait, performance.now() - t0);
       return client;
     } catch (err) {
-      recordMs(this.acquireWait, performance.now() - t0);
+      const waitedMs = performance.now() - t0;
+      recordMs(this.acquireWait, waitedMs);
       this.errors += 1;
+      // A full pool means the wait ran out behind busy connections (saturation), not that the
+      // server is gone: the two need different fixes and are counted apart (pool-exhaustion).
+      const max = this.pool.options.max ?? 10;
+      if (this.pool.totalCount >= max) {
+        throw new LoadlabError(ENGINE_ERRORS.DB_POOL_TIMEOUT, `no PostgreSQL connection came free within ${Math.round(waitedMs)} ms: all ${max} of the pool are busy`, {
+          kind: 'infra',
+          cause: err,
+          hint: 'raise db.poolMax or db.connectionTimeoutMs, or lower the load (sessions × queries per step)',
+        });
+      }
       throw new LoadlabError(ENGINE_ERRORS.DB_UNREACHABLE, `cannot get a PostgreSQL connection (${redactUrl(this.url)}): ${(err as Error).message}`, {
         kind: 'infra',
         cause: err,
-        hint: 'check that PostgreSQL is running and that db.poolMax is not exhausted',
+        hint: 'check that PostgreSQL is running and reachable at that URL',
       });
     }
   }

@@ -1,7 +1,7 @@
 import { CHECKPOINT_ERRORS, lastIssuedSequence, prepareResume, type Checkpointer, type CheckpointRecord, type Leases, type ResumeDeps, type ResumeReport } from '../checkpoint/index.js';
 import { initialState } from '../deliberation/index.js';
 import type { Repositories } from '../db/index.js';
-import { LoadlabError } from '../errors/index.js';
+import { ENGINE_ERRORS, LoadlabError } from '../errors/index.js';
 import type { EventPublisher } from '../events/index.js';
 import type { Logger } from '../log/index.js';
 import type { SessionOutcome, SessionRunner } from './runner.js';
@@ -114,7 +114,7 @@ export class Resumer {
         resumed.push(await this.resume(id));
       } catch (err) {
         const e = err instanceof LoadlabError ? err : undefined;
-        skipped.push({ sessionId: id, code: e?.code ?? 'LL_INTERNAL', message: err instanceof Error ? err.message : String(err) });
+        skipped.push({ sessionId: id, code: e?.code ?? ENGINE_ERRORS.INTERNAL, message: err instanceof Error ? err.message : String(err) });
       }
     }
     return { resumed, skipped };

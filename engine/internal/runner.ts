@@ -103,7 +103,7 @@ export class SessionRunner {
       if (done.status !== 'completed') await this.flushSession();
     } catch (err) {
       // start() refused (manager closed, already running elsewhere) or the row lookup failed.
-      return failed(sessionId, t0, isLoadlabError(err) ? err.code : 'LL_INTERNAL', err instanceof Error ? err.message : String(err));
+      return failed(sessionId, t0, isLoadlabError(err) ? err.code : ENGINE_ERRORS.INTERNAL, err instanceof Error ? err.message : String(err));
     }
     if (done.status === 'completed' && slot.result !== undefined) {
       return { sessionId, status: 'completed', durationMs: done.durationMs, result: slot.result };
@@ -112,7 +112,7 @@ export class SessionRunner {
       const message = done.status === 'killed' ? (slot.killReason ?? 'killed') : 'evicted to make room for a newer session (capacity)';
       return { sessionId, status: done.status, durationMs: done.durationMs, error: { code: DELIBERATION_ERRORS.ABORTED, message } };
     }
-    const error = slot.error ?? { code: 'LL_INTERNAL', message: done.error ?? `session ended ${done.status}` };
+    const error = slot.error ?? { code: ENGINE_ERRORS.INTERNAL, message: done.error ?? `session ended ${done.status}` };
     this.d.log.warn({ sessionId, code: error.code, err: error.message }, 'session failed');
     return { sessionId, status: 'failed', durationMs: done.durationMs, error };
   }
@@ -141,7 +141,7 @@ export class SessionRunner {
       if (signal.aborted) throw err;
       // runDeliberation publishes the coded `error` event of its own failures; returning (not
       // throwing) keeps the manager from publishing a second one.
-      slot.error = { code: isLoadlabError(err) ? err.code : 'LL_INTERNAL', message: err instanceof Error ? err.message : String(err) };
+      slot.error = { code: isLoadlabError(err) ? err.code : ENGINE_ERRORS.INTERNAL, message: err instanceof Error ? err.message : String(err) };
       if (deliberated) await this.d.events.publish(sessionId, 'error', slot.error);
       return { status: 'failed' };
     } finally {

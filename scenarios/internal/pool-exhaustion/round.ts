@@ -1,4 +1,5 @@
 import { createEngine } from '../../../engine/index.js';
+import { ENGINE_ERRORS } from '../../../engine/errors/index.js';
 import { withSpan } from '../../../engine/db/index.js';
 import { runOpenModel, type LoadResult } from '../../../harness/load/index.js';
 import { startResourceSampler, type Recorder, type ResourceSamples } from '../../../harness/metrics/index.js';
@@ -23,7 +24,7 @@ export interface RoundResult {
   wallMs: number;
   completed: number;
   failed: number;
-  /** Sessions whose failure was a pool checkout timeout (LL_DB_UNREACHABLE). */
+  /** Sessions whose failure was a pool checkout timeout (LL_DB_POOL_TIMEOUT). */
   poolTimeouts: number;
   errorsByCode: Record<string, number>;
   /** Sessions that waited > 1 ms for a connection at least once. */
@@ -114,7 +115,7 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
       else {
         failed++;
         errorsByCode[r.error.code] = (errorsByCode[r.error.code] ?? 0) + 1;
-        if (r.error.code === 'LL_DB_UNREACHABLE') poolTimeouts++;
+        if (r.error.code === ENGINE_ERRORS.DB_POOL_TIMEOUT) poolTimeouts++;
       }
     }
     const wallMs = performance.now() - t0;
