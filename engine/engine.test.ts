@@ -111,10 +111,10 @@ describe('createEngine (real PostgreSQL + Redis, mock LLM)', () => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await engine.createSession({ userId: 'user_cap', problem: `Should we open office number ${i} next year?` })).id);
     const [a, b, c, d] = ids as [string, string, string, string];
-    const runs = new Map<string, ReturnType<Engine['runSession']>>();
+    const runs = new Map<string, ReturnType<Engine['startSession']>>();
     for (const [k, id] of [a, b, c].entries()) {
       runs.set(id, engine.startSession(id));
-      // FIFO is by the time the manager started the session, and runSession does async work
+      // FIFO is by the time the manager started the session, and startSession does async work
       // (checkpointer, lease) before that: wait until this one has started before the next.
       for (const deadline = Date.now() + 10_000; engine.metrics().sessions.started < k + 1 && Date.now() < deadline;) await sleep(5);
       await sleep(30); // distinct start times, so FIFO is well defined

@@ -71,7 +71,6 @@ export interface Engine {
   createSession(input: { userId: string; problem: string }): Promise<{ id: string }>;
   /** Starts the deliberation as a SessionManager task; the promise settles when it ends (never rejects). */
   startSession(sessionId: string): Promise<SessionOutcome>;
-  runSession(sessionId: string): Promise<SessionOutcome>;
   /** Aborts a running session (its in-flight LLM calls included); `killed` is written asynchronously. */
   kill(sessionId: string, reason?: string): boolean;
   /**
@@ -192,7 +191,6 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       return { id: row.id };
     },
     startSession: (sessionId) => runner.start(sessionId),
-    runSession: (sessionId) => runner.start(sessionId),
     kill: (sessionId, reason = 'killed by user') => runner.kill(sessionId, reason),
     publishEvent: async (sessionId, type, data) => { await events.publish(sessionId, type, data); },
     metrics() {
