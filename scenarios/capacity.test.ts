@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { findPgbouncer } from '../harness/infra/index.js';
 import { runScenarioForTest } from '../test/support/index.js';
 import { capacityScenario, type CapacityParams } from './capacity.js';
+
+const pgbouncerInstalled = findPgbouncer() !== undefined;
+if (!pgbouncerInstalled) console.warn('pgbouncer is not installed (apt-get install pgbouncer): skipping the tier 3 test through the pooler');
 
 describe('capacity scenario', () => {
   it('sweeps whole sessions, fits the capacity model and converts to real time', async () => {
@@ -43,5 +47,57 @@ describe('capacity scenario', () => {
     expect(out.claims.find((x) => x.id === 'C28')?.measured.summary).toMatch(/per level/);
     // Engine faults stay at zero; 429 failures are counted apart.
     expect(c['capacity.sessions.failed']?.value).toBe(0);
+  }, 120_000);
+
+  it('tier 1 (--tier 1): the audited configuration holds at a compressed 300 sessions/day, and C51 is judged at both ends of its range', async () => {
+    // 300/day = one arrival every 288 s real, 8.6 s wall at 0.03: two sessions, then two more at x10.
+    const out = await runScenarioForTest<CapacityParams>(capacityScenario, {
+      params: { tier: 1, tierLoad: { peakHourFactor: 3, sessions: { 1: 2, 2: 1, 3: 1, 4: 1 }, timeScale: { 1: 0.03, 2: 0.05, 3: 0.2, 4: 0.5 }, headroomSessions: { low: 1, high: 2 } } },
+    });
+    expect(out.result.status, JSON.stringify(out.result.error)).toBe('passed');
+    const c = out.result.measurements.counters;
+    expect(c['capacity.tier.1.sessions.offered']?.value).toBe(2);
+    expect(c['capacity.tier.1.sessions.completed']?.value).toBe(2);
+    expect(c['capacity.tier.1.evicted']?.value).toBe(0);
+    expect(c['capacity.tier.1.holds']?.value).toBe(1);
+    // No pooler at tier 1: the engine's connections carry its own 30 s statement_timeout.
+    expect(c['capacity.tier.1.pgbouncer']?.value).toBe(0);
+    expect(c['capacity.tier.1.statement_timeout_ms']?.value).toBe(30_000);
+    const p95 = c['capacity.tier.1.session_p95_real_s']?.value ?? 0;
+    expect(p95).toBeGreaterThan(30);
+    expect(p95).toBeLessThanOrEqual(180);
+    expect(c['capacity.tier.1.headroom.x10.sessions.offered']?.value).toBe(2);
+    expect(out.result.findings.find((f) => f.id === 'capacity.tier.1')?.title).toMatch(/^Tier 1 .* holds at 300 sessions\/day/);
+    const c51 = out.claims.find((x) => x.id === 'C51');
+    expect(c51?.measured.value).toBe(1);
+    expect(c51?.constants?.[0]?.measuredLow).not.toBeNull();
+    expect(c51?.constants?.[0]?.measuredHigh).not.toBeNull();
+    // The sweep did not run: its claims are not in this scenario's output.
+    expect(out.claims.find((x) => x.id === 'C26')).toBeUndefined();
+  }, 120_000);
+
+  it.skipIf(!pgbouncerInstalled)('tier 3 (--tier 3): the engine talks to PostgreSQL through a transaction-mode PgBouncer that caps the server connections', async () => {
+    const out = await runScenarioForTest<CapacityParams>(capacityScenario, {
+      params: { tier: 3, tierLoad: { peakHourFactor: 3, sessions: { 1: 1, 2: 1, 3: 12, 4: 1 }, timeScale: { 1: 0.03, 2: 0.05, 3: 0.15, 4: 0.5 }, headroomSessions: { low: 0, high: 0 } } },
+    });
+    expect(out.result.status, JSON.stringify(out.result.error)).toBe('passed');
+    const c = out.result.measurements.counters;
+    expect(c['capacity.tier.3.pgbouncer']?.value).toBe(1);
+    expect(c['capacity.tier.3.sessions.completed']?.value).toBe(12);
+    // Traffic went through the pooler: PgBouncer drops the startup statement_timeout (a direct
+    // connection shows the engine's 30 s), and PostgreSQL never saw more backends than its pool.
+    expect(c['capacity.tier.3.statement_timeout_ms']?.value).toBe(0);
+    const servers = c['capacity.tier.3.peak_server_connections']?.value ?? -1;
+    expect(servers).toBeGreaterThan(0);
+    expect(servers).toBeLessThanOrEqual(c['capacity.tier.3.pgbouncer_pool_size']?.value ?? 0);
+    expect(c['capacity.tier.3.peak_active_sessions']?.value).toBeGreaterThan(1);
+    expect(out.result.findings.map((f) => f.id)).toEqual(expect.arrayContaining(['capacity.tier.3', 'capacity.tier.3.not-measured', 'capacity.tier.pgbouncer.statement-timeout']));
+    // 12 sessions cannot fill tier 3's ~38 concurrent sessions: a configuration that held that
+    // briefly is not judged (a failure would still have refuted it).
+    expect(c['capacity.tier.3.steady_state_reached']?.value).toBe(0);
+    const c53 = out.claims.find((x) => x.id === 'C53');
+    if (c['capacity.tier.3.holds']?.value === 1) expect(c53?.verdict).toBe('inconclusive');
+    else expect(c53?.verdict).toBe('refuted');
+    expect(c53?.measured.summary).toMatch(/steady state NOT reached/);
   }, 120_000);
 });

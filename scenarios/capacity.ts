@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { createEngine, type Engine } from '../engine/index.js';
 import { checkClaim } from '../harness/audit/index.js';
 import { buildCapacityModel, toCapacityLevel, uslThroughput } from '../harness/capacity/index.js';
+import { HARNESS_ERRORS, LoadlabError } from '../harness/errors/index.js';
 import type { CapacityLevel } from '../harness/result/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
 import type { Variant } from '../engine/config/index.js';
@@ -9,6 +10,9 @@ import { peakOverlap } from './internal/capacity/level.js';
 import { firstBinding, LIMIT_LABELS, LIMIT_NAMES } from './internal/capacity/limits.js';
 import { bindingFinding, sustained, type VariantSweep } from './internal/capacity/report.js';
 import { sweepVariant } from './internal/capacity/sweep.js';
+import { runTier, type TierLoad } from './internal/capacity/tier-run.js';
+import { startTierSystem, type TierSystem } from './internal/capacity/tier-system.js';
+import { isTierNumber, TIERS } from './internal/capacity/tiers.js';
 import { fmtMs, STRATEGIC_PROBLEM } from './internal/llm-mock/index.js';
 
 export interface CapacityParams {
@@ -39,12 +43,32 @@ export interface CapacityParams {
   cpuLimitPercent: number;
   /** The audited session cap the §6.1 table is about. */
   cap: number;
+  /**
+   * 0: the concurrency sweep above. 1-4: instead, run load tier N of the audit's §6.2 with its
+   * recommended configuration at its offered load (`loadlab run capacity --tier N`).
+   */
+  tier: number;
+  /** Offered load and clock of the tier runs. */
+  tierLoad: TierLoad;
 }
+
+// The audited engine spends ~0.2-0.3 s of node CPU per session (SDK + mock per call, per-row
+// event inserts, full-state checkpoints), which the mock clock does not compress: the clock is
+// chosen per tier so that the offered rate stays under about half a core (tier 3's 30,000/day
+// peak: ~1.7 sessions/s wall at 0.2) and the unscaled work stays a small part of a session's
+// converted time. Tiers 2-4 offer enough sessions to reach their steady state (Little's law:
+// tier 3 ~38 sessions at once, tier 4 ~76); tier 1's arrivals are ~5 real minutes apart and its
+// sessions never overlap, so a few show it.
+const TIER_LOAD_CI: TierLoad = { peakHourFactor: 3, sessions: { 1: 3, 2: 20, 3: 50, 4: 90 }, timeScale: { 1: 0.03, 2: 0.05, 3: 0.2, 4: 0.5 }, headroomSessions: { low: 2, high: 4 } };
+const TIER_LOAD_DEFAULT: TierLoad = { peakHourFactor: 3, sessions: { 1: 12, 2: 60, 3: 200, 4: 200 }, timeScale: { 1: 0.05, 2: 0.1, 3: 0.3, 4: 0.6 }, headroomSessions: { low: 8, high: 20 } };
 
 /** `unlimited`: the optimized engine with no provider limits, whose sweep the claims describe. */
 interface VariantEngine { variant: Variant; label: string; rateLimits: string; engine: Engine }
 
-export const capacityScenario = defineScenario<CapacityParams, { engines: VariantEngine[] } | undefined>({
+/** The sweep's engines, or (tier runs) the tier's system. */
+interface CapacityState { engines: VariantEngine[]; tier?: TierSystem }
+
+export const capacityScenario = defineScenario<CapacityParams, CapacityState | undefined>({
   name: 'capacity',
   title: 'Capacity: concurrency sweep of whole sessions, knee, USL fit and the §6.1 table',
   auditRef: '§6.1; §4.1',
@@ -52,9 +76,9 @@ export const capacityScenario = defineScenario<CapacityParams, { engines: Varian
     // ci: one sub-problem per session and at most 20 at once keeps the engine's own CPU (not
     // scaled by the mock clock) under half a core at a 33x compressed clock (~15% at 10 measured).
     // tier-1 is the preset a new account starts on, and the one whose limits a sweep this small can reach.
-    ci: { levels: [2, 5, 10, 20], sessionsPerWorker: 2, timeScale: 0.03, subProblems: 1, cpuLimitPercent: 70, cap: 50, rateLimits: 'tier-1', variants: ['optimized', 'audited'], bindingLevels: [2, 5, 10] },
-    default: { levels: [5, 10, 20, 35, 50], sessionsPerWorker: 2, timeScale: 0.25, subProblems: 2, cpuLimitPercent: 70, cap: 50, rateLimits: 'tier-2', variants: ['optimized', 'audited'], bindingLevels: [] },
-    full: { levels: [5, 10, 20, 35, 50, 75], sessionsPerWorker: 3, timeScale: 1, subProblems: 0, cpuLimitPercent: 70, cap: 50, rateLimits: 'tier-2', variants: ['optimized', 'audited'], bindingLevels: [] },
+    ci: { levels: [2, 5, 10, 20], sessionsPerWorker: 2, timeScale: 0.03, subProblems: 1, cpuLimitPercent: 70, cap: 50, rateLimits: 'tier-1', variants: ['optimized', 'audited'], bindingLevels: [2, 5, 10], tier: 0, tierLoad: TIER_LOAD_CI },
+    default: { levels: [5, 10, 20, 35, 50], sessionsPerWorker: 2, timeScale: 0.25, subProblems: 2, cpuLimitPercent: 70, cap: 50, rateLimits: 'tier-2', variants: ['optimized', 'audited'], bindingLevels: [], tier: 0, tierLoad: TIER_LOAD_DEFAULT },
+    full: { levels: [5, 10, 20, 35, 50, 75], sessionsPerWorker: 3, timeScale: 1, subProblems: 0, cpuLimitPercent: 70, cap: 50, rateLimits: 'tier-2', variants: ['optimized', 'audited'], bindingLevels: [], tier: 0, tierLoad: TIER_LOAD_DEFAULT },
   },
   // Self-check: sessions last tens of seconds (mock real time); CPU saturation is what would fake a knee, and that limit stays.
   selfCheck: { eventLoopDelayP99Ms: 250 },
@@ -66,12 +90,19 @@ export const capacityScenario = defineScenario<CapacityParams, { engines: Varian
     // Session p50 in real time stays within the audit's own 60-120 s range widened by half.
     'capacity.session.real_ms': { p50: '< 180s' },
   },
-  timeoutMs: { ci: 150_000 },
+  // ci: the sweep takes ~2 min; tier 4 (90 sessions reaching ~76 at once at a 0.5 clock) about as long.
+  timeoutMs: { ci: 240_000 },
   async setup(ctx) {
     const redisUrl = ctx.infra.redis?.url;
     if (redisUrl === undefined) return undefined;
     const engines: VariantEngine[] = [];
     const p = ctx.params;
+    if (p.tier !== 0) {
+      if (!isTierNumber(p.tier)) {
+        throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `capacity: tier must be 0 (the sweep) or 1-4, got ${p.tier}`, { kind: 'usage', hint: 'loadlab run capacity --tier 1|2|3|4' });
+      }
+      return { engines, tier: await startTierSystem(ctx, TIERS[p.tier], { timeScale: p.tierLoad.timeScale[p.tier], subProblems: p.subProblems, redisUrl }) };
+    }
     // One database and one engine (so one mock provider with its own buckets) per sweep: the
     // sweeps do not share rate-limit headroom. With no preset the optimized sweep is also the claims' sweep.
     const plan: Omit<VariantEngine, 'engine'>[] = p.variants.map((variant) => ({ variant, label: variant, rateLimits: p.rateLimits }));
@@ -95,11 +126,16 @@ export const capacityScenario = defineScenario<CapacityParams, { engines: Varian
   },
   async teardown(_ctx, state) {
     for (const e of state?.engines ?? []) await e.engine.close();
+    await state?.tier?.close();
   },
   async run(ctx, state) {
     const p = ctx.params;
     if (state === undefined) {
       ctx.report.untrusted.push('capacity: no Redis available, the sweep did not run');
+      return;
+    }
+    if (state.tier !== undefined && isTierNumber(p.tier)) {
+      await runTier(ctx, state.tier, { tier: p.tier, load: p.tierLoad, problem: STRATEGIC_PROBLEM, subProblems: p.subProblems });
       return;
     }
     const s = p.timeScale;

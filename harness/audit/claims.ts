@@ -9,14 +9,18 @@ import { defineClaim, type ClaimSpec } from './internal/spec.js';
  */
 const INDEX_EXISTED = 'docs/schema-deviations.md #8; docs/audited-system.md §1.9';
 
+/** The §6.2 tiers are daily volumes; a tier must carry its busiest hour, so every tier claim depends on this. */
+const PEAK_HOUR_FACTOR = { name: 'tier.peak_hour_factor', unit: 'ratio', low: 2, high: 10, basis: 'peak-hour arrivals over the daily mean: 2 for load spread over the day, 10 for a burst hour; the tier runs use 3 (a day in about eight busy hours)' } as const;
+
 /**
  * Every quantitative claim of the 2025-12-22 audit (docs/audit-summary.md), one entry each: the
  * audit's words, its evidence class, the bound it is judged by (from which the `expected` text is
  * generated), the one-line method and the scenario that measures it. docs/claims.md explains the
  * classes and the bounds; check.ts turns a scenario's measurement into a verdict.
  *
- * C01-C31 each name the scenario that measures them. C32-C51 are claims no scenario measures yet
- * (issue #14 part 7): every run lists them as not measured, so the table is the whole audit.
+ * C01-C31 and C51-C54 (the §6.2 load tiers, `loadlab run capacity --tier N`) each name the scenario
+ * that measures them. C32-C50 are claims no scenario measures yet (issue #14 part 7): every run
+ * lists them as not measured, so the table is the whole audit.
  */
 export const CLAIMS: readonly ClaimSpec[] = [
   // §1 database queries, §7 and §9 index claims: real PostgreSQL plans and timings.
@@ -296,10 +300,29 @@ export const CLAIMS: readonly ClaimSpec[] = [
     measure: 'no client waits for a connection with pool 75 at 30-50 sessions', bound: holds, unit: 'count', scenario: null,
     approach: 'needs pool-exhaustion judged on the pool-75 run at 30 and 50 sessions',
   }),
+  // §6.2 load tiers: `loadlab run capacity --tier N` (issue #16 part 4).
   defineClaim({
     id: 'C51', claim: 'Tier 1 (< 100 sessions/day): the current configuration handles the load with headroom', section: '§6.2', evidence: 'modelled',
-    measure: '100 sessions/day fit within measured capacity with headroom', bound: holds, unit: 'count', scenario: null,
-    approach: 'needs measured capacity at the cap against the tier\'s arrival rate and its peak-hour factor',
-    constants: [{ name: 'tier.peak_hour_factor', unit: 'ratio', low: 2, high: 10, basis: 'peak-hour arrivals over the daily mean' }],
+    measure: 'the audited configuration (cap 50, pool 20) holds at 100 sessions/day x the peak-hour factor', bound: holds, unit: 'count', scenario: 'capacity',
+    approach: 'open-model arrivals at the tier\'s peak rate through the audited engine over the \'realistic\' mock under tier-1 provider limits; holds = all sessions completed, no start queueing, p95 session time, pool waits and 429 failures within bounds',
+    constants: [PEAK_HOUR_FACTOR],
+  }),
+  defineClaim({
+    id: 'C52', claim: 'Tier 2 (up to 1,000 sessions/day): DB pool 50, the session_events and api_costs indexes, session-metadata caching and pg_stat_statements are enough', section: '§6.2', evidence: 'modelled',
+    measure: 'tier 2\'s configuration holds at 1,000 sessions/day x the peak-hour factor', bound: holds, unit: 'count', scenario: 'capacity',
+    approach: 'as C51 with pool 50 and the two covering indexes, tier-2 provider limits; caching and pg_stat_statements are not exercised by this load and are said so',
+    constants: [PEAK_HOUR_FACTOR],
+  }),
+  defineClaim({
+    id: 'C53', claim: 'Tier 3 (up to 10,000 sessions/day): session cap 100, DB pool 150, PgBouncer transaction pooling, task_count, read replicas and api_costs partitioning are enough', section: '§6.2', evidence: 'modelled',
+    measure: 'tier 3\'s configuration holds at 10,000 sessions/day x the peak-hour factor', bound: holds, unit: 'count', scenario: 'capacity',
+    approach: 'as C51 with cap 100, pool 150 through a real PgBouncer in transaction mode, task_count and the indexes, tier-3 provider limits; read replicas not measured',
+    constants: [PEAK_HOUR_FACTOR],
+  }),
+  defineClaim({
+    id: 'C54', claim: 'Tier 4 (10,000+ sessions/day) needs multi-region, read replicas, a Redis cluster, LLM request queuing with priority tiers and DB sharding', section: '§6.2', evidence: 'modelled',
+    measure: 'tier 3\'s single-machine configuration stops holding at 20,000 sessions/day x the peak-hour factor', bound: holds, unit: 'count', scenario: 'capacity',
+    approach: 'tier 3\'s configuration offered twice tier 4\'s lower bound under tier-4 provider limits; the five tier-4 items themselves cannot run on one machine and are listed as not measured',
+    constants: [PEAK_HOUR_FACTOR],
   }),
 ];

@@ -28,7 +28,7 @@ export function claimsByClass(claims: readonly Claim[]): Claim[] {
   return CLASS_ORDER.flatMap((k) => claims.filter((c) => classOf(c) === k));
 }
 
-/** "51 audit claims: 20 measured (6 confirmed, 11 refuted, 3 inconclusive), 12 modelled (…), …". */
+/** "54 audit claims: 20 measured (6 confirmed, 11 refuted, 3 inconclusive), 12 modelled (…), …". */
 export function claimTally(claims: readonly Claim[]): string {
   if (claims.length === 0) return 'no audit claims checked';
   const parts = CLASS_ORDER.flatMap((k) => {

@@ -9,7 +9,10 @@ export function registerRunCommand(program: Command, ctx: CommandContext): void 
       .command('run')
       .description('Run scenarios by name (or path to a scenario file), check their budgets and write audit.json and the reports')
       .argument('<scenario...>', 'scenario names (see loadlab list) or paths to scenario .ts files'),
-  ).action(async (names: string[], opts: RunCommandOptions) => {
-    ctx.setExitCode(await executeRun(ctx, names, opts));
-  });
+  )
+    // `run` only: `audit` runs the catalogue's default shapes, which the tiers would replace.
+    .option('--tier <n>', "the audit's §6.2 load tier, 1-4: capacity runs it with that tier's recommended configuration and offered load")
+    .action(async (names: string[], opts: RunCommandOptions) => {
+      ctx.setExitCode(await executeRun(ctx, names, opts));
+    });
 }

@@ -71,7 +71,7 @@ export async function runLevel(engine: Engine, input: { concurrency: number; ses
     op: async () => {
       const start = performance.now();
       const { id } = await engine.createSession({ userId: input.userId, problem: input.problem });
-      const outcome = await engine.runSession(id);
+      const outcome = await engine.startSession(id);
       if (outcome.status !== 'completed' && /\b429\b/.test(outcome.error.message)) failedRateLimited++;
       if (outcome.status !== 'completed') throw Object.assign(new Error(outcome.error.message), { code: outcome.error.code });
       durations.push(performance.now() - start);

@@ -16,6 +16,7 @@ import type { CommandContext } from '../types.js';
 import { partialRunResult, writePartialResult, type PartialRunInput } from './partial-result.js';
 import { dataSizeOf, makeSeedFn, parseDataSize } from './seed-adapter.js';
 import { printSummary } from './summary.js';
+import { applyTier } from './tier-option.js';
 import { writeRunReports } from './write-reports.js';
 
 export const RUN_DEFAULTS = {
@@ -42,6 +43,8 @@ export interface RunCommandOptions {
   disable?: string;
   databaseUrl?: string;
   redisUrl?: string;
+  /** `loadlab run` only: the §6.2 load tier for scenarios that have tiers. */
+  tier?: string;
 }
 
 function parseProfile(value: string | undefined): Profile {
@@ -85,10 +88,11 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
   const disabled = parseDisabled(opts.disable);
   const config = await readConfig(opts.config);
   const catalogue = await loadScenarios();
-  const scenarios: AnyScenario[] = requested === 'all' ? catalogue : await selectScenarios(requested, catalogue);
-  if (requested !== 'all' && scenarios.length === 0) {
+  const selected: AnyScenario[] = requested === 'all' ? catalogue : await selectScenarios(requested, catalogue);
+  if (requested !== 'all' && selected.length === 0) {
     throw new LoadlabError(HARNESS_ERRORS.USAGE, 'no scenario to run', { kind: 'usage', hint: 'name one or more scenarios (see loadlab list)' });
   }
+  const scenarios = applyTier(selected, opts.tier, profile);
   const outDir = opts.out ?? defaultOutDir();
   const abort = new AbortController();
   let interruptedBy: NodeJS.Signals | undefined;
