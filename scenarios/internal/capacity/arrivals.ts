@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { Engine } from '../../../engine/index.js';
 import { runOpenModel } from '../../../harness/load/index.js';
+import { sessionOp, type SessionOpTally } from './session-op.js';
 
 // Queueing behind the session cap or the pool is a state, not an event: sample it (as level.ts does).
 const SAMPLE_EVERY_MS = 20;
@@ -79,8 +80,7 @@ export async function runTierPhase(engine: Engine, input: PhaseInput): Promise<P
   }, SAMPLE_EVERY_MS);
   sampler.unref();
   const servers = input.serverProbe === undefined ? undefined : await sampleServerConnections(input.serverProbe);
-  const durations: number[] = [];
-  let failedRateLimited = 0;
+  const tally: SessionOpTally = { durations: [], failedRateLimited: 0 };
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let raw;
@@ -91,14 +91,7 @@ export async function runTierPhase(engine: Engine, input: PhaseInput): Promise<P
       durationMs: ((input.sessions + 0.5) / ratePerSec) * 1_000,
       drainTimeoutMs: input.drainRealS * input.timeScale * 1_000,
       signal: input.signal,
-      op: async () => {
-        const start = performance.now();
-        const { id } = await engine.createSession({ userId: input.userId, problem: input.problem });
-        const outcome = await engine.startSession(id);
-        if (outcome.status !== 'completed' && /\b429\b/.test(outcome.error.message)) failedRateLimited++;
-        if (outcome.status !== 'completed') throw Object.assign(new Error(outcome.error.message), { code: outcome.error.code });
-        durations.push(performance.now() - start);
-      },
+      op: sessionOp(engine, input, tally),
     });
   } finally {
     clearInterval(sampler);
@@ -113,8 +106,8 @@ export async function runTierPhase(engine: Engine, input: PhaseInput): Promise<P
     offered: raw.started + raw.dropped,
     completed: raw.ok,
     failedBy: raw.errors,
-    failedRateLimited,
-    durations,
+    failedRateLimited: tally.failedRateLimited,
+    durations: tally.durations,
     arrivalLagP95Ms: Math.max(0, raw.latency.p95 - raw.serviceTime.p95),
     peakActive: s.peakActive,
     peakWaitingStarts: s.peakWaiting,

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Engine } from '../../../engine/index.js';
 import { runClosedModel, type LoadResult } from '../../../harness/load/index.js';
 import type { LimitSignals } from './limits.js';
+import { sessionOp, type SessionOpTally } from './session-op.js';
 
 // Queueing behind the session cap or the pool is a state, not an event with a counter: sample it.
 const SAMPLE_EVERY_MS = 20;
@@ -59,23 +60,15 @@ export async function runLevel(engine: Engine, input: { concurrency: number; ses
     sampled.peakPoolWaiting = Math.max(sampled.peakPoolWaiting, m.pool.waiting);
   }, SAMPLE_EVERY_MS);
   sampler.unref();
-  let failedRateLimited = 0;
+  const tally: SessionOpTally = { durations: [], failedRateLimited: 0 };
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const startEpochMs = Date.now();
-  const durations: number[] = [];
   const raw = await runClosedModel({
     concurrency: input.concurrency,
     count: input.concurrency * input.sessionsPerWorker,
     signal: input.signal,
-    op: async () => {
-      const start = performance.now();
-      const { id } = await engine.createSession({ userId: input.userId, problem: input.problem });
-      const outcome = await engine.startSession(id);
-      if (outcome.status !== 'completed' && /\b429\b/.test(outcome.error.message)) failedRateLimited++;
-      if (outcome.status !== 'completed') throw Object.assign(new Error(outcome.error.message), { code: outcome.error.code });
-      durations.push(performance.now() - start);
-    },
+    op: sessionOp(engine, input, tally),
   });
   clearInterval(sampler);
   const after = llmSnapshot(engine);
@@ -87,7 +80,7 @@ export async function runLevel(engine: Engine, input: { concurrency: number; ses
     concurrency: input.concurrency, raw, startEpochMs, endEpochMs: Date.now(),
     cpuPercent: wallUs > 0 ? ((cpu.user + cpu.system) / wallUs) * 100 : 0,
     eventLoopP99Ms: loop.count === 0 ? 0 : loop.percentile(99) / 1e6,
-    durations,
+    durations: tally.durations,
     signals: {
       attempts: after.attempts - before.attempts,
       rateLimitedBy: {
@@ -102,7 +95,7 @@ export async function runLevel(engine: Engine, input: { concurrency: number; ses
       overloaded: after.overloaded - before.overloaded, retries: after.retries - before.retries, failedCalls: after.failedCalls - before.failedCalls,
       failedAttemptCostUsd: after.failedAttemptCostUsd - before.failedAttemptCostUsd,
     },
-    peakWaitingStarts: sampled.peakWaitingStarts, peakPoolWaiting: sampled.peakPoolWaiting, poolAcquireP99Ms, failedRateLimited,
+    peakWaitingStarts: sampled.peakWaitingStarts, peakPoolWaiting: sampled.peakPoolWaiting, poolAcquireP99Ms, failedRateLimited: tally.failedRateLimited,
   };
 }
 
