@@ -6,10 +6,7 @@ import tseslint from 'typescript-eslint';
 const part = (name) => [`../${name}/**`, `../../${name}/**`, `../../../${name}/**`, `../../../../${name}/**`];
 
 const restrict = (forbidden, message) => ({
-  'no-restricted-imports': [
-    'error',
-    { patterns: [{ group: forbidden.flatMap(part), message }] },
-  ],
+  'no-restricted-imports': ['error', { patterns: [{ group: forbidden.flatMap(part), message }] }],
 });
 
 export default tseslint.config(
@@ -28,12 +25,28 @@ export default tseslint.config(
     // Tests included: engine tests get their fixtures from test/engine-support, never test/support (which reaches the harness).
     files: ['engine/**/*.ts', 'test/engine-support/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['harness', 'scenarios', 'seed', 'reports'].flatMap(part), message: 'engine/ is the system under test: it imports nothing from harness, scenarios, seed or reports.' },
-          { group: ['**/test/support/index.js', '**/test/support/**', '../support/index.js', '../support/scenario.js', '../support/redis.js', '../support/database.js'], message: 'engine tests use test/engine-support (no harness code).' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['harness', 'scenarios', 'seed', 'reports'].flatMap(part),
+              message: 'engine/ is the system under test: it imports nothing from harness, scenarios, seed or reports.',
+            },
+            {
+              group: [
+                '**/test/support/index.js',
+                '**/test/support/**',
+                '../support/index.js',
+                '../support/scenario.js',
+                '../support/redis.js',
+                '../support/database.js',
+              ],
+              message: 'engine tests use test/engine-support (no harness code).',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -49,12 +62,18 @@ export default tseslint.config(
     files: ['harness/**/*.ts'],
     ignores: ['harness/cli/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: part('scenarios'), message: 'harness/ finds scenarios through the registry, never by import.' },
-          { group: ['../cli/**', '../../cli/**', '../cli/*', '../../cli/*'], message: 'only harness/cli may import harness/cli (it is the top layer).' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: part('scenarios'), message: 'harness/ finds scenarios through the registry, never by import.' },
+            {
+              group: ['../cli/**', '../../cli/**', '../cli/*', '../../cli/*'],
+              message: 'only harness/cli may import harness/cli (it is the top layer).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -19,4 +19,3 @@ export default defineConfig({
     ...(jsonOut === undefined ? {} : { outputFile: { json: jsonOut } }),
   },
 });
-

@@ -76,7 +76,13 @@ async function pgbenchTps(databaseUrl: string, sql: string): Promise<{ tps: numb
     // The server is shared with other runs: if it is momentarily out of connection slots, wait and retry.
     for (let attempt = 1; ; attempt++) {
       try {
-        stdout = (await run('pgbench', ['-n', '-c', String(CONNECTIONS), '-j', String(PGBENCH_THREADS), '-T', String(SECONDS), '-f', file, databaseUrl], { maxBuffer: 16 * 1024 * 1024 })).stdout;
+        stdout = (
+          await run(
+            'pgbench',
+            ['-n', '-c', String(CONNECTIONS), '-j', String(PGBENCH_THREADS), '-T', String(SECONDS), '-f', file, databaseUrl],
+            { maxBuffer: 16 * 1024 * 1024 },
+          )
+        ).stdout;
         break;
       } catch (err) {
         const text = `${(err as { stderr?: string }).stderr ?? ''}`;
@@ -114,13 +120,27 @@ async function main(): Promise<void> {
     log(`seeded ${seeded.totalRows} rows in ${seeded.seconds.toFixed(1)} s; heaviest user ${heavy.id} has ${heavy.sessions} sessions`);
 
     // The shape the server's engine will pick (optimized asks for task_count; the migration has it).
-    const probeDb = createDb({ databaseUrl, poolMin: 0, poolMax: 1, connectionTimeoutMs: 5_000, idleTimeoutMs: 1_000, statementTimeoutMs: 0 });
+    const probeDb = createDb({
+      databaseUrl,
+      poolMin: 0,
+      poolMax: 1,
+      connectionTimeoutMs: 5_000,
+      idleTimeoutMs: 1_000,
+      statementTimeoutMs: 0,
+    });
     const shape = await new SessionRepository(probeDb, 'task_count').effectiveListShape().finally(() => probeDb.close());
     const loadBefore = os.loadavg();
     const server: ApiChild = await startApiChild({
-      config: { databaseUrl, redisUrl: REDIS, redisKeyPrefix: `bench_api_${crypto.randomBytes(3).toString('hex')}:`, variant: 'optimized', db: { poolMax: SERVER_POOL_MAX } },
+      config: {
+        databaseUrl,
+        redisUrl: REDIS,
+        redisKeyPrefix: `bench_api_${crypto.randomBytes(3).toString('hex')}:`,
+        variant: 'optimized',
+        db: { poolMax: SERVER_POOL_MAX },
+      },
       nodeFlags: [
-        ...SERVER_NODE_FLAGS, ...(process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+        ...SERVER_NODE_FLAGS,
+        ...(process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean),
         ...(CPU_PROF_DIR === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF_DIR]),
       ],
     });
@@ -132,8 +152,11 @@ async function main(): Promise<void> {
     try {
       const probe = await fetch(url, { headers: { authorization: `Bearer ${heavy.token}` } });
       const body = (await probe.json()) as { sessions?: unknown[] };
-      if (probe.status !== 200 || body.sessions?.length !== Math.min(LIMIT, heavy.sessions)) throw new Error(`probe failed: ${probe.status} ${JSON.stringify(body).slice(0, 200)}`);
-      log(`server child pid ${server.pid} (pool ${SERVER_POOL_MAX}); warm-up ${WARMUP_SECONDS} s, then autocannon ${CONNECTIONS} connections × ${SECONDS} s on ${url} (listing shape ${shape})`);
+      if (probe.status !== 200 || body.sessions?.length !== Math.min(LIMIT, heavy.sessions))
+        throw new Error(`probe failed: ${probe.status} ${JSON.stringify(body).slice(0, 200)}`);
+      log(
+        `server child pid ${server.pid} (pool ${SERVER_POOL_MAX}); warm-up ${WARMUP_SECONDS} s, then autocannon ${CONNECTIONS} connections × ${SECONDS} s on ${url} (listing shape ${shape})`,
+      );
       await cannon(url, heavy.token, WARMUP_SECONDS);
       const cpu0 = server.cpuMs();
       api = await cannon(url, heavy.token, SECONDS);
@@ -148,7 +171,9 @@ async function main(): Promise<void> {
     }
     const cannonCpu = process.cpuUsage(cannonCpu0);
 
-    log(`API: ${api.requests.average.toFixed(0)} req/s, p50 ${api.latency.p50} ms, p99 ${api.latency.p99} ms, ${api.non2xx} non-2xx, ${api.errors} errors`);
+    log(
+      `API: ${api.requests.average.toFixed(0)} req/s, p50 ${api.latency.p50} ms, p99 ${api.latency.p99} ms, ${api.non2xx} non-2xx, ${api.errors} errors`,
+    );
     const sql = await listingSql(shape, heavy.id);
     log(`pgbench -c ${CONNECTIONS} -j ${PGBENCH_THREADS} -T ${SECONDS} on the identical SQL`);
     const bench = await pgbenchTps(databaseUrl, sql);
@@ -156,50 +181,60 @@ async function main(): Promise<void> {
     const apiReqPerSec = api.requests.average;
     const ratio = apiReqPerSec / bench.tps;
     const p99Ms = api.latency.p99;
-    log(`API ${apiReqPerSec.toFixed(0)} req/s (p50 ${api.latency.p50} ms, p99 ${p99Ms} ms, ${api.non2xx} non-2xx, ${api.errors} errors); pgbench ${bench.tps.toFixed(0)} tps; ratio ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}), p99 target < ${TARGET_P99_MS} ms`);
+    log(
+      `API ${apiReqPerSec.toFixed(0)} req/s (p50 ${api.latency.p50} ms, p99 ${p99Ms} ms, ${api.non2xx} non-2xx, ${api.errors} errors); pgbench ${bench.tps.toFixed(0)} tps; ratio ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}), p99 target < ${TARGET_P99_MS} ms`,
+    );
     const loadAfter = os.loadavg();
-    const perReq = (ms: number | undefined): number | null => (ms === undefined || api.requests.total === 0 ? null : Math.round((ms / api.requests.total) * 1000) / 1000);
-    console.log(JSON.stringify({
-      apiReqPerSec: Math.round(apiReqPerSec),
-      pgbenchTps: Math.round(bench.tps),
-      ratio: Math.round(ratio * 1000) / 1000,
-      p99Ms,
-      p50Ms: api.latency.p50,
-      p90Ms: api.latency.p90,
-      maxMs: api.latency.max,
-      apiRequests: api.requests.total,
-      non2xx: api.non2xx,
-      errors: api.errors,
-      pgbenchTransactions: bench.transactions,
-      pgbenchLatencyAvgMs: bench.latencyAvgMs,
-      serverCpuMsPerReq: perReq(serverCpuMs),
-      // The most CPU per request the server could spend and still reach the ratio, were a whole
-      // core its own (it shares 2 with PostgreSQL, Redis and autocannon): the gap to the target.
-      serverCpuBudgetMsPerReqForTarget: Math.round((1000 / (TARGET_RATIO * bench.tps)) * 1000) / 1000,
-      ...(fixedCpuMsPerReq === undefined || serverCpuMs === undefined ? {} : {
-        costSplit: {
-          fixedCpuMsPerReq: Math.round(fixedCpuMsPerReq * 1000) / 1000,
-          perRowCpuUs: Math.round(((serverCpuMs / api.requests.total - fixedCpuMsPerReq) / LIMIT) * 10000) / 10,
-          responseBytes: Math.round(api.throughput.total / Math.max(1, api.requests.total)),
-          method: `server CPU per request at limit=1 (${FIXED_COST_SECONDS} s autocannon run after the measured one) vs at limit=${LIMIT}`,
-        },
+    const perReq = (ms: number | undefined): number | null =>
+      ms === undefined || api.requests.total === 0 ? null : Math.round((ms / api.requests.total) * 1000) / 1000;
+    console.log(
+      JSON.stringify({
+        apiReqPerSec: Math.round(apiReqPerSec),
+        pgbenchTps: Math.round(bench.tps),
+        ratio: Math.round(ratio * 1000) / 1000,
+        p99Ms,
+        p50Ms: api.latency.p50,
+        p90Ms: api.latency.p90,
+        maxMs: api.latency.max,
+        apiRequests: api.requests.total,
+        non2xx: api.non2xx,
+        errors: api.errors,
+        pgbenchTransactions: bench.transactions,
+        pgbenchLatencyAvgMs: bench.latencyAvgMs,
+        serverCpuMsPerReq: perReq(serverCpuMs),
+        // The most CPU per request the server could spend and still reach the ratio, were a whole
+        // core its own (it shares 2 with PostgreSQL, Redis and autocannon): the gap to the target.
+        serverCpuBudgetMsPerReqForTarget: Math.round((1000 / (TARGET_RATIO * bench.tps)) * 1000) / 1000,
+        ...(fixedCpuMsPerReq === undefined || serverCpuMs === undefined
+          ? {}
+          : {
+              costSplit: {
+                fixedCpuMsPerReq: Math.round(fixedCpuMsPerReq * 1000) / 1000,
+                perRowCpuUs: Math.round(((serverCpuMs / api.requests.total - fixedCpuMsPerReq) / LIMIT) * 10000) / 10,
+                responseBytes: Math.round(api.throughput.total / Math.max(1, api.requests.total)),
+                method: `server CPU per request at limit=1 (${FIXED_COST_SECONDS} s autocannon run after the measured one) vs at limit=${LIMIT}`,
+              },
+            }),
+        autocannonProcessCpuMsPerReq: perReq((cannonCpu.user + cannonCpu.system) / 1000),
+        loadAvgBefore: loadBefore.map((x) => Math.round(x * 100) / 100),
+        loadAvgAfter: loadAfter.map((x) => Math.round(x * 100) / 100),
+        cores: os.cpus().length,
+        heavyUserSessions: heavy.sessions,
+        listingShape: shape,
+        targets: { ratio: TARGET_RATIO, p99Ms: TARGET_P99_MS },
+        met: ratio >= TARGET_RATIO && p99Ms < TARGET_P99_MS,
+        method: `seed ci; API server in its own Node process (harness/load startApiChild: createApiServer on a fresh engine, variant optimized, pg pool max ${SERVER_POOL_MAX}, node ${SERVER_NODE_FLAGS.join(' ')}, silent logger, PostgreSQL and Redis over TCP 127.0.0.1); autocannon in the bench process: GET /api/v1/sessions?limit=${LIMIT} for the heaviest user, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s measured; then pgbench -n -c ${CONNECTIONS} -j ${PGBENCH_THREADS} -T ${SECONDS} (simple protocol) on the identical SQL and literals, same database, after the server stopped; nothing pinned, all on one ${os.cpus().length}-core box shared with PostgreSQL and Redis`,
       }),
-      autocannonProcessCpuMsPerReq: perReq((cannonCpu.user + cannonCpu.system) / 1000),
-      loadAvgBefore: loadBefore.map((x) => Math.round(x * 100) / 100),
-      loadAvgAfter: loadAfter.map((x) => Math.round(x * 100) / 100),
-      cores: os.cpus().length,
-      heavyUserSessions: heavy.sessions,
-      listingShape: shape,
-      targets: { ratio: TARGET_RATIO, p99Ms: TARGET_P99_MS },
-      met: ratio >= TARGET_RATIO && p99Ms < TARGET_P99_MS,
-      method: `seed ci; API server in its own Node process (harness/load startApiChild: createApiServer on a fresh engine, variant optimized, pg pool max ${SERVER_POOL_MAX}, node ${SERVER_NODE_FLAGS.join(' ')}, silent logger, PostgreSQL and Redis over TCP 127.0.0.1); autocannon in the bench process: GET /api/v1/sessions?limit=${LIMIT} for the heaviest user, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up then ${SECONDS} s measured; then pgbench -n -c ${CONNECTIONS} -j ${PGBENCH_THREADS} -T ${SECONDS} (simple protocol) on the identical SQL and literals, same database, after the server stopped; nothing pinned, all on one ${os.cpus().length}-core box shared with PostgreSQL and Redis`,
-    }));
+    );
   } finally {
     await dropDatabase(ADMIN, name).catch(() => undefined);
   }
 }
 
-main().then(() => process.exit(0), (err: unknown) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exit(1);
+  },
+);

@@ -55,14 +55,41 @@ async function main(): Promise<void> {
     // A production table is kept vacuumed by autovacuum; index-only scans need the visibility map.
     await c.query('VACUUM (ANALYZE)');
     const params = await drawParams(c, 1, { users: 20, samples: 200 }).finally(() => c.end());
-    const report: ScenarioReport = { comparisons: [], findings: [], claims: [], evidence: { plans: [], samples: [], timelines: [] }, dataLoss: [], untrusted: [], calibration: { rows: [], skipped: [] } };
+    const report: ScenarioReport = {
+      comparisons: [],
+      findings: [],
+      claims: [],
+      evidence: { plans: [], samples: [], timelines: [] },
+      dataLoss: [],
+      untrusted: [],
+      calibration: { rows: [], skipped: [] },
+    };
     for (const mode of MODES) {
-      const db = new RecordingDb(createDb({ databaseUrl, poolMin: 0, poolMax: 1, connectionTimeoutMs: 10_000, idleTimeoutMs: 30_000, statementTimeoutMs: 30_000, statementMode: mode }));
+      const db = new RecordingDb(
+        createDb({
+          databaseUrl,
+          poolMin: 0,
+          poolMax: 1,
+          connectionTimeoutMs: 10_000,
+          idleTimeoutMs: 30_000,
+          statementTimeoutMs: 30_000,
+          statementMode: mode,
+        }),
+      );
       dbs.push(db);
-      const all = new Map([['all', db], ['baseline', db], ['singles', db], ['sessions-covering', db]] as const);
+      const all = new Map([
+        ['all', db],
+        ['baseline', db],
+        ['singles', db],
+        ['sessions-covering', db],
+      ] as const);
       const queries = buildCatalogue(all, params, 10, mode);
       await calibrateQueries(queries, new Map([['all', databaseUrl]]), report, {
-        executions: N, warmup: WARMUP, variants: ['all'], signal: new AbortController().signal, onStep: (s) => log(`  ${s}`),
+        executions: N,
+        warmup: WARMUP,
+        variants: ['all'],
+        signal: new AbortController().signal,
+        onStep: (s) => log(`  ${s}`),
       });
       // The driver alone: node-postgres' own Client, same statement and mode, no pool, no Db, no
       // histogram wrapper. loadlab / driver is what the harness's query path adds; driver /
@@ -85,7 +112,13 @@ async function main(): Promise<void> {
         await db.query('SELECT $1::int AS x', [k]);
         if (k >= WARMUP) h.record(performance.now() - t0);
       }
-      const theirs = await pgbenchLatency({ url: databaseUrl, mode, script: pgbenchScript('SELECT $1::int AS x', [1], mode), transactions: N, warmup: WARMUP });
+      const theirs = await pgbenchLatency({
+        url: databaseUrl,
+        mode,
+        script: pgbenchScript('SELECT $1::int AS x', [1], mode),
+        transactions: N,
+        warmup: WARMUP,
+      });
       const a = h.percentile(50);
       const b = theirs.histogram.percentile(50);
       floor.push({ mode, loadlabP50Ms: round(a), pgbenchP50Ms: round(b), ratio: round(a / b) });
@@ -96,24 +129,43 @@ async function main(): Promise<void> {
     const p95 = new Map(report.calibration.rows.filter((r) => r.statistic === 'p95').map((r) => [`${r.subject}/${r.mode}`, r]));
     for (const r of rows) {
       const t = p95.get(`${r.subject}/${r.mode}`);
-      log(`${r.subject.padEnd(28)} ${String(r.mode).padEnd(9)} p50 loadlab ${r.loadlab.toFixed(3)} ms, pgbench ${r.independent.toFixed(3)} ms, ratio ${r.ratio.toFixed(2)}`
-        + (t === undefined ? '' : `; p95 ${t.loadlab.toFixed(3)} / ${t.independent.toFixed(3)} ms, ratio ${t.ratio.toFixed(2)}`));
+      log(
+        `${r.subject.padEnd(28)} ${String(r.mode).padEnd(9)} p50 loadlab ${r.loadlab.toFixed(3)} ms, pgbench ${r.independent.toFixed(3)} ms, ratio ${r.ratio.toFixed(2)}` +
+          (t === undefined ? '' : `; p95 ${t.loadlab.toFixed(3)} / ${t.independent.toFixed(3)} ms, ratio ${t.ratio.toFixed(2)}`),
+      );
     }
     const queries = rows.map((r) => {
       const d = driver.get(`${r.subject}/${r.mode}`);
       return {
-        id: r.subject.replace(/\.all$/, ''), mode: r.mode, loadlabP50Ms: round(r.loadlab), pgbenchP50Ms: round(r.independent), ratio: round(r.ratio),
+        id: r.subject.replace(/\.all$/, ''),
+        mode: r.mode,
+        loadlabP50Ms: round(r.loadlab),
+        pgbenchP50Ms: round(r.independent),
+        ratio: round(r.ratio),
         ...(d === undefined ? {} : { driverP50Ms: round(d), harnessRatio: round(r.loadlab / d), driverRatio: round(d / r.independent) }),
       };
     });
     for (const q of queries) {
-      if (q.driverP50Ms !== undefined) log(`${q.id.padEnd(22)} ${String(q.mode).padEnd(9)} node-postgres Client alone p50 ${q.driverP50Ms.toFixed(3)} ms: harness adds x${q.harnessRatio?.toFixed(2)}, driver vs libpq x${q.driverRatio?.toFixed(2)}`);
+      if (q.driverP50Ms !== undefined)
+        log(
+          `${q.id.padEnd(22)} ${String(q.mode).padEnd(9)} node-postgres Client alone p50 ${q.driverP50Ms.toFixed(3)} ms: harness adds x${q.harnessRatio?.toFixed(2)}, driver vs libpq x${q.driverRatio?.toFixed(2)}`,
+        );
     }
     const worstHarness = Math.max(...queries.map((q) => q.harnessRatio ?? 0));
     log(`worst harness ratio (loadlab / node-postgres alone) ${round(worstHarness)}`);
     const worstRatio = rows.length === 0 ? null : round(Math.max(...rows.map((r) => r.ratio)));
     log(`worst p50 ratio ${worstRatio} (target <= ${TARGET}): ${worstRatio !== null && worstRatio <= TARGET ? 'met' : 'NOT met'}`);
-    console.log(JSON.stringify({ queries, worstRatio, worstHarnessRatio: round(worstHarness), floor, n: N, target: TARGET, met: worstRatio !== null && worstRatio <= TARGET }));
+    console.log(
+      JSON.stringify({
+        queries,
+        worstRatio,
+        worstHarnessRatio: round(worstHarness),
+        floor,
+        n: N,
+        target: TARGET,
+        met: worstRatio !== null && worstRatio <= TARGET,
+      }),
+    );
   } finally {
     for (const d of dbs) await d.db.close().catch(() => undefined);
     await dropDatabase(ADMIN, name).catch((err: unknown) => log(`could not drop ${name}: ${(err as Error).message}`));
@@ -126,10 +178,22 @@ async function rawDriverP50(url: string, sql: string, params: readonly unknown[]
   c.on('error', () => undefined);
   await c.connect();
   try {
-    const types = { getTypeParser: () => (value: string): string => value } as unknown as pg.CustomTypesConfig;
-    const config: pg.QueryConfig = mode === 'simple'
-      ? { text: interpolate(sql, params), types, rowMode: 'array' } as pg.QueryConfig
-      : { text: sql, values: params as unknown[], types, rowMode: 'array', ...(mode === 'prepared' ? { name: 'bench_raw' } : {}) } as pg.QueryConfig;
+    const types = {
+      getTypeParser:
+        () =>
+        (value: string): string =>
+          value,
+    } as unknown as pg.CustomTypesConfig;
+    const config: pg.QueryConfig =
+      mode === 'simple'
+        ? ({ text: interpolate(sql, params), types, rowMode: 'array' } as pg.QueryConfig)
+        : ({
+            text: sql,
+            values: params as unknown[],
+            types,
+            rowMode: 'array',
+            ...(mode === 'prepared' ? { name: 'bench_raw' } : {}),
+          } as pg.QueryConfig);
     const h = new Histogram(HISTOGRAM_RANGES.latencyMs);
     for (let k = 0; k < WARMUP + N; k++) {
       const t0 = performance.now();

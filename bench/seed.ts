@@ -39,14 +39,24 @@ const BENCH = {
 
 type Seeded = Awaited<ReturnType<typeof seedDatabase>>;
 type Phases = Seeded['tables'][number]['phases'];
-const PHASE_KEYS = ['generateSeconds', 'copySeconds', 'indexSeconds', 'validateSeconds', 'analyzeSeconds'] as const satisfies readonly (keyof Phases)[];
+const PHASE_KEYS = [
+  'generateSeconds',
+  'copySeconds',
+  'indexSeconds',
+  'validateSeconds',
+  'analyzeSeconds',
+] as const satisfies readonly (keyof Phases)[];
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** Per-table phase seconds of the big tables, and every table's phases summed (seconds of connection time, not wall). */
 function phaseSplit(seed: Seeded): Record<string, Record<string, number>> {
   const pick = (p: Phases): Record<string, number> => Object.fromEntries(PHASE_KEYS.map((k) => [k.replace('Seconds', ''), round2(p[k])]));
-  const sum = Object.fromEntries(PHASE_KEYS.map((k) => [k.replace('Seconds', ''), round2(seed.tables.reduce((a, t) => a + t.phases[k], 0))]));
-  const big = seed.tables.filter((t) => t.rows >= BENCH.detailMinRows).map((t) => [t.table, { rows: t.rows, seconds: round2(t.seconds), ...pick(t.phases) }]);
+  const sum = Object.fromEntries(
+    PHASE_KEYS.map((k) => [k.replace('Seconds', ''), round2(seed.tables.reduce((a, t) => a + t.phases[k], 0))]),
+  );
+  const big = seed.tables
+    .filter((t) => t.rows >= BENCH.detailMinRows)
+    .map((t) => [t.table, { rows: t.rows, seconds: round2(t.seconds), ...pick(t.phases) }]);
   return { allTables: sum, ...Object.fromEntries(big) };
 }
 
@@ -84,14 +94,24 @@ async function restoreFloor(rows: number): Promise<Floor | { unavailable: string
   const jobs = os.cpus().length;
   try {
     console.log(`floor: pg_dump -Fd -j ${jobs} of ${seedDb} (not timed) ...`);
-    const dump = spawnSync('pg_dump', [...flags, '-Fd', '-j', String(jobs), '-f', path.join(dir, 'dump'), seedDb], { encoding: 'utf8', env });
-    if (dump.status !== 0) return { unavailable: `pg_dump failed (${dump.status ?? dump.error?.message}): ${dump.stderr.trim().split('\n')[0] ?? ''}` };
+    const dump = spawnSync('pg_dump', [...flags, '-Fd', '-j', String(jobs), '-f', path.join(dir, 'dump'), seedDb], {
+      encoding: 'utf8',
+      env,
+    });
+    if (dump.status !== 0)
+      return { unavailable: `pg_dump failed (${dump.status ?? dump.error?.message}): ${dump.stderr.trim().split('\n')[0] ?? ''}` };
     await createDatabase(admin, floorDb);
     console.log(`floor: pg_restore -j ${jobs} into ${floorDb}, then ANALYZE ...`);
     const t0 = process.hrtime.bigint();
-    const restore = spawnSync('pg_restore', [...flags, '-j', String(jobs), '--no-owner', '-d', floorDb, path.join(dir, 'dump')], { encoding: 'utf8', env });
+    const restore = spawnSync('pg_restore', [...flags, '-j', String(jobs), '--no-owner', '-d', floorDb, path.join(dir, 'dump')], {
+      encoding: 'utf8',
+      env,
+    });
     const t1 = process.hrtime.bigint();
-    if (restore.status !== 0) return { unavailable: `pg_restore failed (${restore.status ?? restore.error?.message}): ${restore.stderr.trim().split('\n')[0] ?? ''}` };
+    if (restore.status !== 0)
+      return {
+        unavailable: `pg_restore failed (${restore.status ?? restore.error?.message}): ${restore.stderr.trim().split('\n')[0] ?? ''}`,
+      };
     const client = new pg.Client({ connectionString: urlOf(floorDb) });
     client.on('error', () => undefined); // a server going away must not crash the process
     await client.connect();
@@ -103,7 +123,13 @@ async function restoreFloor(rows: number): Promise<Floor | { unavailable: string
     const t2 = process.hrtime.bigint();
     const restoreSeconds = Number(t1 - t0) / 1e9;
     const analyzeSeconds = Number(t2 - t1) / 1e9;
-    return { rows, restoreSeconds: round2(restoreSeconds), analyzeSeconds: round2(analyzeSeconds), rowsPerSec: Math.round(rows / (restoreSeconds + analyzeSeconds)), jobs };
+    return {
+      rows,
+      restoreSeconds: round2(restoreSeconds),
+      analyzeSeconds: round2(analyzeSeconds),
+      rowsPerSec: Math.round(rows / (restoreSeconds + analyzeSeconds)),
+      jobs,
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -117,21 +143,29 @@ async function main(): Promise<void> {
     const loadBefore = load1();
     console.log(`seeding profile ${BENCH.profile} into ${seedDb} (load average ${loadBefore}, ${os.cpus().length} cores) ...`);
     const seed = await seedDatabase({
-      databaseUrl: urlOf(seedDb), profile: BENCH.profile,
-      onProgress: (e) => { if (e.phase === 'table' && e.stage === 'done') console.log(`  ${e.table.padEnd(24)} ${String(e.rows).padStart(10)} rows  ${(e.elapsedMs / 1000).toFixed(1)}s`); },
+      databaseUrl: urlOf(seedDb),
+      profile: BENCH.profile,
+      onProgress: (e) => {
+        if (e.phase === 'table' && e.stage === 'done')
+          console.log(`  ${e.table.padEnd(24)} ${String(e.rows).padStart(10)} rows  ${(e.elapsedMs / 1000).toFixed(1)}s`);
+      },
     });
     console.log(`seed: ${seed.totalRows} rows in ${seed.seconds.toFixed(2)}s = ${seed.rowsPerSec} rows/s`);
     console.log('  table                          rows   secs    gen   copy  index  valid analyze');
     for (const t of seed.tables) {
       const p = t.phases;
-      console.log(`  ${t.table.padEnd(24)} ${String(t.rows).padStart(10)} ${[t.seconds, p.generateSeconds, p.copySeconds, p.indexSeconds, p.validateSeconds, p.analyzeSeconds].map((x) => x.toFixed(1).padStart(6)).join(' ')}`);
+      console.log(
+        `  ${t.table.padEnd(24)} ${String(t.rows).padStart(10)} ${[t.seconds, p.generateSeconds, p.copySeconds, p.indexSeconds, p.validateSeconds, p.analyzeSeconds].map((x) => x.toFixed(1).padStart(6)).join(' ')}`,
+      );
     }
     const loadAfterSeed = load1();
     const floor = BENCH.floor ? await restoreFloor(seed.totalRows) : undefined;
     if (floor !== undefined) {
-      console.log('unavailable' in floor
-        ? `floor: unavailable (${floor.unavailable})`
-        : `floor: pg_restore -j ${floor.jobs} ${floor.restoreSeconds}s + ANALYZE ${floor.analyzeSeconds}s = ${floor.rowsPerSec} rows/s; the seeder (generation included) ran at ${(seed.rowsPerSec / floor.rowsPerSec).toFixed(2)}x that`);
+      console.log(
+        'unavailable' in floor
+          ? `floor: unavailable (${floor.unavailable})`
+          : `floor: pg_restore -j ${floor.jobs} ${floor.restoreSeconds}s + ANALYZE ${floor.analyzeSeconds}s = ${floor.rowsPerSec} rows/s; the seeder (generation included) ran at ${(seed.rowsPerSec / floor.rowsPerSec).toFixed(2)}x that`,
+      );
     }
 
     const client = clientArgs();
@@ -147,18 +181,37 @@ async function main(): Promise<void> {
     const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
     const ratio = Number((seed.rowsPerSec / pgbenchRowsPerSec).toFixed(3));
     console.log(`ratio ${ratio} (target >= ${BENCH.targetRatio}), peak RSS ${peakRssMB} MB (target < ${BENCH.maxRssMB})`);
-    console.log(JSON.stringify({
-      rowsPerSec: seed.rowsPerSec, pgbenchRowsPerSec, ratio, peakRssMB, rows: seed.totalRows, seconds: Number(seed.seconds.toFixed(2)),
-      pgbenchRows: pgRows, pgbenchSeconds: Number(pgSeconds.toFixed(2)), profile: BENCH.profile, bulkMode: seed.bulkMode,
-      method: `seedDatabase(${BENCH.profile}) COPY incl. index rebuild, FK validation and ANALYZE, vs \`pgbench -i -s 10\` wall time (incl. its vacuum and primary keys), same server, sequential${BENCH.floor ? '; floor: pg_dump -Fd of the seeded database (untimed), then pg_restore -j <cores> into a fresh database + ANALYZE, timed' : ''}`,
-      runPhases: seed.phases, phases: phaseSplit(seed),
-      loadAverage: { beforeSeed: loadBefore, afterSeed: loadAfterSeed, afterPgbench: load1() }, cores: os.cpus().length,
-      meetsTarget: ratio >= BENCH.targetRatio && peakRssMB < BENCH.maxRssMB,
-      ...(floor === undefined ? {} : {
-        restoreFloor: floor,
-        ...('rowsPerSec' in floor ? { ratioToRestoreFloor: Number((seed.rowsPerSec / floor.rowsPerSec).toFixed(3)), floorRatioToPgbench: Number((floor.rowsPerSec / pgbenchRowsPerSec).toFixed(3)) } : {}),
+    console.log(
+      JSON.stringify({
+        rowsPerSec: seed.rowsPerSec,
+        pgbenchRowsPerSec,
+        ratio,
+        peakRssMB,
+        rows: seed.totalRows,
+        seconds: Number(seed.seconds.toFixed(2)),
+        pgbenchRows: pgRows,
+        pgbenchSeconds: Number(pgSeconds.toFixed(2)),
+        profile: BENCH.profile,
+        bulkMode: seed.bulkMode,
+        method: `seedDatabase(${BENCH.profile}) COPY incl. index rebuild, FK validation and ANALYZE, vs \`pgbench -i -s 10\` wall time (incl. its vacuum and primary keys), same server, sequential${BENCH.floor ? '; floor: pg_dump -Fd of the seeded database (untimed), then pg_restore -j <cores> into a fresh database + ANALYZE, timed' : ''}`,
+        runPhases: seed.phases,
+        phases: phaseSplit(seed),
+        loadAverage: { beforeSeed: loadBefore, afterSeed: loadAfterSeed, afterPgbench: load1() },
+        cores: os.cpus().length,
+        meetsTarget: ratio >= BENCH.targetRatio && peakRssMB < BENCH.maxRssMB,
+        ...(floor === undefined
+          ? {}
+          : {
+              restoreFloor: floor,
+              ...('rowsPerSec' in floor
+                ? {
+                    ratioToRestoreFloor: Number((seed.rowsPerSec / floor.rowsPerSec).toFixed(3)),
+                    floorRatioToPgbench: Number((floor.rowsPerSec / pgbenchRowsPerSec).toFixed(3)),
+                  }
+                : {}),
+            }),
       }),
-    }));
+    );
   } finally {
     await dropDatabase(admin, seedDb).catch(() => undefined);
     await dropDatabase(admin, pgbenchDb).catch(() => undefined);

@@ -9,8 +9,12 @@ import { createEngine, type Engine } from './index.js';
  */
 let database: TestDatabase;
 
-beforeAll(async () => { database = await createTestDatabase({ prefix: 'engine_caches' }); });
-afterAll(async () => { await database?.drop(); });
+beforeAll(async () => {
+  database = await createTestDatabase({ prefix: 'engine_caches' });
+});
+afterAll(async () => {
+  await database?.drop();
+});
 
 const PROBLEM = 'Should our bakery chain open a second production kitchen next year or outsource the overflow to a partner?';
 const SMALL = { subProblems: 2, personasPerSubProblem: 3, subProblemMaxRounds: 3 };
@@ -18,8 +22,12 @@ const SMALL = { subProblems: 2, personasPerSubProblem: 3, subProblemMaxRounds: 3
 async function engineWith(cache: EngineConfigInput['cache'] = {}): Promise<Engine> {
   return createEngine({
     config: {
-      databaseUrl: database.url, redisUrl: TEST_REDIS_URL, redisKeyPrefix: `llec_${Math.random().toString(36).slice(2, 8)}:`,
-      llm: { timeScale: 0.001 }, deliberation: SMALL, ...(cache === undefined ? {} : { cache }),
+      databaseUrl: database.url,
+      redisUrl: TEST_REDIS_URL,
+      redisKeyPrefix: `llec_${Math.random().toString(36).slice(2, 8)}:`,
+      llm: { timeScale: 0.001 },
+      deliberation: SMALL,
+      ...(cache === undefined ? {} : { cache }),
     },
   });
 }
@@ -44,7 +52,16 @@ const keysOf = async (engine: Engine, pattern: string): Promise<string[]> => eng
 describe('engine caches on the deliberation path', () => {
   it('LLM response and persona caches are off by default in both variants: no lookups, no keys', async () => {
     for (const variant of ['audited', 'optimized'] as const) {
-      const engine = await createEngine({ config: { variant, databaseUrl: database.url, redisUrl: TEST_REDIS_URL, redisKeyPrefix: `llec_off_${variant}_${Math.random().toString(36).slice(2, 8)}:`, llm: { timeScale: 0.001 }, deliberation: SMALL } });
+      const engine = await createEngine({
+        config: {
+          variant,
+          databaseUrl: database.url,
+          redisUrl: TEST_REDIS_URL,
+          redisKeyPrefix: `llec_off_${variant}_${Math.random().toString(36).slice(2, 8)}:`,
+          llm: { timeScale: 0.001 },
+          deliberation: SMALL,
+        },
+      });
       try {
         expect(engine.config.cache).toMatchObject({ llmResponseCacheEnabled: false, personaSelectionCacheEnabled: false });
         const first = await session(engine, `u_off_${variant}`);

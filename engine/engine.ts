@@ -96,9 +96,14 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const log = options.logger ?? silentLogger();
   const prefix = config.redisKeyPrefix;
   const db = createDb({
-    databaseUrl: config.databaseUrl, poolMin: config.db.poolMin, poolMax: config.db.poolMax,
-    connectionTimeoutMs: config.db.connectionTimeoutMs, idleTimeoutMs: config.db.idleTimeoutMs,
-    statementTimeoutMs: config.db.statementTimeoutMs, statementMode: config.db.statementMode, logger: log,
+    databaseUrl: config.databaseUrl,
+    poolMin: config.db.poolMin,
+    poolMax: config.db.poolMax,
+    connectionTimeoutMs: config.db.connectionTimeoutMs,
+    idleTimeoutMs: config.db.idleTimeoutMs,
+    statementTimeoutMs: config.db.statementTimeoutMs,
+    statementMode: config.db.statementMode,
+    logger: log,
   });
   const repos = createRepositories(db, config);
   const redis = createRedisClient({ url: config.redisUrl, ...config.redis, logger: log, name: 'engine' });
@@ -106,7 +111,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const caches = createCaches(redis, config);
   const costs = new CostTracker({
     ...(options.clock === undefined ? {} : { clock: options.clock }),
-    repository: repos.costs, redis, config: config.costs, redisKeyPrefix: prefix, logger: log,
+    repository: repos.costs,
+    redis,
+    config: config.costs,
+    redisKeyPrefix: prefix,
+    logger: log,
     onPersisted: (ids) => caches.aggregation.invalidate(ids),
     onQueued: (ids) => repos.sessions.markUntrackedCosts(ids, true),
     onDrained: (ids) => repos.sessions.markUntrackedCosts(ids, false),
@@ -117,15 +126,29 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const journal = new CostJournal(redis, prefix, cp.costJournal, cp.ttlSeconds, encodeRecord);
   const leases = new Leases(redis, prefix, instanceId, cp.leaseMs);
   const checkpoints = new Checkpointer({
-    redis, db, config: cp, redisKeyPrefix: prefix, pingTimeoutMs: config.redis.connectTimeoutMs, logger: log,
-    sequenceOf: (id) => events.currentSequence(id), costRecordsOf: (id) => journal.count(id), costsSettled: (id) => journal.settled(id),
+    redis,
+    db,
+    config: cp,
+    redisKeyPrefix: prefix,
+    pingTimeoutMs: config.redis.connectTimeoutMs,
+    logger: log,
+    sequenceOf: (id) => events.currentSequence(id),
+    costRecordsOf: (id) => journal.count(id),
+    costsSettled: (id) => journal.settled(id),
   });
   const sessions = new SessionManager({
-    config: config.sessions, redis, sessions: repos.sessions, events, redisKeyPrefix: prefix, logger: log, ...(options.clock === undefined ? {} : { clock: options.clock }),
+    config: config.sessions,
+    redis,
+    sessions: repos.sessions,
+    events,
+    redisKeyPrefix: prefix,
+    logger: log,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const setup = createLlm({
     config: { ...config.llm, ...(options.mockOverrides === undefined ? {} : { mockOverrides: options.mockOverrides }) },
-    costSink: costSinkFor(costs, journal), logger: log,
+    costSink: costSinkFor(costs, journal),
+    logger: log,
     price: (model, usage) => priceCallInState({ provider: 'anthropic', model, ...usage }),
     ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
     ...(options.voyageApiKey === undefined ? {} : { voyageApiKey: options.voyageApiKey }),
@@ -134,13 +157,16 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     ...setup,
     stats: () => setup.client.stats(),
     setErrorInjection(faults) {
-      if (setup.mock === undefined) throw new LoadlabError(ENGINE_ERRORS.CONFIG_INVALID, 'LLM error injection needs the mock (llm.mode "mock")', { kind: 'usage' });
+      if (setup.mock === undefined)
+        throw new LoadlabError(ENGINE_ERRORS.CONFIG_INVALID, 'LLM error injection needs the mock (llm.mode "mock")', { kind: 'usage' });
       setup.mock.setFaults(faults);
     },
   };
   try {
     // Contributions reference personas(code): the catalogue must be there before the first round.
-    await repos.personas.upsert(PERSONAS.map((p) => ({ code: p.code, name: p.name, expertise: p.expertise, systemPrompt: p.systemPrompt })));
+    await repos.personas.upsert(
+      PERSONAS.map((p) => ({ code: p.code, name: p.name, expertise: p.expertise, systemPrompt: p.systemPrompt })),
+    );
   } catch (err) {
     await costs.close().catch(() => undefined);
     await events.close();
@@ -150,11 +176,27 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   }
   const userContexts = new UserContexts(repos.users, caches.userContext);
   const runner = new SessionRunner({
-    config, repos, events, costs, sessions, settings, limits: deliberationLimits(config), log, checkpoints, leases, journal,
-    userContexts, ports: deliberationPorts(setup.client, events, repos, checkpoints, { config: config.cache, caches }),
+    config,
+    repos,
+    events,
+    costs,
+    sessions,
+    settings,
+    limits: deliberationLimits(config),
+    log,
+    checkpoints,
+    leases,
+    journal,
+    userContexts,
+    ports: deliberationPorts(setup.client, events, repos, checkpoints, { config: config.cache, caches }),
   });
   const resumer = new Resumer({
-    repos, runner, checkpoints, leases, events, log,
+    repos,
+    runner,
+    checkpoints,
+    leases,
+    events,
+    log,
     resume: { redis, redisKeyPrefix: prefix, config: cp, publisher: events, events: repos.events, costs: repos.costs, journal },
   });
   const users = new Map<string, Promise<void>>();
@@ -171,18 +213,32 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   }
 
   const engine: Engine = {
-    config, db, repositories: repos, redis, caches, userContexts, costs, events, sessions, llm, instanceId,
+    config,
+    db,
+    repositories: repos,
+    redis,
+    caches,
+    userContexts,
+    costs,
+    events,
+    sessions,
+    llm,
+    instanceId,
     resumeSession: (sessionId) => resumer.resume(sessionId),
     resumeOrphans: () => resumer.orphans(),
-    createSubscriber: (logger) => new EventSubscriber({
-      redis,
-      createSubscriberClient: () => {
-        const client = redis.duplicate();
-        client.on('error', () => undefined); // the subscription falls back to polling; no unhandled 'error'
-        return client;
-      },
-      repository: repos.events, config: config.events, redisKeyPrefix: prefix, logger: logger ?? log,
-    }),
+    createSubscriber: (logger) =>
+      new EventSubscriber({
+        redis,
+        createSubscriberClient: () => {
+          const client = redis.duplicate();
+          client.on('error', () => undefined); // the subscription falls back to polling; no unhandled 'error'
+          return client;
+        },
+        repository: repos.events,
+        config: config.events,
+        redisKeyPrefix: prefix,
+        logger: logger ?? log,
+      }),
     ensureUser,
     async createSession(input) {
       await ensureUser(input.userId);
@@ -192,7 +248,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     },
     startSession: (sessionId) => runner.start(sessionId),
     kill: (sessionId, reason = 'killed by user') => runner.kill(sessionId, reason),
-    publishEvent: async (sessionId, type, data) => { await events.publish(sessionId, type, data); },
+    publishEvent: async (sessionId, type, data) => {
+      await events.publish(sessionId, type, data);
+    },
     metrics() {
       const ev = events.counters();
       return {
@@ -202,7 +260,12 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         costs: costs.accounting(),
         pool: db.metrics(),
         caches: caches.counters(),
-        checkpoints: { ...checkpoints.counters(), journalAppends: journal.appended, journalFailures: journal.failures, resume: { ...resumer.n } },
+        checkpoints: {
+          ...checkpoints.counters(),
+          journalAppends: journal.appended,
+          journalFailures: journal.failures,
+          resume: { ...resumer.n },
+        },
       };
     },
     async close() {

@@ -22,11 +22,13 @@ describe('renderJunit', () => {
     const xml = renderJunit(sampleRun());
     expect(xml).toMatch(/<testsuites [^>]*tests="10" failures="0" errors="0" skipped="1"/);
     expect(xml).toMatch(/<testsuite name="concurrent-sessions" tests="1" failures="0" errors="0" skipped="1"/);
-    expect(xml).toContain([
-      '    <testcase classname="loadlab.concurrent-sessions" name="sessions.start.over_cap p95 &lt; 100ms" time="0">',
-      '      <skipped message="not judgeable (n too small): not judgeable: p95 needs n &gt;= 200 samples, &quot;sessions.start.over_cap&quot; has 10"/>',
-      '    </testcase>',
-    ].join('\n'));
+    expect(xml).toContain(
+      [
+        '    <testcase classname="loadlab.concurrent-sessions" name="sessions.start.over_cap p95 &lt; 100ms" time="0">',
+        '      <skipped message="not judgeable (n too small): not judgeable: p95 needs n &gt;= 200 samples, &quot;sessions.start.over_cap&quot; has 10"/>',
+        '    </testcase>',
+      ].join('\n'),
+    );
     const failed = renderJunit(failedBudgetRun());
     expect(failed).toMatch(/<testsuites [^>]*failures="1" errors="0" skipped="1"/);
     expect(failed.match(/<failure /g)).toHaveLength(1);

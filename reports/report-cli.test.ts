@@ -25,7 +25,9 @@ describe('loadlab report', () => {
     dir = await mkdtemp(join(tmpdir(), 'loadlab-report-cli-'));
     await copyFile(FIXTURE, join(dir, 'audit.json'));
   });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('re-renders every format into --out and exits 0', async () => {
     const out = join(dir, 'out');

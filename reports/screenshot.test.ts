@@ -16,7 +16,9 @@ const reason = `${SCREENSHOT_DEFAULTS.executablePath} not found: install Debian'
 describe.skipIf(!available)(available ? 'audit.html in headless Chromium' : `audit.html in headless Chromium (skipped: ${reason})`, () => {
   const dirs: string[] = [];
   // Keep the folder when asked, so a human can look at the screenshot.
-  afterAll(async () => { if (process.env.LOADLAB_KEEP_REPORT === undefined) await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))); });
+  afterAll(async () => {
+    if (process.env.LOADLAB_KEEP_REPORT === undefined) await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
 
   it('renders without console errors or network requests, draws every chart, and saves a PNG', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'loadlab-browser-'));
@@ -25,9 +27,9 @@ describe.skipIf(!available)(available ? 'audit.html in headless Chromium' : `aud
     const shot = await screenshotReport(join(dir, 'audit.html'), join(dir, 'audit.png'));
     expect(shot.consoleErrors).toEqual([]);
     expect(shot.blockedRequests).toEqual([]);
-    expect(new Set(shot.charts.map((c) => c.chart))).toEqual(new Set([
-      'concurrency-sweep', 'percentiles', 'histogram', 'failover-timeline', 'pool-waiting', 'cost-buffer', 'timeline',
-    ]));
+    expect(new Set(shot.charts.map((c) => c.chart))).toEqual(
+      new Set(['concurrency-sweep', 'percentiles', 'histogram', 'failover-timeline', 'pool-waiting', 'cost-buffer', 'timeline']),
+    );
     for (const c of shot.charts) expect(c.dataElements, c.chart).toBeGreaterThan(0);
     const png = await readFile(join(dir, 'audit.png'));
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');

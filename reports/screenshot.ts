@@ -59,7 +59,9 @@ export async function screenshotReport(htmlPath: string, pngPath: string, option
     const page = await browser.newPage({ viewport: { width: o.width, height: o.height } });
     const consoleErrors: string[] = [];
     const blockedRequests: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     const url = pathToFileURL(htmlPath).href;
     await page.route('**/*', async (route) => {
@@ -68,10 +70,12 @@ export async function screenshotReport(htmlPath: string, pngPath: string, option
       return route.abort();
     });
     await page.goto(url, { waitUntil: 'load', timeout: o.timeoutMs });
-    const charts = await page.$$eval('svg[data-chart]', (svgs) => svgs.map((svg) => ({
-      chart: svg.getAttribute('data-chart') ?? '',
-      dataElements: svg.querySelectorAll('path[data-series], rect[data-value], circle[data-value], line[data-value]').length,
-    })));
+    const charts = await page.$$eval('svg[data-chart]', (svgs) =>
+      svgs.map((svg) => ({
+        chart: svg.getAttribute('data-chart') ?? '',
+        dataElements: svg.querySelectorAll('path[data-series], rect[data-value], circle[data-value], line[data-value]').length,
+      })),
+    );
     await page.screenshot({ path: pngPath, fullPage: o.fullPage });
     return { pngPath, consoleErrors, blockedRequests, charts };
   } finally {

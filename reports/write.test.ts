@@ -8,7 +8,9 @@ import { writeReports } from './write.js';
 
 describe('writeReports', () => {
   const dirs: string[] = [];
-  afterAll(async () => { await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))); });
+  afterAll(async () => {
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  });
 
   it('writes the four report files, and the JSON round-trips through the schema', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'loadlab-reports-'));

@@ -24,17 +24,18 @@ export interface CacheEffectivenessParams {
   liveUpdatePeriodS: number;
 }
 
-const METHOD = 'Driven: two engines (createEngine, variant audited so the listing reads each session\'s metadata as bo1 did; mock LLM at the wire), '
-  + 'each behind its own HTTP API on an ephemeral port, over one seeded database: one with the user-context, session-metadata, aggregation, '
-  + 'LLM-response and persona-selection caches off (cache.*Enabled / costs.aggregationCacheEnabled false), one with all of them on. '
-  + 'Phase 1, the dashboard mix over HTTP with bearer tokens (Zipf users s=1, their recent sessions s=1.2; GET /sessions 50% (per-row metadata), '
-  + '/sessions/:id 20%, /sessions/:id/costs 10%, /sessions/:id/events 10%, /context 10%), the same seeded sequence on both engines, alternating '
-  + 'which goes first; the engine\'s query tracer counts the statements of each request span by name. SSE status checks are not in the mix: the '
-  + 'engine\'s stream reads status from PostgreSQL. Engine TTLs (metadata re-cache, user context 300 s, aggregation 60 s) divided by the time '
-  + 'compression, rate multiplied by it; accessed live sessions drop their aggregation entry every 30 s (modelled cost flush). '
-  + 'Phase 2, deliberations over HTTP (POST /sessions, /start, polled to the end) of problems drawn from a small pool, the same users and problems '
-  + 'on both engines: provider calls counted by the mock, cost from sessions.total_cost. '
-  + 'C17 = metadata reads avoided / all statements of the mix with caches off; C18 = get_session_costs avoided / issued.';
+const METHOD =
+  "Driven: two engines (createEngine, variant audited so the listing reads each session's metadata as bo1 did; mock LLM at the wire), " +
+  'each behind its own HTTP API on an ephemeral port, over one seeded database: one with the user-context, session-metadata, aggregation, ' +
+  'LLM-response and persona-selection caches off (cache.*Enabled / costs.aggregationCacheEnabled false), one with all of them on. ' +
+  'Phase 1, the dashboard mix over HTTP with bearer tokens (Zipf users s=1, their recent sessions s=1.2; GET /sessions 50% (per-row metadata), ' +
+  '/sessions/:id 20%, /sessions/:id/costs 10%, /sessions/:id/events 10%, /context 10%), the same seeded sequence on both engines, alternating ' +
+  "which goes first; the engine's query tracer counts the statements of each request span by name. SSE status checks are not in the mix: the " +
+  "engine's stream reads status from PostgreSQL. Engine TTLs (metadata re-cache, user context 300 s, aggregation 60 s) divided by the time " +
+  'compression, rate multiplied by it; accessed live sessions drop their aggregation entry every 30 s (modelled cost flush). ' +
+  'Phase 2, deliberations over HTTP (POST /sessions, /start, polled to the end) of problems drawn from a small pool, the same users and problems ' +
+  'on both engines: provider calls counted by the mock, cost from sessions.total_cost. ' +
+  'C17 = metadata reads avoided / all statements of the mix with caches off; C18 = get_session_costs avoided / issued.';
 
 /** A bearer token per population user, added to the shared database once (both engines read it). */
 async function addTokens(sys: System, pop: Population): Promise<Map<string, string>> {
@@ -48,13 +49,24 @@ async function addTokens(sys: System, pop: Population): Promise<Map<string, stri
 }
 
 /** Phase 1: the dashboard mix, paced, on both engines. Returns the requests executed. */
-async function runMix(ctx: ScenarioContext<CacheEffectivenessParams>, off: System, on: System, pop: Population, tokens: ReadonlyMap<string, string>): Promise<{ requests: number; achieved: number }> {
+async function runMix(
+  ctx: ScenarioContext<CacheEffectivenessParams>,
+  off: System,
+  on: System,
+  pop: Population,
+  tokens: ReadonlyMap<string, string>,
+): Promise<{ requests: number; achieved: number }> {
   const p = ctx.params;
   const next = requestStream(pop, ctx.seed);
   const accessedLive = new Set<string>();
   const live = new Set(pop.live);
   // The engine's own invalidation (what the CostTracker calls after a flush), for seeded live sessions that do not run here.
-  const timer = setInterval(() => { on.engine.caches.aggregation.invalidate([...accessedLive]); }, (p.liveUpdatePeriodS * 1000) / p.compression);
+  const timer = setInterval(
+    () => {
+      on.engine.caches.aggregation.invalidate([...accessedLive]);
+    },
+    (p.liveUpdatePeriodS * 1000) / p.compression,
+  );
   const intervalMs = 1000 / (p.modelledRatePerSec * p.compression);
   off.phase = 'mix';
   on.phase = 'mix';
@@ -83,7 +95,12 @@ async function runMix(ctx: ScenarioContext<CacheEffectivenessParams>, off: Syste
 }
 
 /** Phase 2: the same deliberations, one at a time, on each engine. */
-async function runDeliberations(ctx: ScenarioContext<CacheEffectivenessParams>, systems: readonly System[], pop: Population, tokens: ReadonlyMap<string, string>): Promise<Record<'off' | 'on', DeliberationTotals>> {
+async function runDeliberations(
+  ctx: ScenarioContext<CacheEffectivenessParams>,
+  systems: readonly System[],
+  pop: Population,
+  tokens: ReadonlyMap<string, string>,
+): Promise<Record<'off' | 'on', DeliberationTotals>> {
   const next = deliberationStream(pop, ctx.seed);
   const asks = Array.from({ length: ctx.params.deliberations }, () => next());
   const out = {} as Record<'off' | 'on', DeliberationTotals>;
@@ -108,7 +125,11 @@ async function runDeliberations(ctx: ScenarioContext<CacheEffectivenessParams>, 
     t.embeddingRequests = (mock1?.embeddingRequests ?? 0) - (mock0?.embeddingRequests ?? 0);
     t.userContextQueries = s.deliberationCounts.get(STATEMENTS.userContext) ?? 0;
     if (t.completed < t.sessions) {
-      throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, `${t.sessions - t.completed} of ${t.sessions} deliberations on the caches-${s.name} engine did not complete`, { kind: 'internal' });
+      throw new LoadlabError(
+        HARNESS_ERRORS.LOAD_INVALID,
+        `${t.sessions - t.completed} of ${t.sessions} deliberations on the caches-${s.name} engine did not complete`,
+        { kind: 'internal' },
+      );
     }
     out[s.name] = t;
   }
@@ -117,12 +138,39 @@ async function runDeliberations(ctx: ScenarioContext<CacheEffectivenessParams>, 
 
 export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParams, void>({
   name: 'cache-effectiveness',
-  title: 'Cache hit rates and database queries saved, driving the engine\'s HTTP API and deliberations',
+  title: "Cache hit rates and database queries saved, driving the engine's HTTP API and deliberations",
   auditRef: '§3.1, §3.2, §7 P2.6, P2.8',
   profiles: {
-    ci: { durationMs: 10_000, modelledRatePerSec: 2, compression: 20, users: 200, sessionsPerUser: 50, deliberations: 12, problems: 8, liveUpdatePeriodS: 30 },
-    default: { durationMs: 60_000, modelledRatePerSec: 4, compression: 10, users: 1_000, sessionsPerUser: 100, deliberations: 40, problems: 20, liveUpdatePeriodS: 30 },
-    full: { durationMs: 300_000, modelledRatePerSec: 10, compression: 5, users: 5_000, sessionsPerUser: 200, deliberations: 100, problems: 50, liveUpdatePeriodS: 30 },
+    ci: {
+      durationMs: 10_000,
+      modelledRatePerSec: 2,
+      compression: 20,
+      users: 200,
+      sessionsPerUser: 50,
+      deliberations: 12,
+      problems: 8,
+      liveUpdatePeriodS: 30,
+    },
+    default: {
+      durationMs: 60_000,
+      modelledRatePerSec: 4,
+      compression: 10,
+      users: 1_000,
+      sessionsPerUser: 100,
+      deliberations: 40,
+      problems: 20,
+      liveUpdatePeriodS: 30,
+    },
+    full: {
+      durationMs: 300_000,
+      modelledRatePerSec: 10,
+      compression: 5,
+      users: 5_000,
+      sessionsPerUser: 200,
+      deliberations: 100,
+      problems: 50,
+      liveUpdatePeriodS: 30,
+    },
   },
   // Reads the run's seeded data: the runner seeds before the first scenario, outside this one's timings.
   seededData: true,
@@ -140,19 +188,36 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
   async run(ctx) {
     const p = ctx.params;
     const redisUrl = ctx.infra.redis?.url;
-    if (redisUrl === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'cache-effectiveness needs Redis', { kind: 'config' });
+    if (redisUrl === undefined)
+      throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'cache-effectiveness needs Redis', { kind: 'config' });
     const db = await ctx.data.database({ label: 'cache', optimizations: 'none' });
     const client = new pg.Client({ connectionString: db.url });
     client.on('error', () => undefined); // a server going away must not crash the process
     await client.connect();
-    const pop = await loadPopulation(client, { users: p.users, sessionsPerUser: p.sessionsPerUser, problems: p.problems, problemMaxBytes: API_DEFAULTS.problemMaxBytes })
-      .finally(() => client.end());
-    if (pop.users.length === 0 || pop.problems.length === 0) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'cache-effectiveness needs seeded users, sessions and problems', { kind: 'config' });
+    const pop = await loadPopulation(client, {
+      users: p.users,
+      sessionsPerUser: p.sessionsPerUser,
+      problems: p.problems,
+      problemMaxBytes: API_DEFAULTS.problemMaxBytes,
+    }).finally(() => client.end());
+    if (pop.users.length === 0 || pop.problems.length === 0)
+      throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'cache-effectiveness needs seeded users, sessions and problems', {
+        kind: 'config',
+      });
     const prefix = `ll:${ctx.name}:${Date.now().toString(36)}:`;
     const systems: System[] = [];
     try {
       for (const name of ['off', 'on'] as const) {
-        systems.push(await createSystem({ name, databaseUrl: db.url, redisUrl, prefix: `${prefix}${name}:`, compression: p.compression, engineConfig: (i) => ctx.engineConfig(i) }));
+        systems.push(
+          await createSystem({
+            name,
+            databaseUrl: db.url,
+            redisUrl,
+            prefix: `${prefix}${name}:`,
+            compression: p.compression,
+            engineConfig: (i) => ctx.engineConfig(i),
+          }),
+        );
       }
       const [off, on] = systems as [System, System];
       const tokens = await addTokens(off, pop);
@@ -161,9 +226,10 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
       // When the paced loop falls behind, fewer requests share each TTL window: the hit rates are then a lower bound.
       ctx.recorder.set('cache.modelled_rate_per_s', achieved / p.compression, 'req/s');
       const delib = await runDeliberations(ctx, systems, pop, tokens);
-      const method = `${METHOD} Modelled rate ${(achieved / p.compression).toFixed(2)} req/s (target ${p.modelledRatePerSec}), compression ${p.compression}x `
-        + `(aggregation TTL ${REAL_TTL_S.aggregation / p.compression} s, user context ${REAL_TTL_S.userContext / p.compression} s real); `
-        + `${requests} mix requests and ${p.deliberations} deliberations over ${pop.problems.length} problems per engine.`;
+      const method =
+        `${METHOD} Modelled rate ${(achieved / p.compression).toFixed(2)} req/s (target ${p.modelledRatePerSec}), compression ${p.compression}x ` +
+        `(aggregation TTL ${REAL_TTL_S.aggregation / p.compression} s, user context ${REAL_TTL_S.userContext / p.compression} s real); ` +
+        `${requests} mix requests and ${p.deliberations} deliberations over ${pop.problems.length} problems per engine.`;
       ctx.report.method = method;
       reportCaches(off, on, requests, ctx.recorder, ctx.report, method);
       reportDeliberations(delib.off, delib.on, ctx.recorder, ctx.report);
@@ -172,8 +238,13 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
       const after = m['cache.request.on'];
       if (before !== undefined && after !== undefined) {
         ctx.report.comparisons.push({
-          name: 'request latency, caches off vs on', metric: 'p95', unit: 'ms', better: 'lower',
-          before: { variant: 'caches-off', value: before.p95, summary: before }, after: { variant: 'caches-on', value: after.p95, summary: after }, ratio: before.p95 / after.p95,
+          name: 'request latency, caches off vs on',
+          metric: 'p95',
+          unit: 'ms',
+          better: 'lower',
+          before: { variant: 'caches-off', value: before.p95, summary: before },
+          after: { variant: 'caches-on', value: after.p95, summary: after },
+          ratio: before.p95 / after.p95,
         });
       }
     } finally {

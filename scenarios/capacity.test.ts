@@ -4,7 +4,8 @@ import { runScenarioForTest } from '../test/support/index.js';
 import { capacityScenario, type CapacityParams } from './capacity.js';
 
 const pgbouncerInstalled = findPgbouncer() !== undefined;
-if (!pgbouncerInstalled) console.warn('pgbouncer is not installed (apt-get install pgbouncer): skipping the tier 3 test through the pooler');
+if (!pgbouncerInstalled)
+  console.warn('pgbouncer is not installed (apt-get install pgbouncer): skipping the tier 3 test through the pooler');
 
 describe('capacity scenario', () => {
   it('sweeps whole sessions, fits the capacity model and converts to real time', async () => {
@@ -30,14 +31,24 @@ describe('capacity scenario', () => {
   it('under tier-1 an LLM limit binds first, not the session cap, and calls get 429s', async () => {
     // A session cap of 50 and at most 4 sessions: the cap cannot bind, so an LLM limit must.
     const out = await runScenarioForTest<CapacityParams>(capacityScenario, {
-      params: { levels: [2, 4], sessionsPerWorker: 1, timeScale: 0.02, rateLimits: 'tier-1', variants: ['optimized'], bindingLevels: [2, 4] },
+      params: {
+        levels: [2, 4],
+        sessionsPerWorker: 1,
+        timeScale: 0.02,
+        rateLimits: 'tier-1',
+        variants: ['optimized'],
+        bindingLevels: [2, 4],
+      },
     });
     expect(out.result.status, JSON.stringify(out.result.error)).toBe('passed');
     const c = out.result.measurements.counters;
-    const rateLimited = (c['capacity.optimized.level.2.rate_limited']?.value ?? 0) + (c['capacity.optimized.level.4.rate_limited']?.value ?? 0);
+    const rateLimited =
+      (c['capacity.optimized.level.2.rate_limited']?.value ?? 0) + (c['capacity.optimized.level.4.rate_limited']?.value ?? 0);
     expect(rateLimited).toBeGreaterThan(0);
     expect(c['capacity.optimized.binding_limit_level']?.value).toBeGreaterThan(0);
-    const llmScore = Math.max(...['requests', 'input_tokens', 'output_tokens'].map((k) => c[`capacity.optimized.level.4.limit.llm_${k}_per_min`]?.value ?? 0));
+    const llmScore = Math.max(
+      ...['requests', 'input_tokens', 'output_tokens'].map((k) => c[`capacity.optimized.level.4.limit.llm_${k}_per_min`]?.value ?? 0),
+    );
     expect(llmScore).toBeGreaterThan(c['capacity.optimized.level.4.limit.session_cap']?.value ?? 0);
     const finding = out.result.findings.find((f) => f.id === 'capacity.binding.optimized');
     expect(finding?.title).toMatch(/LLM (requests|input tokens|output tokens)\/min binds first/);
@@ -52,7 +63,15 @@ describe('capacity scenario', () => {
   it('tier 1 (--tier 1): the audited configuration holds at a compressed 300 sessions/day, and C51 is judged at both ends of its range', async () => {
     // 300/day = one arrival every 288 s real, 8.6 s wall at 0.03: two sessions, then two more at x10.
     const out = await runScenarioForTest<CapacityParams>(capacityScenario, {
-      params: { tier: 1, tierLoad: { peakHourFactor: 3, sessions: { 1: 2, 2: 1, 3: 1, 4: 1 }, timeScale: { 1: 0.03, 2: 0.05, 3: 0.2, 4: 0.5 }, headroomSessions: { low: 1, high: 2 } } },
+      params: {
+        tier: 1,
+        tierLoad: {
+          peakHourFactor: 3,
+          sessions: { 1: 2, 2: 1, 3: 1, 4: 1 },
+          timeScale: { 1: 0.03, 2: 0.05, 3: 0.2, 4: 0.5 },
+          headroomSessions: { low: 1, high: 2 },
+        },
+      },
     });
     expect(out.result.status, JSON.stringify(out.result.error)).toBe('passed');
     const c = out.result.measurements.counters;
@@ -76,28 +95,42 @@ describe('capacity scenario', () => {
     expect(out.claims.find((x) => x.id === 'C26')).toBeUndefined();
   }, 120_000);
 
-  it.skipIf(!pgbouncerInstalled)('tier 3 (--tier 3): the engine talks to PostgreSQL through a transaction-mode PgBouncer that caps the server connections', async () => {
-    const out = await runScenarioForTest<CapacityParams>(capacityScenario, {
-      params: { tier: 3, tierLoad: { peakHourFactor: 3, sessions: { 1: 1, 2: 1, 3: 12, 4: 1 }, timeScale: { 1: 0.03, 2: 0.05, 3: 0.15, 4: 0.5 }, headroomSessions: { low: 0, high: 0 } } },
-    });
-    expect(out.result.status, JSON.stringify(out.result.error)).toBe('passed');
-    const c = out.result.measurements.counters;
-    expect(c['capacity.tier.3.pgbouncer']?.value).toBe(1);
-    expect(c['capacity.tier.3.sessions.completed']?.value).toBe(12);
-    // Traffic went through the pooler: PgBouncer drops the startup statement_timeout (a direct
-    // connection shows the engine's 30 s), and PostgreSQL never saw more backends than its pool.
-    expect(c['capacity.tier.3.statement_timeout_ms']?.value).toBe(0);
-    const servers = c['capacity.tier.3.peak_server_connections']?.value ?? -1;
-    expect(servers).toBeGreaterThan(0);
-    expect(servers).toBeLessThanOrEqual(c['capacity.tier.3.pgbouncer_pool_size']?.value ?? 0);
-    expect(c['capacity.tier.3.peak_active_sessions']?.value).toBeGreaterThan(1);
-    expect(out.result.findings.map((f) => f.id)).toEqual(expect.arrayContaining(['capacity.tier.3', 'capacity.tier.3.not-measured', 'capacity.tier.pgbouncer.statement-timeout']));
-    // 12 sessions cannot fill tier 3's ~38 concurrent sessions: a configuration that held that
-    // briefly is not judged (a failure would still have refuted it).
-    expect(c['capacity.tier.3.steady_state_reached']?.value).toBe(0);
-    const c53 = out.claims.find((x) => x.id === 'C53');
-    if (c['capacity.tier.3.holds']?.value === 1) expect(c53?.verdict).toBe('inconclusive');
-    else expect(c53?.verdict).toBe('refuted');
-    expect(c53?.measured.summary).toMatch(/steady state NOT reached/);
-  }, 120_000);
+  it.skipIf(!pgbouncerInstalled)(
+    'tier 3 (--tier 3): the engine talks to PostgreSQL through a transaction-mode PgBouncer that caps the server connections',
+    async () => {
+      const out = await runScenarioForTest<CapacityParams>(capacityScenario, {
+        params: {
+          tier: 3,
+          tierLoad: {
+            peakHourFactor: 3,
+            sessions: { 1: 1, 2: 1, 3: 12, 4: 1 },
+            timeScale: { 1: 0.03, 2: 0.05, 3: 0.15, 4: 0.5 },
+            headroomSessions: { low: 0, high: 0 },
+          },
+        },
+      });
+      expect(out.result.status, JSON.stringify(out.result.error)).toBe('passed');
+      const c = out.result.measurements.counters;
+      expect(c['capacity.tier.3.pgbouncer']?.value).toBe(1);
+      expect(c['capacity.tier.3.sessions.completed']?.value).toBe(12);
+      // Traffic went through the pooler: PgBouncer drops the startup statement_timeout (a direct
+      // connection shows the engine's 30 s), and PostgreSQL never saw more backends than its pool.
+      expect(c['capacity.tier.3.statement_timeout_ms']?.value).toBe(0);
+      const servers = c['capacity.tier.3.peak_server_connections']?.value ?? -1;
+      expect(servers).toBeGreaterThan(0);
+      expect(servers).toBeLessThanOrEqual(c['capacity.tier.3.pgbouncer_pool_size']?.value ?? 0);
+      expect(c['capacity.tier.3.peak_active_sessions']?.value).toBeGreaterThan(1);
+      expect(out.result.findings.map((f) => f.id)).toEqual(
+        expect.arrayContaining(['capacity.tier.3', 'capacity.tier.3.not-measured', 'capacity.tier.pgbouncer.statement-timeout']),
+      );
+      // 12 sessions cannot fill tier 3's ~38 concurrent sessions: a configuration that held that
+      // briefly is not judged (a failure would still have refuted it).
+      expect(c['capacity.tier.3.steady_state_reached']?.value).toBe(0);
+      const c53 = out.claims.find((x) => x.id === 'C53');
+      if (c['capacity.tier.3.holds']?.value === 1) expect(c53?.verdict).toBe('inconclusive');
+      else expect(c53?.verdict).toBe('refuted');
+      expect(c53?.measured.summary).toMatch(/steady state NOT reached/);
+    },
+    120_000,
+  );
 });

@@ -59,14 +59,32 @@ export interface CapacityParams {
 // converted time. Tiers 2-4 offer enough sessions to reach their steady state (Little's law:
 // tier 3 ~38 sessions at once, tier 4 ~76); tier 1's arrivals are ~5 real minutes apart and its
 // sessions never overlap, so a few show it.
-const TIER_LOAD_CI: TierLoad = { peakHourFactor: 3, sessions: { 1: 3, 2: 20, 3: 50, 4: 90 }, timeScale: { 1: 0.03, 2: 0.05, 3: 0.2, 4: 0.5 }, headroomSessions: { low: 2, high: 4 } };
-const TIER_LOAD_DEFAULT: TierLoad = { peakHourFactor: 3, sessions: { 1: 12, 2: 60, 3: 200, 4: 200 }, timeScale: { 1: 0.05, 2: 0.1, 3: 0.3, 4: 0.6 }, headroomSessions: { low: 8, high: 20 } };
+const TIER_LOAD_CI: TierLoad = {
+  peakHourFactor: 3,
+  sessions: { 1: 3, 2: 20, 3: 50, 4: 90 },
+  timeScale: { 1: 0.03, 2: 0.05, 3: 0.2, 4: 0.5 },
+  headroomSessions: { low: 2, high: 4 },
+};
+const TIER_LOAD_DEFAULT: TierLoad = {
+  peakHourFactor: 3,
+  sessions: { 1: 12, 2: 60, 3: 200, 4: 200 },
+  timeScale: { 1: 0.05, 2: 0.1, 3: 0.3, 4: 0.6 },
+  headroomSessions: { low: 8, high: 20 },
+};
 
 /** `unlimited`: the optimized engine with no provider limits, whose sweep the claims describe. */
-interface VariantEngine { variant: Variant; label: string; rateLimits: string; engine: Engine }
+interface VariantEngine {
+  variant: Variant;
+  label: string;
+  rateLimits: string;
+  engine: Engine;
+}
 
 /** The sweep's engines, or (tier runs) the tier's system. */
-interface CapacityState { engines: VariantEngine[]; tier?: TierSystem }
+interface CapacityState {
+  engines: VariantEngine[];
+  tier?: TierSystem;
+}
 
 export const capacityScenario = defineScenario<CapacityParams, CapacityState | undefined>({
   name: 'capacity',
@@ -76,9 +94,45 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
     // ci: one sub-problem per session and at most 20 at once keeps the engine's own CPU (not
     // scaled by the mock clock) under half a core at a 33x compressed clock (~15% at 10 measured).
     // tier-1 is the preset a new account starts on, and the one whose limits a sweep this small can reach.
-    ci: { levels: [2, 5, 10, 20], sessionsPerWorker: 2, timeScale: 0.03, subProblems: 1, cpuLimitPercent: 70, cap: 50, rateLimits: 'tier-1', variants: ['optimized', 'audited'], bindingLevels: [2, 5, 10], tier: 0, tierLoad: TIER_LOAD_CI },
-    default: { levels: [5, 10, 20, 35, 50], sessionsPerWorker: 2, timeScale: 0.25, subProblems: 2, cpuLimitPercent: 70, cap: 50, rateLimits: 'tier-2', variants: ['optimized', 'audited'], bindingLevels: [], tier: 0, tierLoad: TIER_LOAD_DEFAULT },
-    full: { levels: [5, 10, 20, 35, 50, 75], sessionsPerWorker: 3, timeScale: 1, subProblems: 0, cpuLimitPercent: 70, cap: 50, rateLimits: 'tier-2', variants: ['optimized', 'audited'], bindingLevels: [], tier: 0, tierLoad: TIER_LOAD_DEFAULT },
+    ci: {
+      levels: [2, 5, 10, 20],
+      sessionsPerWorker: 2,
+      timeScale: 0.03,
+      subProblems: 1,
+      cpuLimitPercent: 70,
+      cap: 50,
+      rateLimits: 'tier-1',
+      variants: ['optimized', 'audited'],
+      bindingLevels: [2, 5, 10],
+      tier: 0,
+      tierLoad: TIER_LOAD_CI,
+    },
+    default: {
+      levels: [5, 10, 20, 35, 50],
+      sessionsPerWorker: 2,
+      timeScale: 0.25,
+      subProblems: 2,
+      cpuLimitPercent: 70,
+      cap: 50,
+      rateLimits: 'tier-2',
+      variants: ['optimized', 'audited'],
+      bindingLevels: [],
+      tier: 0,
+      tierLoad: TIER_LOAD_DEFAULT,
+    },
+    full: {
+      levels: [5, 10, 20, 35, 50, 75],
+      sessionsPerWorker: 3,
+      timeScale: 1,
+      subProblems: 0,
+      cpuLimitPercent: 70,
+      cap: 50,
+      rateLimits: 'tier-2',
+      variants: ['optimized', 'audited'],
+      bindingLevels: [],
+      tier: 0,
+      tierLoad: TIER_LOAD_DEFAULT,
+    },
   },
   // Self-check: sessions last tens of seconds (mock real time); CPU saturation is what would fake a knee, and that limit stays.
   selfCheck: { eventLoopDelayP99Ms: 250 },
@@ -99,23 +153,38 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
     const p = ctx.params;
     if (p.tier !== 0) {
       if (!isTierNumber(p.tier)) {
-        throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `capacity: tier must be 0 (the sweep) or 1-4, got ${p.tier}`, { kind: 'usage', hint: 'loadlab run capacity --tier 1|2|3|4' });
+        throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `capacity: tier must be 0 (the sweep) or 1-4, got ${p.tier}`, {
+          kind: 'usage',
+          hint: 'loadlab run capacity --tier 1|2|3|4',
+        });
       }
-      return { engines, tier: await startTierSystem(ctx, TIERS[p.tier], { timeScale: p.tierLoad.timeScale[p.tier], subProblems: p.subProblems, redisUrl }) };
+      return {
+        engines,
+        tier: await startTierSystem(ctx, TIERS[p.tier], { timeScale: p.tierLoad.timeScale[p.tier], subProblems: p.subProblems, redisUrl }),
+      };
     }
     // One database and one engine (so one mock provider with its own buckets) per sweep: the
     // sweeps do not share rate-limit headroom. With no preset the optimized sweep is also the claims' sweep.
     const plan: Omit<VariantEngine, 'engine'>[] = p.variants.map((variant) => ({ variant, label: variant, rateLimits: p.rateLimits }));
-    if (p.rateLimits !== 'none' || !p.variants.includes('optimized')) plan.unshift({ variant: 'optimized', label: 'unlimited', rateLimits: 'none' });
+    if (p.rateLimits !== 'none' || !p.variants.includes('optimized'))
+      plan.unshift({ variant: 'optimized', label: 'unlimited', rateLimits: 'none' });
     for (const { variant, label, rateLimits } of plan) {
-      const db = await ctx.data.database({ label: `capacity-${label}`, optimizations: variant === 'optimized' ? 'all' : 'none', seeded: false });
+      const db = await ctx.data.database({
+        label: `capacity-${label}`,
+        optimizations: variant === 'optimized' ? 'all' : 'none',
+        seeded: false,
+      });
       engines.push({
-        variant, label, rateLimits,
+        variant,
+        label,
+        rateLimits,
         engine: await createEngine({
           logger: ctx.logger,
           config: ctx.engineConfig({
             variant,
-            databaseUrl: db.url, redisUrl, redisKeyPrefix: `cap_${crypto.randomBytes(3).toString('hex')}:`,
+            databaseUrl: db.url,
+            redisUrl,
+            redisKeyPrefix: `cap_${crypto.randomBytes(3).toString('hex')}:`,
             llm: { mockProfile: 'realistic', timeScale: p.timeScale, seed: ctx.seed, rateLimits },
             deliberation: { subProblems: p.subProblems },
           }),
@@ -143,8 +212,13 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
     for (const { variant, label, rateLimits, engine } of state.engines) {
       const claimsSweep = rateLimits === 'none' && variant === 'optimized';
       const levelsOut = await sweepVariant(engine, {
-        levels: claimsSweep || p.bindingLevels.length === 0 ? p.levels : p.bindingLevels, sessionsPerWorker: p.sessionsPerWorker, timeScale: s, problem: STRATEGIC_PROBLEM, signal: ctx.signal,
-        onLevel: (n) => ctx.progress(`level ${label}`, `${n} concurrent sessions${rateLimits === 'none' ? '' : ` (rate limits ${rateLimits})`}`),
+        levels: claimsSweep || p.bindingLevels.length === 0 ? p.levels : p.bindingLevels,
+        sessionsPerWorker: p.sessionsPerWorker,
+        timeScale: s,
+        problem: STRATEGIC_PROBLEM,
+        signal: ctx.signal,
+        onLevel: (n) =>
+          ctx.progress(`level ${label}`, `${n} concurrent sessions${rateLimits === 'none' ? '' : ` (rate limits ${rateLimits})`}`),
       });
       sweeps.push({ variant, label, levels: levelsOut, engine });
       for (const l of levelsOut) {
@@ -191,7 +265,8 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
       return {
         ...l,
         throughput: l.throughput * s,
-        latencyP50Ms: l.latencyP50Ms / s, latencyP95Ms: l.latencyP95Ms / s,
+        latencyP50Ms: l.latencyP50Ms / s,
+        latencyP95Ms: l.latencyP95Ms / s,
         ...(l.latencyP99Ms === undefined ? {} : { latencyP99Ms: l.latencyP99Ms / s }),
         ...(l.latencyMeanMs === undefined ? {} : { latencyMeanMs: l.latencyMeanMs / s }),
       };
@@ -203,7 +278,8 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
     // (sweepVariant flushed the cost records).
     const rows = await engine.db.query<{ end_ms: string; latency_ms: number }>(
       `SELECT (extract(epoch FROM created_at) * 1000)::float8 AS end_ms, latency_ms FROM api_costs WHERE provider = 'anthropic' AND latency_ms IS NOT NULL`,
-      [], { name: 'capacity.inflight' },
+      [],
+      { name: 'capacity.inflight' },
     );
     const intervals = rows.rows.map((x) => ({ start: Number(x.end_ms) - x.latency_ms, end: Number(x.end_ms) }));
     const inflight = runs.map((r) => ({ n: r.concurrency, peak: peakOverlap(intervals, r.startEpochMs, r.endEpochMs) }));
@@ -214,14 +290,17 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
     if (saturated.length > 0) {
       ctx.report.untrusted.push(
         `capacity: process CPU above ${p.cpuLimitPercent}% of one core at ${saturated.join(', ')} concurrent sessions; the engine's own CPU is not scaled by the mock clock ` +
-        `(timeScale ${s}), so these levels measure the harness process, not the engine at real LLM latency, and a knee there would be fake`,
+          `(timeScale ${s}), so these levels measure the harness process, not the engine at real LLM latency, and a knee there would be fake`,
       );
     }
     const top = levels[levels.length - 1];
     const atCap = levels.find((l) => l.concurrency === p.cap);
     const usl = model.usl;
     const capX = atCap?.throughput ?? (usl === null ? null : uslThroughput(p.cap, usl));
-    const capHow = atCap !== undefined ? `measured at ${p.cap} concurrent sessions` : `PROJECTION (USL fit extrapolated to ${p.cap} from levels ${p.levels.join(', ')}; not measured at ${p.cap} in this profile, and a fit cannot see a limit the sweep did not reach)`;
+    const capHow =
+      atCap !== undefined
+        ? `measured at ${p.cap} concurrent sessions`
+        : `PROJECTION (USL fit extrapolated to ${p.cap} from levels ${p.levels.join(', ')}; not measured at ${p.cap} in this profile, and a fit cannot see a limit the sweep did not reach)`;
     const cpuNote = `process CPU per level ${runs.map((r) => `${r.concurrency}: ${r.cpuPercent.toFixed(0)}%`).join(', ')}`;
     const presetSweeps = sweeps.filter((w) => w.label !== 'unlimited');
     const bindingLevels = p.bindingLevels.length === 0 ? p.levels : p.bindingLevels;
@@ -231,62 +310,96 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
       `Binding limit: ${presetSweeps.map((w) => w.variant).join(' and ')} under provider rate limits '${p.rateLimits}' enforced by the mock (429 + retry-after, retried by the SDK), levels ${(p.rateLimits === 'none' ? p.levels : bindingLevels).join(', ')}; ` +
       `closed model, each of N workers runs ${p.sessionsPerWorker} whole sessions (create + run to completion), ${p.subProblems === 0 ? 'sub-problems from the problem' : `${p.subProblems} sub-problem(s)`} per session; ` +
       `throughput = completed sessions / level wall time x timeScale (real sessions/s), latencies / timeScale; ${cpuNote}.` +
-      (p.variants.includes('audited') ? '' : ' Only the optimized variant was measured (the audited one did not fit the time budget of this profile).');
-    ctx.report.method = `${method} Binding limit per level: each candidate scored as a fraction (LLM requests/input tokens/output tokens per minute: share of attempts the mock's bucket of that kind refused with a 429; ` +
+      (p.variants.includes('audited')
+        ? ''
+        : ' Only the optimized variant was measured (the audited one did not fit the time budget of this profile).');
+    ctx.report.method =
+      `${method} Binding limit per level: each candidate scored as a fraction (LLM requests/input tokens/output tokens per minute: share of attempts the mock's bucket of that kind refused with a 429; ` +
       `session cap: share of 20 ms samples with start() calls queued behind the SessionManager's capacity lock; DB pool: share of samples with pool waiters); the highest score of at least 1% binds, ` +
       `and the limit that binds first is the one binding at the lowest level. Cost per session = api_costs total of every attempt in the level (retries and failed sessions included) / completed sessions. ` +
       `The USL fit describes the measured levels; anything it says beyond them is a projection, labelled as such.`;
     const subProblemConstant = { 'session.subproblems': { value: p.subProblems === 0 ? null : p.subProblems } };
     const levelRows = levels.map((l) => `${l.concurrency}: ${l.throughput.toFixed(3)}/s, p50 ${fmtMs(l.latencyP50Ms)}`).join('; ');
-    ctx.report.claims.push(checkClaim('C26', capX, {
-      summary: `${capX === null ? 'n/a' : capX.toFixed(3)} sessions/s at the cap of ${p.cap} (${capHow}); levels ${levelRows}. ` +
-        `Little's law at the top level gives ${top === undefined ? 'n/a' : ((p.cap / top.latencyP50Ms) * 1_000).toFixed(3)}/s (cap / session p50). ` +
-        `With no bottleneck in the engine the sweep follows X = N / W: the audit's 0.83/s assumed 60 s sessions.`,
-      method,
-      constants: subProblemConstant,
-    }));
+    ctx.report.claims.push(
+      checkClaim('C26', capX, {
+        summary:
+          `${capX === null ? 'n/a' : capX.toFixed(3)} sessions/s at the cap of ${p.cap} (${capHow}); levels ${levelRows}. ` +
+          `Little's law at the top level gives ${top === undefined ? 'n/a' : ((p.cap / top.latencyP50Ms) * 1_000).toFixed(3)}/s (cap / session p50). ` +
+          `With no bottleneck in the engine the sweep follows X = N / W: the audit's 0.83/s assumed 60 s sessions.`,
+        method,
+        constants: subProblemConstant,
+      }),
+    );
     const kneeBelowCap = model.knee !== null && model.knee.concurrency < (top?.concurrency ?? 0) && model.knee.concurrency < p.cap;
     const perDay = kneeBelowCap && model.knee !== null ? model.knee.throughput * 86_400 : capX === null ? null : capX * 86_400;
-    ctx.report.claims.push(checkClaim('C27', perDay, {
-      summary: `${perDay === null ? 'n/a' : Math.round(perDay).toLocaleString('en-US')} sessions/day ` +
-        (kneeBelowCap && model.knee !== null ? `at the knee (${model.knee.concurrency} concurrent, ${model.knee.method})` : `at the cap (no knee below it: throughput still rose with concurrency; ${capHow})`),
-      method,
-      constants: subProblemConstant,
-    }));
+    ctx.report.claims.push(
+      checkClaim('C27', perDay, {
+        summary:
+          `${perDay === null ? 'n/a' : Math.round(perDay).toLocaleString('en-US')} sessions/day ` +
+          (kneeBelowCap && model.knee !== null
+            ? `at the knee (${model.knee.concurrency} concurrent, ${model.knee.method})`
+            : `at the cap (no knee below it: throughput still rose with concurrency; ${capHow})`),
+        method,
+        constants: subProblemConstant,
+      }),
+    );
     const p50 = top?.latencyP50Ms ?? null;
-    ctx.report.claims.push(checkClaim('C28', p50 === null ? null : p50 / 1_000, {
-      summary: `session duration p50 ${p50 === null ? 'n/a' : fmtMs(p50)} (real time) at ${top?.concurrency ?? '?'} concurrent sessions; per level ${levels.map((l) => fmtMs(l.latencyP50Ms)).join(', ')}`,
-      method,
-      constants: subProblemConstant,
-    }));
+    ctx.report.claims.push(
+      checkClaim('C28', p50 === null ? null : p50 / 1_000, {
+        summary: `session duration p50 ${p50 === null ? 'n/a' : fmtMs(p50)} (real time) at ${top?.concurrency ?? '?'} concurrent sessions; per level ${levels.map((l) => fmtMs(l.latencyP50Ms)).join(', ')}`,
+        method,
+        constants: subProblemConstant,
+      }),
+    );
     const topInflight = inflight[inflight.length - 1];
     const at50 = inflight.find((f) => f.n === p.cap);
     const inflightAtCap = at50?.peak ?? (topInflight === undefined ? null : (topInflight.peak / topInflight.n) * p.cap);
-    ctx.report.claims.push(checkClaim('C30', inflightAtCap, {
-      summary: `peak in-flight LLM calls ${at50 !== undefined ? `at ${p.cap} sessions: ${at50.peak}` : `${topInflight?.peak ?? 0} at ${topInflight?.n ?? 0} sessions, x ${p.cap}/${topInflight?.n ?? 0} = ${inflightAtCap?.toFixed(0) ?? 'n/a'} at ${p.cap} (linear scaling, not measured at ${p.cap})`}; ` +
-        `per level ${inflight.map((f) => `${f.n}: ${f.peak}`).join(', ')}. Rounds run one after another, so "x 6 rounds" never happens at once: the bound is sessions x sub-problems x experts per round (<= 4).`,
-      method: `${method} In-flight = peak overlap of [created_at - latency_ms, created_at] of the Anthropic attempts' cost records (api_costs) within each level's window.`,
-    }));
+    ctx.report.claims.push(
+      checkClaim('C30', inflightAtCap, {
+        summary:
+          `peak in-flight LLM calls ${at50 !== undefined ? `at ${p.cap} sessions: ${at50.peak}` : `${topInflight?.peak ?? 0} at ${topInflight?.n ?? 0} sessions, x ${p.cap}/${topInflight?.n ?? 0} = ${inflightAtCap?.toFixed(0) ?? 'n/a'} at ${p.cap} (linear scaling, not measured at ${p.cap})`}; ` +
+          `per level ${inflight.map((f) => `${f.n}: ${f.peak}`).join(', ')}. Rounds run one after another, so "x 6 rounds" never happens at once: the bound is sessions x sub-problems x experts per round (<= 4).`,
+        method: `${method} In-flight = peak overlap of [created_at - latency_ms, created_at] of the Anthropic attempts' cost records (api_costs) within each level's window.`,
+      }),
+    );
 
     const knee = model.knee;
     ctx.report.findings.push({
       id: 'capacity.limit',
       priority: 'P2',
-      title: knee !== null && kneeBelowCap
-        ? `Engine without provider limits: throughput stops scaling at ${knee.concurrency} concurrent sessions`
-        : `Engine without provider limits: throughput still rises at ${top?.concurrency ?? '?'} concurrent sessions; the figure at the cap of ${p.cap} is a ${atCap === undefined ? 'USL projection' : 'measurement'}`,
+      title:
+        knee !== null && kneeBelowCap
+          ? `Engine without provider limits: throughput stops scaling at ${knee.concurrency} concurrent sessions`
+          : `Engine without provider limits: throughput still rises at ${top?.concurrency ?? '?'} concurrent sessions; the figure at the cap of ${p.cap} is a ${atCap === undefined ? 'USL projection' : 'measurement'}`,
       evidence: [{ kind: 'measurement', ref: 'capacity.session.real_ms' }],
       measuredImpact: {
         summary: `measured: ${levelRows}; USL fit σ=${usl?.sigma.toFixed(3) ?? 'n/a'} κ=${usl?.kappa.toExponential(2) ?? 'n/a'}; at the cap of ${p.cap}: ${capX === null ? 'n/a' : capX.toFixed(3)}/s (${capHow}); ${cpuNote}`,
-        metric: 'capacity.sessions_per_s', value: capX ?? 0, unit: 'sessions/s',
+        metric: 'capacity.sessions_per_s',
+        value: capX ?? 0,
+        unit: 'sessions/s',
         score: 0,
       },
       recommendation: `Plan capacity from the binding limit (findings capacity.binding.*), not from cap / session duration alone: under '${p.rateLimits}' the provider's per-minute limits cap sessions/s whatever the session cap.`,
       auditRef: '§6.1',
     });
     for (const w of presetSweeps.length > 0 ? presetSweeps : sweeps) {
-      ctx.report.findings.push(bindingFinding(w, { rateLimits: p.rateLimits, timeScale: s, cap: w.engine.config.sessions.maxConcurrent, poolMax: w.engine.config.db.poolMax }));
+      ctx.report.findings.push(
+        bindingFinding(w, {
+          rateLimits: p.rateLimits,
+          timeScale: s,
+          cap: w.engine.config.sessions.maxConcurrent,
+          poolMax: w.engine.config.db.poolMax,
+        }),
+      );
     }
-    ctx.progress('done', sweeps.map((w) => { const f = firstBinding(w.levels); return `${w.label}: ${f === null ? 'no limit' : `${LIMIT_LABELS[f.limit]} @${f.concurrency}`}`; }).join('; '));
+    ctx.progress(
+      'done',
+      sweeps
+        .map((w) => {
+          const f = firstBinding(w.levels);
+          return `${w.label}: ${f === null ? 'no limit' : `${LIMIT_LABELS[f.limit]} @${f.concurrency}`}`;
+        })
+        .join('; '),
+    );
   },
 });

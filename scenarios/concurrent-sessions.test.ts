@@ -23,6 +23,10 @@ describe('concurrent-sessions', () => {
     expect(optimized?.p95).toBeLessThan(audited?.p95 ?? 0);
     expect(out.result.comparisons[0]?.ratio).toBeGreaterThan(2);
     expect(out.claims.find((cl) => cl.id === 'C19')?.verdict).toBe('confirmed');
-    expect(out.result.evidence.timelines.some((t) => t.name === 'capacity-audited' && t.series.some((s) => s.name === 'waitingStarts' && s.points.some((pt) => pt.value > 0)))).toBe(true);
+    expect(
+      out.result.evidence.timelines.some(
+        (t) => t.name === 'capacity-audited' && t.series.some((s) => s.name === 'waitingStarts' && s.points.some((pt) => pt.value > 0)),
+      ),
+    ).toBe(true);
   }, 120_000);
 });

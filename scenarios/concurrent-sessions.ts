@@ -59,8 +59,14 @@ export const concurrentSessionsScenario = defineScenario<ConcurrentSessionsParam
       for (const variant of VARIANTS) {
         ctx.progress(`${variant} round ${round + 1}/${ctx.params.rounds}`);
         const r = await runRound({
-          ...ctx.params, variant, databaseUrl: dbs[variant].url, redisUrl, keyPrefix: `cs${round}${variant[0]}${Date.now().toString(36)}:`,
-          logger: ctx.logger.child({ component: 'engine', variant }, { level: 'error' }), signal: ctx.signal, now: () => ctx.elapsed(),
+          ...ctx.params,
+          variant,
+          databaseUrl: dbs[variant].url,
+          redisUrl,
+          keyPrefix: `cs${round}${variant[0]}${Date.now().toString(36)}:`,
+          logger: ctx.logger.child({ component: 'engine', variant }, { level: 'error' }),
+          signal: ctx.signal,
+          now: () => ctx.elapsed(),
         });
         results.push(r);
         ctx.recorder.record('round.closeMs', r.closeMs);
@@ -73,7 +79,8 @@ export const concurrentSessionsScenario = defineScenario<ConcurrentSessionsParam
 
 function pushTimeline(ctx: Ctx, r: RoundResult): void {
   ctx.report.evidence.timelines.push({
-    name: `capacity-${r.variant}`, title: `Running, evicting and waiting starts over time (${r.variant}, grace ${ctx.params.graceMs} ms)`,
+    name: `capacity-${r.variant}`,
+    title: `Running, evicting and waiting starts over time (${r.variant}, grace ${ctx.params.graceMs} ms)`,
     series: [
       { name: 'active', unit: 'count', points: r.series.active },
       { name: 'evicting', unit: 'count', points: r.series.evicting },
@@ -132,14 +139,20 @@ function analyse(ctx: Ctx, results: RoundResult[]): void {
   rec.set('eviction.earlyStops', earlyStops, 'count');
   rec.set('eviction.warningsMissing', warningsMissing, 'count');
   rec.set('eviction.statusMismatches', statusMismatches, 'count');
-  rec.ratio('sessions.errorRate', { value: failed / (results.length * p.sessions), unit: 'ratio', definition: 'sessions failed or never started / sessions started (evictions are not errors)' });
+  rec.ratio('sessions.errorRate', {
+    value: failed / (results.length * p.sessions),
+    unit: 'ratio',
+    definition: 'sessions failed or never started / sessions started (evictions are not errors)',
+  });
   compare(ctx, perRoundP95);
   const holds = maxActive <= p.cap && fifoViolations === 0 ? 1 : 0;
   const inMemory = Math.max(...results.filter((r) => r.variant === 'optimized').map((r) => r.maxInMemory));
-  ctx.report.claims.push(checkClaim('C19', holds, {
-    summary: `running sessions peaked at ${maxActive} (cap ${p.cap}); ${results.reduce((a, r) => a + r.evictions.length, 0)} evictions over ${results.length} rounds, ${fifoViolations} out of FIFO order; the optimized manager held up to ${inMemory} sessions in memory while victims finished their grace period`,
-    method: `${p.sessions} starts ${p.staggerMs} ms apart per round, ${p.rounds} rounds per variant, engine SessionManager via createEngine, grace ${p.graceMs} ms (bo1: 30 s); manager state polled every 2 ms; eviction order from the manager's eviction log`,
-  }));
+  ctx.report.claims.push(
+    checkClaim('C19', holds, {
+      summary: `running sessions peaked at ${maxActive} (cap ${p.cap}); ${results.reduce((a, r) => a + r.evictions.length, 0)} evictions over ${results.length} rounds, ${fifoViolations} out of FIFO order; the optimized manager held up to ${inMemory} sessions in memory while victims finished their grace period`,
+      method: `${p.sessions} starts ${p.staggerMs} ms apart per round, ${p.rounds} rounds per variant, engine SessionManager via createEngine, grace ${p.graceMs} ms (bo1: 30 s); manager state polled every 2 ms; eviction order from the manager's eviction log`,
+    }),
+  );
 }
 
 function compare(ctx: Ctx, perRound: Record<Variant, number[]>): void {
@@ -153,7 +166,9 @@ function compare(ctx: Ctx, perRound: Record<Variant, number[]>): void {
   for (const v of VARIANTS) ctx.recorder.set(`start.${v}.overCapP95Median`, median(perRound[v]), 'ms');
   ctx.report.comparisons.push({
     name: 'start latency of starts 51-60: capacity lock held through the grace period vs not',
-    metric: 'start.overCapMs.p95', unit: 'ms', better: 'lower',
+    metric: 'start.overCapMs.p95',
+    unit: 'ms',
+    better: 'lower',
     before: { variant: 'audited', value: before, summary: { ...a.summarize(), repeats: perRound.audited } },
     after: { variant: 'optimized', value: after, summary: { ...o.summarize(), repeats: perRound.optimized } },
     ratio: before / after,
@@ -162,16 +177,24 @@ function compare(ctx: Ctx, perRound: Record<Variant, number[]>): void {
   const at30s = (before / p.graceMs) * BO1_GRACE_MS;
   ctx.recorder.set('start.audited.overCapP95At30sGraceMs', at30s, 'ms');
   ctx.report.findings.push({
-    id: 'capacity-lock-held-through-grace', priority: 'P1', auditRef: '§4.1; audited-system.md §6',
-    title: 'Starts beyond the cap wait in line behind every eviction\'s grace period (capacity lock held while sleeping)',
-    evidence: [{ kind: 'comparison', ref: 'start.overCapMs.p95' }, { kind: 'timeline', ref: 'capacity-audited' }],
+    id: 'capacity-lock-held-through-grace',
+    priority: 'P1',
+    auditRef: '§4.1; audited-system.md §6',
+    title: "Starts beyond the cap wait in line behind every eviction's grace period (capacity lock held while sleeping)",
+    evidence: [
+      { kind: 'comparison', ref: 'start.overCapMs.p95' },
+      { kind: 'timeline', ref: 'capacity-audited' },
+    ],
     measuredImpact: {
       summary: `starts 51-60 p95 ${before.toFixed(0)} ms audited vs ${after.toFixed(0)} ms optimized at a ${p.graceMs} ms grace (${(before / after).toFixed(1)}x); scaled to bo1's 30 s grace the audited p95 is ~${(at30s / 1000).toFixed(0)} s`,
-      metric: 'start.overCapMs.p95', value: before - after, unit: 'ms',
+      metric: 'start.overCapMs.p95',
+      value: before - after,
+      unit: 'ms',
       // ms saved per 1,000 over-cap starts at bo1's real grace period.
       score: ((before - after) / p.graceMs) * BO1_GRACE_MS * 1000,
     },
-    recommendation: 'Mark the victim and release the capacity lock before the grace sleep (evict in the background), as the optimized SessionManager does; count sessions in grace separately in /health.',
+    recommendation:
+      'Mark the victim and release the capacity lock before the grace sleep (evict in the background), as the optimized SessionManager does; count sessions in grace separately in /health.',
   });
 }
 

@@ -36,14 +36,27 @@ describe('cost-buffer-overflow', () => {
   it('the eviction oracle flags unexplained loss and out-of-order eviction', () => {
     const h = new History();
     const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
-    for (const id of ids) { h.invoke(id); h.ok(id); }
+    for (const id of ids) {
+      h.invoke(id);
+      h.ok(id);
+    }
     // 'a' is in Redis; 'b','c' (oldest in memory) evicted: consistent.
-    expect(checkEvictions(h, ['a', 'd', 'e', 'f'], ids, new Set(['a']), 2)).toMatchObject({ lostBeyondEvicted: 0, oldestFirst: 1, outOfOrder: 0 });
+    expect(checkEvictions(h, ['a', 'd', 'e', 'f'], ids, new Set(['a']), 2)).toMatchObject({
+      lostBeyondEvicted: 0,
+      oldestFirst: 1,
+      outOfOrder: 0,
+    });
     // 'e' dropped instead of 'c': counted, but not oldest first.
-    expect(checkEvictions(h, ['a', 'c', 'd', 'f'], ids, new Set(['a']), 2)).toMatchObject({ lostBeyondEvicted: 0, oldestFirst: 0, outOfOrder: 1 });
+    expect(checkEvictions(h, ['a', 'c', 'd', 'f'], ids, new Set(['a']), 2)).toMatchObject({
+      lostBeyondEvicted: 0,
+      oldestFirst: 0,
+      outOfOrder: 1,
+    });
     // Three missing with two counted evictions: real loss.
     expect(checkEvictions(h, ['a', 'd', 'f'], ids, new Set(['a']), 2).lostBeyondEvicted).toBe(1);
     // A duplicate row is reported by the history check.
-    expect(checkEvictions(h, ['a', 'b', 'c', 'd', 'e', 'f', 'f'], ids, new Set(['a']), 0).history.duplicated).toEqual([{ id: 'f', count: 2 }]);
+    expect(checkEvictions(h, ['a', 'b', 'c', 'd', 'e', 'f', 'f'], ids, new Set(['a']), 0).history.duplicated).toEqual([
+      { id: 'f', count: 2 },
+    ]);
   });
 });

@@ -30,7 +30,15 @@ export interface CostBufferOverflowParams {
   forceGc: boolean;
 }
 
-const SHAPE = { records: 250, overflowRecords: 250, overflowChunk: 25, crashRecords: 100, crashOutageMs: 300, sampleMs: 10, forceGc: false };
+const SHAPE = {
+  records: 250,
+  overflowRecords: 250,
+  overflowChunk: 25,
+  crashRecords: 100,
+  crashOutageMs: 300,
+  sampleMs: 10,
+  forceGc: false,
+};
 
 type Ctx = ScenarioContext<CostBufferOverflowParams>;
 
@@ -76,8 +84,10 @@ export const costBufferOverflowScenario = defineScenario<CostBufferOverflowParam
     } finally {
       probe.stop();
       ctx.report.evidence.timelines.push({
-        name: 'cost-buffer', title: 'Cost accounting terms, retry-list length and heap while PostgreSQL and Redis fail',
-        series: probe.timeSeries(), marks: [...marks].sort((a, b) => a.t - b.t),
+        name: 'cost-buffer',
+        title: 'Cost accounting terms, retry-list length and heap while PostgreSQL and Redis fail',
+        series: probe.timeSeries(),
+        marks: [...marks].sort((a, b) => a.t - b.t),
       });
       await rig.pgProxy.up().catch(() => undefined);
       await rig.redisProxy.up().catch(() => undefined);
@@ -136,7 +146,9 @@ async function runPhases(ctx: Ctx, rig: CostRig, probe: AccountingProbe, marks: 
   rec.set('costs.overflow.plateau', plateau, 'count');
   rec.set('costs.overflow.evicted', afterB.evicted, 'count');
   rec.set('costs.overflow.peakHeldRecords', probe.peakBuffered, 'count');
-  const heldInRedis = new Set((await rig.observer.lrange(rig.queueKey, 0, -1)).map((raw) => (JSON.parse(raw) as { requestId: string }).requestId));
+  const heldInRedis = new Set(
+    (await rig.observer.lrange(rig.queueKey, 0, -1)).map((raw) => (JSON.parse(raw) as { requestId: string }).requestId),
+  );
   const heapPlateau = await settledHeapUsed(p.forceGc);
   ctx.progress('overflow', `buffer ${plateau}, evicted ${afterB.evicted}`);
 
@@ -175,22 +187,42 @@ async function runPhases(ctx: Ctx, rig: CostRig, probe: AccountingProbe, marks: 
   const violations = probe.violations.length;
   rec.set('costs.invariant.violations', violations, 'count');
   rec.set('costs.invariant.samples', probe.samples, 'count');
-  if (violations > 0) report.dataLoss.push(`cost accounting identity broken at ${violations} of ${probe.samples} samples (first at ${probe.violations[0]?.where})`);
-  if (ev.lostBeyondEvicted > 0) report.dataLoss.push(`${ev.lostBeyondEvicted} acknowledged cost records missing from api_costs beyond the ${afterR.evicted} counted evictions`);
+  if (violations > 0)
+    report.dataLoss.push(
+      `cost accounting identity broken at ${violations} of ${probe.samples} samples (first at ${probe.violations[0]?.where})`,
+    );
+  if (ev.lostBeyondEvicted > 0)
+    report.dataLoss.push(
+      `${ev.lostBeyondEvicted} acknowledged cost records missing from api_costs beyond the ${afterR.evicted} counted evictions`,
+    );
   if (ev.history.duplicated.length > 0) report.dataLoss.push(`${ev.history.duplicated.length} cost records persisted more than once`);
-  if (queueMismatches > 0) report.dataLoss.push(`tracker 'queued' term disagreed with the Redis list length at ${queueMismatches} quiescent checks`);
+  if (queueMismatches > 0)
+    report.dataLoss.push(`tracker 'queued' term disagreed with the Redis list length at ${queueMismatches} quiescent checks`);
 
   const capHolds = plateau === rig.config.costs.maxBufferSize && afterB.evicted > 0;
-  report.claims.push(checkClaim('C23', capHolds ? 1 : 0, {
-    summary: `with PostgreSQL and Redis down the buffer settled at ${plateau} (cap ${rig.config.costs.maxBufferSize}), ${afterB.evicted} of ${p.records + p.overflowRecords} records evicted, ${ev.oldestFirst === 1 ? 'oldest first' : `not strictly oldest first (${ev.outOfOrder} evicted while older records were kept)`}; peak held including the batch in flight ${probe.peakBuffered}`,
-    method: `engine CostTracker (audited variant) behind TCP fault proxies to PostgreSQL and Redis; ${p.records} records with PostgreSQL down then ${p.overflowRecords} with both down; identity checked at ${probe.samples} samples; api_costs rows counted by request_id after recovery`,
-  }));
+  report.claims.push(
+    checkClaim('C23', capHolds ? 1 : 0, {
+      summary: `with PostgreSQL and Redis down the buffer settled at ${plateau} (cap ${rig.config.costs.maxBufferSize}), ${afterB.evicted} of ${p.records + p.overflowRecords} records evicted, ${ev.oldestFirst === 1 ? 'oldest first' : `not strictly oldest first (${ev.outOfOrder} evicted while older records were kept)`}; peak held including the batch in flight ${probe.peakBuffered}`,
+      method: `engine CostTracker (audited variant) behind TCP fault proxies to PostgreSQL and Redis; ${p.records} records with PostgreSQL down then ${p.overflowRecords} with both down; identity checked at ${probe.samples} samples; api_costs rows counted by request_id after recovery`,
+    }),
+  );
   pushFindings(ctx, { evicted: afterB.evicted, generated: p.records + p.overflowRecords, plateau, peak: probe.peakBuffered, crash });
 }
 
-interface CrashOutcome { queued: number; lost: number; phantomQueued: number; accountedLost: number }
+interface CrashOutcome {
+  queued: number;
+  lost: number;
+  phantomQueued: number;
+  accountedLost: number;
+}
 
-async function crashPhase(ctx: Ctx, rig: CostRig, probe: AccountingProbe, mark: (l: string, k: TimelineMark['kind'], f?: string) => void, marks: TimelineMark[]): Promise<CrashOutcome> {
+async function crashPhase(
+  ctx: Ctx,
+  rig: CostRig,
+  probe: AccountingProbe,
+  mark: (l: string, k: TimelineMark['kind'], f?: string) => void,
+  marks: TimelineMark[],
+): Promise<CrashOutcome> {
   const p = ctx.params;
   const redis = await ctx.ownedRedis();
   mark(`phase C: PostgreSQL down, ${p.crashRecords} records queued, then Redis SIGKILL`, 'phase');
@@ -208,7 +240,11 @@ async function crashPhase(ctx: Ctx, rig: CostRig, probe: AccountingProbe, mark: 
   // Before the kill: the tracker reconciles on the reconnect, before the drain below.
   const lostBefore = probe.check('before-kill').lostInRetryQueue;
   const t0 = performance.now() - ctx.elapsed();
-  const faults = startFaultSchedule([{ atMs: 0, fault: { kind: 'redis-kill', downMs: p.crashOutageMs } }], { redis }, { t0, signal: ctx.signal });
+  const faults = startFaultSchedule(
+    [{ atMs: 0, fault: { kind: 'redis-kill', downMs: p.crashOutageMs } }],
+    { redis },
+    { t0, signal: ctx.signal },
+  );
   const run = await faults.done;
   marks.push(...run.marks);
   await rig.pgProxy.up();
@@ -233,26 +269,38 @@ function pushFindings(ctx: Ctx, m: { evicted: number; generated: number; plateau
   const evidence = [{ kind: 'timeline' as const, ref: 'cost-buffer' }];
   if (m.crash.lost > 0) {
     ctx.report.findings.push({
-      id: 'cost-retry-queue-volatile', priority: 'P1', auditRef: '§5.1 hotspot 1; §8.1',
+      id: 'cost-retry-queue-volatile',
+      priority: 'P1',
+      auditRef: '§5.1 hotspot 1; §8.1',
       title: 'Cost records parked in the Redis retry list are lost when Redis crashes (audited variant: no in-process shadow)',
       evidence: [...evidence, { kind: 'measurement', ref: 'costs.crash.lost' }],
       measuredImpact: {
         summary: `${m.crash.lost} of ${m.crash.queued} queued records lost after a SIGKILL of a Redis without persistence; ${m.crash.accountedLost} reported as lostInRetryQueue, ${m.crash.phantomQueued} still reported as queued`,
-        metric: 'costs.crash.lost', value: m.crash.lost, unit: 'count', score: (1000 * m.crash.lost) / Math.max(1, m.crash.queued),
+        metric: 'costs.crash.lost',
+        value: m.crash.lost,
+        unit: 'count',
+        score: (1000 * m.crash.lost) / Math.max(1, m.crash.queued),
       },
-      recommendation: 'Keep a bounded in-process copy of queued records and push them again when the list comes back shorter after a reconnect (the optimized variant, docs/decisions/003), or make the list durable (Redis AOF, appendfsync everysec).',
+      recommendation:
+        'Keep a bounded in-process copy of queued records and push them again when the list comes back shorter after a reconnect (the optimized variant, docs/decisions/003), or make the list durable (Redis AOF, appendfsync everysec).',
     });
   }
   if (m.evicted > 0) {
     ctx.report.findings.push({
-      id: 'cost-buffer-evicts-on-double-failure', priority: 'P2', auditRef: '§5.1 hotspot 1; §9 scenario 3',
+      id: 'cost-buffer-evicts-on-double-failure',
+      priority: 'P2',
+      auditRef: '§5.1 hotspot 1; §9 scenario 3',
       title: `With PostgreSQL and Redis both down the cost buffer holds ${m.plateau} records and drops the oldest`,
       evidence: [...evidence, { kind: 'measurement', ref: 'costs.overflow.evicted' }],
       measuredImpact: {
         summary: `${m.evicted} of ${m.generated} records evicted (untracked spend); the cap applies only after a failed double flush, so up to ${m.peak} records (buffer + batch in flight) were held at the peak`,
-        metric: 'costs.overflow.evicted', value: m.evicted, unit: 'count', score: (1000 * m.evicted) / Math.max(1, m.generated),
+        metric: 'costs.overflow.evicted',
+        value: m.evicted,
+        unit: 'count',
+        score: (1000 * m.evicted) / Math.max(1, m.generated),
       },
-      recommendation: 'Expose buffer depth, retry-list depth and evictions on /api/health and alert on any eviction (the audit\'s monitoring recommendation); spool to local disk before evicting.',
+      recommendation:
+        "Expose buffer depth, retry-list depth and evictions on /api/health and alert on any eviction (the audit's monitoring recommendation); spool to local disk before evicting.",
     });
   }
 }

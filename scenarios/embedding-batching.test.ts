@@ -15,7 +15,9 @@ describe('embedding-batching scenario', () => {
     const cost = out.result.comparisons.find((c) => c.name.startsWith('embedding cost per session: batch 5'));
     expect(cost?.ratio).toBeCloseTo(1, 6);
     const counters = out.result.measurements.counters;
-    expect(counters['embedding.requests.per-text']?.value).toBeGreaterThan(5 * (counters['embedding.requests.batch-20']?.value ?? Infinity));
+    expect(counters['embedding.requests.per-text']?.value).toBeGreaterThan(
+      5 * (counters['embedding.requests.batch-20']?.value ?? Infinity),
+    );
     expect(out.result.measurements.histograms['embedding.check.batch-20.real_ms']?.p50).toBeGreaterThan(140);
   }, 120_000);
 });

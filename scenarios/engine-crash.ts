@@ -12,10 +12,20 @@ const VARIANTS: readonly Variant[] = ['audited', 'optimized'];
 const CI: EngineCrashParams = {
   // Three sessions of two sub-problems each: enough concurrent work that every kill point finds
   // a round, an event batch and a cost batch in flight, small enough for ~1 min on 2 cores.
-  sessions: 3, killPoints: [...KILL_POINTS], concurrentVariants: true,
-  settleMs: 400, triggerTimeoutMs: 4_000, leaseMs: 400, startTimeoutMs: 30_000, finishTimeoutMs: 40_000,
+  sessions: 3,
+  killPoints: [...KILL_POINTS],
+  concurrentVariants: true,
+  settleMs: 400,
+  triggerTimeoutMs: 4_000,
+  leaseMs: 400,
+  startTimeoutMs: 30_000,
+  finishTimeoutMs: 40_000,
   // Realistic latencies at 1/25: a session spans every kill and restart of its variant.
-  mockProfile: 'realistic', timeScale: 0.04, subProblems: 2, personasPerSubProblem: 3, subProblemMaxRounds: 4,
+  mockProfile: 'realistic',
+  timeScale: 0.04,
+  subProblems: 2,
+  personasPerSubProblem: 3,
+  subProblemMaxRounds: 4,
 };
 
 export const engineCrashScenario = defineScenario<EngineCrashParams>({
@@ -77,7 +87,8 @@ export const engineCrashScenario = defineScenario<EngineCrashParams>({
     } finally {
       clearInterval(sampler);
       ctx.report.evidence.timelines.push({
-        name: 'engine-crash', title: `Engine SIGKILLed at ${p.killPoints.join(', ')}; a new process resumes after each`,
+        name: 'engine-crash',
+        title: `Engine SIGKILLed at ${p.killPoints.join(', ')}; a new process resumes after each`,
         series: [...series].flatMap(([v, s]) => [
           { name: `${v}.eventsAccepted`, unit: 'count' as const, points: s.events },
           { name: `${v}.costRecordsAccepted`, unit: 'count' as const, points: s.costs },
@@ -89,7 +100,12 @@ export const engineCrashScenario = defineScenario<EngineCrashParams>({
 });
 
 function method(p: EngineCrashParams, runs: readonly VariantRun[]): string {
-  const kills = runs.map((r) => `${r.variant}: ${r.kills.map((k) => `${k.point}${k.triggered ? '' : ' (not reached, killed on timeout)'}`).join(', ')}${r.unusedPoints.length === 0 ? '' : `; unused ${r.unusedPoints.join(', ')}`}`).join('; ');
+  const kills = runs
+    .map(
+      (r) =>
+        `${r.variant}: ${r.kills.map((k) => `${k.point}${k.triggered ? '' : ' (not reached, killed on timeout)'}`).join(', ')}${r.unusedPoints.length === 0 ? '' : `; unused ${r.unusedPoints.join(', ')}`}`,
+    )
+    .join('; ');
   return [
     `Per variant, one engine process (the engine, its HTTP API and the resume sweep of loadlab serve) on a database and Redis key prefix of its own; ${p.sessions} deliberations created and started over HTTP (mock LLM ${p.mockProfile} at timeScale ${p.timeScale}, ${p.subProblems} sub-problems × ${p.personasPerSubProblem} personas, up to ${p.subProblemMaxRounds} rounds).`,
     `The process blocks its own event loop at each armed kill point, reports it, and is SIGKILLed by PID; a new process then resumes the sessions left running once their lease (${p.leaseMs} ms) is stale. Kills: ${kills}.`,

@@ -13,7 +13,8 @@ const SERVER_ENTRY = 'harness/load/internal/api-server.ts';
  */
 function watchServerChildren(): { stop(): Promise<Set<number>> } {
   const seen = new Set<number>();
-  const worker = new Worker(`
+  const worker = new Worker(
+    `
     const { parentPort, workerData } = require('node:worker_threads');
     const fs = require('node:fs');
     setInterval(() => {
@@ -25,14 +26,23 @@ function watchServerChildren(): { stop(): Promise<Set<number>> } {
         } catch {}
       }
     }, 250);
-  `, { eval: true, workerData: { ppid: process.pid, entry: SERVER_ENTRY } });
+  `,
+    { eval: true, workerData: { ppid: process.pid, entry: SERVER_ENTRY } },
+  );
   worker.on('message', (pid: number) => seen.add(pid));
   let stopped: Promise<Set<number>> | undefined;
   return { stop: () => (stopped ??= worker.terminate().then(() => seen)) };
 }
 
 // The smallest size whose p95 is a measurement: 100 req/s × 2 s = 200 requests per window.
-const PARAMS: Partial<HttpLoadParams> = { ratePerSec: 100, connections: 5, durationSec: 2, warmupSec: 1, rounds: 1, calibrate: ['optimized'] };
+const PARAMS: Partial<HttpLoadParams> = {
+  ratePerSec: 100,
+  connections: 5,
+  durationSec: 2,
+  warmupSec: 1,
+  rounds: 1,
+  calibrate: ['optimized'],
+};
 const WINDOW = 200;
 
 describe('http-load scenario', () => {
@@ -68,7 +78,9 @@ describe('http-load scenario', () => {
       expect(b.passed).toBe(true);
     }
     expect(out.result.comparisons).toHaveLength(4);
-    expect(out.result.comparisons.every((x) => (x.before.summary?.count ?? 0) >= WINDOW && (x.after.summary?.count ?? 0) >= WINDOW)).toBe(true);
+    expect(out.result.comparisons.every((x) => (x.before.summary?.count ?? 0) >= WINDOW && (x.after.summary?.count ?? 0) >= WINDOW)).toBe(
+      true,
+    );
     expect(out.result.method).toMatch(/warm-up .* excluded/);
 
     // Every optimized endpoint has a p95 row and a p50 row, or a p50 skip when autocannon's
@@ -81,7 +93,10 @@ describe('http-load scenario', () => {
     const skipped = out.calibration.skipped;
     for (const e of ['listing', 'detail', 'actions', 'health']) {
       const subject = `GET ${e} (optimized)`;
-      expect(rows.filter((r) => r.subject === subject && r.statistic === 'p95'), `${subject} p95 row`).toHaveLength(1);
+      expect(
+        rows.filter((r) => r.subject === subject && r.statistic === 'p95'),
+        `${subject} p95 row`,
+      ).toHaveLength(1);
       const p50 = rows.filter((r) => r.subject === subject && r.statistic === 'p50');
       const p50Skip = skipped.filter((s) => s.subject === `${subject} p50`);
       expect(p50.length + p50Skip.length, `${subject}: one p50 row or one p50 skip`).toBe(1);

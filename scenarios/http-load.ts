@@ -50,32 +50,57 @@ export const httpLoadScenario = defineScenario<HttpLoadParams, void>({
     };
     const db = dbs.audited;
     const user = await ctx.data.heavyUser();
-    if (user === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'http-load needs seeded data (a heavy user)', { kind: 'config' });
+    if (user === undefined)
+      throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'http-load needs seeded data (a heavy user)', { kind: 'config' });
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
-    const recent = await c.query<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1', [user.userId]).finally(() => c.end());
+    const recent = await c
+      .query<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1 ORDER BY created_at DESC LIMIT 1', [user.userId])
+      .finally(() => c.end());
     const sessionId = recent.rows[0]?.id ?? 'bo1_missing';
     const target: Target = {
       token: user.token,
-      paths: { listing: '/api/v1/sessions?limit=10', detail: `/api/v1/sessions/${sessionId}`, actions: '/api/v1/actions?limit=100', health: '/api/health' } satisfies Record<Endpoint, string>,
+      paths: {
+        listing: '/api/v1/sessions?limit=10',
+        detail: `/api/v1/sessions/${sessionId}`,
+        actions: '/api/v1/actions?limit=100',
+        health: '/api/health',
+      } satisfies Record<Endpoint, string>,
     };
     const cli = findAutocannonCli();
     const amount = windowRequests(p);
     ctx.report.method = methodText(p, amount);
     if (cli === undefined) {
-      for (const v of p.calibrate) for (const e of ENDPOINTS) ctx.report.calibration.skipped.push({ subject: subjectOf(e, v), reason: 'the autocannon CLI was not found (node_modules/autocannon/autocannon.js)' });
+      for (const v of p.calibrate)
+        for (const e of ENDPOINTS)
+          ctx.report.calibration.skipped.push({
+            subject: subjectOf(e, v),
+            reason: 'the autocannon CLI was not found (node_modules/autocannon/autocannon.js)',
+          });
     }
 
     const rounds: ServerRound[] = [];
     for (let round = 0; round < p.rounds; round++) {
       for (const variant of round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
-        const config = ctx.engineConfig({ databaseUrl: dbs[variant].url, redisUrl, redisKeyPrefix: `ll:http:${variant}:${round}:`, variant });
-        rounds.push(await runServerRound({
-          variant, round, config, target, params: p, signal: ctx.signal,
-          calibrate: round === 0 && cli !== undefined && p.calibrate.includes(variant),
-          progress: (phase, figure) => ctx.progress(phase, figure),
-          onStarted: (pid) => ctx.logger.info({ pid, variant, round }, 'http-load server child listening'),
-        }));
+        const config = ctx.engineConfig({
+          databaseUrl: dbs[variant].url,
+          redisUrl,
+          redisKeyPrefix: `ll:http:${variant}:${round}:`,
+          variant,
+        });
+        rounds.push(
+          await runServerRound({
+            variant,
+            round,
+            config,
+            target,
+            params: p,
+            signal: ctx.signal,
+            calibrate: round === 0 && cli !== undefined && p.calibrate.includes(variant),
+            progress: (phase, figure) => ctx.progress(phase, figure),
+            onStarted: (pid) => ctx.logger.info({ pid, variant, round }, 'http-load server child listening'),
+          }),
+        );
       }
     }
 

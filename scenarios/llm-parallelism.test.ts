@@ -5,7 +5,14 @@ import { llmParallelismScenario, type LlmParallelismParams } from './llm-paralle
 describe('llm-parallelism scenario', () => {
   it('measures the round speedup near 5x, a sub-problem speedup, and that the audited flow runs sub-problems in parallel', async () => {
     const out = await runScenarioForTest<LlmParallelismParams>(llmParallelismScenario, {
-      params: { roundRepeats: 2, subProblemCounts: [1, 3], modes: ['sequential', 'parallel'], sessionRepeats: 1, auditedSubProblems: 2, sessionTimeScale: 0.02 },
+      params: {
+        roundRepeats: 2,
+        subProblemCounts: [1, 3],
+        modes: ['sequential', 'parallel'],
+        sessionRepeats: 1,
+        auditedSubProblems: 2,
+        sessionTimeScale: 0.02,
+      },
     });
     expect(out.result.status, JSON.stringify(out.result.error)).toBe('passed');
     const claim = (id: string) => out.claims.find((c) => c.id === id);

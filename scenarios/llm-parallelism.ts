@@ -37,9 +37,42 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
   profiles: {
     // 2 s becomes 100 ms in rounds and in sessions: engine CPU per call (~1-5 ms on a busy 2-core
     // box) stays a few % of a converted step, and the generator stays below saturation.
-    ci: { timeScale: 0.05, sessionTimeScale: 0.05, llmLatencyMs: 2_000, embeddingLatencyMs: 150, personasPerRound: 5, roundRepeats: 3, subProblemCounts: [1, 3, 5], modes: MODES, sessionRepeats: 2, auditedSubProblems: 3 },
-    default: { timeScale: 0.1, sessionTimeScale: 0.05, llmLatencyMs: 2_000, embeddingLatencyMs: 150, personasPerRound: 5, roundRepeats: 5, subProblemCounts: [1, 2, 3, 4, 5], modes: MODES, sessionRepeats: 3, auditedSubProblems: 3 },
-    full: { timeScale: 0.25, sessionTimeScale: 0.2, llmLatencyMs: 2_000, embeddingLatencyMs: 150, personasPerRound: 5, roundRepeats: 10, subProblemCounts: [1, 2, 3, 4, 5], modes: MODES, sessionRepeats: 5, auditedSubProblems: 4 },
+    ci: {
+      timeScale: 0.05,
+      sessionTimeScale: 0.05,
+      llmLatencyMs: 2_000,
+      embeddingLatencyMs: 150,
+      personasPerRound: 5,
+      roundRepeats: 3,
+      subProblemCounts: [1, 3, 5],
+      modes: MODES,
+      sessionRepeats: 2,
+      auditedSubProblems: 3,
+    },
+    default: {
+      timeScale: 0.1,
+      sessionTimeScale: 0.05,
+      llmLatencyMs: 2_000,
+      embeddingLatencyMs: 150,
+      personasPerRound: 5,
+      roundRepeats: 5,
+      subProblemCounts: [1, 2, 3, 4, 5],
+      modes: MODES,
+      sessionRepeats: 3,
+      auditedSubProblems: 3,
+    },
+    full: {
+      timeScale: 0.25,
+      sessionTimeScale: 0.2,
+      llmLatencyMs: 2_000,
+      embeddingLatencyMs: 150,
+      personasPerRound: 5,
+      roundRepeats: 10,
+      subProblemCounts: [1, 2, 3, 4, 5],
+      modes: MODES,
+      sessionRepeats: 5,
+      auditedSubProblems: 4,
+    },
   },
   // Self-check: it times multi-second (mock real-time) rounds; a 250 ms loop stall is <3% of the shortest measured round.
   selfCheck: { eventLoopDelayP99Ms: 250 },
@@ -83,22 +116,37 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
     const ratios = perRound.serial.map((s, i) => s / (perRound.parallel[i] ?? Number.NaN));
     const roundSpeedup = median(perRound.serial) / median(perRound.parallel);
     ctx.recorder.ratio('round.speedup', {
-      value: roundSpeedup, unit: 'ratio', definition: 'median serial round / median parallel round (real time)',
+      value: roundSpeedup,
+      unit: 'ratio',
+      definition: 'median serial round / median parallel round (real time)',
       spread: { method: 'min-max', low: Math.min(...ratios), high: Math.max(...ratios), n: ratios.length },
     });
-    ctx.report.comparisons.push(comparison('persona round: serial vs parallel', 'round.real_ms', 'serial', median(perRound.serial), 'parallel', median(perRound.parallel), ratios, p.roundRepeats));
+    ctx.report.comparisons.push(
+      comparison(
+        'persona round: serial vs parallel',
+        'round.real_ms',
+        'serial',
+        median(perRound.serial),
+        'parallel',
+        median(perRound.parallel),
+        ratios,
+        p.roundRepeats,
+      ),
+    );
     const roundMethod =
       `${p.personasPerRound} persona calls (Sonnet tier, 1000 max tokens) through the real Anthropic SDK client over the msw mock with a fixed ` +
       `${fmtMs(p.llmLatencyMs)} latency, gathered (Promise.all, as the engine does in every round) vs awaited one by one; ${p.roundRepeats} ` +
       `alternating pairs at timeScale ${p.timeScale}, durations divided by the time scale. Engine/SDK time at zero mock latency: ` +
       `${median(engineOnly.parallel).toFixed(1)} ms parallel, ${median(engineOnly.serial).toFixed(1)} ms serial (inflated ${(1 / p.timeScale).toFixed(0)}x by the conversion).`;
-    ctx.report.claims.push(checkClaim('C14', roundSpeedup, {
-      summary: `serial ${fmtMs(median(perRound.serial))} vs parallel ${fmtMs(median(perRound.parallel))} (p50 of ${p.roundRepeats}): ${roundSpeedup.toFixed(2)}x (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)})`,
-      method: roundMethod,
-      // Every call waits the same fixed mock latency: no spread, so p99 / p50 is exactly 1.
-      constants: { 'round.personas': { value: p.personasPerRound }, 'llm.latency.p99_over_p50': { value: 1 } },
-      interval: { method: 'min-max', low: Math.min(...ratios), high: Math.max(...ratios), n: ratios.length },
-    }));
+    ctx.report.claims.push(
+      checkClaim('C14', roundSpeedup, {
+        summary: `serial ${fmtMs(median(perRound.serial))} vs parallel ${fmtMs(median(perRound.parallel))} (p50 of ${p.roundRepeats}): ${roundSpeedup.toFixed(2)}x (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)})`,
+        method: roundMethod,
+        // Every call waits the same fixed mock latency: no spread, so p99 / p50 is exactly 1.
+        constants: { 'round.personas': { value: p.personasPerRound }, 'llm.latency.p99_over_p50': { value: 1 } },
+        interval: { method: 'min-max', low: Math.min(...ratios), high: Math.max(...ratios), n: ratios.length },
+      }),
+    );
 
     // --- C16 / C31: whole sessions with 1..5 sub-problems per mode ----------------------------
     const auditedMode = resolveConfig({ variant: 'audited' }).deliberation.subProblemMode as SubProblemMode;
@@ -112,16 +160,31 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
       const modes = rotate(p.modes, r);
       const jobs = p.subProblemCounts.flatMap((k) => modes.map((mode) => ({ k, mode })));
       const runs = jobs.map(async ({ k, mode }) => {
-        const t = await timeSession(sessionLlm.client, { sessionId: `s${r}-${k}-${mode}`, subProblems: k, mode, variant: 'optimized', signal });
+        const t = await timeSession(sessionLlm.client, {
+          sessionId: `s${r}-${k}-${mode}`,
+          subProblems: k,
+          mode,
+          variant: 'optimized',
+          signal,
+        });
         const ms = sessionReal(t.wallMs);
         const key = `${mode}.${k}`;
         durations.set(key, [...(durations.get(key) ?? []), ms]);
         ctx.recorder.record(`session.${mode}.sp${k}.real_ms`, ms);
         for (const rp of t.roundPhases) ctx.recorder.record('engine_round.persona_phase.real_ms', sessionReal(rp.ms));
       });
-      const auditedRun = r === 0
-        ? timeSession(sessionLlm.client, { sessionId: 'audited', subProblems: p.auditedSubProblems, mode: auditedMode, variant: 'audited', signal }).then((t) => { audited = t; })
-        : Promise.resolve();
+      const auditedRun =
+        r === 0
+          ? timeSession(sessionLlm.client, {
+              sessionId: 'audited',
+              subProblems: p.auditedSubProblems,
+              mode: auditedMode,
+              variant: 'audited',
+              signal,
+            }).then((t) => {
+              audited = t;
+            })
+          : Promise.resolve();
       await Promise.all([...runs, auditedRun]);
     }
 
@@ -140,31 +203,59 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
         speedups.push({ k, ratio });
         const perRepeat = seq.map((s, i) => s / (par[i] ?? Number.NaN));
         repeatRatios.push(...perRepeat.filter(Number.isFinite));
-        ctx.report.comparisons.push(comparison(`session with ${k} sub-problems: sequential vs parallel`, `session.sp${k}.real_ms`, 'sequential', median(seq), 'parallel', median(par), perRepeat, p.sessionRepeats));
+        ctx.report.comparisons.push(
+          comparison(
+            `session with ${k} sub-problems: sequential vs parallel`,
+            `session.sp${k}.real_ms`,
+            'sequential',
+            median(seq),
+            'parallel',
+            median(par),
+            perRepeat,
+            p.sessionRepeats,
+          ),
+        );
       }
     }
     const multi = median(speedups.map((s) => s.ratio));
-    ctx.report.claims.push(checkClaim('C16', speedups.length === 0 ? null : multi, {
-      summary: `session duration sequential / parallel, median over ${speedups.map((s) => s.k).join(', ')} sub-problems: ${multi.toFixed(2)}x ` +
-        `(${speedups.map((s) => `${s.k} SP ${s.ratio.toFixed(2)}x`).join(', ')}); ${rows.join('; ')}`,
-      method: `runDeliberation (optimized variant, in-memory ports) with a fixed ${fmtMs(p.llmLatencyMs)} per LLM call and ${fmtMs(p.embeddingLatencyMs)} per ` +
-        `embedding request, sub-problems fixed at each count (limit raised to ${Math.max(4, ...p.subProblemCounts)}; bo1 capped at 4), ` +
-        `${p.sessionRepeats} repeats with all counts and modes of a repeat running concurrently; p50 per mode, real time = mock time / ${p.sessionTimeScale}.`,
-      constants: { 'llm.latency.p99_over_p50': { value: 1 } },
-      // Every repeat of every multi-sub-problem count: the claim is about all such sessions.
-      ...(repeatRatios.length === 0 ? {} : { interval: { method: 'min-max' as const, low: Math.min(...repeatRatios), high: Math.max(...repeatRatios), n: repeatRatios.length } }),
-    }));
+    ctx.report.claims.push(
+      checkClaim('C16', speedups.length === 0 ? null : multi, {
+        summary:
+          `session duration sequential / parallel, median over ${speedups.map((s) => s.k).join(', ')} sub-problems: ${multi.toFixed(2)}x ` +
+          `(${speedups.map((s) => `${s.k} SP ${s.ratio.toFixed(2)}x`).join(', ')}); ${rows.join('; ')}`,
+        method:
+          `runDeliberation (optimized variant, in-memory ports) with a fixed ${fmtMs(p.llmLatencyMs)} per LLM call and ${fmtMs(p.embeddingLatencyMs)} per ` +
+          `embedding request, sub-problems fixed at each count (limit raised to ${Math.max(4, ...p.subProblemCounts)}; bo1 capped at 4), ` +
+          `${p.sessionRepeats} repeats with all counts and modes of a repeat running concurrently; p50 per mode, real time = mock time / ${p.sessionTimeScale}.`,
+        constants: { 'llm.latency.p99_over_p50': { value: 1 } },
+        // Every repeat of every multi-sub-problem count: the claim is about all such sessions.
+        ...(repeatRatios.length === 0
+          ? {}
+          : {
+              interval: {
+                method: 'min-max' as const,
+                low: Math.min(...repeatRatios),
+                high: Math.max(...repeatRatios),
+                n: repeatRatios.length,
+              },
+            }),
+      }),
+    );
 
     if (audited !== undefined) {
       const overlap = maxOverlap(audited.subProblems);
       const sequential = overlap <= 1 ? 1 : 0;
       ctx.recorder.set('audited.subproblems.max_concurrent', overlap, 'count');
-      ctx.report.claims.push(checkClaim('C31', sequential, {
-        summary: `the engine's audited variant runs sub-problems in mode "${auditedMode}": with ${p.auditedSubProblems} sub-problems up to ${overlap} ran at once ` +
-          `(session ${fmtMs(sessionReal(audited.wallMs))}). bo1 itself (audited-system.md §4.2-4.3) routed every session with more than one sub-problem to ` +
-          `parallel_subproblems (asyncio.gather per dependency batch), so the audit's "appear to execute sequentially" did not hold for bo1 either.`,
-        method: 'one audited-variant runDeliberation session; sub-problem intervals from its subproblem_started/subproblem_complete events; 1 = never more than one at a time.',
-      }));
+      ctx.report.claims.push(
+        checkClaim('C31', sequential, {
+          summary:
+            `the engine's audited variant runs sub-problems in mode "${auditedMode}": with ${p.auditedSubProblems} sub-problems up to ${overlap} ran at once ` +
+            `(session ${fmtMs(sessionReal(audited.wallMs))}). bo1 itself (audited-system.md §4.2-4.3) routed every session with more than one sub-problem to ` +
+            `parallel_subproblems (asyncio.gather per dependency batch), so the audit's "appear to execute sequentially" did not hold for bo1 either.`,
+          method:
+            'one audited-variant runDeliberation session; sub-problem intervals from its subproblem_started/subproblem_complete events; 1 = never more than one at a time.',
+        }),
+      );
     }
 
     // --- Findings -------------------------------------------------------------------------------
@@ -175,19 +266,26 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
       ctx.report.findings.push({
         id: 'llm-parallelism.subproblems',
         priority: auditedMode === 'sequential' ? 'P1' : 'P3',
-        title: auditedMode === 'sequential'
-          ? 'Sub-problems run one after another: sessions take several times longer than needed'
-          : 'Sub-problems already run in parallel (as in bo1); keep it that way',
-        evidence: [{ kind: 'comparison', ref: `session with ${best.k} sub-problems: sequential vs parallel` }, { kind: 'measurement', ref: `session.sequential.sp${best.k}.real_ms` }],
+        title:
+          auditedMode === 'sequential'
+            ? 'Sub-problems run one after another: sessions take several times longer than needed'
+            : 'Sub-problems already run in parallel (as in bo1); keep it that way',
+        evidence: [
+          { kind: 'comparison', ref: `session with ${best.k} sub-problems: sequential vs parallel` },
+          { kind: 'measurement', ref: `session.sequential.sp${best.k}.real_ms` },
+        ],
         measuredImpact: {
           summary: `${best.k} sub-problems: ${fmtMs(seqBest)} sequential vs ${fmtMs(parBest)} parallel (${best.ratio.toFixed(2)}x)`,
-          metric: `session.sp${best.k}.real_ms`, value: seqBest - parBest, unit: 'ms',
+          metric: `session.sp${best.k}.real_ms`,
+          value: seqBest - parBest,
+          unit: 'ms',
           // Session time saved per 1,000 sessions of that shape; zero when the audited flow is already parallel.
           score: auditedMode === 'sequential' ? (seqBest - parBest) * 1_000 : 0,
         },
-        recommendation: auditedMode === 'sequential'
-          ? 'Run independent sub-problems concurrently (dependency batches), as bo1 did with parallel_subproblems.'
-          : 'No change: keep the parallel/batched sub-problem execution; the audit recommendation is already in place.',
+        recommendation:
+          auditedMode === 'sequential'
+            ? 'Run independent sub-problems concurrently (dependency batches), as bo1 did with parallel_subproblems.'
+            : 'No change: keep the parallel/batched sub-problem execution; the audit recommendation is already in place.',
         auditRef: '§2.2 opportunity 2; §7 P3.11',
       });
     }
@@ -200,10 +298,22 @@ function rotate<T>(list: readonly T[], by: number): T[] {
   return n === 0 ? [] : list.map((_, i) => list[(i + by) % n] as T);
 }
 
-function comparison(name: string, metric: string, beforeName: string, before: number, afterName: string, after: number, perRepeat: number[], n: number): Comparison {
+function comparison(
+  name: string,
+  metric: string,
+  beforeName: string,
+  before: number,
+  afterName: string,
+  after: number,
+  perRepeat: number[],
+  n: number,
+): Comparison {
   const finite = perRepeat.filter((x) => Number.isFinite(x));
   return {
-    name, metric, unit: 'ms', better: 'lower',
+    name,
+    metric,
+    unit: 'ms',
+    better: 'lower',
     before: { variant: beforeName, value: before },
     after: { variant: afterName, value: after },
     ratio: before / after,

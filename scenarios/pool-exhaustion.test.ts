@@ -19,14 +19,24 @@ describe('pool-exhaustion scenario', () => {
     // small pool's queueing.
     expect(c['pool.pool-2.max_waiting']!.value).toBeGreaterThan(c['pool.pool-12.max_waiting']?.value ?? 0);
     expect(out.result.measurements.histograms['pool.acquire_wait.pool-2']!.count).toBeGreaterThan(0);
-    expect(out.result.evidence.timelines.some((t) => t.name === 'pool-pool-2' && t.series.some((s) => s.name === 'pool waiting'))).toBe(true);
+    expect(out.result.evidence.timelines.some((t) => t.name === 'pool-pool-2' && t.series.some((s) => s.name === 'pool waiting'))).toBe(
+      true,
+    );
     expect(out.claims.map((x) => x.id).sort()).toEqual(['C20', 'C21']);
     const claim = (id: string) => out.claims.find((x) => x.id === id);
     // C21 counts failed sessions per round: with 12 sessions at most 12 can fail, under half the
     // audit's 30, so these conditions can only refute it.
-    expect(claim('C21')).toMatchObject({ evidence: 'measured', verdict: 'refuted', measured: { value: c['pool.pool-2.sessions_failed']!.value } });
+    expect(claim('C21')).toMatchObject({
+      evidence: 'measured',
+      verdict: 'refuted',
+      measured: { value: c['pool.pool-2.sessions_failed']!.value },
+    });
     // C20 holds only when the small pool made clients wait AND real-time demand fills 80% of it.
     const saturates = c['pool.pool-2.max_waiting']!.value > 0 && c['pool.real_time_busy_connections']!.value >= 0.8 * 2;
-    expect(claim('C20')).toMatchObject({ evidence: 'measured', measured: { value: saturates ? 1 : 0 }, verdict: saturates ? 'confirmed' : 'refuted' });
+    expect(claim('C20')).toMatchObject({
+      evidence: 'measured',
+      measured: { value: saturates ? 1 : 0 },
+      verdict: saturates ? 'confirmed' : 'refuted',
+    });
   }, 300_000);
 });

@@ -17,11 +17,12 @@ export interface PoolExhaustionParams {
   apiRatePerSec: number;
 }
 
-const METHOD = 'createEngine (audited variant, mock LLM "realistic" profile time-scaled, 1 sub-problem) on a seeded clone; per round N sessions '
-  + 'started at once under the 50-session cap plus an open-model stream of API reads (5 listings + detail : 3 action listings, heaviest users) on '
-  + 'the same pool, pool sizes alternating per round. Acquire wait from the engine tracer (statements inside a transaction excluded), waiting '
-  + 'clients sampled every 100 ms, failures by error code (LL_DB_POOL_TIMEOUT = 5 s checkout timeout with every connection busy, LL_DB_UNREACHABLE = server not reachable). Time scaling compresses LLM waits only, '
-  + 'so the run is a stress bound (DB demand ×1/timeScale); real-time demand from Little\'s law on measured DB time per session.';
+const METHOD =
+  'createEngine (audited variant, mock LLM "realistic" profile time-scaled, 1 sub-problem) on a seeded clone; per round N sessions ' +
+  'started at once under the 50-session cap plus an open-model stream of API reads (5 listings + detail : 3 action listings, heaviest users) on ' +
+  'the same pool, pool sizes alternating per round. Acquire wait from the engine tracer (statements inside a transaction excluded), waiting ' +
+  'clients sampled every 100 ms, failures by error code (LL_DB_POOL_TIMEOUT = 5 s checkout timeout with every connection busy, LL_DB_UNREACHABLE = server not reachable). Time scaling compresses LLM waits only, ' +
+  "so the run is a stress bound (DB demand ×1/timeScale); real-time demand from Little's law on measured DB time per session.";
 
 export const poolExhaustionScenario = defineScenario<PoolExhaustionParams, void>({
   name: 'pool-exhaustion',
@@ -56,22 +57,39 @@ export const poolExhaustionScenario = defineScenario<PoolExhaustionParams, void>
     c.on('error', () => undefined); // a server going away must not crash the process
     await c.connect();
     const users = await c.query<{ user_id: string }>('SELECT user_id FROM sessions GROUP BY user_id ORDER BY count(*) DESC LIMIT 20');
-    const problems = await c.query<{ p: string }>("SELECT problem_statement AS p FROM sessions WHERE length(problem_statement) BETWEEN 80 AND 600 ORDER BY md5(id) LIMIT $1", [p.sessions]);
+    const problems = await c.query<{ p: string }>(
+      'SELECT problem_statement AS p FROM sessions WHERE length(problem_statement) BETWEEN 80 AND 600 ORDER BY md5(id) LIMIT $1',
+      [p.sessions],
+    );
     await c.end();
     const variants: VariantRounds[] = p.pools.map((poolMax) => ({ poolMax, label: `pool-${poolMax}`, rounds: [] }));
     for (let round = 0; round < p.rounds; round++) {
       for (const v of round % 2 === 0 ? variants : [...variants].reverse()) {
         ctx.progress(v.label, `round ${round + 1}/${p.rounds}`);
         const r = await runRound({
-          poolMax: v.poolMax, databaseUrl: db.url, redisUrl, prefix: `ll:pool:${round}:${v.poolMax}:${Date.now().toString(36)}:`,
-          sessions: p.sessions, timeScale: p.timeScale, problems: problems.rows.map((x) => x.p), apiUsers: users.rows.map((x) => x.user_id),
-          apiRatePerSec: p.apiRatePerSec, signal: ctx.signal, recorder: ctx.recorder, label: v.label,
+          poolMax: v.poolMax,
+          databaseUrl: db.url,
+          redisUrl,
+          prefix: `ll:pool:${round}:${v.poolMax}:${Date.now().toString(36)}:`,
+          sessions: p.sessions,
+          timeScale: p.timeScale,
+          problems: problems.rows.map((x) => x.p),
+          apiUsers: users.rows.map((x) => x.user_id),
+          apiRatePerSec: p.apiRatePerSec,
+          signal: ctx.signal,
+          recorder: ctx.recorder,
+          label: v.label,
         });
         ctx.recorder.histogram(`api.latency.${v.label}`).add(r.api.histograms.latency);
         ctx.recorder.record(`session.duration_scaled.${v.label}`, r.meanSessionMs);
         v.rounds.push(r);
       }
     }
-    reportPool(variants, { sessions: p.sessions, timeScale: p.timeScale, apiRate: p.apiRatePerSec, method: METHOD }, ctx.recorder, ctx.report);
+    reportPool(
+      variants,
+      { sessions: p.sessions, timeScale: p.timeScale, apiRate: p.apiRatePerSec, method: METHOD },
+      ctx.recorder,
+      ctx.report,
+    );
   },
 });

@@ -10,7 +10,15 @@ describe('query-latency scenario', () => {
     });
     expect(out.result.error).toBeUndefined();
     const h = out.result.measurements.histograms;
-    for (const q of ['list_sessions', 'actions_tags_1', 'actions_tags_2', 'actions_tags_3', 'get_events', 'get_session_costs', 'get_subproblem_costs']) {
+    for (const q of [
+      'list_sessions',
+      'actions_tags_1',
+      'actions_tags_2',
+      'actions_tags_3',
+      'get_events',
+      'get_session_costs',
+      'get_subproblem_costs',
+    ]) {
       const base = h[`query.${q}.baseline`];
       expect(base?.count, q).toBe(10);
       expect(base!.p95).toBeGreaterThan(0);

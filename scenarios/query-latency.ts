@@ -12,7 +12,13 @@ import { drawParams } from './internal/query-latency/params.js';
 import { capturePlans } from './internal/query-latency/plans.js';
 import { RecordingDb } from './internal/query-latency/recording.js';
 import { buildReport } from './internal/query-latency/report.js';
-import { breakdownRow, probeServerStats, resetStatements, statementTimes, withTrackPlanning } from './internal/query-latency/server-stats.js';
+import {
+  breakdownRow,
+  probeServerStats,
+  resetStatements,
+  statementTimes,
+  withTrackPlanning,
+} from './internal/query-latency/server-stats.js';
 
 export interface QueryLatencyParams {
   /** Interleaved rounds; each round's p95 is kept so every ratio carries a min-max spread. */
@@ -50,11 +56,12 @@ const CALLS_PER_1000: Record<QueryId, number> = {
   get_subproblem_costs: 20,
 };
 
-const METHOD = 'Engine repositories (exact SQL of engine/db) on clones of one seeded template: baseline, each optimisation alone '
-  + '(the only one touching the query\'s tables), all. Clones VACUUMed (as autovacuum keeps production tables) so index-only scans are possible. '
-  + 'Sequential client, variants interleaved per iteration in shuffled order, same parameters for every variant (heaviest users, their co-occurring tags, '
-  + 'sessions with rows in the last 30 days). Latency = client-side repository call time, HDR histograms; spread = min-max of per-round p95 ratios. '
-  + 'Plans from EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of the recorded statement, judged on non-empty relations only.';
+const METHOD =
+  'Engine repositories (exact SQL of engine/db) on clones of one seeded template: baseline, each optimisation alone ' +
+  "(the only one touching the query's tables), all. Clones VACUUMed (as autovacuum keeps production tables) so index-only scans are possible. " +
+  'Sequential client, variants interleaved per iteration in shuffled order, same parameters for every variant (heaviest users, their co-occurring tags, ' +
+  'sessions with rows in the last 30 days). Latency = client-side repository call time, HDR histograms; spread = min-max of per-round p95 ratios. ' +
+  'Plans from EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) of the recorded statement, judged on non-empty relations only.';
 
 export const queryLatencyScenario = defineScenario<QueryLatencyParams, void>({
   name: 'query-latency',
@@ -104,23 +111,47 @@ export const queryLatencyScenario = defineScenario<QueryLatencyParams, void>({
         const byDb = new Map<VariantDatabase['id'], RecordingDb>();
         for (const d of dbs) {
           const url = stats.trackPlanning ? withTrackPlanning(d.url) : d.url;
-          byDb.set(d.id, new RecordingDb(createDb({ databaseUrl: url, poolMin: 0, poolMax: 2, connectionTimeoutMs: 10_000, idleTimeoutMs: 30_000, statementTimeoutMs: 30_000, statementMode: mode })));
+          byDb.set(
+            d.id,
+            new RecordingDb(
+              createDb({
+                databaseUrl: url,
+                poolMin: 0,
+                poolMax: 2,
+                connectionTimeoutMs: 10_000,
+                idleTimeoutMs: 30_000,
+                statementTimeoutMs: 30_000,
+                statementMode: mode,
+              }),
+            ),
+          );
         }
         engines.set(mode, byDb);
       }
       const params = await drawParams(base, ctx.seed, { users: p.users, samples: p.samples });
-      const byMode = new Map(modes.map((mode) => [mode, buildCatalogue(engines.get(mode) as Map<VariantDatabase['id'], RecordingDb>, params, p.listLimit, mode)] as const));
+      const byMode = new Map(
+        modes.map(
+          (mode) =>
+            [mode, buildCatalogue(engines.get(mode) as Map<VariantDatabase['id'], RecordingDb>, params, p.listLimit, mode)] as const,
+        ),
+      );
       const all = [...byMode.values()].flat();
       const audited = byMode.get(AUDITED_MODE) as HotQuery[];
       ctx.progress('measure', `${all.reduce((a, q) => a + q.variants.length, 0)} variants × modes`);
       const rounds = await measureInterleaved(all, ctx.recorder, {
-        warmup: p.warmup, rounds: p.rounds, perRound: p.perRound, seed: ctx.seed, signal: ctx.signal,
+        warmup: p.warmup,
+        rounds: p.rounds,
+        perRound: p.perRound,
+        seed: ctx.seed,
+        signal: ctx.signal,
         onRound: (r) => ctx.progress('measure', `round ${r}/${p.rounds}`),
       });
       ctx.progress('explain');
       const plans = await capturePlans(audited, clients);
       ctx.report.evidence.plans.push(...plans.map((x) => x.plan));
-      ctx.report.evidence.samples.push(...[...rounds].map(([name, values]) => ({ name: `${name}.p95_per_round`, unit: 'ms' as const, values })));
+      ctx.report.evidence.samples.push(
+        ...[...rounds].map(([name, values]) => ({ name: `${name}.p95_per_round`, unit: 'ms' as const, values })),
+      );
       for (const x of plans) ctx.recorder.set(`plan.${x.query}.${x.variant}.planning_ms`, x.plan.planningMs, 'ms');
       const measurements = ctx.recorder.toMeasurements();
       // The split: per variant and mode, a pass of its own (statistics reset, then only this
@@ -141,21 +172,47 @@ export const queryLatencyScenario = defineScenario<QueryLatencyParams, void>({
           const server = stats.available ? await statementTimes(c) : null;
           const plan = plans.find((x) => x.query === q.id && x.variant === v.id)?.plan;
           const sum = h.summarize();
-          breakdown.push(breakdownRow(
-            { query: q.id, variant: v.id, mode: q.mode, n: sum.count, clientP50Ms: sum.p50, clientP95Ms: sum.p95, clientMeanMs: sum.mean },
-            server,
-            plan === undefined ? undefined : { planningMs: plan.planningMs, executionMs: plan.executionMs },
-            q.mode === AUDITED_MODE,
-          ));
+          breakdown.push(
+            breakdownRow(
+              {
+                query: q.id,
+                variant: v.id,
+                mode: q.mode,
+                n: sum.count,
+                clientP50Ms: sum.p50,
+                clientP95Ms: sum.p95,
+                clientMeanMs: sum.mean,
+              },
+              server,
+              plan === undefined ? undefined : { planningMs: plan.planningMs, executionMs: plan.executionMs },
+              q.mode === AUDITED_MODE,
+            ),
+          );
         }
       }
-      ctx.report.method = `${METHOD} Statement modes: ${modes.join(' and ')} (the audited system's psycopg2 sent client-interpolated simple queries, `
-        + `so every call was planned again; prepared statements plan once per connection). Latency split: a separate pass per variant and mode (${p.splitExecutions} executions, nothing else running on its database), ${stats.note}; the client part is that pass's client mean minus both.`;
-      buildReport({ queries: audited, measurements, rounds, plans, callsPer1000: CALLS_PER_1000, method: ctx.report.method, breakdown, otherModes: modes.filter((x) => x !== AUDITED_MODE) }, ctx.report);
+      ctx.report.method =
+        `${METHOD} Statement modes: ${modes.join(' and ')} (the audited system's psycopg2 sent client-interpolated simple queries, ` +
+        `so every call was planned again; prepared statements plan once per connection). Latency split: a separate pass per variant and mode (${p.splitExecutions} executions, nothing else running on its database), ${stats.note}; the client part is that pass's client mean minus both.`;
+      buildReport(
+        {
+          queries: audited,
+          measurements,
+          rounds,
+          plans,
+          callsPer1000: CALLS_PER_1000,
+          method: ctx.report.method,
+          breakdown,
+          otherModes: modes.filter((x) => x !== AUDITED_MODE),
+        },
+        ctx.report,
+      );
       if (p.calibrate > 0) {
         ctx.progress('calibration');
         await calibrateQueries(all, new Map(dbs.map((d) => [d.id, d.url])), ctx.report, {
-          executions: p.calibrate, warmup: p.warmup, variants: ['baseline', 'all'], signal: ctx.signal,
+          executions: p.calibrate,
+          warmup: p.warmup,
+          variants: ['baseline', 'all'],
+          signal: ctx.signal,
           onStep: (sub) => ctx.progress('calibration', sub),
         });
       }

@@ -30,8 +30,16 @@ export interface RedisFailoverParams {
 }
 
 const CI: RedisFailoverParams = {
-  sessions: 5, killPoints: ['round', 'event-flush', 'cost-flush'], outageMs: 500, settleMs: 300, triggerTimeoutMs: 3_000,
-  sseRecheckMs: 500, reconnectMaxMs: 500, mockProfile: 'realistic', timeScale: 0.15, sampleMs: 100,
+  sessions: 5,
+  killPoints: ['round', 'event-flush', 'cost-flush'],
+  outageMs: 500,
+  settleMs: 300,
+  triggerTimeoutMs: 3_000,
+  sseRecheckMs: 500,
+  reconnectMaxMs: 500,
+  mockProfile: 'realistic',
+  timeScale: 0.15,
+  sampleMs: 100,
 };
 
 const PROBLEMS = [
@@ -72,7 +80,10 @@ export const redisFailoverScenario = defineScenario<RedisFailoverParams>({
     const p = ctx.params;
     const engine = await createEngine({
       config: ctx.engineConfig({
-        databaseUrl: db.url, redisUrl: redis.url, redisKeyPrefix: `rf${randomBytes(3).toString('hex')}:`, db: { poolMax: 15 },
+        databaseUrl: db.url,
+        redisUrl: redis.url,
+        redisKeyPrefix: `rf${randomBytes(3).toString('hex')}:`,
+        db: { poolMax: 15 },
         llm: { mockProfile: p.mockProfile, timeScale: p.timeScale },
         redis: { reconnectInitialMs: 100, reconnectMaxMs: p.reconnectMaxMs, connectTimeoutMs: 1_000 },
         events: { redisRecheckIntervalMs: p.sseRecheckMs },
@@ -88,15 +99,33 @@ export const redisFailoverScenario = defineScenario<RedisFailoverParams>({
     try {
       const histories = recordHistories(engine);
       const ids: string[] = [];
-      for (let i = 0; i < p.sessions; i++) ids.push((await engine.createSession({ userId: `rf_user_${i % 3}`, problem: PROBLEMS[i % PROBLEMS.length]! })).id);
+      for (let i = 0; i < p.sessions; i++)
+        ids.push((await engine.createSession({ userId: `rf_user_${i % 3}`, problem: PROBLEMS[i % PROBLEMS.length]! })).id);
       for (const id of ids) fleet.follow(id);
       sampler.start(p.sampleMs);
       const outcomes = Promise.all(ids.map((id) => engine.startSession(id)));
       ctx.progress('kills', p.killPoints.join(', '));
-      const kills = await runKills({ engine, fleet, redis, outageMs: p.outageMs, settleMs: p.settleMs, triggerTimeoutMs: p.triggerTimeoutMs, t0, signal: ctx.signal, marks }, p.killPoints);
+      const kills = await runKills(
+        {
+          engine,
+          fleet,
+          redis,
+          outageMs: p.outageMs,
+          settleMs: p.settleMs,
+          triggerTimeoutMs: p.triggerTimeoutMs,
+          t0,
+          signal: ctx.signal,
+          marks,
+        },
+        p.killPoints,
+      );
       ctx.progress('completing sessions');
       const results = await outcomes;
-      const sseMissing = await clientsCatchUp(fleet, histories.events.list().map((e) => e.id), ctx.signal);
+      const sseMissing = await clientsCatchUp(
+        fleet,
+        histories.events.list().map((e) => e.id),
+        ctx.signal,
+      );
       sampler.stop();
       await fleet.close();
       await engine.close();
@@ -104,12 +133,24 @@ export const redisFailoverScenario = defineScenario<RedisFailoverParams>({
       const stored = await storedIds(db.url, ids);
       const events = checkHistory(histories.events, stored.events);
       const costs = checkHistory(histories.costs, stored.costs);
-      analyse(ctx, { results, kills, events, costs, fleet, sampler, sseMissing, engineEmitted: engine.events.counters().emitted, historyEvents: histories.events.list().length });
+      analyse(ctx, {
+        results,
+        kills,
+        events,
+        costs,
+        fleet,
+        sampler,
+        sseMissing,
+        engineEmitted: engine.events.counters().emitted,
+        historyEvents: histories.events.list().length,
+      });
     } finally {
       sampler.stop();
       ctx.report.evidence.timelines.push({
-        name: 'redis-failover', title: `Redis SIGKILLed at ${p.killPoints.join(', ')}; ${p.outageMs} ms outages`,
-        series: sampler.series(), marks: [...marks].sort((a, b) => a.t - b.t),
+        name: 'redis-failover',
+        title: `Redis SIGKILLed at ${p.killPoints.join(', ')}; ${p.outageMs} ms outages`,
+        series: sampler.series(),
+        marks: [...marks].sort((a, b) => a.t - b.t),
       });
       if (!closed) {
         await fleet.close().catch(() => undefined);
@@ -153,17 +194,37 @@ interface Outcome {
 
 function analyse(ctx: Ctx, o: Outcome): void {
   const rec = ctx.recorder;
-  for (const [name, c] of Object.entries({ ...historyCounters('failover.events', o.events), ...historyCounters('failover.costs', o.costs) })) rec.set(name, c.value, c.unit);
+  for (const [name, c] of Object.entries({
+    ...historyCounters('failover.events', o.events),
+    ...historyCounters('failover.costs', o.costs),
+  }))
+    rec.set(name, c.value, c.unit);
   rec.set('failover.events.unrecorded', o.engineEmitted - o.historyEvents, 'count');
   const failed = o.results.filter((r) => r.status !== 'completed');
   rec.set('failover.sessions.completed', o.results.length - failed.length, 'count');
   rec.set('failover.sessions.failed', failed.length, 'count');
   const views = [...o.fleet.views.values()];
-  rec.set('failover.sse.duplicates', views.reduce((a, v) => a + v.duplicates, 0), 'count');
-  rec.set('failover.sse.gaps', views.reduce((a, v) => a + v.gaps, 0), 'count');
+  rec.set(
+    'failover.sse.duplicates',
+    views.reduce((a, v) => a + v.duplicates, 0),
+    'count',
+  );
+  rec.set(
+    'failover.sse.gaps',
+    views.reduce((a, v) => a + v.gaps, 0),
+    'count',
+  );
   rec.set('failover.sse.missing', o.sseMissing, 'count');
-  rec.set('failover.sse.fallbacks', views.reduce((a, v) => a + v.fallbacks, 0), 'count');
-  rec.set('failover.sse.resumes', views.reduce((a, v) => a + v.resumes, 0), 'count');
+  rec.set(
+    'failover.sse.fallbacks',
+    views.reduce((a, v) => a + v.fallbacks, 0),
+    'count',
+  );
+  rec.set(
+    'failover.sse.resumes',
+    views.reduce((a, v) => a + v.resumes, 0),
+    'count',
+  );
   rec.set('failover.kills', o.kills.length, 'count');
   rec.set('failover.kills.triggered', o.kills.filter((k) => k.triggered).length, 'count');
   for (const k of o.kills) {
@@ -189,30 +250,50 @@ function analyse(ctx: Ctx, o: Outcome): void {
     w[0] += pt.value;
     w[1] += failures[i]?.value ?? 0;
   });
-  for (const [w, [n, f]] of Object.entries(sums)) rec.ratio(`failover.redisErrorRate.${w}`, { value: n === 0 ? 0 : f / n, unit: 'ratio', definition: `events whose Redis step failed / events emitted, ${w} windows (${n} events)` });
+  for (const [w, [n, f]] of Object.entries(sums))
+    rec.ratio(`failover.redisErrorRate.${w}`, {
+      value: n === 0 ? 0 : f / n,
+      unit: 'ratio',
+      definition: `events whose Redis step failed / events emitted, ${w} windows (${n} events)`,
+    });
 
   const gaps = views.reduce((a, v) => a + v.gaps, 0);
   if (o.sseMissing > 0 || gaps > 0) {
     ctx.report.findings.push({
-      id: 'sse-skips-events-after-redis-restart', priority: 'P1', auditRef: '§9 scenario 4; audited-system.md §7.3',
+      id: 'sse-skips-events-after-redis-restart',
+      priority: 'P1',
+      auditRef: '§9 scenario 4; audited-system.md §7.3',
       title: 'SSE clients resuming on Redis after a restart jump over events that PostgreSQL had not stored yet, and never receive them',
-      evidence: [{ kind: 'timeline', ref: 'redis-failover' }, { kind: 'measurement', ref: 'failover.sse.missing' }],
+      evidence: [
+        { kind: 'timeline', ref: 'redis-failover' },
+        { kind: 'measurement', ref: 'failover.sse.missing' },
+      ],
       measuredImpact: {
         summary: `${o.sseMissing} of ${o.events.acknowledged} events never reached their client (${gaps} jumps in sequence) although all were persisted; the replay after resume read an empty Redis history, fell back to a PostgreSQL that had not yet received the batch, then delivered newer live events`,
-        metric: 'failover.sse.missing', value: o.sseMissing, unit: 'count', score: (1000 * o.sseMissing) / Math.max(1, o.events.acknowledged),
+        metric: 'failover.sse.missing',
+        value: o.sseMissing,
+        unit: 'count',
+        score: (1000 * o.sseMissing) / Math.max(1, o.events.acknowledged),
       },
-      recommendation: 'On resume, do not deliver a live or history event past a hole: hold it until PostgreSQL (after the publisher flushed) or the history fills the hole, or re-read PostgreSQL until the first held sequence is reached.',
+      recommendation:
+        'On resume, do not deliver a live or history event past a hole: hold it until PostgreSQL (after the publisher flushed) or the history fills the hole, or re-read PostgreSQL until the first held sequence is reached.',
     });
   }
   const lossy = o.events.lost.length + o.events.duplicated.length + o.costs.lost.length + o.costs.duplicated.length;
-  if (o.events.lost.length > 0) ctx.report.dataLoss.push(`${o.events.lost.length} accepted events missing from session_events (e.g. ${o.events.lost.slice(0, 3).join(', ')})`);
+  if (o.events.lost.length > 0)
+    ctx.report.dataLoss.push(
+      `${o.events.lost.length} accepted events missing from session_events (e.g. ${o.events.lost.slice(0, 3).join(', ')})`,
+    );
   if (o.events.duplicated.length > 0) ctx.report.dataLoss.push(`${o.events.duplicated.length} events stored more than once`);
   if (o.costs.lost.length > 0) ctx.report.dataLoss.push(`${o.costs.lost.length} tracked cost records missing from api_costs`);
   if (o.costs.duplicated.length > 0) ctx.report.dataLoss.push(`${o.costs.duplicated.length} cost records stored more than once`);
   const p = ctx.params;
   const pub = o.kills.map((k) => (k.publishRecoveryMs === null ? 'never' : `${Math.round(k.publishRecoveryMs)} ms`)).join(', ');
-  ctx.report.claims.push(checkClaim('C29', lossy === 0 && failed.length === 0 ? 1 : 0, {
-    summary: `${o.kills.length} SIGKILLs (${o.kills.map((k) => k.point).join(', ')}), ${p.outageMs} ms each: events ${o.events.acknowledged} accepted / ${o.events.lost.length} lost / ${o.events.duplicated.length} duplicated / ${o.events.indeterminate.length} indeterminate; cost records ${o.costs.acknowledged} / ${o.costs.lost.length} lost / ${o.costs.duplicated.length} duplicated; ${o.results.length - failed.length}/${o.results.length} sessions completed; clients fell back to polling ${views.reduce((a, v) => a + v.fallbacks, 0)} times and resumed; Redis publishing back ${pub} after restart`,
-    method: 'engine (createEngine, optimized variant) against a redis-server child SIGKILLed by the fault schedule when each kill point\'s engine state was reached; every event accepted by the EventPublisher and every record accepted by the CostTracker recorded in a history and checked against session_events / api_costs rows (Jepsen-style: lost, duplicated, indeterminate)',
-  }));
+  ctx.report.claims.push(
+    checkClaim('C29', lossy === 0 && failed.length === 0 ? 1 : 0, {
+      summary: `${o.kills.length} SIGKILLs (${o.kills.map((k) => k.point).join(', ')}), ${p.outageMs} ms each: events ${o.events.acknowledged} accepted / ${o.events.lost.length} lost / ${o.events.duplicated.length} duplicated / ${o.events.indeterminate.length} indeterminate; cost records ${o.costs.acknowledged} / ${o.costs.lost.length} lost / ${o.costs.duplicated.length} duplicated; ${o.results.length - failed.length}/${o.results.length} sessions completed; clients fell back to polling ${views.reduce((a, v) => a + v.fallbacks, 0)} times and resumed; Redis publishing back ${pub} after restart`,
+      method:
+        "engine (createEngine, optimized variant) against a redis-server child SIGKILLed by the fault schedule when each kill point's engine state was reached; every event accepted by the EventPublisher and every record accepted by the CostTracker recorded in a history and checked against session_events / api_costs rows (Jepsen-style: lost, duplicated, indeterminate)",
+    }),
+  );
 }

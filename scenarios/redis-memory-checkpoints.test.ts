@@ -4,7 +4,7 @@ import { componentOf, footprint } from './internal/redis-memory/footprint.js';
 import { redisMemoryScenario, type RedisMemoryParams } from './redis-memory.js';
 
 describe('redis-memory: checkpoints in the per-session footprint, per variant', () => {
-  it('counts each variant\'s checkpoint keys beside metadata and events, and judges C22 on the audited whole', async () => {
+  it("counts each variant's checkpoint keys beside metadata and events, and judges C22 on the audited whole", async () => {
     const out = await runScenarioForTest<RedisMemoryParams>(redisMemoryScenario, { params: { sessions: 3, concurrency: 3 } });
     const c = out.result.measurements.counters;
     const v = (name: string): number => c[name]?.value ?? Number.NaN;
@@ -51,8 +51,23 @@ describe('redis-memory: checkpoints in the per-session footprint, per variant', 
     expect(componentOf('events_history:{session}')).toBe('events');
     expect(componentOf('metadata:{session}')).toBe('metadata');
     expect(componentOf('user_context:{user}')).toBe('other');
-    const group = (pattern: string, bytes: number, longLived: number) => ({ pattern, keys: 2, bytes, bytesShortTtl: bytes - longLived, bytesLongLived: longLived, perSession: pattern.includes('{session}') });
-    const f = footprint([group('checkpoint:{session}', 20_000, 20_000), group('events_history:{session}', 40_000, 0), group('user_context:{user}', 1_000, 1_000)], 2, { extrapolateTo: 7_000, sessionsPerDay: 24 });
+    const group = (pattern: string, bytes: number, longLived: number) => ({
+      pattern,
+      keys: 2,
+      bytes,
+      bytesShortTtl: bytes - longLived,
+      bytesLongLived: longLived,
+      perSession: pattern.includes('{session}'),
+    });
+    const f = footprint(
+      [
+        group('checkpoint:{session}', 20_000, 20_000),
+        group('events_history:{session}', 40_000, 0),
+        group('user_context:{user}', 1_000, 1_000),
+      ],
+      2,
+      { extrapolateTo: 7_000, sessionsPerDay: 24 },
+    );
     expect(f.perSession).toBe(30_000);
     expect(f.components).toEqual({ checkpoint: 10_000, costJournal: 0, events: 20_000, metadata: 0, other: 0 });
     expect(f.shared).toBe(1_000);

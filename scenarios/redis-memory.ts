@@ -81,9 +81,19 @@ export const redisMemoryScenario = defineScenario<RedisMemoryParams>({
     try {
       const measured: VariantMemory[] = [];
       for (const variant of VARIANTS) {
-        const db = await ctx.data.database({ label: `redis_memory_${variant}`, seeded: false, optimizations: variant === 'audited' ? 'none' : 'all' });
+        const db = await ctx.data.database({
+          label: `redis_memory_${variant}`,
+          seeded: false,
+          optimizations: variant === 'audited' ? 'none' : 'all',
+        });
         const engine = await createEngine({
-          config: ctx.engineConfig({ databaseUrl: db.url, redisUrl: child.url, variant, redisKeyPrefix: `rm_${variant}:`, llm: { mockProfile: 'realistic', timeScale: 0.05 } }),
+          config: ctx.engineConfig({
+            databaseUrl: db.url,
+            redisUrl: child.url,
+            variant,
+            redisKeyPrefix: `rm_${variant}:`,
+            llm: { mockProfile: 'realistic', timeScale: 0.05 },
+          }),
           logger: ctx.logger.child({ component: 'engine', variant }, { level: 'error' }),
         });
         try {
@@ -94,27 +104,43 @@ export const redisMemoryScenario = defineScenario<RedisMemoryParams>({
       }
       report(ctx, measured);
     } finally {
-      ctx.report.evidence.timelines.push({ name: 'redis-memory', title: 'Redis used_memory above each variant\'s baseline and key count while its sessions run', series, marks: [] });
+      ctx.report.evidence.timelines.push({
+        name: 'redis-memory',
+        title: "Redis used_memory above each variant's baseline and key count while its sessions run",
+        series,
+        marks: [],
+      });
       admin.disconnect();
       await child.stop();
     }
   },
 });
 
-async function measure(ctx: Ctx, engine: Engine, admin: Redis, variant: Variant, series: { name: string; unit: 'bytes' | 'count'; points: TimePoint[] }[]): Promise<VariantMemory> {
+async function measure(
+  ctx: Ctx,
+  engine: Engine,
+  admin: Redis,
+  variant: Variant,
+  series: { name: string; unit: 'bytes' | 'count'; points: TimePoint[] }[],
+): Promise<VariantMemory> {
   const p = ctx.params;
   const rec = ctx.recorder;
   const before = await usedMemory(admin);
   const users = Array.from({ length: Math.max(1, Math.ceil(p.sessions / 5)) }, (_, i) => `rm_${variant}_user_${i}`);
   const memory: TimePoint[] = [];
   const keys: TimePoint[] = [];
-  series.push({ name: `${variant}.usedMemoryDelta`, unit: 'bytes', points: memory }, { name: `${variant}.keys`, unit: 'count', points: keys });
+  series.push(
+    { name: `${variant}.usedMemoryDelta`, unit: 'bytes', points: memory },
+    { name: `${variant}.keys`, unit: 'count', points: keys },
+  );
   const sampler = setInterval(() => {
     const t = Math.round(ctx.elapsed());
-    void Promise.all([usedMemory(admin), admin.dbsize()]).then(([m, k]) => {
-      memory.push({ t, value: m.used - before.used });
-      keys.push({ t, value: k });
-    }).catch(() => undefined);
+    void Promise.all([usedMemory(admin), admin.dbsize()])
+      .then(([m, k]) => {
+        memory.push({ t, value: m.used - before.used });
+        keys.push({ t, value: k });
+      })
+      .catch(() => undefined);
   }, 100);
   let failed = 0;
   let next = 0;
@@ -127,7 +153,10 @@ async function measure(ctx: Ctx, engine: Engine, admin: Redis, variant: Variant,
       rec.record(`redis.${variant}.session.durationMs`, out.durationMs);
       if (out.status !== 'completed') {
         failed += 1;
-        ctx.logger.warn({ sessionId: id, variant, status: out.status, error: 'error' in out ? out.error : undefined }, 'session did not complete');
+        ctx.logger.warn(
+          { sessionId: id, variant, status: out.status, error: 'error' in out ? out.error : undefined },
+          'session did not complete',
+        );
       }
       ctx.progress(`${variant} sessions`, `${i + 1}/${p.sessions}`);
     }
@@ -140,11 +169,23 @@ async function measure(ctx: Ctx, engine: Engine, admin: Redis, variant: Variant,
     clearInterval(sampler);
   }
   const after = await usedMemory(admin);
-  const groups = await inventory(admin, { prefix: engine.config.redisKeyPrefix, userIds: users, shortTtlSeconds: engine.config.sessions.terminalCleanupSeconds });
+  const groups = await inventory(admin, {
+    prefix: engine.config.redisKeyPrefix,
+    userIds: users,
+    shortTtlSeconds: engine.config.sessions.terminalCleanupSeconds,
+  });
   const cp = engine.metrics().checkpoints;
   return {
-    variant, groups, footprint: footprint(groups, p.sessions, p), failed, usedDelta: after.used - before.used, datasetDelta: after.dataset - before.dataset,
-    eventsEmitted: engine.events.counters().emitted, checkpointWrites: cp.writes, checkpointBytesWritten: cp.bytes, checkpointMaxStoredBytes: cp.maxStoredBytes,
+    variant,
+    groups,
+    footprint: footprint(groups, p.sessions, p),
+    failed,
+    usedDelta: after.used - before.used,
+    datasetDelta: after.dataset - before.dataset,
+    eventsEmitted: engine.events.counters().emitted,
+    checkpointWrites: cp.writes,
+    checkpointBytesWritten: cp.bytes,
+    checkpointMaxStoredBytes: cp.maxStoredBytes,
   };
 }
 
@@ -218,48 +259,78 @@ function report(ctx: Ctx, measured: readonly VariantMemory[]): void {
   recordAudited(ctx, audited);
   const a = audited.footprint;
   const o = optimized.footprint;
-  ctx.report.claims.push(checkClaim('C22', a.allResident, {
-    summary: `audited variant: ${kb(a.perSession)} per session (${split(a)}) → ${mb(a.allResident)} for ${p.extrapolateTo.toLocaleString('en')} resident sessions (audit ${mb(AUDIT_BYTES)}: checkpoints 50 KB + events 10 KB + metadata 5 KB); with bo1's 1 h terminal expiry, ${mb(a.steadyState)} at ${p.sessionsPerDay}/day, the 7-day checkpoints being what stays. Optimized variant: ${kb(o.perSession)} per session (${split(o)}) → ${mb(o.allResident)}, steady state ${mb(o.steadyState)}`,
-    method: `${p.sessions} complete sessions per variant (mock LLM realistic profile at timeScale 0.05; memory does not depend on it) on a fresh redis-server, one variant after the other under its own key prefix; MEMORY USAGE (SAMPLES 0) of every key grouped by pattern and by component (checkpoint:{session} full / checkpoint_parts:{session} incremental, events_history, metadata, cost_journal), TTL classes from TTL; INFO used_memory delta ${kb(audited.usedDelta / p.sessions)} (audited) and ${kb(optimized.usedDelta / p.sessions)} (optimized) per session as a cross-check. The audited checkpoint is the latest full state only; LangGraph kept one per step, so this understates the audited footprint`,
-  }));
+  ctx.report.claims.push(
+    checkClaim('C22', a.allResident, {
+      summary: `audited variant: ${kb(a.perSession)} per session (${split(a)}) → ${mb(a.allResident)} for ${p.extrapolateTo.toLocaleString('en')} resident sessions (audit ${mb(AUDIT_BYTES)}: checkpoints 50 KB + events 10 KB + metadata 5 KB); with bo1's 1 h terminal expiry, ${mb(a.steadyState)} at ${p.sessionsPerDay}/day, the 7-day checkpoints being what stays. Optimized variant: ${kb(o.perSession)} per session (${split(o)}) → ${mb(o.allResident)}, steady state ${mb(o.steadyState)}`,
+      method: `${p.sessions} complete sessions per variant (mock LLM realistic profile at timeScale 0.05; memory does not depend on it) on a fresh redis-server, one variant after the other under its own key prefix; MEMORY USAGE (SAMPLES 0) of every key grouped by pattern and by component (checkpoint:{session} full / checkpoint_parts:{session} incremental, events_history, metadata, cost_journal), TTL classes from TTL; INFO used_memory delta ${kb(audited.usedDelta / p.sessions)} (audited) and ${kb(optimized.usedDelta / p.sessions)} (optimized) per session as a cross-check. The audited checkpoint is the latest full state only; LangGraph kept one per step, so this understates the audited footprint`,
+    }),
+  );
   const ratio = AUDIT_BYTES / Math.max(1, a.allResident);
-  const versus = ratio >= 0.9 && ratio <= 1.1 ? 'agrees with the 455 MB estimate' : `shows the 455 MB estimate ${ratio >= 1 ? `${ratio.toFixed(1)}x too high` : `${(1 / ratio).toFixed(1)}x too low`}`;
+  const versus =
+    ratio >= 0.9 && ratio <= 1.1
+      ? 'agrees with the 455 MB estimate'
+      : `shows the 455 MB estimate ${ratio >= 1 ? `${ratio.toFixed(1)}x too high` : `${(1 / ratio).toFixed(1)}x too low`}`;
   const eventsPerSession = a.components.events;
   const perEvent = eventsPerSession / Math.max(1, audited.eventsEmitted / p.sessions);
   rec.set('redis.perEvent.bytes', perEvent, 'bytes');
   if (eventsPerSession > 2 * AUDIT_EVENTS_BYTES_PER_SESSION) {
     ctx.report.findings.push({
-      id: 'redis-events-history-size', priority: 'P3', auditRef: '§4.3',
+      id: 'redis-events-history-size',
+      priority: 'P3',
+      auditRef: '§4.3',
       title: `events_history takes ${kb(eventsPerSession)} per session, not the audit's 10 KB (${Math.round(perEvent)} B per event, not 200 B)`,
       evidence: [{ kind: 'measurement', ref: 'redis.perEvent.bytes' }],
       measuredImpact: {
         summary: `${(audited.eventsEmitted / p.sessions).toFixed(0)} events per session at ${Math.round(perEvent)} B each in Redis (envelope JSON as published, list encoding overhead included)`,
-        metric: 'redis.perEvent.bytes', value: perEvent, unit: 'bytes', score: 0,
+        metric: 'redis.perEvent.bytes',
+        value: perEvent,
+        unit: 'bytes',
+        score: 0,
       },
-      recommendation: 'Size Redis with the measured event size; keep the 1 h terminal expiry on events_history (it is what keeps the steady state small) and consider trimming history to what SSE replay needs.',
+      recommendation:
+        'Size Redis with the measured event size; keep the 1 h terminal expiry on events_history (it is what keeps the steady state small) and consider trimming history to what SSE replay needs.',
     });
   }
   ctx.report.findings.push({
-    id: 'redis-memory-per-session', priority: 'P3', auditRef: '§4.3',
+    id: 'redis-memory-per-session',
+    priority: 'P3',
+    auditRef: '§4.3',
     title: `Redis holds ${kb(a.perSession)} per audited session (checkpoint ${kb(a.components.checkpoint)}), which ${versus} for 7,000 resident sessions`,
-    evidence: [{ kind: 'measurement', ref: 'redis.perSession.bytes' }, { kind: 'measurement', ref: 'redis.perSession.checkpointBytes' }, { kind: 'timeline', ref: 'redis-memory' }],
+    evidence: [
+      { kind: 'measurement', ref: 'redis.perSession.bytes' },
+      { kind: 'measurement', ref: 'redis.perSession.checkpointBytes' },
+      { kind: 'timeline', ref: 'redis-memory' },
+    ],
     measuredImpact: {
       summary: `audited: ${mb(a.allResident)} for 7,000 resident sessions, ${mb(a.steadyState)} in steady state with the 1 h terminal expiry; optimized: ${mb(o.allResident)} and ${mb(o.steadyState)}`,
-      metric: 'redis.extrapolated.allResidentBytes', value: a.allResident, unit: 'bytes', score: 0,
+      metric: 'redis.extrapolated.allResidentBytes',
+      value: a.allResident,
+      unit: 'bytes',
+      score: 0,
     },
-    recommendation: 'Size Redis from the measured per-session bytes and the terminal expiry; keep maxmemory with allkeys-lru as the audit says, and alert on used_memory.',
+    recommendation:
+      'Size Redis from the measured per-session bytes and the terminal expiry; keep maxmemory with allkeys-lru as the audit says, and alert on used_memory.',
   });
   const kept = a.longLivedPerSession - o.longLivedPerSession;
   if (kept > 0) {
     ctx.report.findings.push({
-      id: 'redis-checkpoints-kept-seven-days', priority: 'P3', auditRef: '§4.3; §8.2',
+      id: 'redis-checkpoints-kept-seven-days',
+      priority: 'P3',
+      auditRef: '§4.3; §8.2',
       title: `Finished sessions keep ${kb(a.components.checkpoint)} of full checkpoint in Redis for 7 days (audited); incremental checkpoints expiring 1 h after the session cut the steady state from ${mb(a.steadyState)} to ${mb(o.steadyState)}`,
-      evidence: [{ kind: 'measurement', ref: 'redis.audited.perSession.checkpointBytes' }, { kind: 'measurement', ref: 'redis.optimized.extrapolated.steadyStateBytes' }],
+      evidence: [
+        { kind: 'measurement', ref: 'redis.audited.perSession.checkpointBytes' },
+        { kind: 'measurement', ref: 'redis.optimized.extrapolated.steadyStateBytes' },
+      ],
       measuredImpact: {
         summary: `audited checkpoint ${kb(a.components.checkpoint)} per session at the end, up to ${kb(audited.checkpointMaxStoredBytes)} mid-session (the audit assumed ${kb(AUDIT_CHECKPOINT_BYTES_PER_SESSION)}), ${kb(audited.checkpointBytesWritten / p.sessions)} written over ${(audited.checkpointWrites / p.sessions).toFixed(0)} writes; optimized ${kb(o.components.checkpoint)} held, ${kb(optimized.checkpointBytesWritten / p.sessions)} written; ${kb(kept)} per session less still resident after the terminal expiry`,
-        metric: 'redis.audited.extrapolated.steadyStateBytes', value: a.steadyState, unit: 'bytes', score: 0,
+        metric: 'redis.audited.extrapolated.steadyStateBytes',
+        value: a.steadyState,
+        unit: 'bytes',
+        score: 0,
       },
-      recommendation: 'Expire a finished session\'s checkpoint with its other keys (1 h), and write only the parts a step changed (docs/decisions/006-checkpoints.md).',
+      recommendation:
+        "Expire a finished session's checkpoint with its other keys (1 h), and write only the parts a step changed (docs/decisions/006-checkpoints.md).",
     });
   }
 }

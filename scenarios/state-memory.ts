@@ -59,7 +59,12 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
       for (let i = 0; i < p.problems; i++) {
         for (const pruning of i % 2 === 0 ? PRUNING : [...PRUNING].reverse()) {
           ctx.signal.throwIfAborted();
-          const r = await measureRetained(llm, { sessionId: `ret-${k}-${i}-${pruning}`, problem: i, subProblems: k, pruning: pruning === 'on' });
+          const r = await measureRetained(llm, {
+            sessionId: `ret-${k}-${i}-${pruning}`,
+            problem: i,
+            subProblems: k,
+            pruning: pruning === 'on',
+          });
           retained.set(`${pruning}.${k}`, [...(retained.get(`${pruning}.${k}`) ?? []), r]);
           ctx.recorder.record(`state.retained_bytes.${pruning}.sp${k}`, r.retainedBytes, HISTOGRAM_RANGES.bytes);
         }
@@ -79,31 +84,48 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
       totalOn += on;
       ctx.recorder.set(`state.retained.off.sp${k}`, off, 'bytes');
       ctx.recorder.set(`state.retained.on.sp${k}`, on, 'bytes');
-      rows.push(`${k} SP: ${(off / KB).toFixed(1)} KB (${mean(`off.${k}`, (r) => r.retained).toFixed(1)} contributions) -> ${(on / KB).toFixed(1)} KB (${mean(`on.${k}`, (r) => r.retained).toFixed(1)})`);
-      ctx.report.comparisons.push(cmp(`retained contribution bytes per session, ${k} sub-problem(s): pruning off vs on`, `state.retained_bytes.sp${k}`, off, on, []));
+      rows.push(
+        `${k} SP: ${(off / KB).toFixed(1)} KB (${mean(`off.${k}`, (r) => r.retained).toFixed(1)} contributions) -> ${(on / KB).toFixed(1)} KB (${mean(`on.${k}`, (r) => r.retained).toFixed(1)})`,
+      );
+      ctx.report.comparisons.push(
+        cmp(`retained contribution bytes per session, ${k} sub-problem(s): pruning off vs on`, `state.retained_bytes.sp${k}`, off, on, []),
+      );
     }
     const reduction = totalOff > 0 ? (1 - totalOn / totalOff) * 100 : 0;
     ctx.recorder.set('state.retained_reduction', reduction, 'percent');
     const oneSpOff = mean('off.1', (r) => r.retainedBytes);
     const oneSp = (retained.get('off.1') ?? []).map((r) => r.retainedBytes);
-    const perContribution = mean('off.1', (r) => r.retainedBytes) / Math.max(1, mean('off.1', (r) => r.retained));
+    const perContribution =
+      mean('off.1', (r) => r.retainedBytes) /
+      Math.max(
+        1,
+        mean('off.1', (r) => r.retained),
+      );
     const retainedMethod =
       `runDeliberation (in-memory ports, real client over the msw mock, ${p.problems} problems per cell); the contributions the engine's sub-problem state ` +
       `still held after its last round were read from the wire: the engine's per-persona expert-summary prompt quotes the first 300 characters of every ` +
       `contribution in that list; bytes = UTF-8 JSON of the state objects {persona, name, content, round}, summed over sub-problems (all alive at once in parallel mode).`;
-    ctx.report.claims.push(checkClaim('C24', retained.has('off.1') ? oneSpOff : null, {
-      summary: `${(oneSpOff / KB).toFixed(1)} KB retained per single-sub-problem session without pruning: ${mean('off.1', (r) => r.retained).toFixed(1)} contributions of ` +
-        `${perContribution.toFixed(0)} B (the audit assumed 5 x 6 x 500 B; the engine's sub-problems use at most 4 speakers and 5 executed rounds, and a contribution is ~220 tokens). ` +
-        `By count: ${rows.join('; ')}.`,
-      method: retainedMethod,
-      constants: { 'contribution.bytes': { value: retained.has('off.1') ? perContribution : null } },
-      ...(oneSp.length === 0 ? {} : { interval: { method: 'min-max' as const, low: Math.min(...oneSp), high: Math.max(...oneSp), n: oneSp.length } }),
-    }));
-    ctx.report.claims.push(checkClaim('C25', retained.size === 0 ? null : reduction, {
-      summary: `pruning keeps the last 2 rounds but at least 6 contributions: ${reduction.toFixed(0)}% fewer retained bytes over 1-${Math.max(...p.subProblemCounts)} sub-problems ` +
-        `(${(totalOff / KB).toFixed(1)} KB -> ${(totalOn / KB).toFixed(1)} KB summed over counts). With at most 5 executed rounds of 3-4 speakers, the floor of 6 leaves little to prune.`,
-      method: retainedMethod,
-    }));
+    ctx.report.claims.push(
+      checkClaim('C24', retained.has('off.1') ? oneSpOff : null, {
+        summary:
+          `${(oneSpOff / KB).toFixed(1)} KB retained per single-sub-problem session without pruning: ${mean('off.1', (r) => r.retained).toFixed(1)} contributions of ` +
+          `${perContribution.toFixed(0)} B (the audit assumed 5 x 6 x 500 B; the engine's sub-problems use at most 4 speakers and 5 executed rounds, and a contribution is ~220 tokens). ` +
+          `By count: ${rows.join('; ')}.`,
+        method: retainedMethod,
+        constants: { 'contribution.bytes': { value: retained.has('off.1') ? perContribution : null } },
+        ...(oneSp.length === 0
+          ? {}
+          : { interval: { method: 'min-max' as const, low: Math.min(...oneSp), high: Math.max(...oneSp), n: oneSp.length } }),
+      }),
+    );
+    ctx.report.claims.push(
+      checkClaim('C25', retained.size === 0 ? null : reduction, {
+        summary:
+          `pruning keeps the last 2 rounds but at least 6 contributions: ${reduction.toFixed(0)}% fewer retained bytes over 1-${Math.max(...p.subProblemCounts)} sub-problems ` +
+          `(${(totalOff / KB).toFixed(1)} KB -> ${(totalOn / KB).toFixed(1)} KB summed over counts). With at most 5 executed rounds of 3-4 speakers, the floor of 6 leaves little to prune.`,
+        method: retainedMethod,
+      }),
+    );
 
     // --- Heap per active session -----------------------------------------------------------------
     const { gc, method: gcMethod } = findGc();
@@ -116,7 +138,13 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
         for (const pruning of r % 2 === 0 ? PRUNING : [...PRUNING].reverse()) {
           ctx.progress('heap', `${k} SP, pruning ${pruning}, ${p.heapSessions} sessions`);
           ctx.signal.throwIfAborted();
-          const s = await heapPerSession(llm, gc, { sessions: p.heapSessions, subProblems: k, pruning: pruning === 'on', tag: `h${k}-${r}-${pruning}`, signal: controller.signal });
+          const s = await heapPerSession(llm, gc, {
+            sessions: p.heapSessions,
+            subProblems: k,
+            pruning: pruning === 'on',
+            tag: `h${k}-${r}-${pruning}`,
+            signal: controller.signal,
+          });
           heap.set(`${pruning}.${k}`, [...(heap.get(`${pruning}.${k}`) ?? []), s]);
           ctx.recorder.record(`state.heap_per_session.${pruning}.sp${k}.bytes`, Math.max(1, s.perSessionBytes), HISTOGRAM_RANGES.bytes);
         }
@@ -125,8 +153,12 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
       const on = median((heap.get(`on.${k}`) ?? []).map((s) => s.perSessionBytes));
       ctx.recorder.set(`state.heap_per_session.off.sp${k}`, off, 'bytes');
       ctx.recorder.set(`state.heap_per_session.on.sp${k}`, on, 'bytes');
-      const ratios = (heap.get(`off.${k}`) ?? []).map((s, i) => s.perSessionBytes / ((heap.get(`on.${k}`) ?? [])[i]?.perSessionBytes ?? Number.NaN));
-      ctx.report.comparisons.push(cmp(`heap per active session, ${k} sub-problem(s): pruning off vs on`, `state.heap_per_session.sp${k}`, off, on, ratios));
+      const ratios = (heap.get(`off.${k}`) ?? []).map(
+        (s, i) => s.perSessionBytes / ((heap.get(`on.${k}`) ?? [])[i]?.perSessionBytes ?? Number.NaN),
+      );
+      ctx.report.comparisons.push(
+        cmp(`heap per active session, ${k} sub-problem(s): pruning off vs on`, `state.heap_per_session.sp${k}`, off, on, ratios),
+      );
     }
     ctx.signal.removeEventListener('abort', stop);
     const onValues = p.heapCounts.map((k) => median((heap.get(`on.${k}`) ?? []).map((s) => s.perSessionBytes)));
@@ -136,7 +168,8 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
       const on = ctx.recorder.toMeasurements().counters[`state.heap_per_session.on.sp${k}`]?.value ?? 0;
       return `${k} SP: ${(off / KB).toFixed(0)} KB off, ${(on / KB).toFixed(0)} KB on`;
     });
-    const heapMethod = `${p.heapSessions} sessions held at once, each sub-problem parked at its first vote call (contribution list complete); heapUsed after a full GC ` +
+    const heapMethod =
+      `${p.heapSessions} sessions held at once, each sub-problem parked at its first vote call (contribution list complete); heapUsed after a full GC ` +
       `(${gcMethod}) minus heapUsed before the sessions started, / sessions; ${p.heapRepeats} alternating off/on round(s), median.`;
     if (gcMethod === 'none') ctx.report.untrusted.push('state-memory: no way to force a GC; heap figures include garbage');
 
@@ -148,15 +181,21 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
       title: `Contribution state is ${(mean(`off.${biggest}`, (r) => r.retainedBytes) / KB).toFixed(0)} KB per ${biggest}-sub-problem session; pruning saves ${reduction.toFixed(0)}%`,
       evidence: [
         { kind: 'comparison', ref: `retained contribution bytes per session, ${biggest} sub-problem(s): pruning off vs on` },
-        ...p.heapCounts.map((k) => ({ kind: 'comparison' as const, ref: `heap per active session, ${k} sub-problem(s): pruning off vs on` })),
+        ...p.heapCounts.map((k) => ({
+          kind: 'comparison' as const,
+          ref: `heap per active session, ${k} sub-problem(s): pruning off vs on`,
+        })),
       ],
       measuredImpact: {
-        summary: `${savedKb.toFixed(1)} KB saved per ${biggest}-sub-problem session (${(savedKb * 50 / KB).toFixed(2)} MB at 50 sessions); heap per active session: ${heapRows.join('; ')}. ${heapMethod}`,
-        metric: `state.retained_bytes.sp${biggest}`, value: savedKb * KB, unit: 'bytes',
+        summary: `${savedKb.toFixed(1)} KB saved per ${biggest}-sub-problem session (${((savedKb * 50) / KB).toFixed(2)} MB at 50 sessions); heap per active session: ${heapRows.join('; ')}. ${heapMethod}`,
+        metric: `state.retained_bytes.sp${biggest}`,
+        value: savedKb * KB,
+        unit: 'bytes',
         // Memory, not time: no latency is saved, so it ranks below every time-saving finding.
         score: 0,
       },
-      recommendation: 'Keep pruning on (it is cheap), but do not expect it to matter: the contribution lists are a small part of heap per session; store full history in PostgreSQL and keep summaries in state if sessions grow longer.',
+      recommendation:
+        'Keep pruning on (it is cheap), but do not expect it to matter: the contribution lists are a small part of heap per session; store full history in PostgreSQL and keep summaries in state if sessions grow longer.',
       auditRef: '§5.1 hotspot 2; §7 P2.9',
     });
   },
@@ -165,10 +204,15 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
 function cmp(name: string, metric: string, off: number, on: number, ratios: number[]): Comparison {
   const finite = ratios.filter((x) => Number.isFinite(x));
   return {
-    name, metric, unit: 'bytes', better: 'lower',
+    name,
+    metric,
+    unit: 'bytes',
+    better: 'lower',
     before: { variant: 'pruning-off', value: off },
     after: { variant: 'pruning-on', value: on },
     ratio: on > 0 ? off / on : 1,
-    ...(finite.length === 0 ? {} : { interval: { method: 'min-max' as const, low: Math.min(...finite), high: Math.max(...finite), n: finite.length } }),
+    ...(finite.length === 0
+      ? {}
+      : { interval: { method: 'min-max' as const, low: Math.min(...finite), high: Math.max(...finite), n: finite.length } }),
   };
 }

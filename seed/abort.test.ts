@@ -5,7 +5,11 @@ import { queryOne } from './internal/test-helpers.js';
 
 /** Seeding connections still open on `db` (the seeder names them). */
 async function seedingConnections(db: TestDatabase): Promise<number> {
-  const { n } = await queryOne<{ n: number }>(TEST_PG_ADMIN_URL, 'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2', [db.name, SEED_DEFAULTS.applicationName]);
+  const { n } = await queryOne<{ n: number }>(
+    TEST_PG_ADMIN_URL,
+    'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = $2',
+    [db.name, SEED_DEFAULTS.applicationName],
+  );
   return n;
 }
 
@@ -13,7 +17,9 @@ const copying = (e: SeedProgress): boolean => e.phase === 'table' && e.table ===
 
 describe('seeding that is stopped', () => {
   const dbs: TestDatabase[] = [];
-  afterAll(async () => { await Promise.all(dbs.map((d) => d.drop().catch(() => undefined))); });
+  afterAll(async () => {
+    await Promise.all(dbs.map((d) => d.drop().catch(() => undefined)));
+  });
 
   it('an abort cancels the COPYs in flight, closes every connection and rejects with the reason', async () => {
     const db = await createTestDatabase({ prefix: 'seed_abort' });
@@ -44,7 +50,9 @@ describe('seeding that is stopped', () => {
 
   it('an already aborted signal starts nothing', async () => {
     const reason = new Error('never started');
-    await expect(seedDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', profile: 'ci', signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(
+      seedDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', profile: 'ci', signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason);
   });
 
   it('a database dropped under a running seed (DROP DATABASE ... WITH (FORCE)) fails the seed instead of crashing the process', async () => {

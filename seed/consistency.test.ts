@@ -3,7 +3,20 @@ import { createTestDatabase, type TestDatabase } from '../test/support/index.js'
 import { seedDatabase, seededApiToken, tokenSha256, type SeedResult } from './index.js';
 import { queryOne } from './internal/test-helpers.js';
 
-const AUDITED = ['users', 'user_context', 'sessions', 'session_tasks', 'session_events', 'api_costs', 'contributions', 'actions', 'tags', 'action_tags', 'session_clarifications', 'research_cache'];
+const AUDITED = [
+  'users',
+  'user_context',
+  'sessions',
+  'session_tasks',
+  'session_events',
+  'api_costs',
+  'contributions',
+  'actions',
+  'tags',
+  'action_tags',
+  'session_clarifications',
+  'research_cache',
+];
 
 /** Rows that break a rule; every rule must hold for all rows. */
 const VIOLATIONS: Record<string, string> = {
@@ -32,7 +45,9 @@ describe('seed consistency (ci profile)', () => {
     db = await createTestDatabase({ prefix: 'seed_ci' });
     result = await seedDatabase({ databaseUrl: db.url, profile: 'ci' });
   }, 240_000);
-  afterAll(async () => { await db?.drop(); });
+  afterAll(async () => {
+    await db?.drop();
+  });
 
   it('holds at least 10,000 rows in every audited table', async () => {
     for (const table of AUDITED) {
@@ -48,8 +63,11 @@ describe('seed consistency (ci profile)', () => {
   });
 
   it('spreads rows over several monthly partitions, mostly in the past of the reference date', async () => {
-    const { months, past } = await queryOne<{ months: string; past: string }>(db.url,
-      `SELECT count(DISTINCT date_trunc('month', created_at)) AS months, avg((created_at < $1::timestamptz)::int) AS past FROM session_events`, [result.referenceDate]);
+    const { months, past } = await queryOne<{ months: string; past: string }>(
+      db.url,
+      `SELECT count(DISTINCT date_trunc('month', created_at)) AS months, avg((created_at < $1::timestamptz)::int) AS past FROM session_events`,
+      [result.referenceDate],
+    );
     expect(Number(months)).toBeGreaterThanOrEqual(6);
     expect(Number(past)).toBeGreaterThan(0.7);
   });
@@ -57,8 +75,11 @@ describe('seed consistency (ci profile)', () => {
   it('gives the heaviest user thousands of sessions and a token the api_tokens table maps to them', async () => {
     expect(result.heavyUser.sessions).toBeGreaterThanOrEqual(1_000);
     expect(result.heavyUser.token).toBe(seededApiToken(42, result.heavyUser.id));
-    const row = await queryOne<{ user_id: string; n: string }>(db.url,
-      `SELECT t.user_id, (SELECT count(*) FROM sessions s WHERE s.user_id = t.user_id) AS n FROM api_tokens t WHERE t.token_sha256 = $1`, [tokenSha256(result.heavyUser.token)]);
+    const row = await queryOne<{ user_id: string; n: string }>(
+      db.url,
+      `SELECT t.user_id, (SELECT count(*) FROM sessions s WHERE s.user_id = t.user_id) AS n FROM api_tokens t WHERE t.token_sha256 = $1`,
+      [tokenSha256(result.heavyUser.token)],
+    );
     expect(row.user_id).toBe(result.heavyUser.id);
     expect(Number(row.n)).toBe(result.heavyUser.sessions);
   });

@@ -7,10 +7,16 @@ const TINY: SeedProfile = { name: 'tiny', users: 300, sessions: 400, researchRow
 
 describe('seed determinism', () => {
   const dbs: TestDatabase[] = [];
-  afterAll(async () => { await Promise.all(dbs.map((d) => d.drop())); });
+  afterAll(async () => {
+    await Promise.all(dbs.map((d) => d.drop()));
+  });
 
   it('gives identical tables for the same seed and different ones for another seed', async () => {
-    const [a, b, c] = await Promise.all([createTestDatabase({ prefix: 'seed_a' }), createTestDatabase({ prefix: 'seed_b' }), createTestDatabase({ prefix: 'seed_c' })]);
+    const [a, b, c] = await Promise.all([
+      createTestDatabase({ prefix: 'seed_a' }),
+      createTestDatabase({ prefix: 'seed_b' }),
+      createTestDatabase({ prefix: 'seed_c' }),
+    ]);
     dbs.push(a, b, c);
     await seedDatabase({ databaseUrl: a.url, profile: TINY, seed: 7 });
     await seedDatabase({ databaseUrl: b.url, profile: TINY, seed: 7 });

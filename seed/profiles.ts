@@ -41,7 +41,11 @@ export function resolveProfile(profile: string | SeedProfile): SeedProfile {
 function validateCustom(p: SeedProfile): SeedProfile {
   const bad = (['users', 'sessions', 'researchRows'] as const).filter((k) => !Number.isInteger(p[k]) || p[k] < 1);
   if (bad.length > 0) {
-    throw new LoadlabError(ENGINE_ERRORS.SEED_PROFILE_UNKNOWN, `invalid seed profile "${p.name}": ${bad.join(', ')} must be positive integers`, { kind: 'usage' });
+    throw new LoadlabError(
+      ENGINE_ERRORS.SEED_PROFILE_UNKNOWN,
+      `invalid seed profile "${p.name}": ${bad.join(', ')} must be positive integers`,
+      { kind: 'usage' },
+    );
   }
   return p;
 }

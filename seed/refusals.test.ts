@@ -11,7 +11,9 @@ const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/l
 
 describe('seed refusals', () => {
   const dbs: TestDatabase[] = [];
-  afterAll(async () => { await Promise.all(dbs.map((d) => d.drop())); });
+  afterAll(async () => {
+    await Promise.all(dbs.map((d) => d.drop()));
+  });
 
   it('refuses a database that is not migrated, saying to run loadlab migrate', async () => {
     const d = await createTestDatabase({ prefix: 'seed_nm', migrate: false });
@@ -32,11 +34,17 @@ describe('seed refusals', () => {
   }, 60_000);
 
   it('exits 2 listing the valid profiles for an unknown one (through the CLI)', () => {
-    const run = spawnSync(process.execPath, [BIN, 'seed', '--profile', 'nope'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+    const run = spawnSync(process.execPath, [BIN, 'seed', '--profile', 'nope'], {
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: '' },
+    });
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('LL_PROFILE_UNKNOWN');
     expect(run.stderr).toContain('ci, default, full');
-    const data = spawnSync(process.execPath, [BIN, 'seed', '--data', 'huge'], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '' } });
+    const data = spawnSync(process.execPath, [BIN, 'seed', '--data', 'huge'], {
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: '' },
+    });
     expect(data.status).toBe(2);
     expect(data.stderr).toContain('tiny, ci, default, large');
   }, 30_000);

@@ -5,7 +5,14 @@ import { resolveProfile, type SeedProfile } from './profiles.js';
 import { seededApiToken } from './tokens.js';
 import { detectBulkMode, type BulkMode } from './internal/bulk.js';
 import {
-  assertMigrated, cancelSeeding, hasTaskCountColumn, nonEmptyTables, notMigrated, syncSequences, taskCountTrigger, truncateSeeded,
+  assertMigrated,
+  cancelSeeding,
+  hasTaskCountColumn,
+  nonEmptyTables,
+  notMigrated,
+  syncSequences,
+  taskCountTrigger,
+  truncateSeeded,
 } from './internal/database.js';
 import { loadAll, type TableLoaded, type TableProgress } from './internal/load.js';
 import { upsertPersonas } from './internal/personas.js';
@@ -70,7 +77,8 @@ export interface SeedResult {
 export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
   const profile = resolveProfile(options.profile);
   const seed = options.seed ?? SEED_DEFAULTS.seed;
-  if (!Number.isSafeInteger(seed)) throw new LoadlabError(ENGINE_ERRORS.SEED_PROFILE_UNKNOWN, `--seed must be an integer, got ${seed}`, { kind: 'usage' });
+  if (!Number.isSafeInteger(seed))
+    throw new LoadlabError(ENGINE_ERRORS.SEED_PROFILE_UNKNOWN, `--seed must be an integer, got ${seed}`, { kind: 'usage' });
   const t0 = Date.now();
   const emit = (e: SeedProgress): void => options.onProgress?.(e);
   const signal = options.signal;
@@ -97,7 +105,12 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
     const expected = expectedRows(ctx);
     const tStart = Date.now();
     const tables = await loadAll({
-      pool, ctx, steps: loadSteps(ctx), expected, bulk, taskCountTrigger: trigger,
+      pool,
+      ctx,
+      steps: loadSteps(ctx),
+      expected,
+      bulk,
+      taskCountTrigger: trigger,
       onProgress: (p) => emit({ phase: 'table', elapsedMs: Date.now() - t0, ...p }),
       ...(signal === undefined ? {} : { signal }),
     });
@@ -110,8 +123,15 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
     const totalRows = tables.reduce((a, t) => a + t.rows, 0);
     const heavy = userId(seed, 0);
     return {
-      profile: profile.name, seed, tables, totalRows, seconds, rowsPerSec: Math.round(totalRows / seconds),
-      referenceDate: new Date(ctx.timeline.refMs).toISOString(), taskCountColumn: ctx.hasTaskCount, bulkMode: bulk.skipRowChecks,
+      profile: profile.name,
+      seed,
+      tables,
+      totalRows,
+      seconds,
+      rowsPerSec: Math.round(totalRows / seconds),
+      referenceDate: new Date(ctx.timeline.refMs).toISOString(),
+      taskCountColumn: ctx.hasTaskCount,
+      bulkMode: bulk.skipRowChecks,
       phases: { prepareSeconds: (tStart - t0) / 1000, loadSeconds: (tLoaded - tStart) / 1000, finishSeconds: (tEnd - tLoaded) / 1000 },
       heavyUser: { id: heavy, sessions: ctx.sessionsPerUser[0] ?? 0, token: seededApiToken(seed, heavy) },
     };
@@ -126,22 +146,38 @@ export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
 }
 
 /** Checks the database (migrated, empty or --reset), upserts personas and builds the context. */
-async function prepare(pool: pg.Pool, options: SeedOptions, profile: SeedProfile, seed: number): Promise<{ ctx: SeedContext; bulk: BulkMode; trigger: string | undefined }> {
+async function prepare(
+  pool: pg.Pool,
+  options: SeedOptions,
+  profile: SeedProfile,
+  seed: number,
+): Promise<{ ctx: SeedContext; bulk: BulkMode; trigger: string | undefined }> {
   const client = await connect(pool, options.databaseUrl);
   try {
     await assertMigrated(client, options.databaseUrl);
     const filled = await nonEmptyTables(client);
     if (filled.length > 0 && options.reset !== true) {
-      throw new LoadlabError(ENGINE_ERRORS.SEED_DATABASE_NOT_EMPTY, `the database already holds data (${filled.join(', ')}); refusing to add to it`, {
-        kind: 'config',
-        hint: 'pass --reset to empty the seeded tables first (TRUNCATE ... CASCADE), or seed a fresh database',
-      });
+      throw new LoadlabError(
+        ENGINE_ERRORS.SEED_DATABASE_NOT_EMPTY,
+        `the database already holds data (${filled.join(', ')}); refusing to add to it`,
+        {
+          kind: 'config',
+          hint: 'pass --reset to empty the seeded tables first (TRUNCATE ... CASCADE), or seed a fresh database',
+        },
+      );
     }
     if (options.reset === true) await truncateSeeded(client);
     await upsertPersonas(client);
     const timeline = await readTimeline(client);
     const hasTaskCount = await hasTaskCountColumn(client);
-    const ctx: SeedContext = { seed, profile, timeline, pools: buildPools(seed, timeline.refMs), sessionsPerUser: sessionsPerUser(profile), hasTaskCount };
+    const ctx: SeedContext = {
+      seed,
+      profile,
+      timeline,
+      pools: buildPools(seed, timeline.refMs),
+      sessionsPerUser: sessionsPerUser(profile),
+      hasTaskCount,
+    };
     return { ctx, bulk: await detectBulkMode(client), trigger: hasTaskCount ? await taskCountTrigger(client) : undefined };
   } finally {
     client.release();
@@ -155,7 +191,9 @@ async function connect(pool: pg.Pool, url: string): Promise<pg.PoolClient> {
     // A missing database is the "not migrated" case: `loadlab migrate` creates it.
     if ((err as { code?: string }).code === '3D000') throw notMigrated(url, 'the database does not exist', err);
     throw new LoadlabError(ENGINE_ERRORS.DB_UNREACHABLE, `cannot connect: ${err instanceof Error ? err.message : String(err)}`, {
-      kind: 'infra', hint: 'check that PostgreSQL is running and the URL is right', cause: err,
+      kind: 'infra',
+      hint: 'check that PostgreSQL is running and the URL is right',
+      cause: err,
     });
   }
 }

@@ -8,14 +8,19 @@ const TINY: SeedProfile = { name: 'tiny', users: 50, sessions: 60, researchRows:
 
 describe('seed bulk-mode foreign-key validation and phase timings', () => {
   const dbs: TestDatabase[] = [];
-  afterAll(async () => { await Promise.all(dbs.map((d) => d.drop())); });
+  afterAll(async () => {
+    await Promise.all(dbs.map((d) => d.drop()));
+  });
 
   it('reports where each table spent its time, and the single-scan validation finds a broken key', async () => {
     const d = await createTestDatabase({ prefix: 'seed_fk' });
     dbs.push(d);
     const result = await seedDatabase({ databaseUrl: d.url, profile: TINY });
     for (const t of result.tables) {
-      expect(Object.values(t.phases).every((s) => s >= 0), t.table).toBe(true);
+      expect(
+        Object.values(t.phases).every((s) => s >= 0),
+        t.table,
+      ).toBe(true);
       expect(t.phases.generateSeconds, t.table).toBeLessThanOrEqual(t.phases.copySeconds + 0.001);
     }
     expect(result.phases.loadSeconds).toBeGreaterThan(0);

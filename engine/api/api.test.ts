@@ -19,7 +19,12 @@ const json = (body: string): Record<string, unknown> => JSON.parse(body) as Reco
 const PROBLEM = 'Should we expand our bakery chain into a second city next year?';
 
 async function createSession(fx: ApiFixture, token: string, problem = PROBLEM): Promise<string> {
-  const r = await fx.api.app.inject({ method: 'POST', url: '/api/v1/sessions', headers: fx.auth(token), payload: { problem_statement: problem } });
+  const r = await fx.api.app.inject({
+    method: 'POST',
+    url: '/api/v1/sessions',
+    headers: fx.auth(token),
+    payload: { problem_statement: problem },
+  });
   expect(r.statusCode).toBe(201);
   return json(r.body).id as string;
 }
@@ -27,7 +32,9 @@ async function createSession(fx: ApiFixture, token: string, problem = PROBLEM): 
 /** Runs `fn` and returns the statements traced under request id `rid`. */
 async function traced(fx: ApiFixture, rid: string, fn: () => Promise<unknown>): Promise<QueryTrace[]> {
   const seen: QueryTrace[] = [];
-  fx.engine.db.setTracer((t) => { if (t.parentSpanId === rid) seen.push(t); });
+  fx.engine.db.setTracer((t) => {
+    if (t.parentSpanId === rid) seen.push(t);
+  });
   try {
     await fn();
   } finally {
@@ -52,7 +59,13 @@ describe('sessions', () => {
     const b = await createSession(f, f.users.a.token, `${PROBLEM} (second)`);
     const detail = await f.api.app.inject({ url: `/api/v1/sessions/${a}`, headers: f.auth(f.users.a.token) });
     expect(detail.statusCode).toBe(200);
-    expect(json(detail.body)).toMatchObject({ id: a, status: 'created', problem_statement: `${PROBLEM} (first)`, task_count: 0, total_cost: 0 });
+    expect(json(detail.body)).toMatchObject({
+      id: a,
+      status: 'created',
+      problem_statement: `${PROBLEM} (first)`,
+      task_count: 0,
+      total_cost: 0,
+    });
     const list = await f.api.app.inject({ url: '/api/v1/sessions?limit=2&status=created', headers: f.auth(f.users.a.token) });
     const body = json(list.body) as { sessions: { id: string; task_count: number }[]; total: number };
     expect(body.sessions.map((s) => s.id)).toEqual([b, a]);
@@ -61,9 +74,18 @@ describe('sessions', () => {
   });
 
   it('validates the body: length caps, NUL, unknown keys, wrong types, bytes', async () => {
-    const post = (payload: unknown) => f.api.app.inject({ method: 'POST', url: '/api/v1/sessions', headers: f.auth(f.users.a.token), payload: payload as object });
-    for (const payload of [{}, { problem_statement: 'short' }, { problem_statement: 'x'.repeat(2001) }, { problem_statement: `${PROBLEM}\u0000` },
-      { problem_statement: PROBLEM, extra: 1 }, { problem_statement: 12345678901234 }, { problem_statement: '😀'.repeat(600) }, { problem_statement: ' '.repeat(40) }]) {
+    const post = (payload: unknown) =>
+      f.api.app.inject({ method: 'POST', url: '/api/v1/sessions', headers: f.auth(f.users.a.token), payload: payload as object });
+    for (const payload of [
+      {},
+      { problem_statement: 'short' },
+      { problem_statement: 'x'.repeat(2001) },
+      { problem_statement: `${PROBLEM}\u0000` },
+      { problem_statement: PROBLEM, extra: 1 },
+      { problem_statement: 12345678901234 },
+      { problem_statement: '😀'.repeat(600) },
+      { problem_statement: ' '.repeat(40) },
+    ]) {
       const r = await post(payload);
       expect(r.statusCode, JSON.stringify(payload).slice(0, 80)).toBe(400);
       expect(json(r.body)).toMatchObject({ error: { code: 'LL_API_VALIDATION' } });
@@ -74,14 +96,33 @@ describe('sessions', () => {
     const h = { ...f.auth(f.users.a.token), 'content-type': 'application/json' };
     const bad = await f.api.app.inject({ method: 'POST', url: '/api/v1/sessions', headers: h, payload: '{bad' });
     expect([bad.statusCode, json(bad.body)]).toEqual([400, { error: { code: 'LL_API_MALFORMED_JSON', message: expect.any(String) } }]);
-    const big = await f.api.app.inject({ method: 'POST', url: '/api/v1/sessions', headers: h, payload: JSON.stringify({ problem_statement: 'x'.repeat(1_100_000) }) });
+    const big = await f.api.app.inject({
+      method: 'POST',
+      url: '/api/v1/sessions',
+      headers: h,
+      payload: JSON.stringify({ problem_statement: 'x'.repeat(1_100_000) }),
+    });
     expect([big.statusCode, (json(big.body).error as { code: string }).code]).toEqual([413, 'LL_API_PAYLOAD_TOO_LARGE']);
-    const text = await f.api.app.inject({ method: 'POST', url: '/api/v1/sessions', headers: { ...f.auth(f.users.a.token), 'content-type': 'text/plain' }, payload: 'hello' });
+    const text = await f.api.app.inject({
+      method: 'POST',
+      url: '/api/v1/sessions',
+      headers: { ...f.auth(f.users.a.token), 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
     expect([text.statusCode, (json(text.body).error as { code: string }).code]).toEqual([415, 'LL_API_UNSUPPORTED_MEDIA_TYPE']);
   });
 
   it('validates the query string (limit 1..100, offset, status enum)', async () => {
-    for (const qs of ['limit=0', 'limit=101', 'limit=abc', 'limit=1.5', 'offset=-1', 'offset=99999999999999999999', 'status=bogus', 'foo=1']) {
+    for (const qs of [
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'limit=1.5',
+      'offset=-1',
+      'offset=99999999999999999999',
+      'status=bogus',
+      'foo=1',
+    ]) {
       const r = await f.api.app.inject({ url: `/api/v1/sessions?${qs}`, headers: f.auth(f.users.a.token) });
       expect(r.statusCode, qs).toBe(400);
     }
@@ -90,7 +131,12 @@ describe('sessions', () => {
   it('starts once (202, then 409), kills, and 404s an unknown id', async () => {
     const id = await createSession(f, f.users.a.token);
     const h = f.auth(f.users.a.token);
-    const start = await f.api.app.inject({ method: 'POST', url: `/api/v1/sessions/${id}/start`, headers: { ...h, 'content-type': 'application/json' }, payload: '' });
+    const start = await f.api.app.inject({
+      method: 'POST',
+      url: `/api/v1/sessions/${id}/start`,
+      headers: { ...h, 'content-type': 'application/json' },
+      payload: '',
+    });
     expect([start.statusCode, json(start.body)]).toEqual([202, { id, status: 'running' }]);
     const again = await f.api.app.inject({ method: 'POST', url: `/api/v1/sessions/${id}/start`, headers: h });
     expect([again.statusCode, (json(again.body).error as { code: string }).code]).toEqual([409, 'LL_API_SESSION_STATE']);
@@ -123,11 +169,18 @@ describe('a session run through the API', () => {
     expect(stream.body).toMatch(/event: stream_closed\n/);
     await waitForEnd(f.engine, id);
     await f.engine.costs.flush();
-    const events = json((await f.api.app.inject({ url: `/api/v1/sessions/${id}/events`, headers: h })).body) as { count: number; last_event_id: string; events: { sequence: number }[] };
+    const events = json((await f.api.app.inject({ url: `/api/v1/sessions/${id}/events`, headers: h })).body) as {
+      count: number;
+      last_event_id: string;
+      events: { sequence: number }[];
+    };
     expect(events.count).toBe(ids.length);
     expect(events.events.map((e) => e.sequence)).toEqual(ids.map((_, i) => i + 1));
     expect(events.last_event_id).toBe(`${id}:${ids.length}`);
-    const costs = json((await f.api.app.inject({ url: `/api/v1/sessions/${id}/costs`, headers: h })).body) as { totals: { total_calls: number; total_cost: number }; sub_problems: { label: string; calls: number }[] };
+    const costs = json((await f.api.app.inject({ url: `/api/v1/sessions/${id}/costs`, headers: h })).body) as {
+      totals: { total_calls: number; total_cost: number };
+      sub_problems: { label: string; calls: number }[];
+    };
     expect(costs.totals.total_calls).toBeGreaterThan(0);
     expect(costs.totals.total_cost).toBeGreaterThan(0);
     expect(costs.sub_problems.reduce((n, s) => n + s.calls, 0)).toBe(costs.totals.total_calls);
@@ -139,10 +192,15 @@ describe('actions', () => {
   it('filters tags with AND semantics and groups by source session', async () => {
     const data = await insertActions(f.engine, f.users.a.id, 3);
     const h = f.auth(f.users.a.token);
-    const one = json((await f.api.app.inject({ url: `/api/v1/actions?tag_ids=${data.tags.t1}`, headers: h })).body) as { actions: unknown[]; sessions: { action_count: number }[] };
+    const one = json((await f.api.app.inject({ url: `/api/v1/actions?tag_ids=${data.tags.t1}`, headers: h })).body) as {
+      actions: unknown[];
+      sessions: { action_count: number }[];
+    };
     expect(one.actions).toHaveLength(6);
     expect(one.sessions.map((s) => s.action_count)).toEqual([2, 2, 2]);
-    const both = json((await f.api.app.inject({ url: `/api/v1/actions?tag_ids=${data.tags.t1},${data.tags.t2}&limit=10`, headers: h })).body) as { actions: { id: string }[] };
+    const both = json(
+      (await f.api.app.inject({ url: `/api/v1/actions?tag_ids=${data.tags.t1},${data.tags.t2}&limit=10`, headers: h })).body,
+    ) as { actions: { id: string }[] };
     expect(both.actions).toHaveLength(3);
     const single = await f.api.app.inject({ url: `/api/v1/actions/${data.actionIds[0]}`, headers: h });
     expect([single.statusCode, json(single.body).id]).toEqual([200, data.actionIds[0]]);
@@ -152,10 +210,15 @@ describe('actions', () => {
   });
 
   it('audited: one session lookup per distinct source session; optimized: one statement', async () => {
-    for (const [fx, expected] of [[audited, 3], [f, 1]] as const) {
+    for (const [fx, expected] of [
+      [audited, 3],
+      [f, 1],
+    ] as const) {
       await insertActions(fx.engine, fx.users.b.id, 3);
       const rid = `actions-${expected}-${Date.now()}`;
-      const traces = await traced(fx, rid, () => fx.api.app.inject({ url: '/api/v1/actions', headers: { ...fx.auth(fx.users.b.token), 'x-request-id': rid } }));
+      const traces = await traced(fx, rid, () =>
+        fx.api.app.inject({ url: '/api/v1/actions', headers: { ...fx.auth(fx.users.b.token), 'x-request-id': rid } }),
+      );
       const lookups = traces.filter((t) => t.name === 'sessions.get' || t.name === 'sessions.get_many');
       expect(lookups).toHaveLength(expected);
     }
@@ -165,11 +228,19 @@ describe('actions', () => {
 describe('session listing N+1', () => {
   it('audited: one metadata lookup per returned session; optimized: none', async () => {
     for (const fx of [audited, f]) {
-      for (let i = 0; i < 4; i++) await fx.engine.repositories.sessions.create({ userId: fx.users.b.id, problemStatement: `old completed ${i}`, status: 'completed' });
+      for (let i = 0; i < 4; i++)
+        await fx.engine.repositories.sessions.create({
+          userId: fx.users.b.id,
+          problemStatement: `old completed ${i}`,
+          status: 'completed',
+        });
       const rid = `list-${fx.engine.config.variant}-${Date.now()}`;
       let returned = 0;
       const traces = await traced(fx, rid, async () => {
-        const r = await fx.api.app.inject({ url: '/api/v1/sessions?status=completed', headers: { ...fx.auth(fx.users.b.token), 'x-request-id': rid } });
+        const r = await fx.api.app.inject({
+          url: '/api/v1/sessions?status=completed',
+          headers: { ...fx.auth(fx.users.b.token), 'x-request-id': rid },
+        });
         returned = (json(r.body).sessions as unknown[]).length;
       });
       const names = traces.map((t) => t.name);
@@ -185,7 +256,10 @@ describe('operational routes', () => {
     const r = await f.api.app.inject({ url: '/api/health' });
     expect(r.statusCode).toBe(200);
     expect(json(r.body)).toMatchObject({
-      status: 'ok', postgres: { ok: true }, redis: { ok: true }, pool: { total: expect.any(Number), idle: expect.any(Number), waiting: 0 },
+      status: 'ok',
+      postgres: { ok: true },
+      redis: { ok: true },
+      pool: { total: expect.any(Number), idle: expect.any(Number), waiting: 0 },
       cost_buffer: { depth: expect.any(Number), retry_queue_depth: expect.any(Number), last_flush: expect.any(String), evicted: 0 },
     });
   });
@@ -194,8 +268,16 @@ describe('operational routes', () => {
     await f.api.app.inject({ url: '/api/v1/sessions', headers: f.auth(f.users.a.token) });
     const r = await f.api.app.inject({ url: '/metrics' });
     expect(r.headers['content-type']).toContain('text/plain');
-    for (const needle of ['http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/sessions",status_code="200"}', 'db_pool_connections_idle', 'cost_buffer_depth',
-      'cost_retry_queue_depth', 'cache_requests_total', 'llm_calls_total', 'llm_call_duration_seconds', 'nodejs_eventloop_lag_p99_seconds']) {
+    for (const needle of [
+      'http_request_duration_seconds_bucket{le="0.005",method="GET",route="/api/v1/sessions",status_code="200"}',
+      'db_pool_connections_idle',
+      'cost_buffer_depth',
+      'cost_retry_queue_depth',
+      'cache_requests_total',
+      'llm_calls_total',
+      'llm_call_duration_seconds',
+      'nodejs_eventloop_lag_p99_seconds',
+    ]) {
       expect(r.body).toContain(needle);
     }
   });
@@ -203,7 +285,9 @@ describe('operational routes', () => {
   it('/api/docs/json is an OpenAPI document of every route', async () => {
     const doc = json((await f.api.app.inject({ url: '/api/docs/json' })).body) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/sessions', '/api/v1/sessions/{id}/stream', '/api/v1/actions', '/api/health']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/sessions', '/api/v1/sessions/{id}/stream', '/api/v1/actions', '/api/health']),
+    );
   });
 
   it('unknown routes answer 404 JSON', async () => {
@@ -217,7 +301,11 @@ describe('operational routes', () => {
       await fx.api.app.listen({ port: 0, host: '127.0.0.1' });
       const address = fx.api.app.server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/sessions`, { method: 'POST', headers: { ...fx.auth(fx.users.a.token), 'content-type': 'application/json' }, body: JSON.stringify({ problem_statement: PROBLEM }) });
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/sessions`, {
+        method: 'POST',
+        headers: { ...fx.auth(fx.users.a.token), 'content-type': 'application/json' },
+        body: JSON.stringify({ problem_statement: PROBLEM }),
+      });
       expect(res.status).toBe(201);
       expect(res.headers.get('x-request-id')).toBeTruthy();
       const health = await fetch(`http://127.0.0.1:${port}/api/health`);
@@ -225,7 +313,9 @@ describe('operational routes', () => {
       // Rejected by node's HTTP parser (a bare CR inside a header value): still the API's JSON shape, connection closed.
       const raw = await rawRequest(port, 'GET /api/health HTTP/1.1\r\nHost: x\r\nX-Bad: a\rb\r\n\r\n');
       expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
-      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code: 'LL_API_BAD_REQUEST', message: 'malformed HTTP request' } });
+      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({
+        error: { code: 'LL_API_BAD_REQUEST', message: 'malformed HTTP request' },
+      });
     } finally {
       await fx.close();
     }
@@ -237,7 +327,8 @@ describe('rate limit', () => {
     const fx = await startApiFixture({ prefix: 'api_rl', settings: { rateLimit: { enabled: true, max: 3 } } });
     try {
       const codes: number[] = [];
-      for (let i = 0; i < 5; i++) codes.push((await fx.api.app.inject({ url: '/api/v1/sessions', headers: fx.auth(fx.users.a.token) })).statusCode);
+      for (let i = 0; i < 5; i++)
+        codes.push((await fx.api.app.inject({ url: '/api/v1/sessions', headers: fx.auth(fx.users.a.token) })).statusCode);
       expect(codes).toEqual([200, 200, 200, 429, 429]);
       const other = await fx.api.app.inject({ url: '/api/v1/sessions', headers: fx.auth(fx.users.b.token) });
       expect(other.statusCode).toBe(200);

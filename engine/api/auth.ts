@@ -31,7 +31,11 @@ const unauthorized = (message: string): ApiError =>
 export class Authenticator {
   private readonly cache = new Map<string, { user: AuthUser | undefined; expires: number }>();
 
-  constructor(private readonly users: UserRepository, private readonly ttlMs: number, private readonly maxEntries: number) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+  ) {}
 
   async authenticate(request: FastifyRequest): Promise<AuthUser> {
     const header = request.headers.authorization;

@@ -69,10 +69,15 @@ export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequ
  */
 export function clientErrorHandler(err: Error & { code?: string }, socket: Duplex): void {
   // Nothing to answer: the peer is gone, or the socket cannot be written any more.
-  if (err.code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return; }
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
   const message = err.code === 'HPE_HEADER_OVERFLOW' ? 'request headers too large' : 'malformed HTTP request';
   const body = JSON.stringify({ error: { code: ENGINE_ERRORS.API_BAD_REQUEST, message } } satisfies ApiErrorBody);
-  socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Errors of the infrastructure (pool exhausted, PostgreSQL down): the service, not the client, failed. */
@@ -96,7 +101,8 @@ export function toApiError(err: unknown): ApiError {
   if (status === 413) return new ApiError(ENGINE_ERRORS.API_PAYLOAD_TOO_LARGE, fe.message ?? 'payload too large');
   if (status === 415) return new ApiError(ENGINE_ERRORS.API_UNSUPPORTED_MEDIA_TYPE, fe.message ?? 'unsupported media type');
   if (status >= 400 && status < 500) return new ApiError(ENGINE_ERRORS.API_BAD_REQUEST, fe.message ?? 'bad request');
-  if (isUnavailable(err)) return new ApiError(ENGINE_ERRORS.API_UNAVAILABLE, 'a backing service is unavailable; retry later', { 'retry-after': '1' });
+  if (isUnavailable(err))
+    return new ApiError(ENGINE_ERRORS.API_UNAVAILABLE, 'a backing service is unavailable; retry later', { 'retry-after': '1' });
   return new ApiError(ENGINE_ERRORS.API_INTERNAL, 'internal error');
 }
 
@@ -115,10 +121,19 @@ export function installErrorHandlers(app: FastifyInstance, log: Logger): void {
   app.setErrorHandler((err: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const mapped = toApiError(err);
     if (mapped.statusCode >= 500) {
-      log.error({ reqId: request.id, route: request.routeOptions.url, err: err instanceof Error ? { message: err.message, code: (err as { code?: unknown }).code, stack: err.stack } : String(err) }, 'request failed');
+      log.error(
+        {
+          reqId: request.id,
+          route: request.routeOptions.url,
+          err: err instanceof Error ? { message: err.message, code: (err as { code?: unknown }).code, stack: err.stack } : String(err),
+        },
+        'request failed',
+      );
     }
     if (reply.raw.headersSent || reply.sent) return;
     return sendError(reply, mapped);
   });
-  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => sendError(reply, notFound(`no route ${request.method} ${request.url.split('?')[0] ?? ''}`.slice(0, 200))));
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
+    sendError(reply, notFound(`no route ${request.method} ${request.url.split('?')[0] ?? ''}`.slice(0, 200))),
+  );
 }

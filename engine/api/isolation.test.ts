@@ -8,7 +8,12 @@ let actionsA: Awaited<ReturnType<typeof insertActions>>;
 
 beforeAll(async () => {
   f = await startApiFixture({ prefix: 'api_iso' });
-  const created = await f.api.app.inject({ method: 'POST', url: '/api/v1/sessions', headers: f.auth(f.users.a.token), payload: { problem_statement: 'A private question of user A about pricing' } });
+  const created = await f.api.app.inject({
+    method: 'POST',
+    url: '/api/v1/sessions',
+    headers: f.auth(f.users.a.token),
+    payload: { problem_statement: 'A private question of user A about pricing' },
+  });
   sessionA = (JSON.parse(created.body) as { id: string }).id;
   await f.api.app.inject({ method: 'POST', url: `/api/v1/sessions/${sessionA}/start`, headers: f.auth(f.users.a.token) });
   await waitForEnd(f.engine, sessionA);
@@ -48,10 +53,20 @@ describe('isolation between users', () => {
   });
 
   it("B's listings never include A's sessions or actions, whatever the filters", async () => {
-    const list = JSON.parse((await f.api.app.inject({ url: '/api/v1/sessions?limit=100', headers: b() })).body) as { sessions: { user_id: string }[] };
+    const list = JSON.parse((await f.api.app.inject({ url: '/api/v1/sessions?limit=100', headers: b() })).body) as {
+      sessions: { user_id: string }[];
+    };
     expect(list.sessions.every((s) => s.user_id === f.users.b.id)).toBe(true);
-    for (const qs of ['', `?session_id=${actionsA.sessionIds[0]}`, `?tag_ids=${actionsA.tags.t1}`, `?tag_ids=${actionsA.tags.t1},${actionsA.tags.t2}`]) {
-      const r = JSON.parse((await f.api.app.inject({ url: `/api/v1/actions${qs}`, headers: b() })).body) as { actions: unknown[]; sessions: unknown[] };
+    for (const qs of [
+      '',
+      `?session_id=${actionsA.sessionIds[0]}`,
+      `?tag_ids=${actionsA.tags.t1}`,
+      `?tag_ids=${actionsA.tags.t1},${actionsA.tags.t2}`,
+    ]) {
+      const r = JSON.parse((await f.api.app.inject({ url: `/api/v1/actions${qs}`, headers: b() })).body) as {
+        actions: unknown[];
+        sessions: unknown[];
+      };
       expect(r, qs).toMatchObject({ actions: [], sessions: [] });
     }
     for (const id of actionsA.actionIds) {
@@ -59,7 +74,9 @@ describe('isolation between users', () => {
       expect(r.statusCode).toBe(404);
     }
     // A sees its own.
-    const own = JSON.parse((await f.api.app.inject({ url: `/api/v1/actions?tag_ids=${actionsA.tags.t1}`, headers: f.auth(f.users.a.token) })).body) as { actions: unknown[] };
+    const own = JSON.parse(
+      (await f.api.app.inject({ url: `/api/v1/actions?tag_ids=${actionsA.tags.t1}`, headers: f.auth(f.users.a.token) })).body,
+    ) as { actions: unknown[] };
     expect(own.actions).toHaveLength(4);
   });
 });

@@ -11,8 +11,16 @@ describe('session listing metadata overlay', () => {
     it(`${variant}: counts one engine cache lookup per listed session`, async () => {
       const f = await startApiFixture({ variant, prefix: `api_meta_${variant}` });
       try {
-        for (let i = 0; i < 3; i++) await f.engine.repositories.sessions.create({ userId: f.users.a.id, problemStatement: `Problem ${i} of user a`, status: 'completed' });
-        const lookups = (): number => { const c = f.engine.caches.counters().sessionMetadata; return c.hits + c.misses; };
+        for (let i = 0; i < 3; i++)
+          await f.engine.repositories.sessions.create({
+            userId: f.users.a.id,
+            problemStatement: `Problem ${i} of user a`,
+            status: 'completed',
+          });
+        const lookups = (): number => {
+          const c = f.engine.caches.counters().sessionMetadata;
+          return c.hits + c.misses;
+        };
         const before = lookups();
         const r = await f.api.app.inject({ url: '/api/v1/sessions?limit=10', headers: f.auth(f.users.a.token) });
         expect(r.statusCode).toBe(200);

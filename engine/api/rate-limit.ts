@@ -15,7 +15,12 @@ export type RateBucket = 'default' | 'createSession' | 'stream';
 export class RateLimiter {
   private warned = false;
 
-  constructor(private readonly redis: Redis, private readonly s: RateLimitSettings, private readonly prefix: string, private readonly log: Logger) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly s: RateLimitSettings,
+    private readonly prefix: string,
+    private readonly log: Logger,
+  ) {}
 
   async check(userId: string, bucket: RateBucket): Promise<void> {
     if (!this.s.enabled) return;
@@ -35,7 +40,9 @@ export class RateLimiter {
     }
     if (count > max) {
       const retryAfter = Math.max(1, Math.ceil(((window + 1) * this.s.windowMs - now) / 1000));
-      throw new ApiError(ENGINE_ERRORS.API_RATE_LIMITED, `rate limit of ${max} requests per ${this.s.windowMs / 1000} s exceeded`, { 'retry-after': String(retryAfter) });
+      throw new ApiError(ENGINE_ERRORS.API_RATE_LIMITED, `rate limit of ${max} requests per ${this.s.windowMs / 1000} s exceeded`, {
+        'retry-after': String(retryAfter),
+      });
     }
   }
 }

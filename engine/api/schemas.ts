@@ -11,8 +11,29 @@ const NO_NUL = '^[^\\u0000]*$';
 export const SESSION_ID = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$', description: 'session id (bo1_<uuid>)' } as const;
 export const UUID = { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' } as const;
 
-export const SESSION_STATUSES = ['created', 'running', 'completed', 'failed', 'killed', 'deleted', 'paused', 'terminated', 'evicting', 'evicted'] as const;
-export const ACTION_STATUSES = ['todo', 'in_progress', 'blocked', 'in_review', 'done', 'cancelled', 'failed', 'abandoned', 'replanned'] as const;
+export const SESSION_STATUSES = [
+  'created',
+  'running',
+  'completed',
+  'failed',
+  'killed',
+  'deleted',
+  'paused',
+  'terminated',
+  'evicting',
+  'evicted',
+] as const;
+export const ACTION_STATUSES = [
+  'todo',
+  'in_progress',
+  'blocked',
+  'in_review',
+  'done',
+  'cancelled',
+  'failed',
+  'abandoned',
+  'replanned',
+] as const;
 
 export const ERROR_RESPONSE = {
   type: 'object',
@@ -26,7 +47,10 @@ export const ERROR_RESPONSE = {
 export const ERRORS = { 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE, 429: ERROR_RESPONSE, 503: ERROR_RESPONSE } as const;
 
 export const SESSION_PARAMS = {
-  type: 'object', required: ['id'], additionalProperties: false, properties: { id: SESSION_ID },
+  type: 'object',
+  required: ['id'],
+  additionalProperties: false,
+  properties: { id: SESSION_ID },
 } as const;
 
 export const SECURITY = [{ bearerAuth: [] }];

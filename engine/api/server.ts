@@ -140,7 +140,9 @@ export async function createApiServer(engine: Engine, options: ApiServerOptions 
   // The engine's per-call hook feeds llm_call_duration_seconds; detached when the API closes,
   // since the engine outlives it (and may serve another API instance in tests).
   const stopLlmFeed = engine.llm.client.onCall((call) => metrics.observeLlm(call.model, call.latencyMs / 1000));
-  app.addHook('onClose', async () => { stopLlmFeed(); });
+  app.addHook('onClose', async () => {
+    stopLlmFeed();
+  });
   app.addHook('preClose', async () => {
     streams.closeAll('server_shutdown');
   });

@@ -12,7 +12,13 @@ let base: string;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  f = await startApiFixture({ prefix: 'api_sse', redisUrl: redis.url, mockProfile: 'realistic', timeScale: 0.01, settings: { heartbeatMs: 200 } });
+  f = await startApiFixture({
+    prefix: 'api_sse',
+    redisUrl: redis.url,
+    mockProfile: 'realistic',
+    timeScale: 0.01,
+    settings: { heartbeatMs: 200 },
+  });
   await f.api.app.listen({ port: 0, host: '127.0.0.1' });
   const address = f.api.app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
@@ -25,7 +31,11 @@ afterAll(async () => {
 
 async function startedSession(): Promise<string> {
   const h = { ...f.auth(f.users.a.token), 'content-type': 'application/json' };
-  const created = await fetch(`${base}/api/v1/sessions`, { method: 'POST', headers: h, body: JSON.stringify({ problem_statement: 'Should we move our support team to a four-day week?' }) });
+  const created = await fetch(`${base}/api/v1/sessions`, {
+    method: 'POST',
+    headers: h,
+    body: JSON.stringify({ problem_statement: 'Should we move our support team to a four-day week?' }),
+  });
   const { id } = (await created.json()) as { id: string };
   expect((await fetch(`${base}/api/v1/sessions/${id}/start`, { method: 'POST', headers: f.auth(f.users.a.token) })).status).toBe(202);
   return id;
@@ -48,7 +58,11 @@ describe('SSE /stream', () => {
     const seqs = sequences(read.messages);
     expect(seqs).toEqual(range(1, seqs.length));
     expect(read.messages.at(-2)?.event).toBe('complete');
-    expect(read.messages.at(-1)).toMatchObject({ event: 'stream_closed', id: undefined, data: { reason: 'complete', last_event_id: `${id}:${seqs.length}` } });
+    expect(read.messages.at(-1)).toMatchObject({
+      event: 'stream_closed',
+      id: undefined,
+      data: { reason: 'complete', last_event_id: `${id}:${seqs.length}` },
+    });
     expect(read.messages.every((m) => m.id === undefined || m.id === `${id}:${String(m.data.sequence)}`)).toBe(true);
     expect(await history(id)).toEqual(seqs);
   });
@@ -65,7 +79,10 @@ describe('SSE /stream', () => {
     expect(rest).toEqual(all.slice(5));
     expect([...got, ...rest]).toEqual(range(1, all.length));
     // Reconnecting after the end replays nothing and closes at once.
-    const after = await readSse(`${base}/api/v1/sessions/${id}/stream`, { ...f.auth(f.users.a.token), 'last-event-id': `${id}:${all.length}` });
+    const after = await readSse(`${base}/api/v1/sessions/${id}/stream`, {
+      ...f.auth(f.users.a.token),
+      'last-event-id': `${id}:${all.length}`,
+    });
     expect(sequences(after.messages)).toEqual([]);
     expect(after.messages.at(-1)?.event).toBe('stream_closed');
   });

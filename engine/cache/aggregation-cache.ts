@@ -13,7 +13,9 @@ export class AggregationCache<T> {
 
   /** `enabled: false`: every `get` runs its query, nothing is counted or kept (costs.aggregationCacheEnabled). */
   constructor(
-    private readonly ttlMs: number, private readonly maxEntries: number, private readonly now: () => number = Date.now,
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+    private readonly now: () => number = Date.now,
     readonly enabled = true,
   ) {}
 
@@ -51,10 +53,15 @@ export class AggregationCache<T> {
 
   private endLoad(key: string): void {
     const n = (this.loading.get(key) ?? 1) - 1;
-    if (n > 0) { this.loading.set(key, n); return; }
+    if (n > 0) {
+      this.loading.set(key, n);
+      return;
+    }
     this.loading.delete(key);
     // Cleared on the next tick so the load that just finished still sees the mark.
-    queueMicrotask(() => { if (!this.loading.has(key)) this.staleLoads.delete(key); });
+    queueMicrotask(() => {
+      if (!this.loading.has(key)) this.staleLoads.delete(key);
+    });
   }
 
   get size(): number {

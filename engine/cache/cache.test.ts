@@ -4,19 +4,35 @@ import { resolveConfig } from '../config/index.js';
 import { AggregationCache, CircuitBreaker, createCaches, createRedisClient, PersonaSelectionCache, GuardedRedis } from './index.js';
 
 let child: RedisHandle;
-beforeAll(async () => { child = await startTestRedis(); });
-afterAll(async () => { await child?.stop(); });
+beforeAll(async () => {
+  child = await startTestRedis();
+});
+afterAll(async () => {
+  await child?.stop();
+});
 
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('caches', () => {
   it('read-through: hit/miss, falls back to the source when Redis dies, breaker opens and recovers', async () => {
-    const redis = createRedisClient({ url: child.url, maxRetriesPerRequest: 0, connectTimeoutMs: 300, reconnectInitialMs: 50, reconnectMaxMs: 100 });
+    const redis = createRedisClient({
+      url: child.url,
+      maxRetriesPerRequest: 0,
+      connectTimeoutMs: 300,
+      reconnectInitialMs: 50,
+      reconnectMaxMs: 100,
+    });
     await new Promise((r) => redis.once('ready', r));
-    const cfg = resolveConfig({ redisKeyPrefix: 'c1:', circuitBreakers: { redis: { failureThreshold: 5, recoveryTimeoutMs: 300, successThreshold: 2 } } });
+    const cfg = resolveConfig({
+      redisKeyPrefix: 'c1:',
+      circuitBreakers: { redis: { failureThreshold: 5, recoveryTimeoutMs: 300, successThreshold: 2 } },
+    });
     const caches = createCaches(redis, cfg);
     let loads = 0;
-    const load = async (): Promise<{ user_id: string; industry: string }> => { loads += 1; return { user_id: 'u', industry: 'saas' }; };
+    const load = async (): Promise<{ user_id: string; industry: string }> => {
+      loads += 1;
+      return { user_id: 'u', industry: 'saas' };
+    };
     expect(await caches.userContext.get('u', load)).toEqual({ user_id: 'u', industry: 'saas' });
     expect(await caches.userContext.get('u', load)).toEqual({ user_id: 'u', industry: 'saas' });
     expect(loads).toBe(1);
@@ -35,7 +51,13 @@ describe('caches', () => {
   });
 
   it('persona selection by similarity: KEYS scan and index set agree', async () => {
-    const redis = createRedisClient({ url: child.url, maxRetriesPerRequest: 0, connectTimeoutMs: 300, reconnectInitialMs: 50, reconnectMaxMs: 100 });
+    const redis = createRedisClient({
+      url: child.url,
+      maxRetriesPerRequest: 0,
+      connectTimeoutMs: 300,
+      reconnectInitialMs: 50,
+      reconnectMaxMs: 100,
+    });
     if (redis.status !== 'ready') await new Promise((r) => redis.once('ready', r));
     const g = new GuardedRedis(redis, new CircuitBreaker({ failureThreshold: 5, recoveryTimeoutMs: 1000, successThreshold: 1 }), 'p1:');
     const scan = new PersonaSelectionCache<string[]>(g, { ttlSeconds: 60, threshold: 0.9, shape: 'keys_scan' });
@@ -68,7 +90,13 @@ describe('caches', () => {
   it('aggregation cache: a result loaded across an invalidation is served but not kept', async () => {
     const c = new AggregationCache<number>(60_000, 10);
     let release: (v: number) => void = () => undefined;
-    const slow = c.get('s', () => new Promise<number>((r) => { release = r; }));
+    const slow = c.get(
+      's',
+      () =>
+        new Promise<number>((r) => {
+          release = r;
+        }),
+    );
     c.invalidate(['s']); // a flush of session s lands while the query runs
     release(1);
     expect(await slow).toBe(1);

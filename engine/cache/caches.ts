@@ -23,25 +23,50 @@ export interface Caches {
   counters(): Record<'sessionMetadata' | 'userContext' | 'aggregation' | 'llmResponses' | 'personaSelection', CacheCounters>;
 }
 
-export function createCaches(redis: Redis, config: Pick<EngineConfig, 'cache' | 'costs' | 'sessions' | 'circuitBreakers' | 'redisKeyPrefix'>): Caches {
+export function createCaches(
+  redis: Redis,
+  config: Pick<EngineConfig, 'cache' | 'costs' | 'sessions' | 'circuitBreakers' | 'redisKeyPrefix'>,
+): Caches {
   const breaker = new CircuitBreaker(config.circuitBreakers.redis);
   const g = (): GuardedRedis => new GuardedRedis(redis, breaker, config.redisKeyPrefix);
   const c = config.cache;
   const caches = {
-    sessionMetadata: new ReadThroughCache<Record<string, unknown>>(g(), (id) => `metadata:${id}`, config.sessions.metadataTtlSeconds, c.sessionMetadataCacheEnabled),
-    userContext: new ReadThroughCache<UserContextRow>(g(), (id) => `user_context:${id}`, c.userContextTtlSeconds, c.userContextCacheEnabled),
-    aggregation: new AggregationCache<SessionCosts>(config.costs.aggregationCacheTtlMs, config.costs.aggregationCacheMaxEntries, Date.now, config.costs.aggregationCacheEnabled),
+    sessionMetadata: new ReadThroughCache<Record<string, unknown>>(
+      g(),
+      (id) => `metadata:${id}`,
+      config.sessions.metadataTtlSeconds,
+      c.sessionMetadataCacheEnabled,
+    ),
+    userContext: new ReadThroughCache<UserContextRow>(
+      g(),
+      (id) => `user_context:${id}`,
+      c.userContextTtlSeconds,
+      c.userContextCacheEnabled,
+    ),
+    aggregation: new AggregationCache<SessionCosts>(
+      config.costs.aggregationCacheTtlMs,
+      config.costs.aggregationCacheMaxEntries,
+      Date.now,
+      config.costs.aggregationCacheEnabled,
+    ),
     // Built either way; the engine's LLM path consults them only when cache.llmResponseCacheEnabled
     // / cache.personaSelectionCacheEnabled is on (engine/internal/ports.ts).
     llmResponses: new LlmResponseCache(g(), { ttlSeconds: c.llmCacheTtlSeconds }),
-    personaSelection: new PersonaSelectionCache<unknown>(g(), { ttlSeconds: c.personaCacheTtlSeconds, threshold: c.personaSimilarityThreshold, shape: c.personaLookupShape }),
+    personaSelection: new PersonaSelectionCache<unknown>(g(), {
+      ttlSeconds: c.personaCacheTtlSeconds,
+      threshold: c.personaSimilarityThreshold,
+      shape: c.personaLookupShape,
+    }),
     breaker,
   };
   return {
     ...caches,
     counters: () => ({
-      sessionMetadata: caches.sessionMetadata.counters, userContext: caches.userContext.counters, aggregation: caches.aggregation.counters,
-      llmResponses: caches.llmResponses.counters, personaSelection: caches.personaSelection.counters,
+      sessionMetadata: caches.sessionMetadata.counters,
+      userContext: caches.userContext.counters,
+      aggregation: caches.aggregation.counters,
+      llmResponses: caches.llmResponses.counters,
+      personaSelection: caches.personaSelection.counters,
     }),
   };
 }

@@ -19,7 +19,10 @@ export class CircuitBreaker {
   private openedAt = 0;
   opens = 0;
 
-  constructor(private readonly o: CircuitBreakerOptions, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly o: CircuitBreakerOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   get current(): CircuitState {
     if (this.state === 'open' && this.now() - this.openedAt >= this.o.recoveryTimeoutMs) {

@@ -18,7 +18,11 @@ export interface CacheCounters {
 export class GuardedRedis {
   readonly counters: CacheCounters = { hits: 0, misses: 0, errors: 0, fallbacks: 0 };
 
-  constructor(readonly redis: Redis, readonly breaker: CircuitBreaker, readonly prefix: string) {}
+  constructor(
+    readonly redis: Redis,
+    readonly breaker: CircuitBreaker,
+    readonly prefix: string,
+  ) {}
 
   async run<T>(fn: (r: Redis) => Promise<T>): Promise<T | undefined> {
     if (!this.breaker.allow()) {
@@ -48,7 +52,9 @@ export class ReadThroughCache<T> {
    * and neither touches Redis nor counts a lookup (the baseline a cache is measured against).
    */
   constructor(
-    private readonly g: GuardedRedis, private readonly keyOf: (id: string) => string, private readonly ttlSeconds: number,
+    private readonly g: GuardedRedis,
+    private readonly keyOf: (id: string) => string,
+    private readonly ttlSeconds: number,
     readonly enabled = true,
   ) {}
 
@@ -61,7 +67,11 @@ export class ReadThroughCache<T> {
    * value is written back (the API re-caches only terminal session statuses), `ttlSeconds`
    * overrides the cache's TTL for that write.
    */
-  async get(id: string, load: () => Promise<T | undefined>, opts: { store?: (value: T) => boolean; ttlSeconds?: number } = {}): Promise<T | undefined> {
+  async get(
+    id: string,
+    load: () => Promise<T | undefined>,
+    opts: { store?: (value: T) => boolean; ttlSeconds?: number } = {},
+  ): Promise<T | undefined> {
     if (!this.enabled) return load();
     const key = this.g.prefix + this.keyOf(id);
     const raw = await this.g.run((r) => r.get(key));

@@ -34,7 +34,10 @@ export interface LlmRequestKey {
  * as bo1 had it (off by default, cache.llmResponseCacheEnabled). The value is the caller's string.
  */
 export class LlmResponseCache {
-  constructor(private readonly g: GuardedRedis, private readonly o: { ttlSeconds: number }) {}
+  constructor(
+    private readonly g: GuardedRedis,
+    private readonly o: { ttlSeconds: number },
+  ) {}
 
   static keyOf(k: LlmRequestKey): string {
     return `llm:cache:${sha(JSON.stringify([k.system, k.user, k.model, k.maxTokens, k.temperature]))}`;
@@ -46,7 +49,10 @@ export class LlmResponseCache {
 
   async get(k: LlmRequestKey): Promise<string | undefined> {
     const raw = await this.g.run((r) => r.get(this.g.prefix + LlmResponseCache.keyOf(k)));
-    if (typeof raw === 'string') { this.g.counters.hits += 1; return raw; }
+    if (typeof raw === 'string') {
+      this.g.counters.hits += 1;
+      return raw;
+    }
     this.g.counters.misses += 1;
     return undefined;
   }
@@ -62,7 +68,10 @@ export class LlmResponseCache {
  * bo1's lookup (KEYS personas:cache:* then one GET per key); `index_set` reads a member set and one MGET.
  */
 export class PersonaSelectionCache<T> {
-  constructor(private readonly g: GuardedRedis, private readonly o: { ttlSeconds: number; threshold: number; shape: PersonaLookupShape }) {}
+  constructor(
+    private readonly g: GuardedRedis,
+    private readonly o: { ttlSeconds: number; threshold: number; shape: PersonaLookupShape },
+  ) {}
 
   get counters(): GuardedRedis['counters'] {
     return this.g.counters;
@@ -70,15 +79,21 @@ export class PersonaSelectionCache<T> {
 
   async set(goal: string, embedding: readonly number[], selection: T): Promise<void> {
     const key = `${this.g.prefix}personas:cache:${sha(goal).slice(0, 16)}`;
-    await this.g.run((r) => r.pipeline().set(key, JSON.stringify({ embedding, selection }), 'EX', this.o.ttlSeconds)
-      .sadd(`${this.g.prefix}personas:cache:index`, key).exec());
+    await this.g.run((r) =>
+      r
+        .pipeline()
+        .set(key, JSON.stringify({ embedding, selection }), 'EX', this.o.ttlSeconds)
+        .sadd(`${this.g.prefix}personas:cache:index`, key)
+        .exec(),
+    );
   }
 
   async find(embedding: readonly number[]): Promise<{ selection: T; similarity: number } | undefined> {
     const values = await this.g.run(async (r) => {
-      const keys = this.o.shape === 'keys_scan'
-        ? (await r.keys(`${this.g.prefix}personas:cache:*`)).filter((k) => !k.endsWith(':index'))
-        : await r.smembers(`${this.g.prefix}personas:cache:index`);
+      const keys =
+        this.o.shape === 'keys_scan'
+          ? (await r.keys(`${this.g.prefix}personas:cache:*`)).filter((k) => !k.endsWith(':index'))
+          : await r.smembers(`${this.g.prefix}personas:cache:index`);
       if (keys.length === 0) return [];
       return this.o.shape === 'keys_scan' ? Promise.all(keys.map((k) => r.get(k))) : r.mget(...keys);
     });

@@ -14,14 +14,31 @@ function stateWith(spCount: number, step: number): DeliberationState {
   const subProblems: DeliberationState['subProblems'] = {};
   for (let i = 0; i < spCount; i++) {
     subProblems[String(i)] = {
-      index: i, goal: `goal ${i}`, maxRounds: 4, costBefore: 0, stage: 'rounds', personas: ['a', 'b', 'c'],
-      contributions: [{ persona: 'a', name: 'A', content: 'x'.repeat(2_000), round: 1 }], summaries: ['s'], total: 3, stalled: 0, round: 1,
+      index: i,
+      goal: `goal ${i}`,
+      maxRounds: 4,
+      costBefore: 0,
+      stage: 'rounds',
+      personas: ['a', 'b', 'c'],
+      contributions: [{ persona: 'a', name: 'A', content: 'x'.repeat(2_000), round: 1 }],
+      summaries: ['s'],
+      total: 3,
+      stalled: 0,
+      round: 1,
     };
   }
   return {
-    version: 1, step, lastStep: `sp0.round${step}`, counters: { llmCalls: 9, embeddingRequests: 2, contributions: 3, events: 12, costUsd: 0.02 },
-    costGuardTripped: false, plan: { complexity: 3, personaCount: 3, subProblems: [{ index: 0, goal: 'goal 0' }] },
-    gapsDone: true, subProblems, metaDone: false, tasksDone: false, completed: false,
+    version: 1,
+    step,
+    lastStep: `sp0.round${step}`,
+    counters: { llmCalls: 9, embeddingRequests: 2, contributions: 3, events: 12, costUsd: 0.02 },
+    costGuardTripped: false,
+    plan: { complexity: 3, personaCount: 3, subProblems: [{ index: 0, goal: 'goal 0' }] },
+    gapsDone: true,
+    subProblems,
+    metaDone: false,
+    tasksDone: false,
+    completed: false,
   };
 }
 
@@ -35,14 +52,28 @@ describe('Checkpointer (real Redis and PostgreSQL)', () => {
 
   beforeAll(async () => {
     tdb = await createTestDatabase({ prefix: 'checkpoint' });
-    db = createDb({ databaseUrl: tdb.url, poolMin: 0, poolMax: 4, connectionTimeoutMs: 5_000, idleTimeoutMs: 1_000, statementTimeoutMs: 10_000 });
+    db = createDb({
+      databaseUrl: tdb.url,
+      poolMin: 0,
+      poolMax: 4,
+      connectionTimeoutMs: 5_000,
+      idleTimeoutMs: 1_000,
+      statementTimeoutMs: 10_000,
+    });
     const repos = createRepositories(db, resolveConfig({ databaseUrl: tdb.url }));
     await repos.users.create({ id: 'u_cp', email: 'u_cp@loadlab.invalid' });
-    sessionIds = await Promise.all([1, 2, 3, 4].map(async () => (await repos.sessions.create({ userId: 'u_cp', problemStatement: 'checkpoint round trip' })).id));
+    sessionIds = await Promise.all(
+      [1, 2, 3, 4].map(async () => (await repos.sessions.create({ userId: 'u_cp', problemStatement: 'checkpoint round trip' })).id),
+    );
     redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
     await redis.ping();
     // Nothing listens on port 1: the "Redis down at session start" case, without touching a real server.
-    dead = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 0, enableOfflineQueue: false, lazyConnect: true, retryStrategy: () => null });
+    dead = new Redis('redis://127.0.0.1:1', {
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     dead.on('error', () => undefined);
   }, 60_000);
 
@@ -55,10 +86,16 @@ describe('Checkpointer (real Redis and PostgreSQL)', () => {
     await tdb.drop();
   });
 
-  const checkpointer = (variant: 'audited' | 'optimized', client: Redis) => new Checkpointer({
-    redis: client, db, config: resolveConfig({ variant }).checkpoint, redisKeyPrefix: prefix, pingTimeoutMs: 500,
-    sequenceOf: () => 42, costRecordsOf: () => 7,
-  });
+  const checkpointer = (variant: 'audited' | 'optimized', client: Redis) =>
+    new Checkpointer({
+      redis: client,
+      db,
+      config: resolveConfig({ variant }).checkpoint,
+      redisKeyPrefix: prefix,
+      pingTimeoutMs: 500,
+      sequenceOf: () => 42,
+      costRecordsOf: () => 7,
+    });
 
   it('audited: the whole state on every write, read back equal, with the 7-day TTL', async () => {
     const cp = checkpointer('audited', redis);

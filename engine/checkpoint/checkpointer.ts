@@ -62,7 +62,17 @@ export class Checkpointer implements CheckpointPort {
   private readonly pg: PostgresStore;
   private readonly sessions = new Map<string, SessionEntry>();
   private readonly log: Logger;
-  private n: CheckpointCounters = { sessions: 0, writes: 0, bytes: 0, failures: 0, maxWriteBytes: 0, maxStoredBytes: 0, redisSessions: 0, memorySessions: 0, postgresSessions: 0 };
+  private n: CheckpointCounters = {
+    sessions: 0,
+    writes: 0,
+    bytes: 0,
+    failures: 0,
+    maxWriteBytes: 0,
+    maxStoredBytes: 0,
+    redisSessions: 0,
+    memorySessions: 0,
+    postgresSessions: 0,
+  };
 
   constructor(private readonly o: CheckpointerOptions) {
     this.log = o.logger ?? silentLogger();
@@ -85,7 +95,12 @@ export class Checkpointer implements CheckpointPort {
     const entry = this.sessions.get(sessionId);
     if (entry === undefined) return Promise.resolve();
     // Serialised now, before any await: the deliberation keeps mutating `state`.
-    const record: CheckpointRecord = { state, sequence: this.o.sequenceOf(sessionId), costRecords: this.o.costRecordsOf(sessionId), writtenAt: new Date().toISOString() };
+    const record: CheckpointRecord = {
+      state,
+      sequence: this.o.sequenceOf(sessionId),
+      costRecords: this.o.costRecordsOf(sessionId),
+      writtenAt: new Date().toISOString(),
+    };
     const full = this.o.config.format === 'full';
     const parts = full ? encodeFull(record) : encodeParts(record, entry.needsAll ? undefined : changed);
     entry.needsAll = false;
@@ -137,9 +152,17 @@ export class Checkpointer implements CheckpointPort {
   private async ping(): Promise<boolean> {
     if (this.o.redis.status !== 'ready') return false;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), this.o.pingTimeoutMs); });
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.o.pingTimeoutMs);
+    });
     try {
-      return await Promise.race([this.o.redis.ping().then(() => true, () => false), timeout]);
+      return await Promise.race([
+        this.o.redis.ping().then(
+          () => true,
+          () => false,
+        ),
+        timeout,
+      ]);
     } finally {
       clearTimeout(timer);
     }

@@ -14,7 +14,13 @@ export class CostJournal {
   failures = 0;
   appended = 0;
 
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly enabled: boolean, private readonly ttlSeconds: number, private readonly encode: (r: ApiCostInput) => string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly enabled: boolean,
+    private readonly ttlSeconds: number,
+    private readonly encode: (r: ApiCostInput) => string,
+  ) {}
 
   /** Called for every record the tracker accepted. Never throws: a failed append only weakens the resume. */
   append(record: ApiCostInput): void {
@@ -23,8 +29,19 @@ export class CostJournal {
     this.counts.set(sessionId, (this.counts.get(sessionId) ?? 0) + 1);
     if (!this.enabled) return;
     const key = costJournalKey(this.prefix, sessionId);
-    const write = this.redis.pipeline().rpush(key, this.encode(record)).expire(key, this.ttlSeconds).exec()
-      .then(() => { this.appended += 1; }, () => { this.failures += 1; });
+    const write = this.redis
+      .pipeline()
+      .rpush(key, this.encode(record))
+      .expire(key, this.ttlSeconds)
+      .exec()
+      .then(
+        () => {
+          this.appended += 1;
+        },
+        () => {
+          this.failures += 1;
+        },
+      );
     let set = this.pending.get(sessionId);
     if (set === undefined) this.pending.set(sessionId, (set = new Set()));
     set.add(write);

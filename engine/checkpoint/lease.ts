@@ -6,7 +6,10 @@ export interface LeaseValue {
   readonly at: number;
 }
 
-export type LeaseState = { readonly kind: 'fresh'; readonly owner: string } | { readonly kind: 'stale' | 'absent' } | { readonly kind: 'unknown'; readonly reason: string };
+export type LeaseState =
+  | { readonly kind: 'fresh'; readonly owner: string }
+  | { readonly kind: 'stale' | 'absent' }
+  | { readonly kind: 'unknown'; readonly reason: string };
 
 export const leaseKey = (prefix: string, sessionId: string): string => `${prefix}session_lease:${sessionId}`;
 
@@ -50,7 +53,10 @@ export class Leases {
 
   async release(sessionId: string): Promise<void> {
     this.held.delete(sessionId);
-    if (this.held.size === 0 && this.timer !== undefined) { clearInterval(this.timer); this.timer = undefined; }
+    if (this.held.size === 0 && this.timer !== undefined) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
     await this.redis.del(leaseKey(this.prefix, sessionId)).catch(() => undefined);
   }
 

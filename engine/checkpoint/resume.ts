@@ -44,7 +44,9 @@ export interface ResumeDeps {
  */
 export async function lastIssuedSequence(d: Pick<ResumeDeps, 'redis' | 'redisKeyPrefix' | 'events'>, sessionId: string): Promise<number> {
   const history = await d.redis.lrange(eventKeys(d.redisKeyPrefix, sessionId).history, 0, -1).catch(() => [] as string[]);
-  const historyMax = history.map(parseEnvelope).reduce((m, e) => (e !== undefined && e.session_id === sessionId ? Math.max(m, e.sequence) : m), 0);
+  const historyMax = history
+    .map(parseEnvelope)
+    .reduce((m, e) => (e !== undefined && e.session_id === sessionId ? Math.max(m, e.sequence) : m), 0);
   return Math.max(historyMax, await d.events.maxSequence(sessionId));
 }
 
@@ -57,15 +59,31 @@ const REPLAY_CHUNK = 500;
  * number is issued twice; with replayEvents / costJournal the dead process's buffered events and
  * cost records are written (both inserts are idempotent, so what had arrived is not doubled).
  */
-export async function prepareResume(d: ResumeDeps, sessionId: string, userId: string, record: CheckpointRecord & { store: string }): Promise<ResumeReport> {
+export async function prepareResume(
+  d: ResumeDeps,
+  sessionId: string,
+  userId: string,
+  record: CheckpointRecord & { store: string },
+): Promise<ResumeReport> {
   const history = await d.redis.lrange(eventKeys(d.redisKeyPrefix, sessionId).history, 0, -1).catch(() => [] as string[]);
   const envelopes = history.map(parseEnvelope).filter((e) => e !== undefined && e.session_id === sessionId);
   const historyMax = envelopes.reduce((m, e) => Math.max(m, e?.sequence ?? 0), 0);
   let replayedEvents = 0;
   if (d.config.replayEvents) {
-    const rows: SessionEventInput[] = envelopes.flatMap((e) => (e === undefined ? [] : [{
-      sessionId, eventType: e.event_type, sequence: e.sequence, data: e, userId, createdAt: new Date(e.timestamp),
-    }]));
+    const rows: SessionEventInput[] = envelopes.flatMap((e) =>
+      e === undefined
+        ? []
+        : [
+            {
+              sessionId,
+              eventType: e.event_type,
+              sequence: e.sequence,
+              data: e,
+              userId,
+              createdAt: new Date(e.timestamp),
+            },
+          ],
+    );
     for (let i = 0; i < rows.length; i += REPLAY_CHUNK) replayedEvents += await d.events.saveBatch(rows.slice(i, i + REPLAY_CHUNK));
   }
   const pgMax = await d.events.maxSequence(sessionId);
@@ -76,8 +94,11 @@ export async function prepareResume(d: ResumeDeps, sessionId: string, userId: st
   let redoneCostUsd: number | null = null;
   let replayedCostRecords = 0;
   if (d.config.costJournal) {
-    const journal = (await d.journal.read(sessionId).catch(() => [] as string[])).map(decodeRecord).filter((r): r is ApiCostInput => r !== undefined);
-    for (let i = 0; i < journal.length; i += REPLAY_CHUNK) replayedCostRecords += (await d.costs.insertBatch(journal.slice(i, i + REPLAY_CHUNK))).length;
+    const journal = (await d.journal.read(sessionId).catch(() => [] as string[]))
+      .map(decodeRecord)
+      .filter((r): r is ApiCostInput => r !== undefined);
+    for (let i = 0; i < journal.length; i += REPLAY_CHUNK)
+      replayedCostRecords += (await d.costs.insertBatch(journal.slice(i, i + REPLAY_CHUNK))).length;
     const redone = journal.slice(record.costRecords);
     redoneCostRecords = redone.length;
     redoneCostUsd = redone.reduce((s, r) => s + r.totalCost, 0);
@@ -86,8 +107,16 @@ export async function prepareResume(d: ResumeDeps, sessionId: string, userId: st
     d.journal.seed(sessionId, record.costRecords);
   }
   return {
-    sessionId, lastStep: record.state.lastStep, step: record.state.step, store: record.store,
-    checkpointSequence: record.sequence, startSequence, redoneEvents: startSequence - record.sequence, replayedEvents,
-    redoneCostRecords, redoneCostUsd, replayedCostRecords,
+    sessionId,
+    lastStep: record.state.lastStep,
+    step: record.state.step,
+    store: record.store,
+    checkpointSequence: record.sequence,
+    startSequence,
+    redoneEvents: startSequence - record.sequence,
+    replayedEvents,
+    redoneCostRecords,
+    redoneCostUsd,
+    replayedCostRecords,
   };
 }

@@ -31,7 +31,11 @@ export interface ManualClock extends Clock {
   sleepers(): number;
 }
 
-interface Due { at: number; run: () => void; every?: number }
+interface Due {
+  at: number;
+  run: () => void;
+  every?: number;
+}
 
 export function createManualClock(startMs = 0): ManualClock {
   let t = startMs;
@@ -40,12 +44,16 @@ export function createManualClock(startMs = 0): ManualClock {
   return {
     now: () => t,
     sleep(ms) {
-      return new Promise((resolve) => { due.add({ at: t + Math.max(0, ms), run: resolve }); });
+      return new Promise((resolve) => {
+        due.add({ at: t + Math.max(0, ms), run: resolve });
+      });
     },
     every(ms, fn) {
       const entry: Due = { at: t + ms, run: fn, every: ms };
       due.add(entry);
-      return () => { due.delete(entry); };
+      return () => {
+        due.delete(entry);
+      };
     },
     sleepers: () => [...due].filter((d) => d.every === undefined).length,
     async advance(ms) {

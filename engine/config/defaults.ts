@@ -175,7 +175,14 @@ export type EngineDefaults = typeof ENGINE_DEFAULTS;
 export const VARIANT_PROFILES = {
   audited: {
     sessions: { holdLockDuringGrace: true },
-    db: { poolMax: 20, listSessionsShape: 'join', tagFilterShape: 'in_subquery', actionsListShape: 'distinct', contributionSaveShape: 'three_trips', statementMode: 'simple' },
+    db: {
+      poolMax: 20,
+      listSessionsShape: 'join',
+      tagFilterShape: 'in_subquery',
+      actionsListShape: 'distinct',
+      contributionSaveShape: 'three_trips',
+      statementMode: 'simple',
+    },
     costs: { timerFlush: false, retryShadowMaxRecords: 0 },
     events: { timerFlush: false, insertShape: 'per_row' },
     cache: { personaLookupShape: 'keys_scan' },
@@ -183,7 +190,14 @@ export const VARIANT_PROFILES = {
     api: { batchLookups: false },
     // §8.2: the whole state after every node, MemorySaver when Redis is down at graph build, and
     // nothing that lets a new process finish a dead one's buffered events and cost records.
-    checkpoint: { format: 'full', fallback: 'memory', endedTtlSeconds: 604_800, costJournal: false, replayEvents: false, restartWithoutCheckpoint: false },
+    checkpoint: {
+      format: 'full',
+      fallback: 'memory',
+      endedTtlSeconds: 604_800,
+      costJournal: false,
+      replayEvents: false,
+      restartWithoutCheckpoint: false,
+    },
   },
   optimized: {},
 } as const;
@@ -204,7 +218,20 @@ export const ENUM_SETTINGS: Readonly<Record<string, readonly string[]>> = {
 
 /** Numeric settings that must be > 0 (everything else numeric must be >= 0). */
 export const POSITIVE_SETTINGS: readonly string[] = [
-  'sessions.maxConcurrent', 'db.poolMax', 'costs.batchSize', 'costs.maxBufferSize', 'costs.drainBatchSize',
-  'events.batchSize', 'events.bufferCapacity', 'events.persistConcurrency', 'events.pollingIntervalMs',
-  'events.pollingBatchSize', 'checkpoint.ttlSeconds', 'checkpoint.leaseMs', 'embeddings.batchSize', 'embeddings.dimensions', 'limits.maxSubProblems', 'limits.maxRounds',
+  'sessions.maxConcurrent',
+  'db.poolMax',
+  'costs.batchSize',
+  'costs.maxBufferSize',
+  'costs.drainBatchSize',
+  'events.batchSize',
+  'events.bufferCapacity',
+  'events.persistConcurrency',
+  'events.pollingIntervalMs',
+  'events.pollingBatchSize',
+  'checkpoint.ttlSeconds',
+  'checkpoint.leaseMs',
+  'embeddings.batchSize',
+  'embeddings.dimensions',
+  'limits.maxSubProblems',
+  'limits.maxRounds',
 ];

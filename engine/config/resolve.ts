@@ -9,9 +9,18 @@ type IsUnion<T> = [T] extends [UnionToIntersection<T>] ? false : true;
  * A single literal type from an `as const` default widened to its primitive (so callers may pass
  * any value); declared unions such as `'mock' | 'real'` are kept.
  */
-export type Widen<T> = IsUnion<T> extends true ? T
-  : T extends string ? string : T extends number ? number : T extends boolean ? boolean
-  : T extends object ? { -readonly [K in keyof T]: Widen<T[K]> } : T;
+export type Widen<T> =
+  IsUnion<T> extends true
+    ? T
+    : T extends string
+      ? string
+      : T extends number
+        ? number
+        : T extends boolean
+          ? boolean
+          : T extends object
+            ? { -readonly [K in keyof T]: Widen<T[K]> }
+            : T;
 
 /** The resolved, frozen configuration the engine runs with. */
 export type EngineConfig = Readonly<

@@ -3,7 +3,13 @@ import { estimateVoyageTokens, priceCall, priceCallInState } from './index.js';
 
 describe('priceCall (§5.1)', () => {
   it('prices sonnet with the cache subtraction and clamps at zero', () => {
-    const p = priceCall({ provider: 'anthropic', model: 'sonnet', inputTokens: 1_000_000, outputTokens: 100_000, cacheReadTokens: 200_000 });
+    const p = priceCall({
+      provider: 'anthropic',
+      model: 'sonnet',
+      inputTokens: 1_000_000,
+      outputTokens: 100_000,
+      cacheReadTokens: 200_000,
+    });
     expect(p.inputCost).toBeCloseTo(2.4, 10);
     expect(p.outputCost).toBeCloseTo(1.5, 10);
     expect(p.cacheReadCost).toBeCloseTo(0.06, 10);
@@ -27,6 +33,9 @@ describe('priceCall (§5.1)', () => {
   });
 
   it('in-state formula does not subtract cache tokens', () => {
-    expect(priceCallInState({ provider: 'anthropic', model: 'haiku', inputTokens: 1_000_000, cacheReadTokens: 1_000_000 })).toBeCloseTo(1.1, 10);
+    expect(priceCallInState({ provider: 'anthropic', model: 'haiku', inputTokens: 1_000_000, cacheReadTokens: 1_000_000 })).toBeCloseTo(
+      1.1,
+      10,
+    );
   });
 });

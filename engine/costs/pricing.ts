@@ -118,8 +118,14 @@ export function priceCall(call: PriceCallInput): CallPrice {
   const creation = call.cacheCreationTokens ?? 0;
   const read = call.cacheReadTokens ?? 0;
   const zero: CallPrice = {
-    inputCost: 0, outputCost: 0, cacheWriteCost: 0, cacheReadCost: 0, totalCost: 0,
-    costWithoutOptimization: 0, cacheHit: read > 0, optimizationType: read > 0 ? 'prompt_cache' : null,
+    inputCost: 0,
+    outputCost: 0,
+    cacheWriteCost: 0,
+    cacheReadCost: 0,
+    totalCost: 0,
+    costWithoutOptimization: 0,
+    cacheHit: read > 0,
+    optimizationType: read > 0 ? 'prompt_cache' : null,
   };
   switch (call.provider) {
     case 'anthropic': {
@@ -130,7 +136,11 @@ export function priceCall(call: PriceCallInput): CallPrice {
       const cacheWriteCost = (creation * p.cacheWrite) / PER_MILLION;
       const cacheReadCost = (read * p.cacheRead) / PER_MILLION;
       return {
-        ...zero, inputCost, outputCost, cacheWriteCost, cacheReadCost,
+        ...zero,
+        inputCost,
+        outputCost,
+        cacheWriteCost,
+        cacheReadCost,
         totalCost: Math.max(0, inputCost + outputCost + cacheWriteCost + cacheReadCost),
         costWithoutOptimization: (input * p.input + output * p.output) / PER_MILLION,
       };

@@ -8,7 +8,14 @@ import { CostTracker } from './index.js';
  * CostTracker against fakes of its two ports (no I/O): the orderings these tests need (which
  * chunk of a flush fails first) cannot be forced against real servers.
  */
-const call = { provider: 'anthropic' as const, operationType: 'completion', modelName: 'haiku', sessionId: 's1', inputTokens: 10, outputTokens: 2 };
+const call = {
+  provider: 'anthropic' as const,
+  operationType: 'completion',
+  modelName: 'haiku',
+  sessionId: 's1',
+  inputTokens: 10,
+  outputTokens: 2,
+};
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A repository that fails while `down`, each call later than the one before (call n after n×10 ms). */

@@ -17,7 +17,11 @@ async function pgToggle(target: number): Promise<{ port: number; down(): Promise
   const listen = async (): Promise<void> => {
     server = net.createServer((c) => {
       const u = net.connect(target, '127.0.0.1');
-      for (const s of [c, u]) { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => undefined); }
+      for (const s of [c, u]) {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+        s.on('error', () => undefined);
+      }
       c.pipe(u).pipe(c);
     });
     await new Promise<void>((r) => server!.listen(port, '127.0.0.1', r));
@@ -61,8 +65,21 @@ beforeAll(async () => {
   proxy = await pgToggle(5432);
   const url = new URL(tdb.url);
   url.port = String(proxy.port);
-  db = createDb({ databaseUrl: url.toString(), poolMin: 0, poolMax: 4, connectionTimeoutMs: 1000, idleTimeoutMs: 200, statementTimeoutMs: 0 });
-  redis = createRedisClient({ url: redisChild.url, maxRetriesPerRequest: 0, connectTimeoutMs: 500, reconnectInitialMs: 50, reconnectMaxMs: 200 });
+  db = createDb({
+    databaseUrl: url.toString(),
+    poolMin: 0,
+    poolMax: 4,
+    connectionTimeoutMs: 1000,
+    idleTimeoutMs: 200,
+    statementTimeoutMs: 0,
+  });
+  redis = createRedisClient({
+    url: redisChild.url,
+    maxRetriesPerRequest: 0,
+    connectTimeoutMs: 500,
+    reconnectInitialMs: 50,
+    reconnectMaxMs: 200,
+  });
   await new UserRepository(db).create({ id: user, email: 'c@example.test' });
   await new SessionRepository(db).create({ id: sessionId, userId: user, problemStatement: 'p' });
 });
@@ -75,10 +92,22 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-const call = { provider: 'anthropic' as const, operationType: 'completion', modelName: 'haiku', sessionId, userId: user, inputTokens: 100, outputTokens: 20, feature: 'meeting' };
+const call = {
+  provider: 'anthropic' as const,
+  operationType: 'completion',
+  modelName: 'haiku',
+  sessionId,
+  userId: user,
+  inputTokens: 100,
+  outputTokens: 20,
+  feature: 'meeting',
+};
 
 async function rowCount(): Promise<number> {
-  const r = await db.query<{ n: number; d: number }>('SELECT count(*)::int AS n, count(DISTINCT request_id)::int AS d FROM api_costs WHERE session_id = $1', [sessionId]);
+  const r = await db.query<{ n: number; d: number }>(
+    'SELECT count(*)::int AS n, count(DISTINCT request_id)::int AS d FROM api_costs WHERE session_id = $1',
+    [sessionId],
+  );
   expect(r.rows[0]!.n).toBe(r.rows[0]!.d);
   return r.rows[0]!.n;
 }
@@ -168,8 +197,13 @@ describe('CostTracker', () => {
       const marks: string[][] = [];
       await waitFor(() => redis.status === 'ready'); // the previous test restarted Redis
       const t = new CostTracker({
-        repository: new CostRepository(db), redis, config: vcfg.costs, redisKeyPrefix: `t5${variant}:`,
-        onDrained: async (ids) => { marks.push([...ids]); },
+        repository: new CostRepository(db),
+        redis,
+        config: vcfg.costs,
+        redisKeyPrefix: `t5${variant}:`,
+        onDrained: async (ids) => {
+          marks.push([...ids]);
+        },
       });
       await proxy.down();
       for (let i = 0; i < 100; i++) t.track(call);
@@ -190,7 +224,9 @@ describe('CostTracker', () => {
       await t.drainRetryQueue();
       const a = t.accounting();
       invariant(a);
-      expect(a).toMatchObject(variant === 'optimized' ? { persisted: 100, queued: 0, lostInRetryQueue: 0 } : { persisted: 0, queued: 0, lostInRetryQueue: 100 });
+      expect(a).toMatchObject(
+        variant === 'optimized' ? { persisted: 100, queued: 0, lostInRetryQueue: 0 } : { persisted: 0, queued: 0, lostInRetryQueue: 100 },
+      );
       // has_untracked_costs is cleared only where nothing was lost.
       expect(marks).toEqual(variant === 'optimized' ? [[sessionId]] : []);
       await t.close();
@@ -200,11 +236,16 @@ describe('CostTracker', () => {
   it('clears has_untracked_costs after the drain empties the list (bo1 cost_retry_job, §5.2)', async () => {
     const sessions = new SessionRepository(db);
     const t = new CostTracker({
-      repository: new CostRepository(db), redis, config: cfg.costs, redisKeyPrefix: 't6:',
-      onQueued: (ids) => sessions.markUntrackedCosts(ids, true), onDrained: (ids) => sessions.markUntrackedCosts(ids, false),
+      repository: new CostRepository(db),
+      redis,
+      config: cfg.costs,
+      redisKeyPrefix: 't6:',
+      onQueued: (ids) => sessions.markUntrackedCosts(ids, true),
+      onDrained: (ids) => sessions.markUntrackedCosts(ids, false),
     });
     await waitFor(() => redis.status === 'ready');
-    const flag = async (): Promise<boolean> => (await db.query<{ f: boolean }>('SELECT has_untracked_costs AS f FROM sessions WHERE id = $1', [sessionId])).rows[0]!.f;
+    const flag = async (): Promise<boolean> =>
+      (await db.query<{ f: boolean }>('SELECT has_untracked_costs AS f FROM sessions WHERE id = $1', [sessionId])).rows[0]!.f;
     await proxy.down();
     for (let i = 0; i < 10; i++) t.track(call);
     await t.flush();
@@ -216,4 +257,3 @@ describe('CostTracker', () => {
     await t.close();
   });
 });
-

@@ -70,7 +70,9 @@ export class CostTracker {
   private readonly sessionsWithLoss = new Set<string>();
   /** Retry-list work (drain, reconcile) runs one at a time: each reads the list as a whole. */
   private listTail: Promise<unknown> = Promise.resolve();
-  private readonly onRedisReady = (): void => { void this.serial(() => this.reconcile()); };
+  private readonly onRedisReady = (): void => {
+    void this.serial(() => this.reconcile());
+  };
   private drainingOwn = 0;
   private degraded = false;
   private flushing: Promise<void> | undefined;
@@ -82,7 +84,16 @@ export class CostTracker {
   private readonly log: Logger;
   private readonly c: EngineConfig['costs'];
   private closed = false;
-  private n = { generated: 0, persisted: 0, evicted: 0, lostInRetryQueue: 0, duplicates: 0, foreignDrained: 0, flushes: 0, failedFlushes: 0 };
+  private n = {
+    generated: 0,
+    persisted: 0,
+    evicted: 0,
+    lostInRetryQueue: 0,
+    duplicates: 0,
+    foreignDrained: 0,
+    flushes: 0,
+    failedFlushes: 0,
+  };
   /**
    * Generation order of each record still held in memory. The buffer is kept sorted by it, so the
    * cap drops the oldest (§5.2) even when chunks of one flush fail in any order.
@@ -117,15 +128,26 @@ export class CostTracker {
   /** The accounting terms at this moment. */
   accounting(): CostAccounting {
     return {
-      generated: this.n.generated, persisted: this.n.persisted, queued: this.queued.size + this.drainingOwn,
-      buffered: this.buffer.length + this.inFlight, evicted: this.n.evicted, lostInRetryQueue: this.n.lostInRetryQueue, duplicates: this.n.duplicates,
-      foreignDrained: this.n.foreignDrained, flushes: this.n.flushes, failedFlushes: this.n.failedFlushes,
+      generated: this.n.generated,
+      persisted: this.n.persisted,
+      queued: this.queued.size + this.drainingOwn,
+      buffered: this.buffer.length + this.inFlight,
+      evicted: this.n.evicted,
+      lostInRetryQueue: this.n.lostInRetryQueue,
+      duplicates: this.n.duplicates,
+      foreignDrained: this.n.foreignDrained,
+      flushes: this.n.flushes,
+      failedFlushes: this.n.failedFlushes,
     };
   }
 
   /** bo1 get_buffer_stats(). */
   bufferStats(): { bufferSize: number; lastFlushTime: number; secondsSinceFlush: number } {
-    return { bufferSize: this.buffer.length, lastFlushTime: this.lastFlushAt, secondsSinceFlush: (this.clock.now() - this.lastFlushAt) / 1000 };
+    return {
+      bufferSize: this.buffer.length,
+      lastFlushTime: this.lastFlushAt,
+      secondsSinceFlush: (this.clock.now() - this.lastFlushAt) / 1000,
+    };
   }
 
   /** Flushes everything buffered now (and waits for a flush already running). */
@@ -140,7 +162,9 @@ export class CostTracker {
    * Returns how many records were confirmed.
    */
   drainRetryQueue(): Promise<number> {
-    this.draining ??= this.serial(() => this.drainLoop()).finally(() => { this.draining = undefined; });
+    this.draining ??= this.serial(() => this.drainLoop()).finally(() => {
+      this.draining = undefined;
+    });
     return this.draining;
   }
 
@@ -239,7 +263,13 @@ export class CostTracker {
     while (i < chunk.length || j < this.buffer.length) {
       const a = chunk[i];
       const b = this.buffer[j];
-      if (a !== undefined && (b === undefined || ageOf(a) <= ageOf(b))) { merged.push(a); i += 1; } else if (b !== undefined) { merged.push(b); j += 1; }
+      if (a !== undefined && (b === undefined || ageOf(a) <= ageOf(b))) {
+        merged.push(a);
+        i += 1;
+      } else if (b !== undefined) {
+        merged.push(b);
+        j += 1;
+      }
     }
     this.buffer = merged;
     this.capBuffer();
@@ -287,7 +317,9 @@ export class CostTracker {
       const own = records.filter((r) => this.queued.take(r.requestId) !== undefined);
       this.drainingOwn += own.length;
       try {
-        await this.o.repository.insertBatch(records.map((r) => ({ ...r, status: 'retry', metadata: { ...r.metadata, retry_source: 'cost_retry_job' } })));
+        await this.o.repository.insertBatch(
+          records.map((r) => ({ ...r, status: 'retry', metadata: { ...r.metadata, retry_source: 'cost_retry_job' } })),
+        );
         const inserted = own.length;
         this.n.persisted += inserted;
         this.n.foreignDrained += records.length - own.length;
@@ -327,7 +359,10 @@ export class CostTracker {
     for (const id of ids) {
       const e = this.queued.take(id);
       if (e === undefined) continue;
-      if (e.record !== undefined) { restore.push(e.record); continue; }
+      if (e.record !== undefined) {
+        restore.push(e.record);
+        continue;
+      }
       lost += 1;
       if (e.sessionId !== null) this.sessionsWithLoss.add(e.sessionId);
     }

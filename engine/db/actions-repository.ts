@@ -27,13 +27,45 @@ export interface ActionRow {
 }
 
 const ACTION_COLUMNS = [
-  'id', 'user_id', 'source_session_id', 'project_id', 'title', 'description', 'what_and_how', 'success_criteria',
-  'kill_criteria', 'status', 'priority', 'category', 'timeline', 'estimated_duration_days', 'target_start_date',
-  'target_end_date', 'estimated_start_date', 'estimated_end_date', 'actual_start_date', 'actual_end_date',
-  'blocking_reason', 'blocked_at', 'auto_unblock', 'confidence', 'source_section', 'sub_problem_index', 'sort_order',
-  'deleted_at', 'cancellation_reason', 'cancelled_at', 'progress_type', 'progress_value', 'estimated_effort_points',
-  'parent_action_id', 'created_at', 'updated_at',
-].map((c) => `a.${c}`).join(', ');
+  'id',
+  'user_id',
+  'source_session_id',
+  'project_id',
+  'title',
+  'description',
+  'what_and_how',
+  'success_criteria',
+  'kill_criteria',
+  'status',
+  'priority',
+  'category',
+  'timeline',
+  'estimated_duration_days',
+  'target_start_date',
+  'target_end_date',
+  'estimated_start_date',
+  'estimated_end_date',
+  'actual_start_date',
+  'actual_end_date',
+  'blocking_reason',
+  'blocked_at',
+  'auto_unblock',
+  'confidence',
+  'source_section',
+  'sub_problem_index',
+  'sort_order',
+  'deleted_at',
+  'cancellation_reason',
+  'cancelled_at',
+  'progress_type',
+  'progress_value',
+  'estimated_effort_points',
+  'parent_action_id',
+  'created_at',
+  'updated_at',
+]
+  .map((c) => `a.${c}`)
+  .join(', ');
 
 const TAG_GROUP = (tags: string, n: string): string =>
   `SELECT at.action_id FROM action_tags at WHERE at.tag_id = ANY(${tags}) GROUP BY at.action_id HAVING COUNT(DISTINCT at.tag_id) = ${n}`;
@@ -43,7 +75,11 @@ const TAG_GROUP = (tags: string, n: string): string =>
  * listing `distinct` (bo1) or `plain` (no DISTINCT: see ActionsListShape).
  */
 export class ActionRepository {
-  constructor(private readonly db: Queryable, private readonly tagShape: TagFilterShape = 'cte', private readonly listShape: ActionsListShape = 'plain') {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly tagShape: TagFilterShape = 'cte',
+    private readonly listShape: ActionsListShape = 'plain',
+  ) {}
 
   async getByUser(userId: string, o: GetActionsOptions = {}): Promise<ActionRow[]> {
     const params: unknown[] = [userId];
@@ -77,7 +113,9 @@ LEFT JOIN sessions s ON a.source_session_id = s.id WHERE ${where}`;
 WHERE ${where} AND a.id IN (${TAG_GROUP(`${t}::uuid[]`, n)})`;
     }
     sql += ` ORDER BY a.sort_order ASC, a.created_at DESC LIMIT ${p(o.limit ?? 100)} OFFSET ${p(o.offset ?? 0)}`;
-    const r = await this.db.query<ActionRow>(sql, params, { name: `actions.get_by_user.${this.listShape}${tags === undefined ? '' : `.${this.tagShape}`}` });
+    const r = await this.db.query<ActionRow>(sql, params, {
+      name: `actions.get_by_user.${this.listShape}${tags === undefined ? '' : `.${this.tagShape}`}`,
+    });
     return r.rows;
   }
 }

@@ -59,26 +59,104 @@ export interface SubproblemCosts {
 }
 
 const COLUMNS = [
-  'request_id', 'created_at', 'session_id', 'user_id', 'provider', 'model_name', 'operation_type', 'node_name', 'phase',
-  'persona_name', 'round_number', 'sub_problem_index', 'input_tokens', 'output_tokens', 'cache_creation_tokens',
-  'cache_read_tokens', 'cache_hit', 'input_cost', 'output_cost', 'cache_write_cost', 'cache_read_cost', 'total_cost',
-  'optimization_type', 'cost_without_optimization', 'latency_ms', 'status', 'error_message', 'metadata', 'feature', 'cost_category',
+  'request_id',
+  'created_at',
+  'session_id',
+  'user_id',
+  'provider',
+  'model_name',
+  'operation_type',
+  'node_name',
+  'phase',
+  'persona_name',
+  'round_number',
+  'sub_problem_index',
+  'input_tokens',
+  'output_tokens',
+  'cache_creation_tokens',
+  'cache_read_tokens',
+  'cache_hit',
+  'input_cost',
+  'output_cost',
+  'cache_write_cost',
+  'cache_read_cost',
+  'total_cost',
+  'optimization_type',
+  'cost_without_optimization',
+  'latency_ms',
+  'status',
+  'error_message',
+  'metadata',
+  'feature',
+  'cost_category',
 ] as const;
 
 function values(r: ApiCostInput): unknown[] {
   return [
-    r.requestId, r.createdAt, r.sessionId, r.userId, r.provider, r.modelName, r.operationType, r.nodeName, r.phase,
-    r.personaName, r.roundNumber, r.subProblemIndex, r.inputTokens, r.outputTokens, r.cacheCreationTokens,
-    r.cacheReadTokens, r.cacheHit, r.inputCost, r.outputCost, r.cacheWriteCost, r.cacheReadCost, r.totalCost,
-    r.optimizationType, r.costWithoutOptimization, r.latencyMs, r.status, r.errorMessage, JSON.stringify(r.metadata), r.feature, r.costCategory,
+    r.requestId,
+    r.createdAt,
+    r.sessionId,
+    r.userId,
+    r.provider,
+    r.modelName,
+    r.operationType,
+    r.nodeName,
+    r.phase,
+    r.personaName,
+    r.roundNumber,
+    r.subProblemIndex,
+    r.inputTokens,
+    r.outputTokens,
+    r.cacheCreationTokens,
+    r.cacheReadTokens,
+    r.cacheHit,
+    r.inputCost,
+    r.outputCost,
+    r.cacheWriteCost,
+    r.cacheReadCost,
+    r.totalCost,
+    r.optimizationType,
+    r.costWithoutOptimization,
+    r.latencyMs,
+    r.status,
+    r.errorMessage,
+    JSON.stringify(r.metadata),
+    r.feature,
+    r.costCategory,
   ];
 }
 
 const TYPES = [
-  'uuid', 'timestamptz', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar', 'varchar',
-  'varchar', 'int', 'int', 'int', 'int', 'int',
-  'int', 'bool', 'numeric', 'numeric', 'numeric', 'numeric', 'numeric',
-  'varchar', 'numeric', 'int', 'varchar', 'text', 'jsonb', 'varchar', 'varchar',
+  'uuid',
+  'timestamptz',
+  'varchar',
+  'varchar',
+  'varchar',
+  'varchar',
+  'varchar',
+  'varchar',
+  'varchar',
+  'varchar',
+  'int',
+  'int',
+  'int',
+  'int',
+  'int',
+  'int',
+  'bool',
+  'numeric',
+  'numeric',
+  'numeric',
+  'numeric',
+  'numeric',
+  'varchar',
+  'numeric',
+  'int',
+  'varchar',
+  'text',
+  'jsonb',
+  'varchar',
+  'varchar',
 ] as const;
 
 /**
@@ -107,7 +185,10 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 
 /** api_costs writes (§2.6 flush) and the two cost reads (§2.4, §2.5). */
 export class CostRepository {
-  constructor(private readonly db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> }, private readonly windowDays = 30) {}
+  constructor(
+    private readonly db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
+    private readonly windowDays = 30,
+  ) {}
 
   /**
    * Inserts a batch with ON CONFLICT (request_id, created_at) DO NOTHING and, in the same
@@ -119,7 +200,11 @@ export class CostRepository {
     // One array per column: a fixed statement text whatever the batch size, instead of 30 x n
     // placeholders that PostgreSQL parses and plans afresh for every batch.
     const columns = COLUMNS.map(() => new Array<unknown>(records.length));
-    records.forEach((r, i) => values(r).forEach((v, c) => { (columns[c] as unknown[])[i] = v; }));
+    records.forEach((r, i) =>
+      values(r).forEach((v, c) => {
+        (columns[c] as unknown[])[i] = v;
+      }),
+    );
     const r = await this.db.query<{ request_id: string }>(INSERT_BATCH, columns, { name: 'api_costs.insert_batch' });
     return r.rows.map((x) => x.request_id);
   }
@@ -138,14 +223,21 @@ export class CostRepository {
   SUM(CASE WHEN provider = 'anthropic' THEN cache_read_tokens ELSE 0 END) AS cache_read,
   SUM(CASE WHEN provider = 'anthropic' THEN cache_read_tokens + cache_creation_tokens + input_tokens ELSE 0 END) AS prompt_total
 FROM api_costs WHERE session_id = $1 AND created_at >= NOW() - INTERVAL '${this.windowDays} days'`,
-      [sessionId], { name: 'api_costs.get_session_costs' },
+      [sessionId],
+      { name: 'api_costs.get_session_costs' },
     );
     const row = r.rows[0] ?? {};
     const promptTotal = num(row.prompt_total);
     return {
-      totalCalls: num(row.total_calls), totalCost: num(row.total_cost), anthropicCost: num(row.anthropic_cost),
-      voyageCost: num(row.voyage_cost), braveCost: num(row.brave_cost), tavilyCost: num(row.tavily_cost),
-      totalTokens: num(row.total_tokens), totalSaved: num(row.total_saved), cacheHitRate: num(row.cache_hit_rate),
+      totalCalls: num(row.total_calls),
+      totalCost: num(row.total_cost),
+      anthropicCost: num(row.anthropic_cost),
+      voyageCost: num(row.voyage_cost),
+      braveCost: num(row.brave_cost),
+      tavilyCost: num(row.tavily_cost),
+      totalTokens: num(row.total_tokens),
+      totalSaved: num(row.total_saved),
+      cacheHitRate: num(row.cache_hit_rate),
       promptCacheHitRate: promptTotal > 0 ? num(row.cache_read) / promptTotal : 0,
     };
   }
@@ -163,11 +255,14 @@ FROM api_costs WHERE session_id = $1 AND created_at >= NOW() - INTERVAL '${this.
   SUM(CASE WHEN phase = 'synthesis' THEN total_cost ELSE 0 END) AS synthesis
 FROM api_costs WHERE session_id = $1 AND created_at >= NOW() - INTERVAL '${this.windowDays} days'
 GROUP BY sub_problem_index ORDER BY sub_problem_index NULLS FIRST`,
-      [sessionId], { name: 'api_costs.get_subproblem_costs' },
+      [sessionId],
+      { name: 'api_costs.get_subproblem_costs' },
     );
     return r.rows.map((row) => ({
       subProblemIndex: row.sub_problem_index === null ? null : Number(row.sub_problem_index),
-      calls: num(row.calls), totalCost: num(row.total_cost), totalTokens: num(row.total_tokens),
+      calls: num(row.calls),
+      totalCost: num(row.total_cost),
+      totalTokens: num(row.total_tokens),
       byProvider: { anthropic: num(row.anthropic), voyage: num(row.voyage), brave: num(row.brave), tavily: num(row.tavily) },
       byPhase: { decomposition: num(row.decomposition), deliberation: num(row.deliberation), synthesis: num(row.synthesis) },
     }));

@@ -2,10 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/engine-support/index.js';
 import { costRecord } from './internal/cost-record.js';
-import type { Db} from './index.js';
+import type { Db } from './index.js';
 import {
-  ActionRepository, ContributionRepository, CostRepository, createDb, PersonaRepository, SessionEventRepository,
-  SessionRepository, UserRepository, withSpan, type QueryTrace,
+  ActionRepository,
+  ContributionRepository,
+  CostRepository,
+  createDb,
+  PersonaRepository,
+  SessionEventRepository,
+  SessionRepository,
+  UserRepository,
+  withSpan,
+  type QueryTrace,
 } from './index.js';
 
 let tdb: TestDatabase;
@@ -14,7 +22,15 @@ const traces: QueryTrace[] = [];
 
 beforeAll(async () => {
   tdb = await createTestDatabase({ prefix: 'db', optimizations: 'all' });
-  db = createDb({ databaseUrl: tdb.url, poolMin: 1, poolMax: 5, connectionTimeoutMs: 2000, idleTimeoutMs: 1000, statementTimeoutMs: 10_000, tracer: (t) => traces.push(t) });
+  db = createDb({
+    databaseUrl: tdb.url,
+    poolMin: 1,
+    poolMax: 5,
+    connectionTimeoutMs: 2000,
+    idleTimeoutMs: 1000,
+    statementTimeoutMs: 10_000,
+    tracer: (t) => traces.push(t),
+  });
 });
 
 afterAll(async () => {
@@ -25,7 +41,6 @@ afterAll(async () => {
 async function seedUser(id: string): Promise<void> {
   await new UserRepository(db).create({ id, email: `${id}@example.test` });
 }
-
 
 describe('Db', () => {
   it('traces every statement with fingerprint, rows and parent span', async () => {
@@ -41,13 +56,27 @@ describe('Db', () => {
   });
 
   it('reports an unreachable server as LL_DB_UNREACHABLE', async () => {
-    const dead = createDb({ databaseUrl: 'postgres://postgres@127.0.0.1:1/x', poolMin: 0, poolMax: 1, connectionTimeoutMs: 500, idleTimeoutMs: 100, statementTimeoutMs: 0 });
+    const dead = createDb({
+      databaseUrl: 'postgres://postgres@127.0.0.1:1/x',
+      poolMin: 0,
+      poolMax: 1,
+      connectionTimeoutMs: 500,
+      idleTimeoutMs: 100,
+      statementTimeoutMs: 0,
+    });
     await expect(dead.query('SELECT 1')).rejects.toMatchObject({ code: 'LL_DB_UNREACHABLE', kind: 'infra' });
     await dead.close();
   });
 
   it('reports a saturated pool as LL_DB_POOL_TIMEOUT, not as an unreachable server', async () => {
-    const one = createDb({ databaseUrl: tdb.url, poolMin: 0, poolMax: 1, connectionTimeoutMs: 200, idleTimeoutMs: 1000, statementTimeoutMs: 0 });
+    const one = createDb({
+      databaseUrl: tdb.url,
+      poolMin: 0,
+      poolMax: 1,
+      connectionTimeoutMs: 200,
+      idleTimeoutMs: 1000,
+      statementTimeoutMs: 0,
+    });
     const busy = one.query('SELECT pg_sleep(1)');
     await expect(one.query('SELECT 1')).rejects.toMatchObject({ code: 'LL_DB_POOL_TIMEOUT', kind: 'infra' });
     await busy;
@@ -63,10 +92,19 @@ describe('repositories: both shapes return the same rows', () => {
     await seedUser(user);
     const sessions = new SessionRepository(db);
     for (let i = 0; i < 12; i++) {
-      const s = await sessions.create({ userId: user, problemStatement: `p${i}`, status: i % 3 === 0 ? 'completed' : 'running', createdAt: new Date(Date.now() - i * 60_000) });
+      const s = await sessions.create({
+        userId: user,
+        problemStatement: `p${i}`,
+        status: i % 3 === 0 ? 'completed' : 'running',
+        createdAt: new Date(Date.now() - i * 60_000),
+      });
       sessionIds.push(s.id);
       if (i % 2 === 0) {
-        await db.query("INSERT INTO session_tasks (session_id, tasks, total_tasks, user_id) VALUES ($1, '[]', $2, $3)", [s.id, i + 1, user]);
+        await db.query("INSERT INTO session_tasks (session_id, tasks, total_tasks, user_id) VALUES ($1, '[]', $2, $3)", [
+          s.id,
+          i + 1,
+          user,
+        ]);
       }
     }
   });
@@ -88,7 +126,10 @@ describe('repositories: both shapes return the same rows', () => {
     const done = sessionIds[0] as string; // status completed
     const ids: string[] = [];
     for (let i = 0; i < 6; i++) {
-      const r = await db.query<{ id: string }>('INSERT INTO actions (user_id, source_session_id, title, description, sort_order) VALUES ($1, $2, $3, $3, $4) RETURNING id', [user, done, `a${i}`, i]);
+      const r = await db.query<{ id: string }>(
+        'INSERT INTO actions (user_id, source_session_id, title, description, sort_order) VALUES ($1, $2, $3, $3, $4) RETURNING id',
+        [user, done, `a${i}`, i],
+      );
       ids.push(r.rows[0]!.id);
     }
     for (const [i, id] of ids.entries()) {
@@ -121,7 +162,13 @@ describe('repositories: both shapes return the same rows', () => {
   it('session events: per_row vs multi_row, idempotent, counters, 30-day window', async () => {
     const s = sessionIds[2] as string;
     const at = new Date();
-    const evs = [1, 2, 3].map((n) => ({ sessionId: s, eventType: n === 2 ? 'contribution' : 'round_start', sequence: n, data: { n }, createdAt: at }));
+    const evs = [1, 2, 3].map((n) => ({
+      sessionId: s,
+      eventType: n === 2 ? 'contribution' : 'round_start',
+      sequence: n,
+      data: { n },
+      createdAt: at,
+    }));
     expect(await new SessionEventRepository(db, 'per_row').saveBatch(evs.slice(0, 2))).toBe(2);
     expect(await new SessionEventRepository(db, 'multi_row').saveBatch(evs)).toBe(1);
     expect(await new SessionEventRepository(db, 'per_row').saveBatch(evs)).toBe(0);
@@ -134,7 +181,11 @@ describe('repositories: both shapes return the same rows', () => {
   it('api_costs: idempotent batch insert, daily upsert, session and sub-problem sums', async () => {
     const s = sessionIds[3] as string;
     const repo = new CostRepository(db);
-    const recs = [costRecord(s, user), costRecord(s, user, { subProblemIndex: null, phase: 'decomposition' }), costRecord(s, user, { provider: 'voyage', totalCost: 0.001 })];
+    const recs = [
+      costRecord(s, user),
+      costRecord(s, user, { subProblemIndex: null, phase: 'decomposition' }),
+      costRecord(s, user, { provider: 'voyage', totalCost: 0.001 }),
+    ];
     expect((await repo.insertBatch(recs)).length).toBe(3);
     expect((await repo.insertBatch(recs)).length).toBe(0);
     const c = await repo.getSessionCosts(s);
@@ -158,7 +209,14 @@ describe('repositories: both shapes return the same rows', () => {
 describe('task_count detection', () => {
   it('falls back to the join shape on a database without the task-count migration', async () => {
     const base = await createTestDatabase({ prefix: 'db_base', optimizations: 'none' });
-    const d = createDb({ databaseUrl: base.url, poolMin: 0, poolMax: 2, connectionTimeoutMs: 2000, idleTimeoutMs: 1000, statementTimeoutMs: 0 });
+    const d = createDb({
+      databaseUrl: base.url,
+      poolMin: 0,
+      poolMax: 2,
+      connectionTimeoutMs: 2000,
+      idleTimeoutMs: 1000,
+      statementTimeoutMs: 0,
+    });
     try {
       const repo = new SessionRepository(d, 'task_count');
       expect(await repo.effectiveListShape()).toBe('join');

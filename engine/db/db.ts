@@ -45,7 +45,11 @@ export interface QueryOptions {
 
 /** Anything statements can be sent through: the Db itself, or a transaction handle. */
 export interface Queryable {
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<pg.QueryResult<R>>;
 }
 
 /** Pool state at one moment plus the acquire-wait distribution since start (or last reset). */
@@ -104,7 +108,11 @@ export class Db implements Queryable {
   }
 
   /** Runs one statement on a pooled connection. */
-  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<pg.QueryResult<R>> {
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: QueryOptions = {},
+  ): Promise<pg.QueryResult<R>> {
     const t0 = performance.now();
     const client = await this.acquire();
     const acquireMs = performance.now() - t0;
@@ -128,7 +136,9 @@ export class Db implements Queryable {
       await this.run(client, 'COMMIT', [], options, 0);
       return result;
     } catch (err) {
-      await this.run(client, 'ROLLBACK', [], options, 0).catch(() => { broken = true; });
+      await this.run(client, 'ROLLBACK', [], options, 0).catch(() => {
+        broken = true;
+      });
       throw err;
     } finally {
       // A connection that could not even roll back is discarded rather than reused.
@@ -175,17 +185,25 @@ export class Db implements Queryable {
       // server is gone: the two need different fixes and are counted apart (pool-exhaustion).
       const max = this.pool.options.max ?? 10;
       if (this.pool.totalCount >= max) {
-        throw new LoadlabError(ENGINE_ERRORS.DB_POOL_TIMEOUT, `no PostgreSQL connection came free within ${Math.round(waitedMs)} ms: all ${max} of the pool are busy`, {
+        throw new LoadlabError(
+          ENGINE_ERRORS.DB_POOL_TIMEOUT,
+          `no PostgreSQL connection came free within ${Math.round(waitedMs)} ms: all ${max} of the pool are busy`,
+          {
+            kind: 'infra',
+            cause: err,
+            hint: 'raise db.poolMax or db.connectionTimeoutMs, or lower the load (sessions × queries per step)',
+          },
+        );
+      }
+      throw new LoadlabError(
+        ENGINE_ERRORS.DB_UNREACHABLE,
+        `cannot get a PostgreSQL connection (${redactUrl(this.url)}): ${(err as Error).message}`,
+        {
           kind: 'infra',
           cause: err,
-          hint: 'raise db.poolMax or db.connectionTimeoutMs, or lower the load (sessions × queries per step)',
-        });
-      }
-      throw new LoadlabError(ENGINE_ERRORS.DB_UNREACHABLE, `cannot get a PostgreSQL connection (${redactUrl(this.url)}): ${(err as Error).message}`, {
-        kind: 'infra',
-        cause: err,
-        hint: 'check that PostgreSQL is running and reachable at that URL',
-      });
+          hint: 'check that PostgreSQL is running and reachable at that URL',
+        },
+      );
     }
   }
 
@@ -214,7 +232,13 @@ export class Db implements Queryable {
   }
 
   /** The one place a statement is executed. */
-  private async run<R extends pg.QueryResultRow>(client: pg.PoolClient, sql: string, params: readonly unknown[], options: QueryOptions, acquireMs: number): Promise<pg.QueryResult<R>> {
+  private async run<R extends pg.QueryResultRow>(
+    client: pg.PoolClient,
+    sql: string,
+    params: readonly unknown[],
+    options: QueryOptions,
+    acquireMs: number,
+  ): Promise<pg.QueryResult<R>> {
     const t0 = performance.now();
     this.queries += 1;
     let rows = 0;
@@ -231,7 +255,15 @@ export class Db implements Queryable {
       const tracer = this.tracer;
       if (tracer !== undefined) {
         try {
-          tracer({ fingerprint: fingerprintSql(sql), name: options.name, durationMs: performance.now() - t0, acquireMs, rows, parentSpanId: currentSpanId(), error });
+          tracer({
+            fingerprint: fingerprintSql(sql),
+            name: options.name,
+            durationMs: performance.now() - t0,
+            acquireMs,
+            rows,
+            parentSpanId: currentSpanId(),
+            error,
+          });
         } catch (err) {
           this.log.warn({ err: (err as Error).message }, 'query tracer threw');
         }

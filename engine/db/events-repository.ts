@@ -70,23 +70,37 @@ const jsonOf = (e: SessionEventInput): string => e.json ?? JSON.stringify(e.data
  * and the counter updates as one statement. Both: ON CONFLICT DO NOTHING.
  */
 export class SessionEventRepository {
-  constructor(private readonly db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> }, private readonly insertShape: EventInsertShape = 'multi_row', private readonly windowDays = 30) {}
+  constructor(
+    private readonly db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
+    private readonly insertShape: EventInsertShape = 'multi_row',
+    private readonly windowDays = 30,
+  ) {}
 
   /** Saves a batch; returns how many rows were newly inserted (replays of saved events count 0). */
   async saveBatch(events: readonly SessionEventInput[]): Promise<number> {
     if (events.length === 0) return 0;
     if (this.insertShape === 'multi_row') {
-      const r = await this.db.query<{ inserted: number }>(INSERT_MANY_WITH_COUNTERS, [
-        events.map((e) => e.sessionId), events.map((e) => e.eventType), events.map((e) => e.sequence),
-        events.map(jsonOf), events.map((e) => e.userId ?? null), events.map((e) => e.createdAt),
-      ], { name: 'session_events.insert_many' });
+      const r = await this.db.query<{ inserted: number }>(
+        INSERT_MANY_WITH_COUNTERS,
+        [
+          events.map((e) => e.sessionId),
+          events.map((e) => e.eventType),
+          events.map((e) => e.sequence),
+          events.map(jsonOf),
+          events.map((e) => e.userId ?? null),
+          events.map((e) => e.createdAt),
+        ],
+        { name: 'session_events.insert_many' },
+      );
       return r.rows[0]?.inserted ?? 0;
     }
     // per_row: psycopg2 executemany, one INSERT per event, counters after, in one transaction.
     return this.db.transaction(async (tx) => {
       const inserted: { session_id: string; event_type: string }[] = [];
       for (const e of events) {
-        const r = await tx.query(INSERT_ONE, [e.sessionId, e.eventType, e.sequence, jsonOf(e), e.userId ?? null, e.createdAt], { name: 'session_events.insert_one' });
+        const r = await tx.query(INSERT_ONE, [e.sessionId, e.eventType, e.sequence, jsonOf(e), e.userId ?? null, e.createdAt], {
+          name: 'session_events.insert_one',
+        });
         if ((r.rowCount ?? 0) > 0) inserted.push({ session_id: e.sessionId, event_type: e.eventType });
       }
       await this.bumpCounters(tx, inserted);
@@ -96,7 +110,11 @@ export class SessionEventRepository {
 
   /** The highest sequence stored for a session (0 when none): where a resumed session's numbering continues. */
   async maxSequence(sessionId: string): Promise<number> {
-    const r = await this.db.query<{ max: number | null }>('SELECT max(sequence) AS max FROM session_events WHERE session_id = $1', [sessionId], { name: 'session_events.max_sequence' });
+    const r = await this.db.query<{ max: number | null }>(
+      'SELECT max(sequence) AS max FROM session_events WHERE session_id = $1',
+      [sessionId],
+      { name: 'session_events.max_sequence' },
+    );
     return r.rows[0]?.max ?? 0;
   }
 
@@ -105,7 +123,8 @@ export class SessionEventRepository {
     const r = await this.db.query<SessionEventRow>(
       `SELECT id, session_id, event_type, sequence, data, created_at FROM session_events
 WHERE session_id = $1 AND created_at >= NOW() - INTERVAL '${this.windowDays} days' ORDER BY sequence ASC`,
-      [sessionId], { name: 'session_events.get_events' },
+      [sessionId],
+      { name: 'session_events.get_events' },
     );
     return r.rows;
   }
@@ -115,7 +134,8 @@ WHERE session_id = $1 AND created_at >= NOW() - INTERVAL '${this.windowDays} day
     const r = await this.db.query<SessionEventRow>(
       `SELECT id, session_id, event_type, sequence, data, created_at FROM session_events
 WHERE session_id = $1 AND sequence > $2 AND created_at >= NOW() - INTERVAL '${this.windowDays} days' ORDER BY sequence ASC LIMIT $3`,
-      [sessionId, afterSequence, limit], { name: 'session_events.get_events_after' },
+      [sessionId, afterSequence, limit],
+      { name: 'session_events.get_events_after' },
     );
     return r.rows;
   }
@@ -133,7 +153,8 @@ WHERE session_id = $1 AND sequence > $2 AND created_at >= NOW() - INTERVAL '${th
       await tx.query(
         `UPDATE sessions SET expert_count = expert_count + $2, contribution_count = contribution_count + $3,
            focus_area_count = focus_area_count + $4 WHERE id = $1`,
-        [id, d.expert_count, d.contribution_count, d.focus_area_count], { name: 'sessions.increment_counters' },
+        [id, d.expert_count, d.contribution_count, d.focus_area_count],
+        { name: 'sessions.increment_counters' },
       );
     }
   }

@@ -29,20 +29,33 @@ export class PersonaRepository {
 SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[], $5::bool[])
 ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, expertise = EXCLUDED.expertise,
   system_prompt = EXCLUDED.system_prompt, is_dynamic = EXCLUDED.is_dynamic`,
-      [personas.map((p) => p.code), personas.map((p) => p.name), personas.map((p) => p.expertise ?? ''),
-        personas.map((p) => p.systemPrompt ?? ''), personas.map((p) => p.isDynamic ?? false)],
+      [
+        personas.map((p) => p.code),
+        personas.map((p) => p.name),
+        personas.map((p) => p.expertise ?? ''),
+        personas.map((p) => p.systemPrompt ?? ''),
+        personas.map((p) => p.isDynamic ?? false),
+      ],
       { name: 'personas.upsert' },
     );
     return r.rowCount ?? 0;
   }
 
   async list(): Promise<PersonaRow[]> {
-    const r = await this.db.query<PersonaRow>('SELECT id, code, name, expertise, system_prompt, is_dynamic FROM personas ORDER BY code', [], { name: 'personas.list' });
+    const r = await this.db.query<PersonaRow>(
+      'SELECT id, code, name, expertise, system_prompt, is_dynamic FROM personas ORDER BY code',
+      [],
+      { name: 'personas.list' },
+    );
     return r.rows;
   }
 
   async getByCode(code: string): Promise<PersonaRow | undefined> {
-    const r = await this.db.query<PersonaRow>('SELECT id, code, name, expertise, system_prompt, is_dynamic FROM personas WHERE code = $1', [code], { name: 'personas.get' });
+    const r = await this.db.query<PersonaRow>(
+      'SELECT id, code, name, expertise, system_prompt, is_dynamic FROM personas WHERE code = $1',
+      [code],
+      { name: 'personas.get' },
+    );
     return r.rows[0];
   }
 }

@@ -4,7 +4,8 @@ import type { Queryable } from './db.js';
 import { ISO_TIMESTAMP_TYPES } from './internal/iso-timestamps.js';
 
 /** Statuses the schema admits (bo1's CHECK plus loadlab's evicting/evicted, see migrations). */
-export type SessionStatus = 'created' | 'running' | 'completed' | 'failed' | 'killed' | 'deleted' | 'paused' | 'terminated' | 'evicting' | 'evicted';
+export type SessionStatus =
+  'created' | 'running' | 'completed' | 'failed' | 'killed' | 'deleted' | 'paused' | 'terminated' | 'evicting' | 'evicted';
 
 /** Row shape of list_by_user / get (§2.1 select list). */
 export interface SessionRow {
@@ -64,7 +65,10 @@ export function newSessionId(): string {
 export class SessionRepository {
   private hasTaskCount: Promise<boolean> | undefined;
 
-  constructor(private readonly db: Queryable, private readonly listShape: ListSessionsShape = 'task_count') {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly listShape: ListSessionsShape = 'task_count',
+  ) {}
 
   /** Inserts a session with an explicit status (bo1's column default 'active' violated its CHECK). */
   async create(input: CreateSessionInput): Promise<SessionRow> {
@@ -73,7 +77,14 @@ export class SessionRepository {
       `INSERT INTO sessions (id, user_id, problem_statement, problem_context, status, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, COALESCE($6, now()), COALESCE($6, now()))
        RETURNING ${SELECT_LIST.replaceAll('s.', '')}, 0 AS task_count`,
-      [id, input.userId, input.problemStatement, input.problemContext === undefined ? null : JSON.stringify(input.problemContext), input.status ?? 'created', input.createdAt ?? null],
+      [
+        id,
+        input.userId,
+        input.problemStatement,
+        input.problemContext === undefined ? null : JSON.stringify(input.problemContext),
+        input.status ?? 'created',
+        input.createdAt ?? null,
+      ],
       { name: 'sessions.create' },
     );
     return r.rows[0] as SessionRow;
@@ -81,13 +92,19 @@ export class SessionRepository {
 
   async get(id: string): Promise<SessionRow | undefined> {
     const taskCount = (await this.taskCountColumn()) ? 's.task_count' : '0 AS task_count';
-    const r = await this.db.query<SessionRow>(`SELECT ${SELECT_LIST}, ${taskCount} FROM sessions s WHERE s.id = $1`, [id], { name: 'sessions.get' });
+    const r = await this.db.query<SessionRow>(`SELECT ${SELECT_LIST}, ${taskCount} FROM sessions s WHERE s.id = $1`, [id], {
+      name: 'sessions.get',
+    });
     return r.rows[0];
   }
 
   /** Ids of sessions in a status, oldest first (resume looks for `running` ones whose engine died). */
   async idsWithStatus(status: SessionStatus, limit: number): Promise<string[]> {
-    const r = await this.db.query<{ id: string }>('SELECT id FROM sessions WHERE status = $1 ORDER BY created_at LIMIT $2', [status, limit], { name: 'sessions.ids_with_status' });
+    const r = await this.db.query<{ id: string }>(
+      'SELECT id FROM sessions WHERE status = $1 ORDER BY created_at LIMIT $2',
+      [status, limit],
+      { name: 'sessions.ids_with_status' },
+    );
     return r.rows.map((row) => row.id);
   }
 
@@ -106,7 +123,10 @@ export class SessionRepository {
   }
 
   /** Writes in-state totals and round (sessions.total_cost uses the in-state formula, §5.1). */
-  async updateTotals(id: string, totals: { totalCost?: number; totalTokens?: number; roundNumber?: number; synthesisText?: string }): Promise<void> {
+  async updateTotals(
+    id: string,
+    totals: { totalCost?: number; totalTokens?: number; roundNumber?: number; synthesisText?: string },
+  ): Promise<void> {
     await this.db.query(
       `UPDATE sessions SET total_cost = COALESCE($2, total_cost), total_tokens = COALESCE($3, total_tokens),
          round_number = COALESCE($4, round_number), synthesis_text = COALESCE($5, synthesis_text) WHERE id = $1`,
@@ -127,7 +147,9 @@ export class SessionRepository {
   /** Flags sessions whose cost records went to the retry queue (§5.2). */
   async markUntrackedCosts(ids: readonly string[], value: boolean): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.query('UPDATE sessions SET has_untracked_costs = $2 WHERE id = ANY($1)', [ids, value], { name: 'sessions.mark_untracked_costs' });
+    await this.db.query('UPDATE sessions SET has_untracked_costs = $2 WHERE id = ANY($1)', [ids, value], {
+      name: 'sessions.mark_untracked_costs',
+    });
   }
 
   /** The shape actually used by listByUser: `task_count` needs the task-count migration. */
@@ -165,10 +187,11 @@ export class SessionRepository {
     }
     params.push(options.limit ?? 50, options.offset ?? 0);
     const page = `ORDER BY s.created_at DESC LIMIT $${params.length - 1} OFFSET $${params.length}`;
-    const sql = shape === 'join'
-      ? `SELECT ${SELECT_LIST}, COALESCE(st.total_tasks, 0)::int AS task_count
+    const sql =
+      shape === 'join'
+        ? `SELECT ${SELECT_LIST}, COALESCE(st.total_tasks, 0)::int AS task_count
 FROM sessions s LEFT JOIN session_tasks st ON st.session_id = s.id WHERE ${where} ${page}`
-      : `SELECT ${SELECT_LIST}, s.task_count
+        : `SELECT ${SELECT_LIST}, s.task_count
 FROM sessions s WHERE ${where} ${page}`;
     return { sql, params, name: `sessions.list_by_user.${shape}` };
   }
@@ -178,7 +201,8 @@ FROM sessions s WHERE ${where} ${page}`;
       .query<{ n: number }>(
         `SELECT count(*)::int AS n FROM information_schema.columns
          WHERE table_schema = current_schema() AND table_name = 'sessions' AND column_name = 'task_count'`,
-        [], { name: 'sessions.detect_task_count' },
+        [],
+        { name: 'sessions.detect_task_count' },
       )
       .then((r) => (r.rows[0]?.n ?? 0) > 0)
       .catch((err: unknown) => {

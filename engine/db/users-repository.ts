@@ -24,7 +24,9 @@ export class UserRepository {
 
   async get(id: string): Promise<UserRow | undefined> {
     const r = await this.db.query<UserRow>(
-      'SELECT id, email, subscription_tier, is_admin, is_locked, deleted_at FROM users WHERE id = $1', [id], { name: 'users.get' },
+      'SELECT id, email, subscription_tier, is_admin, is_locked, deleted_at FROM users WHERE id = $1',
+      [id],
+      { name: 'users.get' },
     );
     return r.rows[0];
   }
@@ -34,7 +36,8 @@ export class UserRepository {
     const r = await this.db.query<UserRow>(
       `SELECT u.id, u.email, u.subscription_tier, u.is_admin, u.is_locked, u.deleted_at
 FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_sha256 = $1 AND u.deleted_at IS NULL`,
-      [hashToken(token)], { name: 'users.get_by_token' },
+      [hashToken(token)],
+      { name: 'users.get_by_token' },
     );
     return r.rows[0];
   }
@@ -44,14 +47,16 @@ FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_sha256 = $1 AND
       // No conflict target: two concurrent inserts of the same user can collide on the email index
       // first, which `ON CONFLICT (id)` would turn into a unique-violation error.
       'INSERT INTO users (id, email, is_admin, subscription_tier) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-      [user.id, user.email, user.isAdmin ?? false, user.tier ?? 'free'], { name: 'users.create' },
+      [user.id, user.email, user.isAdmin ?? false, user.tier ?? 'free'],
+      { name: 'users.create' },
     );
   }
 
   async addToken(userId: string, token: string, label = 'default'): Promise<void> {
     await this.db.query(
       'INSERT INTO api_tokens (token_sha256, user_id, label) VALUES ($1, $2, $3) ON CONFLICT (token_sha256) DO NOTHING',
-      [hashToken(token), userId, label], { name: 'api_tokens.insert' },
+      [hashToken(token), userId, label],
+      { name: 'api_tokens.insert' },
     );
   }
 
@@ -61,7 +66,10 @@ FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_sha256 = $1 AND
   }
 
   /** Upserts a few text fields of user_context (the cache invalidates on save). */
-  async saveContext(userId: string, fields: { businessModel?: string; targetMarket?: string; industry?: string; companyName?: string }): Promise<void> {
+  async saveContext(
+    userId: string,
+    fields: { businessModel?: string; targetMarket?: string; industry?: string; companyName?: string },
+  ): Promise<void> {
     await this.db.query(
       `INSERT INTO user_context (user_id, business_model, target_market, industry, company_name) VALUES ($1, $2, $3, $4, $5)
 ON CONFLICT (user_id) DO UPDATE SET business_model = COALESCE(EXCLUDED.business_model, user_context.business_model),

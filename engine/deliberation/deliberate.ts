@@ -6,7 +6,15 @@ import { SessionRun } from './internal/run.js';
 import { dependencyBatches, expertCount, problemComplexity, subProblemCount } from './internal/shape.js';
 import { runSubProblem } from './internal/subproblem.js';
 import type { DeliberationPorts } from './ports.js';
-import { initialState, STATE_VERSION, type DeliberationState, type SessionCounters, type SessionPlan, type SubProblem, type SubProblemOutcome } from './state.js';
+import {
+  initialState,
+  STATE_VERSION,
+  type DeliberationState,
+  type SessionCounters,
+  type SessionPlan,
+  type SubProblem,
+  type SubProblemOutcome,
+} from './state.js';
 
 export interface DeliberationInput {
   readonly sessionId: string;
@@ -38,12 +46,20 @@ export interface DeliberationResult {
  * (sequential | parallel | dependency batches) -> meta-synthesis (+ option extraction) -> task
  * extraction. On failure it emits an `error` event with the stable code and rethrows.
  */
-export async function runDeliberation(ports: DeliberationPorts, input: DeliberationInput, options: DeliberationOptions = {}): Promise<DeliberationResult> {
+export async function runDeliberation(
+  ports: DeliberationPorts,
+  input: DeliberationInput,
+  options: DeliberationOptions = {},
+): Promise<DeliberationResult> {
   const settings = { ...DELIBERATION_DEFAULTS, ...options.settings };
   const limits = { ...DELIBERATION_LIMIT_DEFAULTS, ...options.limits };
   const batched = settings.embeddingMode === 'auto' ? options.variant !== 'audited' : settings.embeddingMode === 'batched';
   if (input.resumeFrom !== undefined && input.resumeFrom.version !== STATE_VERSION) {
-    throw new LoadlabError(DELIBERATION_ERRORS.STATE_VERSION, `checkpoint of session ${input.sessionId} has state version ${String(input.resumeFrom.version)}, this engine reads ${STATE_VERSION}`, { kind: 'internal' });
+    throw new LoadlabError(
+      DELIBERATION_ERRORS.STATE_VERSION,
+      `checkpoint of session ${input.sessionId} has state version ${String(input.resumeFrom.version)}, this engine reads ${STATE_VERSION}`,
+      { kind: 'internal' },
+    );
   }
   // A copy: the caller's checkpoint stays as it was read.
   const state = input.resumeFrom === undefined ? initialState() : structuredClone(input.resumeFrom);
@@ -66,7 +82,11 @@ async function deliberate(run: SessionRun, input: DeliberationInput): Promise<De
   const st = run.state;
   const plan = st.plan ?? (await decompose(run, input));
   if (!st.gapsDone) {
-    await run.call('gaps', { system: SYSTEMS.gaps, user: `${input.problem}\n${input.context ?? ''}`, maxTokens: 4096, temperature: 0 }, { phase: 'identify_gaps' });
+    await run.call(
+      'gaps',
+      { system: SYSTEMS.gaps, user: `${input.problem}\n${input.context ?? ''}`, maxTokens: 4096, temperature: 0 },
+      { phase: 'identify_gaps' },
+    );
     await run.emit('working_status', { step: 'identify_gaps', status: 'complete' });
     st.gapsDone = true;
     await run.stepDone('identify_gaps', ['session']);
@@ -77,8 +97,23 @@ async function deliberate(run: SessionRun, input: DeliberationInput): Promise<De
   let synthesis = outcomes[0]?.synthesis ?? '';
   if (outcomes.length > 1) {
     if (!st.metaDone) {
-      const meta = await run.call('meta_synthesis', { system: SYSTEMS.meta, user: outcomes.map((o) => `Sub-problem ${o.index + 1}: ${o.synthesis}`).join('\n'), maxTokens: 4000, temperature: 0.3, cacheSystem: true }, { phase: 'meta_synthesis' });
-      if (s.optionExtraction) await run.call('option_extraction', { system: SYSTEMS.options, user: meta.text, maxTokens: 4096, temperature: 0 }, { phase: 'meta_synthesis' });
+      const meta = await run.call(
+        'meta_synthesis',
+        {
+          system: SYSTEMS.meta,
+          user: outcomes.map((o) => `Sub-problem ${o.index + 1}: ${o.synthesis}`).join('\n'),
+          maxTokens: 4000,
+          temperature: 0.3,
+          cacheSystem: true,
+        },
+        { phase: 'meta_synthesis' },
+      );
+      if (s.optionExtraction)
+        await run.call(
+          'option_extraction',
+          { system: SYSTEMS.options, user: meta.text, maxTokens: 4096, temperature: 0 },
+          { phase: 'meta_synthesis' },
+        );
       await run.emit('meta_synthesis_complete', { synthesis: meta.text, sub_problems: outcomes.length });
       st.metaSynthesis = meta.text.slice(0, 2_000);
       st.metaDone = true;
@@ -88,29 +123,56 @@ async function deliberate(run: SessionRun, input: DeliberationInput): Promise<De
   }
   if (!st.completed) {
     // bo1 ran task extraction in a daemon thread after completion (§4.9); here it is the last step.
-    if (s.taskExtraction) await run.call('task_extraction', { system: SYSTEMS.tasks, user: synthesis, maxTokens: 6000, temperature: 0 }, { phase: 'complete' });
+    if (s.taskExtraction)
+      await run.call('task_extraction', { system: SYSTEMS.tasks, user: synthesis, maxTokens: 6000, temperature: 0 }, { phase: 'complete' });
     await run.progressDone();
     await run.emit('complete', {
-      sub_problems: outcomes.length, rounds: outcomes.map((o) => o.rounds), stop_reasons: outcomes.map((o) => o.stopReason),
-      llm_calls: run.counters.llmCalls, embedding_requests: run.counters.embeddingRequests, cost: run.counters.costUsd,
+      sub_problems: outcomes.length,
+      rounds: outcomes.map((o) => o.rounds),
+      stop_reasons: outcomes.map((o) => o.stopReason),
+      llm_calls: run.counters.llmCalls,
+      embedding_requests: run.counters.embeddingRequests,
+      cost: run.counters.costUsd,
     });
     st.tasksDone = s.taskExtraction;
     st.completed = true;
     await run.stepDone('complete', ['session']);
   }
-  return { sessionId: run.sessionId, subProblems: outcomes, synthesis: synthesis.slice(0, 2_000), counters: { ...run.counters }, costGuardTripped: run.costGuardTripped };
+  return {
+    sessionId: run.sessionId,
+    subProblems: outcomes,
+    synthesis: synthesis.slice(0, 2_000),
+    counters: { ...run.counters },
+    costGuardTripped: run.costGuardTripped,
+  };
 }
 
 /** §4.2 decompose + complexity: the plan every later step follows. */
 async function decompose(run: SessionRun, input: DeliberationInput): Promise<SessionPlan> {
   const s = run.settings;
   const complexity = problemComplexity(input.problem);
-  const decomposition = await run.call('decomposer', { system: SYSTEMS.decomposer, user: input.problem, maxTokens: 4096, temperature: 0 }, { phase: 'decomposition' });
-  const count = Math.min(run.limits.maxSubProblems, s.subProblems > 0 ? s.subProblems : subProblemCount(complexity, run.limits.maxSubProblems));
-  await run.call('complexity_assessment', { system: SYSTEMS.complexity, user: input.problem, maxTokens: 500, temperature: 0 }, { phase: 'decomposition' });
-  const personaCount = s.personasPerSubProblem > 0 ? s.personasPerSubProblem : expertCount(complexity, run.limits.minExperts, run.limits.maxExperts);
+  const decomposition = await run.call(
+    'decomposer',
+    { system: SYSTEMS.decomposer, user: input.problem, maxTokens: 4096, temperature: 0 },
+    { phase: 'decomposition' },
+  );
+  const count = Math.min(
+    run.limits.maxSubProblems,
+    s.subProblems > 0 ? s.subProblems : subProblemCount(complexity, run.limits.maxSubProblems),
+  );
+  await run.call(
+    'complexity_assessment',
+    { system: SYSTEMS.complexity, user: input.problem, maxTokens: 500, temperature: 0 },
+    { phase: 'decomposition' },
+  );
+  const personaCount =
+    s.personasPerSubProblem > 0 ? s.personasPerSubProblem : expertCount(complexity, run.limits.minExperts, run.limits.maxExperts);
   const subProblems = goals(decomposition.text, count).map((goal, index): SubProblem => ({ index, goal }));
-  await run.emit('decomposition_complete', { sub_problems: subProblems.map((sp) => ({ index: sp.index, goal: sp.goal })), complexity, recommended_experts: personaCount });
+  await run.emit('decomposition_complete', {
+    sub_problems: subProblems.map((sp) => ({ index: sp.index, goal: sp.goal })),
+    complexity,
+    recommended_experts: personaCount,
+  });
   await run.ports.progress.update(run.sessionId, { phase: 'decomposition', totalCostUsd: run.counters.costUsd, expertCount: personaCount });
   const plan: SessionPlan = { complexity, personaCount, subProblems };
   run.state.plan = plan;
@@ -139,7 +201,11 @@ async function runAll(run: SessionRun, sps: readonly SubProblem[], personaCount:
     if (failed !== undefined) {
       const reason: unknown = failed.reason;
       if (isLoadlabError(reason)) throw reason;
-      throw new LoadlabError(DELIBERATION_ERRORS.SUBPROBLEM_FAILED, `a sub-problem failed: ${reason instanceof Error ? reason.message : String(reason)}`, { kind: 'internal', cause: reason });
+      throw new LoadlabError(
+        DELIBERATION_ERRORS.SUBPROBLEM_FAILED,
+        `a sub-problem failed: ${reason instanceof Error ? reason.message : String(reason)}`,
+        { kind: 'internal', cause: reason },
+      );
     }
     for (const r of settled) if (r.status === 'fulfilled') out.push(r.value);
     if (mode === 'batches' && !resumedDone) await run.emit('batch_complete', { batch: i });
@@ -149,6 +215,9 @@ async function runAll(run: SessionRun, sps: readonly SubProblem[], personaCount:
 
 /** Sub-problem goals from the decomposer's prose: its first sentences, one per sub-problem. */
 function goals(text: string, count: number): string[] {
-  const sentences = text.split('.').map((x) => x.trim()).filter((x) => x.length > 0);
+  const sentences = text
+    .split('.')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
   return Array.from({ length: count }, (_, i) => `${i + 1}. ${sentences[i] ?? `aspect ${i + 1} of the problem`}`);
 }

@@ -3,7 +3,17 @@ export type { DeliberationLimits, DeliberationSettings, EmbeddingMode, SubProble
 export { DELIBERATION_ERRORS } from './errors.js';
 export { runDeliberation } from './deliberate.js';
 export type { DeliberationInput, DeliberationOptions, DeliberationResult } from './deliberate.js';
-export type { CheckpointPort, ContributionPort, ContributionRecord, DeliberationPorts, EventPort, LlmPort, PersonaCachePort, ProgressPort, SessionProgress } from './ports.js';
+export type {
+  CheckpointPort,
+  ContributionPort,
+  ContributionRecord,
+  DeliberationPorts,
+  EventPort,
+  LlmPort,
+  PersonaCachePort,
+  ProgressPort,
+  SessionProgress,
+} from './ports.js';
 export { initialState } from './state.js';
 export type { DeliberationState, SessionCounters, StatePart, SubProblemOutcome, SubProblemState } from './state.js';
 export { PERSONAS, PERSONA_BY_CODE } from './personas.js';

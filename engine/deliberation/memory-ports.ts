@@ -26,9 +26,25 @@ export function createMemoryPorts(llm: LlmPort, options: { keep?: boolean } = {}
     saved,
     progressUpdates,
     checkpointed,
-    checkpoints: { save: async (_sessionId, state) => { if (keep) checkpointed.push(structuredClone(state)); } },
-    events: { emit: async (sessionId, type, data) => { if (keep) emitted.push({ sessionId, type, data }); } },
-    contributions: { save: async (c) => { if (keep) saved.push(c); } },
-    progress: { update: async (sessionId, progress) => { if (keep) progressUpdates.push({ sessionId, progress }); } },
+    checkpoints: {
+      save: async (_sessionId, state) => {
+        if (keep) checkpointed.push(structuredClone(state));
+      },
+    },
+    events: {
+      emit: async (sessionId, type, data) => {
+        if (keep) emitted.push({ sessionId, type, data });
+      },
+    },
+    contributions: {
+      save: async (c) => {
+        if (keep) saved.push(c);
+      },
+    },
+    progress: {
+      update: async (sessionId, progress) => {
+        if (keep) progressUpdates.push({ sessionId, progress });
+      },
+    },
   };
 }

@@ -7,7 +7,9 @@ import { createMemoryPorts } from './memory-ports.js';
 function harness() {
   const attempts: LlmAttempt[] = [];
   const llm = createLlmClient({
-    fetch: createMockFetch(createMockLlm(resolveMockProfile('instant')).handlers), apiKey: 'k', models: MODEL_SETS.current,
+    fetch: createMockFetch(createMockLlm(resolveMockProfile('instant')).handlers),
+    apiKey: 'k',
+    models: MODEL_SETS.current,
     costSink: { record: (a) => attempts.push(a) },
     price: (model, u) => priceCallInState({ provider: 'anthropic', model, ...u }),
   });
@@ -26,10 +28,24 @@ describe('deliberation steps and resume', () => {
     expect(steps).toEqual(steps.map((_, i) => i + 1));
     // decompose, gaps, 2 x (select, 3 rounds, vote, synthesis, complete), meta, complete
     expect(h.ports.checkpointed.map((c) => c.lastStep)).toEqual([
-      'decompose', 'identify_gaps',
-      'sp0.select_personas', 'sp0.round1', 'sp0.round2', 'sp0.round3', 'sp0.vote', 'sp0.synthesis', 'sp0.complete',
-      'sp1.select_personas', 'sp1.round1', 'sp1.round2', 'sp1.round3', 'sp1.vote', 'sp1.synthesis', 'sp1.complete',
-      'meta_synthesis', 'complete',
+      'decompose',
+      'identify_gaps',
+      'sp0.select_personas',
+      'sp0.round1',
+      'sp0.round2',
+      'sp0.round3',
+      'sp0.vote',
+      'sp0.synthesis',
+      'sp0.complete',
+      'sp1.select_personas',
+      'sp1.round1',
+      'sp1.round2',
+      'sp1.round3',
+      'sp1.vote',
+      'sp1.synthesis',
+      'sp1.complete',
+      'meta_synthesis',
+      'complete',
     ]);
   });
 
@@ -45,8 +61,13 @@ describe('deliberation steps and resume', () => {
       const callsBefore = cp.counters.llmCalls;
       const h = harness();
       const resumed = await runDeliberation(h.ports, { ...input, resumeFrom: cp }, { settings: SETTINGS });
-      expect(h.ports.emitted.map((e) => e.type), `resume after step ${at}`).toEqual(whole.ports.emitted.slice(eventsBefore).map((e) => e.type));
-      expect(h.attempts.filter((a) => a.provider === 'anthropic')).toHaveLength(whole.attempts.filter((a) => a.provider === 'anthropic').length - callsBefore);
+      expect(
+        h.ports.emitted.map((e) => e.type),
+        `resume after step ${at}`,
+      ).toEqual(whole.ports.emitted.slice(eventsBefore).map((e) => e.type));
+      expect(h.attempts.filter((a) => a.provider === 'anthropic')).toHaveLength(
+        whole.attempts.filter((a) => a.provider === 'anthropic').length - callsBefore,
+      );
       expect(resumed.subProblems.map((s) => [s.rounds, s.stopReason])).toEqual(full.subProblems.map((s) => [s.rounds, s.stopReason]));
       expect(resumed.counters.llmCalls).toBe(full.counters.llmCalls);
       expect(h.ports.checkpointed[0]?.step).toBe(at + 1);
@@ -66,6 +87,8 @@ describe('deliberation steps and resume', () => {
   it('refuses a state of another version with a stable code', async () => {
     const h = harness();
     const bad = { ...structuredClone(h.ports.checkpointed[0] ?? { version: 1 }), version: 2 } as never;
-    await expect(runDeliberation(h.ports, { ...input, resumeFrom: bad }, { settings: SETTINGS })).rejects.toMatchObject({ code: 'LL_DELIBERATION_STATE_VERSION' });
+    await expect(runDeliberation(h.ports, { ...input, resumeFrom: bad }, { settings: SETTINGS })).rejects.toMatchObject({
+      code: 'LL_DELIBERATION_STATE_VERSION',
+    });
   });
 });

@@ -92,8 +92,15 @@ export const STATE_VERSION = 1;
 
 export function initialState(): DeliberationState {
   return {
-    version: STATE_VERSION, step: 0, lastStep: 'start',
+    version: STATE_VERSION,
+    step: 0,
+    lastStep: 'start',
     counters: { llmCalls: 0, embeddingRequests: 0, contributions: 0, events: 0, costUsd: 0 },
-    costGuardTripped: false, gapsDone: false, subProblems: {}, metaDone: false, tasksDone: false, completed: false,
+    costGuardTripped: false,
+    gapsDone: false,
+    subProblems: {},
+    metaDone: false,
+    tasksDone: false,
+    completed: false,
   };
 }

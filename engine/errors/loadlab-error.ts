@@ -47,11 +47,12 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 /** Masks API keys, KEY=value secrets and URL passwords in free text (logs, reports). */
 export function redactSecrets(text: string): string {
   return SECRET_PATTERNS.reduce(
-    (acc, re) => acc.replace(re, (match, g1: string | undefined) => {
-      if (match.startsWith('sk-ant-')) return 'sk-ant-***';
-      if (match.startsWith('//')) return `${g1 ?? '//'}:***@`;
-      return `${g1 ?? ''}=***`;
-    }),
+    (acc, re) =>
+      acc.replace(re, (match, g1: string | undefined) => {
+        if (match.startsWith('sk-ant-')) return 'sk-ant-***';
+        if (match.startsWith('//')) return `${g1 ?? '//'}:***@`;
+        return `${g1 ?? ''}=***`;
+      }),
     text,
   );
 }

@@ -15,7 +15,13 @@ function fakeRepository(): { repo: SessionEventRepository; state: { down: boolea
   return { repo: { saveBatch } as unknown as SessionEventRepository, state };
 }
 
-const event = (sequence: number): SessionEventInput => ({ sessionId: 's', eventType: 'working_status', sequence, data: {}, createdAt: new Date() });
+const event = (sequence: number): SessionEventInput => ({
+  sessionId: 's',
+  eventType: 'working_status',
+  sequence,
+  data: {},
+  createdAt: new Date(),
+});
 
 describe('EventBatcher with PostgreSQL down', () => {
   it('holds at most maxPendingEvents, drops the oldest and counts them: emitted = persisted + backlog + dropped', async () => {

@@ -31,7 +31,11 @@ export class EventBatcher {
   failures = 0;
   dropped = 0;
 
-  constructor(private readonly repo: SessionEventRepository, private readonly c: EngineConfig['events'], private readonly log: Logger) {}
+  constructor(
+    private readonly repo: SessionEventRepository,
+    private readonly c: EngineConfig['events'],
+    private readonly log: Logger,
+  ) {}
 
   /** Events accepted but not yet confirmed in PostgreSQL. */
   get backlog(): number {
@@ -47,14 +51,20 @@ export class EventBatcher {
     if (critical || this.buffer.length >= this.c.batchSize || this.buffer.length >= this.c.bufferCapacity || windowDue) {
       void this.flush();
     } else if (this.c.timerFlush && this.timer === undefined) {
-      this.timer = setTimeout(() => { this.timer = undefined; void this.flush(); }, this.c.batchWindowMs);
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.c.batchWindowMs);
       this.timer.unref();
     }
   }
 
   /** Writes everything buffered; resolves when it (and earlier writes) are confirmed or re-queued. */
   flush(): Promise<void> {
-    if (this.timer !== undefined) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     const batch = this.retry.length === 0 ? this.buffer : [...this.retry, ...this.buffer];
     this.buffer = [];
     this.retry = [];
@@ -94,7 +104,10 @@ export class EventBatcher {
     const n = fromRetry + fromBuffer;
     if (n === 0) return;
     this.dropped += n;
-    this.log.error({ dropped: n, maxPendingEvents: this.c.maxPendingEvents }, 'events dropped: PostgreSQL unavailable and the pending buffer is full');
+    this.log.error(
+      { dropped: n, maxPendingEvents: this.c.maxPendingEvents },
+      'events dropped: PostgreSQL unavailable and the pending buffer is full',
+    );
   }
 
   private async write(batch: SessionEventInput[]): Promise<void> {
@@ -108,7 +121,10 @@ export class EventBatcher {
       this.retry = this.retry.concat(batch);
       this.cap();
       if (this.timer === undefined) {
-        this.timer = setTimeout(() => { this.timer = undefined; void this.flush(); }, RETRY_DELAY_MS);
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          void this.flush();
+        }, RETRY_DELAY_MS);
         this.timer.unref();
       }
     }

@@ -12,7 +12,12 @@ export interface EventEnvelope {
 
 /** §7.2 CRITICAL priority: the buffer is flushed and the event written at once. */
 export const CRITICAL_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'error', 'synthesis_complete', 'meeting_complete', 'meta_synthesis_complete', 'facilitator_decision', 'complete',
+  'error',
+  'synthesis_complete',
+  'meeting_complete',
+  'meta_synthesis_complete',
+  'facilitator_decision',
+  'complete',
 ]);
 
 /** Redis names (§8.1), with the engine's key prefix. */

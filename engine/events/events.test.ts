@@ -30,7 +30,9 @@ afterAll(async () => {
 });
 
 async function stored(sessionId: string): Promise<number[]> {
-  const r = await db.query<{ sequence: number }>('SELECT sequence FROM session_events WHERE session_id = $1 ORDER BY sequence', [sessionId]);
+  const r = await db.query<{ sequence: number }>('SELECT sequence FROM session_events WHERE session_id = $1 ORDER BY sequence', [
+    sessionId,
+  ]);
   return r.rows.map((x) => x.sequence);
 }
 
@@ -45,7 +47,12 @@ describe('EventPublisher + EventSubscriber', () => {
     pub.registerSession(sessionId, user);
     const received: EventEnvelope[] = [];
     const modes: StreamMode[] = [];
-    const subs = new EventSubscriber({ redis, createSubscriberClient: () => createRedisClient(redisOpts(redisChild.url)), repository: repo, config: cfg.events });
+    const subs = new EventSubscriber({
+      redis,
+      createSubscriberClient: () => createRedisClient(redisOpts(redisChild.url)),
+      repository: repo,
+      config: cfg.events,
+    });
     const sub = subs.subscribe(sessionId, { onEvent: (e) => received.push(e), onMode: (m) => modes.push(m) });
     await wait(200);
     expect(sub.mode).toBe('redis');
@@ -82,8 +89,13 @@ describe('EventPublisher + EventSubscriber', () => {
     const pub = new EventPublisher({ redis, repository: repo, config: cfg.events, redisKeyPrefix: 'rp:' });
     for (let i = 0; i < 10; i++) await pub.publish(sessionId, 'round_start', { i });
     const got: number[] = [];
-    const sub = new EventSubscriber({ redis, createSubscriberClient: () => createRedisClient(redisOpts(redisChild.url)), repository: repo, config: cfg.events, redisKeyPrefix: 'rp:' })
-      .subscribe(sessionId, { afterSequence: 7, onEvent: (e) => got.push(e.sequence) });
+    const sub = new EventSubscriber({
+      redis,
+      createSubscriberClient: () => createRedisClient(redisOpts(redisChild.url)),
+      repository: repo,
+      config: cfg.events,
+      redisKeyPrefix: 'rp:',
+    }).subscribe(sessionId, { afterSequence: 7, onEvent: (e) => got.push(e.sequence) });
     await wait(200);
     await pub.publish(sessionId, 'round_start', {});
     await wait(100);

@@ -13,15 +13,32 @@ import { EventSubscriber, eventKeys, type EventEnvelope } from './index.js';
  */
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const redisOpts = (url: string) => ({ url, maxRetriesPerRequest: 0, connectTimeoutMs: 300, reconnectInitialMs: 50, reconnectMaxMs: 200 });
-const env = (sessionId: string, sequence: number): EventEnvelope => ({ event_type: 'working_status', session_id: sessionId, sequence, timestamp: new Date().toISOString(), data: {} });
+const env = (sessionId: string, sequence: number): EventEnvelope => ({
+  event_type: 'working_status',
+  session_id: sessionId,
+  sequence,
+  timestamp: new Date().toISOString(),
+  data: {},
+});
 
 function fakeEvents(): { repo: SessionEventRepository; rows: SessionEventRow[] } {
   const rows: SessionEventRow[] = [];
   const getEventsAfter = async (sessionId: string, after: number, limit: number): Promise<SessionEventRow[]> =>
-    rows.filter((r) => r.session_id === sessionId && r.sequence > after).sort((a, b) => a.sequence - b.sequence).slice(0, limit);
+    rows
+      .filter((r) => r.session_id === sessionId && r.sequence > after)
+      .sort((a, b) => a.sequence - b.sequence)
+      .slice(0, limit);
   return { repo: { getEventsAfter } as unknown as SessionEventRepository, rows };
 }
-const row = (e: EventEnvelope): SessionEventRow => ({ id: e.sequence, session_id: e.session_id, event_type: e.event_type, sequence: e.sequence, data: e, created_at: new Date() } as unknown as SessionEventRow);
+const row = (e: EventEnvelope): SessionEventRow =>
+  ({
+    id: e.sequence,
+    session_id: e.session_id,
+    event_type: e.event_type,
+    sequence: e.sequence,
+    data: e,
+    created_at: new Date(),
+  }) as unknown as SessionEventRow;
 
 let redisChild: RedisHandle;
 let redis: Redis;
@@ -40,8 +57,12 @@ describe('EventSubscriber gaps', () => {
     const cfg = resolveConfig({ events: { pollingIntervalMs: 50, redisRecheckIntervalMs: 200 } });
     const { repo, rows } = fakeEvents();
     const got: number[] = [];
-    const sub = new EventSubscriber({ redis, createSubscriberClient: () => createRedisClient(redisOpts(redisChild.url)), repository: repo, config: cfg.events })
-      .subscribe(sessionId, { onEvent: (e) => got.push(e.sequence) });
+    const sub = new EventSubscriber({
+      redis,
+      createSubscriberClient: () => createRedisClient(redisOpts(redisChild.url)),
+      repository: repo,
+      config: cfg.events,
+    }).subscribe(sessionId, { onEvent: (e) => got.push(e.sequence) });
     const channel = eventKeys('', sessionId).channel;
     for (let i = 0; i < 50 && sub.mode !== 'redis'; i++) await wait(20);
     expect(sub.mode).toBe('redis');
@@ -65,8 +86,12 @@ describe('EventSubscriber gaps', () => {
     const cfg = resolveConfig({ events: { gapWaitMaxMs: 200 } });
     const { repo } = fakeEvents();
     const got: number[] = [];
-    const sub = new EventSubscriber({ redis, createSubscriberClient: () => createRedisClient(redisOpts(redisChild.url)), repository: repo, config: cfg.events })
-      .subscribe(sessionId, { onEvent: (e) => got.push(e.sequence) });
+    const sub = new EventSubscriber({
+      redis,
+      createSubscriberClient: () => createRedisClient(redisOpts(redisChild.url)),
+      repository: repo,
+      config: cfg.events,
+    }).subscribe(sessionId, { onEvent: (e) => got.push(e.sequence) });
     for (let i = 0; i < 50 && sub.mode !== 'redis'; i++) await wait(20);
     await redis.publish(eventKeys('', sessionId).channel, JSON.stringify(env(sessionId, 3)));
     for (let i = 0; i < 50 && got.length === 0; i++) await wait(20);

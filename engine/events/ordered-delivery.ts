@@ -71,7 +71,10 @@ export class OrderedDelivery {
 
   private scheduleFill(delay: number): void {
     if (this.closed || this.filling || this.timer !== undefined) return;
-    this.timer = setTimeout(() => { this.timer = undefined; void this.fill(); }, delay);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.fill();
+    }, delay);
     this.timer.unref();
   }
 

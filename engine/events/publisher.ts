@@ -84,15 +84,23 @@ export class EventPublisher {
     this.sequences.set(sessionId, sequence);
     const now = new Date();
     const envelope: EventEnvelope = {
-      event_type: eventType, session_id: sessionId, sequence, timestamp: now.toISOString(), data,
+      event_type: eventType,
+      session_id: sessionId,
+      sequence,
+      timestamp: now.toISOString(),
+      data,
       ...(options.requestId === undefined ? {} : { request_id: options.requestId }),
     };
     this.n.emitted += 1;
     const json = JSON.stringify(envelope);
     const keys = eventKeys(this.prefix, sessionId);
     try {
-      const results = await this.o.redis.pipeline()
-        .rpush(keys.history, json).expire(keys.history, this.o.config.historyTtlSeconds).publish(keys.channel, json).exec();
+      const results = await this.o.redis
+        .pipeline()
+        .rpush(keys.history, json)
+        .expire(keys.history, this.o.config.historyTtlSeconds)
+        .publish(keys.channel, json)
+        .exec();
       const failed = results?.find(([err]) => err !== null);
       if (results === null || failed !== undefined) throw failed?.[0] ?? new Error('pipeline aborted');
       this.n.published += 1;
@@ -124,7 +132,13 @@ export class EventPublisher {
   }
 
   counters(): EventCounters {
-    return { ...this.n, dropped: this.n.dropped + this.batcher.dropped, persisted: this.batcher.persisted, persistFailures: this.batcher.failures, backlog: this.batcher.backlog };
+    return {
+      ...this.n,
+      dropped: this.n.dropped + this.batcher.dropped,
+      persisted: this.batcher.persisted,
+      persistFailures: this.batcher.failures,
+      backlog: this.batcher.backlog,
+    };
   }
 
   /** Flushes and stops timers. */

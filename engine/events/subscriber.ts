@@ -62,11 +62,19 @@ class LiveSubscription implements Subscription {
   private readonly order: OrderedDelivery;
   private readonly keys: { history: string; channel: string };
 
-  constructor(private readonly o: EventSubscriberOptions, private readonly log: Logger, private readonly sessionId: string, private readonly opts: SubscribeOptions) {
+  constructor(
+    private readonly o: EventSubscriberOptions,
+    private readonly log: Logger,
+    private readonly sessionId: string,
+    private readonly opts: SubscribeOptions,
+  ) {
     this.keys = eventKeys(o.redisKeyPrefix ?? '', sessionId);
     this.order = new OrderedDelivery({
-      afterSequence: opts.afterSequence ?? 0, onEvent: (e) => opts.onEvent(e), fetchAfter: (after) => this.fetchAfter(after),
-      maxWaitMs: o.config.gapWaitMaxMs, log,
+      afterSequence: opts.afterSequence ?? 0,
+      onEvent: (e) => opts.onEvent(e),
+      fetchAfter: (after) => this.fetchAfter(after),
+      maxWaitMs: o.config.gapWaitMaxMs,
+      log,
     });
     void this.tryRedis();
   }
@@ -104,11 +112,17 @@ class LiveSubscription implements Subscription {
       });
       await waitReady(sub, 2_000);
       await sub.subscribe(this.keys.channel);
-      if (this.closed) { sub.disconnect(); return; }
+      if (this.closed) {
+        sub.disconnect();
+        return;
+      }
       this.sub = sub;
       // Subscribed first, then replay: events published in between arrive live or in the replay.
       await this.replay();
-      if (this.pollTimer !== undefined) { clearTimeout(this.pollTimer); this.pollTimer = undefined; }
+      if (this.pollTimer !== undefined) {
+        clearTimeout(this.pollTimer);
+        this.pollTimer = undefined;
+      }
       this.setMode('redis');
       sub.on('close', () => this.fallBack(sub));
       sub.on('end', () => this.fallBack(sub));
@@ -122,7 +136,10 @@ class LiveSubscription implements Subscription {
 
   private fallBack(from: Redis | undefined): void {
     if (this.closed || (from !== undefined && from !== this.sub)) return;
-    if (this.sub !== undefined) { this.sub.disconnect(); this.sub = undefined; }
+    if (this.sub !== undefined) {
+      this.sub.disconnect();
+      this.sub = undefined;
+    }
     this.setMode('polling');
     this.schedulePoll(0);
   }

@@ -14,7 +14,9 @@ const NO_USAGE = { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cach
 function parseStored(raw: string): StoredCompletion | undefined {
   try {
     const v = JSON.parse(raw) as Partial<StoredCompletion>;
-    return typeof v.text === 'string' && typeof v.model === 'string' ? { text: v.text, model: v.model, stopReason: v.stopReason ?? null } : undefined;
+    return typeof v.text === 'string' && typeof v.model === 'string'
+      ? { text: v.text, model: v.model, stopReason: v.stopReason ?? null }
+      : undefined;
   } catch {
     return undefined; // an entry this version cannot read is a miss
   }
@@ -33,11 +35,25 @@ export function withResponseCache(client: LlmClient, cache: LlmResponseCache): L
     async complete(req): Promise<CompletionResult> {
       if (req.stream === true) return client.complete(req);
       const t0 = performance.now();
-      const key = { system: req.system, user: req.user, model: modelForRole(client.models, req.role), maxTokens: req.maxTokens, temperature: req.temperature ?? 1 };
+      const key = {
+        system: req.system,
+        user: req.user,
+        model: modelForRole(client.models, req.role),
+        maxTokens: req.maxTokens,
+        temperature: req.temperature ?? 1,
+      };
       const raw = await cache.get(key);
       const hit = raw === undefined ? undefined : parseStored(raw);
       if (hit !== undefined) {
-        return { text: hit.text, model: hit.model, usage: { ...NO_USAGE }, stopReason: hit.stopReason, attempts: 0, latencyMs: performance.now() - t0, costUsd: 0 };
+        return {
+          text: hit.text,
+          model: hit.model,
+          usage: { ...NO_USAGE },
+          stopReason: hit.stopReason,
+          attempts: 0,
+          latencyMs: performance.now() - t0,
+          costUsd: 0,
+        };
       }
       const res = await client.complete(req);
       const stored: StoredCompletion = { text: res.text, model: res.model, stopReason: res.stopReason };

@@ -18,12 +18,24 @@ export function costSinkFor(costs: CostTracker, journal?: CostJournal): CostSink
     record: (a) => {
       const c = a.context;
       const record = costs.track({
-        provider: a.provider, operationType: a.operation, modelName: a.model,
-        sessionId: c.sessionId ?? null, userId: c.userId ?? null, nodeName: c.node ?? null,
-        phase: c.phase ?? null, personaName: c.persona ?? null, roundNumber: c.round ?? null,
-        subProblemIndex: c.subProblemIndex ?? null, inputTokens: a.usage.inputTokens, outputTokens: a.usage.outputTokens,
-        cacheCreationTokens: a.usage.cacheCreationTokens, cacheReadTokens: a.usage.cacheReadTokens, latencyMs: a.latencyMs,
-        status: a.status, errorMessage: a.error ?? null, metadata: { attempt: a.attempt, call_id: a.callId, http_status: a.httpStatus },
+        provider: a.provider,
+        operationType: a.operation,
+        modelName: a.model,
+        sessionId: c.sessionId ?? null,
+        userId: c.userId ?? null,
+        nodeName: c.node ?? null,
+        phase: c.phase ?? null,
+        personaName: c.persona ?? null,
+        roundNumber: c.round ?? null,
+        subProblemIndex: c.subProblemIndex ?? null,
+        inputTokens: a.usage.inputTokens,
+        outputTokens: a.usage.outputTokens,
+        cacheCreationTokens: a.usage.cacheCreationTokens,
+        cacheReadTokens: a.usage.cacheReadTokens,
+        latencyMs: a.latencyMs,
+        status: a.status,
+        errorMessage: a.error ?? null,
+        metadata: { attempt: a.attempt, call_id: a.callId, http_status: a.httpStatus },
       });
       journal?.append(record);
     },
@@ -37,19 +49,33 @@ export function costSinkFor(costs: CostTracker, journal?: CostJournal): CostSink
  * cache.personaSelectionCacheEnabled.
  */
 export function deliberationPorts(
-  llm: LlmClient, events: EventPublisher, repos: Repositories, checkpoints: CheckpointPort | undefined,
+  llm: LlmClient,
+  events: EventPublisher,
+  repos: Repositories,
+  checkpoints: CheckpointPort | undefined,
   cached: { config: EngineConfig['cache']; caches: Pick<Caches, 'llmResponses' | 'personaSelection'> },
 ): DeliberationPorts {
   return {
     llm: cached.config.llmResponseCacheEnabled ? withResponseCache(llm, cached.caches.llmResponses) : llm,
     ...(cached.config.personaSelectionCacheEnabled ? { personaCache: personaCachePort(cached.caches.personaSelection) } : {}),
     ...(checkpoints === undefined ? {} : { checkpoints }),
-    events: { emit: async (sessionId, type, data) => { await events.publish(sessionId, type, data); } },
+    events: {
+      emit: async (sessionId, type, data) => {
+        await events.publish(sessionId, type, data);
+      },
+    },
     contributions: {
       save: async (c) => {
         await repos.contributions.save({
-          sessionId: c.sessionId, userId: c.userId, personaCode: c.personaCode, content: c.content,
-          roundNumber: c.round, phase: c.phase, cost: c.costUsd, tokens: c.tokens, model: c.model,
+          sessionId: c.sessionId,
+          userId: c.userId,
+          personaCode: c.personaCode,
+          content: c.content,
+          roundNumber: c.round,
+          phase: c.phase,
+          cost: c.costUsd,
+          tokens: c.tokens,
+          model: c.model,
         });
       },
     },
@@ -57,7 +83,9 @@ export function deliberationPorts(
       // One statement per progress step (phase, cost, round), not one per column group.
       update: async (sessionId, p) => {
         await repos.sessions.updateProgress(sessionId, {
-          phase: p.phase, ...(p.totalCostUsd === undefined ? {} : { totalCost: p.totalCostUsd }), ...(p.round === undefined ? {} : { roundNumber: p.round }),
+          phase: p.phase,
+          ...(p.totalCostUsd === undefined ? {} : { totalCost: p.totalCostUsd }),
+          ...(p.round === undefined ? {} : { roundNumber: p.round }),
         });
       },
     },
@@ -74,17 +102,26 @@ const EMBEDDING_MODES: readonly string[] = ['auto', 'per_text', 'batched'];
 export function deliberationSettings(config: EngineConfig): DeliberationSettings {
   const d = config.deliberation;
   const errors = [
-    ...(SUB_PROBLEM_MODES.includes(d.subProblemMode as SubProblemMode) ? [] : [`deliberation.subProblemMode: expected one of ${SUB_PROBLEM_MODES.join(', ')}, got "${d.subProblemMode}"`]),
-    ...(EMBEDDING_MODES.includes(d.embeddingMode) ? [] : [`deliberation.embeddingMode: expected one of ${EMBEDDING_MODES.join(', ')}, got "${d.embeddingMode}"`]),
+    ...(SUB_PROBLEM_MODES.includes(d.subProblemMode as SubProblemMode)
+      ? []
+      : [`deliberation.subProblemMode: expected one of ${SUB_PROBLEM_MODES.join(', ')}, got "${d.subProblemMode}"`]),
+    ...(EMBEDDING_MODES.includes(d.embeddingMode)
+      ? []
+      : [`deliberation.embeddingMode: expected one of ${EMBEDDING_MODES.join(', ')}, got "${d.embeddingMode}"`]),
   ];
-  if (errors.length > 0) throw new LoadlabError(ENGINE_ERRORS.CONFIG_INVALID, `invalid engine config:\n  - ${errors.join('\n  - ')}`, { kind: 'config' });
+  if (errors.length > 0)
+    throw new LoadlabError(ENGINE_ERRORS.CONFIG_INVALID, `invalid engine config:\n  - ${errors.join('\n  - ')}`, { kind: 'config' });
   return d as DeliberationSettings;
 }
 
 export function deliberationLimits(config: EngineConfig): DeliberationLimits {
   const l = config.limits;
   return {
-    maxSubProblems: l.maxSubProblems, maxRounds: l.maxRounds, minExperts: l.minExperts, maxExperts: l.maxExperts,
-    maxCostPerSessionUsd: l.maxCostPerSessionUsd, embeddingBatchSize: config.embeddings.batchSize,
+    maxSubProblems: l.maxSubProblems,
+    maxRounds: l.maxRounds,
+    minExperts: l.minExperts,
+    maxExperts: l.maxExperts,
+    maxCostPerSessionUsd: l.maxCostPerSessionUsd,
+    embeddingBatchSize: config.embeddings.batchSize,
   };
 }

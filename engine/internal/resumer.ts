@@ -1,4 +1,13 @@
-import { CHECKPOINT_ERRORS, lastIssuedSequence, prepareResume, type Checkpointer, type CheckpointRecord, type Leases, type ResumeDeps, type ResumeReport } from '../checkpoint/index.js';
+import {
+  CHECKPOINT_ERRORS,
+  lastIssuedSequence,
+  prepareResume,
+  type Checkpointer,
+  type CheckpointRecord,
+  type Leases,
+  type ResumeDeps,
+  type ResumeReport,
+} from '../checkpoint/index.js';
 import { initialState } from '../deliberation/index.js';
 import type { Repositories } from '../db/index.js';
 import { ENGINE_ERRORS, LoadlabError } from '../errors/index.js';
@@ -42,7 +51,15 @@ const SWEEP_LIMIT = 200;
  * marked failed (LL_CHECKPOINT_LOST), which is what bo1's MemorySaver fallback amounts to after a restart.
  */
 export class Resumer {
-  readonly n: ResumeCounters = { resumed: 0, lost: 0, redoneEvents: 0, replayedEvents: 0, redoneCostRecords: 0, redoneCostUsd: 0, replayedCostRecords: 0 };
+  readonly n: ResumeCounters = {
+    resumed: 0,
+    lost: 0,
+    redoneEvents: 0,
+    replayedEvents: 0,
+    redoneCostRecords: 0,
+    redoneCostUsd: 0,
+    replayedCostRecords: 0,
+  };
 
   private readonly resuming = new Set<string>();
 
@@ -70,7 +87,10 @@ export class Resumer {
     const record = (await this.d.checkpoints.load(sessionId)) ?? this.fromStart();
     if (record === undefined) {
       this.n.lost += 1;
-      const error = { code: CHECKPOINT_ERRORS.LOST, message: `session ${sessionId} was left running by a dead engine and has no checkpoint` };
+      const error = {
+        code: CHECKPOINT_ERRORS.LOST,
+        message: `session ${sessionId} was left running by a dead engine and has no checkpoint`,
+      };
       this.d.events.registerSession(sessionId, row.user_id);
       // After every number issued, buffered-and-lost ones included (they are in the Redis history).
       this.d.events.seedSequence(sessionId, await lastIssuedSequence(this.d.resume, sessionId));
@@ -85,9 +105,15 @@ export class Resumer {
     const report = await prepareResume(this.d.resume, sessionId, row.user_id, record);
     this.count(report);
     await this.d.events.publish(sessionId, 'session_resumed', {
-      last_step: report.lastStep, step: report.step, store: report.store, checkpoint_sequence: report.checkpointSequence,
-      redone_events: report.redoneEvents, replayed_events: report.replayedEvents, redone_cost_records: report.redoneCostRecords,
-      redone_cost_usd: report.redoneCostUsd, replayed_cost_records: report.replayedCostRecords,
+      last_step: report.lastStep,
+      step: report.step,
+      store: report.store,
+      checkpoint_sequence: report.checkpointSequence,
+      redone_events: report.redoneEvents,
+      replayed_events: report.replayedEvents,
+      redone_cost_records: report.redoneCostRecords,
+      redone_cost_usd: report.redoneCostUsd,
+      replayed_cost_records: report.replayedCostRecords,
     });
     this.d.log.info({ ...report }, 'session resumed from its checkpoint');
     return { report, outcome: this.d.runner.start(sessionId, record.state) };
@@ -132,6 +158,7 @@ export class Resumer {
 
 function notResumable(sessionId: string, why: string): LoadlabError {
   return new LoadlabError(CHECKPOINT_ERRORS.NOT_RESUMABLE, `session ${sessionId} cannot be resumed: ${why}`, {
-    kind: 'usage', hint: 'a session is resumed only when it is running and its engine stopped renewing its lease (checkpoint.leaseMs)',
+    kind: 'usage',
+    hint: 'a session is resumed only when it is running and its engine stopped renewing its lease (checkpoint.leaseMs)',
   });
 }

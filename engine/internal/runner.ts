@@ -4,7 +4,13 @@ import type { EngineConfig } from '../config/index.js';
 import type { CostTracker } from '../costs/index.js';
 import type { Repositories } from '../db/index.js';
 import {
-  DELIBERATION_ERRORS, runDeliberation, type DeliberationLimits, type DeliberationPorts, type DeliberationResult, type DeliberationSettings, type DeliberationState,
+  DELIBERATION_ERRORS,
+  runDeliberation,
+  type DeliberationLimits,
+  type DeliberationPorts,
+  type DeliberationResult,
+  type DeliberationSettings,
+  type DeliberationState,
 } from '../deliberation/index.js';
 import { ENGINE_ERRORS, isLoadlabError } from '../errors/index.js';
 import type { EventPublisher } from '../events/index.js';
@@ -14,7 +20,12 @@ import type { UserContexts } from './user-context.js';
 
 export type SessionOutcome =
   | { readonly sessionId: string; readonly status: 'completed'; readonly durationMs: number; readonly result: DeliberationResult }
-  | { readonly sessionId: string; readonly status: 'failed' | 'killed' | 'evicted'; readonly durationMs: number; readonly error: { code: string; message: string } };
+  | {
+      readonly sessionId: string;
+      readonly status: 'failed' | 'killed' | 'evicted';
+      readonly durationMs: number;
+      readonly error: { code: string; message: string };
+    };
 
 interface Deps {
   config: EngineConfig;
@@ -95,7 +106,9 @@ export class SessionRunner {
       const row = await this.d.repos.sessions.get(sessionId);
       if (row === undefined) return failed(sessionId, t0, ENGINE_ERRORS.SESSION_NOT_FOUND, `session ${sessionId} not found`);
       this.d.events.registerSession(sessionId, row.user_id);
-      const handle = await this.d.sessions.start(sessionId, row.user_id, (signal) => this.task(sessionId, row.user_id, row.problem_statement, signal, slot));
+      const handle = await this.d.sessions.start(sessionId, row.user_id, (signal) =>
+        this.task(sessionId, row.user_id, row.problem_statement, signal, slot),
+      );
       if (slot.pendingKill !== undefined) void this.d.sessions.kill(sessionId, slot.pendingKill);
       done = await handle.done;
       // Records and events of calls aborted by a kill or eviction can land after the task's own
@@ -103,7 +116,12 @@ export class SessionRunner {
       if (done.status !== 'completed') await this.flushSession();
     } catch (err) {
       // start() refused (manager closed, already running elsewhere) or the row lookup failed.
-      return failed(sessionId, t0, isLoadlabError(err) ? err.code : ENGINE_ERRORS.INTERNAL, err instanceof Error ? err.message : String(err));
+      return failed(
+        sessionId,
+        t0,
+        isLoadlabError(err) ? err.code : ENGINE_ERRORS.INTERNAL,
+        err instanceof Error ? err.message : String(err),
+      );
     }
     if (done.status === 'completed' && slot.result !== undefined) {
       return { sessionId, status: 'completed', durationMs: done.durationMs, result: slot.result };
@@ -118,7 +136,13 @@ export class SessionRunner {
   }
 
   /** The SessionManager task: the whole deliberation under the manager's AbortSignal. */
-  private async task(sessionId: string, userId: string, problem: string, signal: AbortSignal, slot: Slot): Promise<{ status: 'completed' | 'failed' }> {
+  private async task(
+    sessionId: string,
+    userId: string,
+    problem: string,
+    signal: AbortSignal,
+    slot: Slot,
+  ): Promise<{ status: 'completed' | 'failed' }> {
     // Every concurrent LLM request of the session (up to ~16) listens on this one signal.
     setMaxListeners(0, signal);
     let deliberated = false;
@@ -129,9 +153,18 @@ export class SessionRunner {
       // §4.2 context collection (no LLM): the user's business context, through the user-context cache.
       const context = await this.d.userContexts.describe(userId);
       const input = {
-        sessionId, userId, problem, signal, ...(context === undefined ? {} : { context }), ...(slot.resumeFrom === undefined ? {} : { resumeFrom: slot.resumeFrom }),
+        sessionId,
+        userId,
+        problem,
+        signal,
+        ...(context === undefined ? {} : { context }),
+        ...(slot.resumeFrom === undefined ? {} : { resumeFrom: slot.resumeFrom }),
       };
-      const result = await runDeliberation(this.d.ports, input, { settings: this.d.settings, limits: this.d.limits, variant: this.d.config.variant });
+      const result = await runDeliberation(this.d.ports, input, {
+        settings: this.d.settings,
+        limits: this.d.limits,
+        variant: this.d.config.variant,
+      });
       deliberated = true;
       await this.d.repos.sessions.updateTotals(sessionId, { totalCost: result.counters.costUsd, synthesisText: result.synthesis });
       slot.result = result;
@@ -141,7 +174,10 @@ export class SessionRunner {
       if (signal.aborted) throw err;
       // runDeliberation publishes the coded `error` event of its own failures; returning (not
       // throwing) keeps the manager from publishing a second one.
-      slot.error = { code: isLoadlabError(err) ? err.code : ENGINE_ERRORS.INTERNAL, message: err instanceof Error ? err.message : String(err) };
+      slot.error = {
+        code: isLoadlabError(err) ? err.code : ENGINE_ERRORS.INTERNAL,
+        message: err instanceof Error ? err.message : String(err),
+      };
       if (deliberated) await this.d.events.publish(sessionId, 'error', slot.error);
       return { status: 'failed' };
     } finally {

@@ -3,8 +3,18 @@ import type { UserContextRow, UserRepository } from '../db/index.js';
 
 /** The text columns of user_context the deliberation's context collection passes on (§1.8, §4.2). */
 const CONTEXT_FIELDS = [
-  'company_name', 'industry', 'business_model', 'business_stage', 'target_market', 'product_description',
-  'primary_objective', 'revenue', 'customers', 'growth_rate', 'team_size', 'competitors',
+  'company_name',
+  'industry',
+  'business_model',
+  'business_stage',
+  'target_market',
+  'product_description',
+  'primary_objective',
+  'revenue',
+  'customers',
+  'growth_rate',
+  'team_size',
+  'competitors',
 ] as const;
 
 export type UserContextFields = Parameters<UserRepository['saveContext']>[1];
@@ -15,7 +25,10 @@ export type UserContextFields = Parameters<UserRepository['saveContext']>[1];
  * dropped from the cache on every save so no reader sees an overwritten context.
  */
 export class UserContexts {
-  constructor(private readonly users: UserRepository, private readonly cache: ReadThroughCache<UserContextRow>) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly cache: ReadThroughCache<UserContextRow>,
+  ) {}
 
   get(userId: string): Promise<UserContextRow | undefined> {
     return this.cache.get(userId, () => this.users.getContext(userId));

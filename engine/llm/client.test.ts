@@ -11,13 +11,24 @@ function setup(overrides: Parameters<typeof resolveMockProfile>[1] = {}, maxRetr
   const mock = createMockLlm(resolveMockProfile('instant', overrides));
   const attempts: LlmAttempt[] = [];
   const client = createLlmClient({
-    fetch: createMockFetch(mock.handlers), apiKey: 'k', models: MODEL_SETS.current, maxRetries,
-    costSink: { record: (a) => attempts.push(a) }, timeoutMs: 300,
+    fetch: createMockFetch(mock.handlers),
+    apiKey: 'k',
+    models: MODEL_SETS.current,
+    maxRetries,
+    costSink: { record: (a) => attempts.push(a) },
+    timeoutMs: 300,
   });
   return { mock, attempts, client };
 }
 
-const ask = { role: 'persona', system: 'You are a careful analyst.', user: 'Should we expand?', maxTokens: 1000, cacheSystem: true, context: { sessionId: 's1' } } as const;
+const ask = {
+  role: 'persona',
+  system: 'You are a careful analyst.',
+  user: 'Should we expand?',
+  maxTokens: 1000,
+  cacheSystem: true,
+  context: { sessionId: 's1' },
+} as const;
 
 describe('llm client through the msw mock', () => {
   it('records one successful attempt with usage, and reads the prompt cache on the second call', async () => {
@@ -29,7 +40,14 @@ describe('llm client through the msw mock', () => {
     expect(a.usage.cacheCreationTokens).toBeGreaterThan(0);
     expect(b.usage.cacheReadTokens).toBe(a.usage.cacheCreationTokens);
     expect(attempts).toHaveLength(2);
-    expect(attempts[0]).toMatchObject({ status: 'success', httpStatus: 200, provider: 'anthropic', operation: 'persona', attempt: 1, context: { sessionId: 's1' } });
+    expect(attempts[0]).toMatchObject({
+      status: 'success',
+      httpStatus: 200,
+      provider: 'anthropic',
+      operation: 'persona',
+      attempt: 1,
+      context: { sessionId: 's1' },
+    });
     expect(attempts[1]?.usage.cacheReadTokens).toBe(b.usage.cacheReadTokens);
   });
 
@@ -43,7 +61,11 @@ describe('llm client through the msw mock', () => {
     });
     const r = await client.complete(ask);
     expect(r.attempts).toBe(3);
-    expect(attempts.map((a) => [a.attempt, a.status, a.httpStatus])).toEqual([[1, 'error', 429], [2, 'error', 529], [3, 'success', 200]]);
+    expect(attempts.map((a) => [a.attempt, a.status, a.httpStatus])).toEqual([
+      [1, 'error', 429],
+      [2, 'error', 529],
+      [3, 'success', 200],
+    ]);
     expect(new Set(attempts.map((a) => a.requestId)).size).toBe(3);
     expect(client.stats()).toMatchObject({ calls: 1, attempts: 3, failedCalls: 0 });
   });
@@ -75,12 +97,19 @@ describe('llm client through the msw mock', () => {
     expect(dot(r.vectors[0]!, r.vectors[1]!)).toBeCloseTo(1, 5);
     expect(Math.abs(dot(r.vectors[0]!, r.vectors[2]!))).toBeLessThan(0.3);
     expect(r.tokens).toBe(4 + 4 + 4);
-    expect(attempts).toEqual([expect.objectContaining({ provider: 'voyage', status: 'success', usage: expect.objectContaining({ inputTokens: 12 }) })]);
+    expect(attempts).toEqual([
+      expect.objectContaining({ provider: 'voyage', status: 'success', usage: expect.objectContaining({ inputTokens: 12 }) }),
+    ]);
   });
 
   it('selects the deprecated audited id without the SDK per-call warning', async () => {
     const mock = createMockLlm(resolveMockProfile('instant'));
-    const client = createLlmClient({ fetch: createMockFetch(mock.handlers), apiKey: 'k', models: MODEL_SETS.audited, costSink: { record: () => undefined } });
+    const client = createLlmClient({
+      fetch: createMockFetch(mock.handlers),
+      apiKey: 'k',
+      models: MODEL_SETS.audited,
+      costSink: { record: () => undefined },
+    });
     const warnings: unknown[] = [];
     const orig = console.warn;
     console.warn = (...args: unknown[]) => warnings.push(args);
@@ -98,7 +127,12 @@ describe('llm client through the msw mock', () => {
     const server = setupServer(...mock.handlers);
     server.listen({ onUnhandledRequest: 'error' });
     try {
-      const client = createLlmClient({ fetch: globalThis.fetch, apiKey: 'k', models: MODEL_SETS.current, costSink: { record: () => undefined } });
+      const client = createLlmClient({
+        fetch: globalThis.fetch,
+        apiKey: 'k',
+        models: MODEL_SETS.current,
+        costSink: { record: () => undefined },
+      });
       const r = await client.complete(ask);
       expect(r.text.length).toBeGreaterThan(0);
       expect(mock.stats().messages).toBe(1);

@@ -87,7 +87,12 @@ export interface LlmClient {
 
 interface MessageLike {
   content: { type: string; text?: string }[];
-  usage: { input_tokens: number; output_tokens: number; cache_creation_input_tokens?: number | null; cache_read_input_tokens?: number | null };
+  usage: {
+    input_tokens: number;
+    output_tokens: number;
+    cache_creation_input_tokens?: number | null;
+    cache_read_input_tokens?: number | null;
+  };
   stop_reason: string | null;
   model: string;
 }
@@ -95,10 +100,25 @@ interface MessageLike {
 export function createLlmClient(options: LlmClientOptions): LlmClient {
   const registry: CallRegistry = new Map();
   const stats: LlmStats = {
-    calls: 0, failedCalls: 0, attempts: 0, callsByModel: {}, embeddingRequests: 0, embeddedTexts: 0, inFlight: 0, inFlightPeak: 0,
-    rateLimited: 0, overloaded: 0, retries: 0, brokerRetries: 0, retryWaitMs: 0, failedAttempts: 0, failedAttemptCostUsd: 0,
+    calls: 0,
+    failedCalls: 0,
+    attempts: 0,
+    callsByModel: {},
+    embeddingRequests: 0,
+    embeddedTexts: 0,
+    inFlight: 0,
+    inFlightPeak: 0,
+    rateLimited: 0,
+    overloaded: 0,
+    retries: 0,
+    brokerRetries: 0,
+    retryWaitMs: 0,
+    failedAttempts: 0,
+    failedAttemptCostUsd: 0,
   };
-  const enter = () => { if (++stats.inFlight > stats.inFlightPeak) stats.inFlightPeak = stats.inFlight; };
+  const enter = () => {
+    if (++stats.inFlight > stats.inFlightPeak) stats.inFlightPeak = stats.inFlight;
+  };
   const price = options.price ?? (() => 0);
   const countingSink: CostSink = {
     record: (a) => {
@@ -122,7 +142,9 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
     fetch: observed,
     maxRetries: options.maxRetries ?? LLM_DEFAULTS.maxRetries,
     timeout: options.timeoutMs ?? LLM_DEFAULTS.timeoutMs,
-    ...(options.promptCachingBeta ?? LLM_DEFAULTS.promptCachingBeta ? { defaultHeaders: { 'anthropic-beta': 'prompt-caching-2024-07-31' } } : {}),
+    ...((options.promptCachingBeta ?? LLM_DEFAULTS.promptCachingBeta)
+      ? { defaultHeaders: { 'anthropic-beta': 'prompt-caching-2024-07-31' } }
+      : {}),
   });
   const scale = options.delayScale ?? 1;
   const brokerPolicy = {
@@ -135,7 +157,11 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   const listeners = new Set<(call: LlmCallObservation) => void>();
   const notify = (call: LlmCallObservation): void => {
     for (const l of listeners) {
-      try { l(call); } catch { /* an observer must never fail the call it observes */ }
+      try {
+        l(call);
+      } catch {
+        /* an observer must never fail the call it observes */
+      }
     }
   };
 
@@ -151,35 +177,54 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
       model,
       max_tokens: req.maxTokens,
       temperature: req.temperature ?? 1,
-      system: [{ type: 'text' as const, text: req.system, ...(req.cacheSystem === true ? { cache_control: { type: 'ephemeral' as const } } : {}) }],
+      system: [
+        { type: 'text' as const, text: req.system, ...(req.cacheSystem === true ? { cache_control: { type: 'ephemeral' as const } } : {}) },
+      ],
       messages: [
         { role: 'user' as const, content: req.user },
         ...(prefill === undefined || prefill === '' ? [] : [{ role: 'assistant' as const, content: prefill }]),
       ],
     };
-    const reqOptions = { headers: { [CALL_ID_HEADER]: callId, 'x-loadlab-role': req.role }, ...(req.signal === undefined ? {} : { signal: req.signal }) };
+    const reqOptions = {
+      headers: { [CALL_ID_HEADER]: callId, 'x-loadlab-role': req.role },
+      ...(req.signal === undefined ? {} : { signal: req.signal }),
+    };
     const t0 = performance.now();
     let ok = false;
     try {
       const message = await withBrokerRetries(
         brokerPolicy,
         () => (req.stream === true ? streamed(body, reqOptions, model) : created(body, reqOptions, model)),
-        () => { stats.brokerRetries++; },
+        () => {
+          stats.brokerRetries++;
+        },
         req.signal,
       );
       const usage = toUsage(message.usage);
       const text = message.content.map((c) => c.text ?? '').join('');
       const attempts = registry.get(callId)?.attempts ?? 1;
       ok = true;
-      return { text: prefill === undefined ? text : `${prefill}${text}`, model, usage, stopReason: message.stop_reason, attempts, latencyMs: performance.now() - t0, costUsd: price(model, usage) };
+      return {
+        text: prefill === undefined ? text : `${prefill}${text}`,
+        model,
+        usage,
+        stopReason: message.stop_reason,
+        attempts,
+        latencyMs: performance.now() - t0,
+        costUsd: price(model, usage),
+      };
     } catch (err) {
       stats.failedCalls++;
       const status = (err as { status?: number }).status;
-      throw new LoadlabError(LLM_ERRORS.CALL_FAILED, `LLM call (${req.role}, ${model}) failed after ${registry.get(callId)?.attempts ?? 0} attempt(s)${status === undefined ? '' : `: HTTP ${status}`}`, {
-        kind: 'infra',
-        hint: 'the provider kept failing past the SDK retries (maxRetries); check the mock profile error rates or the provider status',
-        cause: err,
-      });
+      throw new LoadlabError(
+        LLM_ERRORS.CALL_FAILED,
+        `LLM call (${req.role}, ${model}) failed after ${registry.get(callId)?.attempts ?? 0} attempt(s)${status === undefined ? '' : `: HTTP ${status}`}`,
+        {
+          kind: 'infra',
+          hint: 'the provider kept failing past the SDK retries (maxRetries); check the mock profile error rates or the provider status',
+          cause: err,
+        },
+      );
     } finally {
       stats.inFlight--;
       const reg = registry.get(callId);
@@ -201,7 +246,11 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   async function streamed(body: object, reqOptions: object, model: string): Promise<MessageLike> {
     if (DEPRECATED_MODEL_IDS.has(model)) warnOnce(model);
     const stream = DEPRECATED_MODEL_IDS.has(model)
-      ? await sdk.post<AsyncIterable<Anthropic.RawMessageStreamEvent>>('/v1/messages', { body: { ...body, stream: true }, stream: true, ...reqOptions })
+      ? await sdk.post<AsyncIterable<Anthropic.RawMessageStreamEvent>>('/v1/messages', {
+          body: { ...body, stream: true },
+          stream: true,
+          ...reqOptions,
+        })
       : await sdk.messages.create({ ...(body as Anthropic.MessageCreateParamsNonStreaming), stream: true }, reqOptions);
     let text = '';
     let usage: MessageLike['usage'] = { input_tokens: 0, output_tokens: 0 };
@@ -220,7 +269,10 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
   function warnOnce(model: string): void {
     if (warned.has(model)) return;
     warned.add(model);
-    options.logger?.warn({ model }, 'model id is deprecated by the SDK (selected by config, e.g. the audited model set); warning once instead of per call');
+    options.logger?.warn(
+      { model },
+      'model id is deprecated by the SDK (selected by config, e.g. the audited model set); warning once instead of per call',
+    );
   }
 
   async function embed(texts: readonly string[], context: CallContext): Promise<EmbeddingResult> {
@@ -240,7 +292,11 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         try {
           res = await observed(options.voyageUrl ?? LLM_DEFAULTS.voyageUrl, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${options.voyageApiKey ?? ''}`, [CALL_ID_HEADER]: callId },
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${options.voyageApiKey ?? ''}`,
+              [CALL_ID_HEADER]: callId,
+            },
             body: JSON.stringify({ input: texts, model, input_type: 'document' }),
           });
         } catch (err) {
@@ -254,7 +310,11 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         }
         const retryable = res === undefined || res.status === 429 || res.status >= 500;
         if (!retryable || reg.attempts > maxRetries) {
-          throw new LoadlabError(LLM_ERRORS.EMBEDDING_FAILED, `embedding request failed after ${reg.attempts} attempt(s)${res === undefined ? '' : `: HTTP ${res.status}`}`, { kind: 'infra', cause: failure });
+          throw new LoadlabError(
+            LLM_ERRORS.EMBEDDING_FAILED,
+            `embedding request failed after ${reg.attempts} attempt(s)${res === undefined ? '' : `: HTTP ${res.status}`}`,
+            { kind: 'infra', cause: failure },
+          );
         }
         // §10.2: 0.5 s x2 backoff between attempts (scaled with the mock's clock).
         if (delay * scale >= 0.5) await sleepMs(delay * scale);
@@ -268,7 +328,9 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
 
   const onCall = (listener: (call: LlmCallObservation) => void): (() => void) => {
     listeners.add(listener);
-    return () => { listeners.delete(listener); };
+    return () => {
+      listeners.delete(listener);
+    };
   };
   return { complete, embed, onCall, stats: () => ({ ...stats, callsByModel: { ...stats.callsByModel } }), models: options.models, sdk };
 }

@@ -15,8 +15,12 @@ describe('createLlm rate-limit config', () => {
   });
 
   it('refuses an unknown preset, and rate limits at timeScale 0, with stable codes', () => {
-    expect(() => createLlm({ config: { rateLimits: 'tier-5' }, costSink: sink })).toThrow(expect.objectContaining({ code: 'LL_LLM_RATE_LIMIT_PRESET_UNKNOWN' }));
-    expect(() => createLlm({ config: { rateLimits: 'tier-1', timeScale: 0 }, costSink: sink })).toThrow(expect.objectContaining({ code: 'LL_LLM_MOCK_PROFILE_INVALID' }));
+    expect(() => createLlm({ config: { rateLimits: 'tier-5' }, costSink: sink })).toThrow(
+      expect.objectContaining({ code: 'LL_LLM_RATE_LIMIT_PRESET_UNKNOWN' }),
+    );
+    expect(() => createLlm({ config: { rateLimits: 'tier-1', timeScale: 0 }, costSink: sink })).toThrow(
+      expect.objectContaining({ code: 'LL_LLM_MOCK_PROFILE_INVALID' }),
+    );
   });
 
   it('sets the provider concurrency ceiling from config', () => {

@@ -78,10 +78,16 @@ export function createLlm(options: {
   };
   if (c.mode === 'real') {
     if (options.apiKey === undefined || options.apiKey === '') {
-      throw new LoadlabError(LLM_ERRORS.API_KEY_MISSING, 'llm.mode is "real" but no Anthropic API key was given', { kind: 'config', hint: 'set ANTHROPIC_API_KEY, or use the mock (llm.mode "mock", the default)' });
+      throw new LoadlabError(LLM_ERRORS.API_KEY_MISSING, 'llm.mode is "real" but no Anthropic API key was given', {
+        kind: 'config',
+        hint: 'set ANTHROPIC_API_KEY, or use the mock (llm.mode "mock", the default)',
+      });
     }
     const client = createLlmClient({
-      ...common, fetch: options.fetch ?? globalThis.fetch, apiKey: options.apiKey, timeoutMs: c.timeoutMs,
+      ...common,
+      fetch: options.fetch ?? globalThis.fetch,
+      apiKey: options.apiKey,
+      timeoutMs: c.timeoutMs,
       ...(options.voyageApiKey === undefined ? {} : { voyageApiKey: options.voyageApiKey }),
     });
     return { client, mock: undefined, timeScale: 1 };
@@ -91,7 +97,9 @@ export function createLlm(options: {
   const profile = resolveMockProfile(c.mockProfile, {
     rateLimits,
     ...(c.providerMaxConcurrent > 0 ? { overload: { ...base.overload, maxConcurrent: c.providerMaxConcurrent } } : {}),
-    ...c.mockOverrides, timeScale: c.timeScale, seed: c.seed,
+    ...c.mockOverrides,
+    timeScale: c.timeScale,
+    seed: c.seed,
   });
   const mock = createMockLlm(profile, options.clock === undefined ? {} : { clock: options.clock });
   const client = createLlmClient({

@@ -18,4 +18,14 @@ export { createManualClock, systemClock } from './mock/clock.js';
 export type { Clock, ManualClock } from './mock/clock.js';
 export { createMockFetch } from './mock/transport.js';
 export { textVector } from './mock/vectors.js';
-export type { CallContext, CompletionRequest, CompletionResult, CostSink, EmbeddingResult, LlmAttempt, PriceFn, Provider, TokenUsage } from './types.js';
+export type {
+  CallContext,
+  CompletionRequest,
+  CompletionResult,
+  CostSink,
+  EmbeddingResult,
+  LlmAttempt,
+  PriceFn,
+  Provider,
+  TokenUsage,
+} from './types.js';

@@ -43,8 +43,18 @@ export const DEPRECATED_MODEL_IDS: ReadonlySet<string> = new Set([
 
 /** Call roles of the deliberation (docs/audited-system.md §10.1 role -> tier, TASK_MODEL_DEFAULTS). */
 export type LlmRole =
-  | 'decomposer' | 'complexity_assessment' | 'gaps' | 'selector' | 'persona' | 'summarizer'
-  | 'judge' | 'voting' | 'synthesis' | 'expert_summary' | 'meta_synthesis' | 'option_extraction'
+  | 'decomposer'
+  | 'complexity_assessment'
+  | 'gaps'
+  | 'selector'
+  | 'persona'
+  | 'summarizer'
+  | 'judge'
+  | 'voting'
+  | 'synthesis'
+  | 'expert_summary'
+  | 'meta_synthesis'
+  | 'option_extraction'
   | 'task_extraction';
 
 export const ROLE_TIERS: Readonly<Record<LlmRole, ModelTier>> = {

@@ -9,7 +9,13 @@ import { MODEL_SETS } from './models.js';
 import type { LlmAttempt } from './types.js';
 
 const TIME_SCALE = 0.001;
-const ask = { role: 'persona', system: 'You are a careful analyst.', user: 'Should we expand?', maxTokens: 300, context: { sessionId: 's1' } } as const;
+const ask = {
+  role: 'persona',
+  system: 'You are a careful analyst.',
+  user: 'Should we expand?',
+  maxTokens: 300,
+  context: { sessionId: 's1' },
+} as const;
 
 /**
  * The real SDK over the mock fetch, with the buckets on a manual clock. The wrapper stands for
@@ -18,7 +24,9 @@ const ask = { role: 'persona', system: 'You are a careful analyst.', user: 'Shou
  */
 function setup(preset: string, overrides: RateLimitOverrides, maxRetries = 2) {
   const clock = createManualClock();
-  const mock = createMockLlm(resolveMockProfile('instant', { timeScale: TIME_SCALE, rateLimits: resolveRateLimits(preset, overrides) }), { clock });
+  const mock = createMockLlm(resolveMockProfile('instant', { timeScale: TIME_SCALE, rateLimits: resolveRateLimits(preset, overrides) }), {
+    clock,
+  });
   const inner = createMockFetch(mock.handlers);
   const refusals: { status: number; headers: Headers; body: unknown }[] = [];
   const fetch: typeof globalThis.fetch = async (input, init) => {
@@ -30,7 +38,14 @@ function setup(preset: string, overrides: RateLimitOverrides, maxRetries = 2) {
     return new Response(text, { status: res.status, headers: res.headers });
   };
   const attempts: LlmAttempt[] = [];
-  const client = createLlmClient({ fetch, apiKey: 'k', models: MODEL_SETS.current, maxRetries, costSink: { record: (a) => attempts.push(a) }, timeoutMs: 5_000 });
+  const client = createLlmClient({
+    fetch,
+    apiKey: 'k',
+    models: MODEL_SETS.current,
+    maxRetries,
+    costSink: { record: (a) => attempts.push(a) },
+    timeoutMs: 5_000,
+  });
   return { clock, mock, client, attempts, refusals };
 }
 
@@ -52,14 +67,24 @@ describe('provider rate limits through the real SDK', () => {
     expect(first?.headers.get('anthropic-ratelimit-requests-remaining')).toBe('0');
     expect(first?.headers.get('anthropic-ratelimit-requests-reset')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     for (const family of ['input-tokens', 'output-tokens', 'tokens']) {
-      for (const part of ['limit', 'remaining', 'reset']) expect(first?.headers.get(`anthropic-ratelimit-${family}-${part}`), `${family}-${part}`).not.toBeNull();
+      for (const part of ['limit', 'remaining', 'reset'])
+        expect(first?.headers.get(`anthropic-ratelimit-${family}-${part}`), `${family}-${part}`).not.toBeNull();
     }
-    expect(first?.body).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', message: expect.stringContaining('rate limit of 5 requests per minute') } });
+    expect(first?.body).toMatchObject({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: expect.stringContaining('rate limit of 5 requests per minute') },
+    });
 
     const stats = client.stats();
     expect(stats.rateLimited).toBe(refusals.length);
     expect(stats.rateLimited).toBeGreaterThanOrEqual(3);
-    expect(stats).toMatchObject({ calls: 8, failedCalls: 0, attempts: 8 + refusals.length, retries: refusals.length, failedAttempts: refusals.length });
+    expect(stats).toMatchObject({
+      calls: 8,
+      failedCalls: 0,
+      attempts: 8 + refusals.length,
+      retries: refusals.length,
+      failedAttempts: refusals.length,
+    });
     expect(mock.stats().rateLimited.requests).toBe(refusals.length);
     // Each refused attempt is its own (zero-token) cost record, as bo1 wrote one row per attempt.
     expect(attempts.filter((a) => a.httpStatus === 429).every((a) => a.status === 'error' && a.usage.inputTokens === 0)).toBe(true);
@@ -70,9 +95,17 @@ describe('provider rate limits through the real SDK', () => {
 
   it('puts the anthropic-ratelimit-* headers on every successful response', async () => {
     const clock = createManualClock();
-    const mock = createMockLlm(resolveMockProfile('instant', { timeScale: TIME_SCALE, rateLimits: resolveRateLimits('tier-1') }), { clock });
-    const { response } = await createLlmClient({ fetch: createMockFetch(mock.handlers), apiKey: 'k', models: MODEL_SETS.current, costSink: { record: () => undefined } })
-      .sdk.messages.create({ model: 'claude-haiku-4-5-20251001', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    const mock = createMockLlm(resolveMockProfile('instant', { timeScale: TIME_SCALE, rateLimits: resolveRateLimits('tier-1') }), {
+      clock,
+    });
+    const { response } = await createLlmClient({
+      fetch: createMockFetch(mock.handlers),
+      apiKey: 'k',
+      models: MODEL_SETS.current,
+      costSink: { record: () => undefined },
+    })
+      .sdk.messages.create({ model: 'claude-haiku-4-5-20251001', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
     expect(response.status).toBe(200);
     expect(response.headers.get('anthropic-ratelimit-requests-limit')).toBe('50');
     expect(response.headers.get('anthropic-ratelimit-requests-remaining')).toBe('49');
@@ -82,8 +115,20 @@ describe('provider rate limits through the real SDK', () => {
 
   it('gives up with LL_LLM_CALL_FAILED when the bucket does not refill within the SDK retries', async () => {
     const clock = createManualClock();
-    const mock = createMockLlm(resolveMockProfile('instant', { timeScale: TIME_SCALE, rateLimits: resolveRateLimits('tier-1', { sonnet: { requestsPerMinute: 1 } }) }), { clock });
-    const client = createLlmClient({ fetch: createMockFetch(mock.handlers), apiKey: 'k', models: MODEL_SETS.current, maxRetries: 2, costSink: { record: () => undefined } });
+    const mock = createMockLlm(
+      resolveMockProfile('instant', {
+        timeScale: TIME_SCALE,
+        rateLimits: resolveRateLimits('tier-1', { sonnet: { requestsPerMinute: 1 } }),
+      }),
+      { clock },
+    );
+    const client = createLlmClient({
+      fetch: createMockFetch(mock.handlers),
+      apiKey: 'k',
+      models: MODEL_SETS.current,
+      maxRetries: 2,
+      costSink: { record: () => undefined },
+    });
     await client.complete(ask);
     // The clock never moves: every retry meets the same empty bucket.
     await expect(client.complete(ask)).rejects.toMatchObject({ code: 'LL_LLM_CALL_FAILED' });
@@ -95,7 +140,13 @@ describe('provider rate limits through the real SDK', () => {
     const clock = createManualClock();
     const limits = resolveRateLimits('tier-1', { sonnet: { inputTokensPerMinute: 1_000 } });
     const mock = createMockLlm(resolveMockProfile('instant', { timeScale: TIME_SCALE, rateLimits: limits }), { clock });
-    const client = createLlmClient({ fetch: createMockFetch(mock.handlers), apiKey: 'k', models: MODEL_SETS.current, maxRetries: 0, costSink: { record: () => undefined } });
+    const client = createLlmClient({
+      fetch: createMockFetch(mock.handlers),
+      apiKey: 'k',
+      models: MODEL_SETS.current,
+      maxRetries: 0,
+      costSink: { record: () => undefined },
+    });
     const cached = { ...ask, system, cacheSystem: true } as const;
     const a = await client.complete(cached);
     expect(a.usage.cacheCreationTokens).toBeGreaterThan(700);

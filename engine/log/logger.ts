@@ -6,9 +6,20 @@ export const LOG_DEFAULTS = {
   level: 'info',
   // Keys whose values never reach a log line, wherever they appear in a logged object.
   redact: [
-    'apiKey', '*.apiKey', 'ANTHROPIC_API_KEY', '*.ANTHROPIC_API_KEY', 'VOYAGE_API_KEY', '*.VOYAGE_API_KEY',
-    'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
-    'password', '*.password', 'token', '*.token',
+    'apiKey',
+    '*.apiKey',
+    'ANTHROPIC_API_KEY',
+    '*.ANTHROPIC_API_KEY',
+    'VOYAGE_API_KEY',
+    '*.VOYAGE_API_KEY',
+    'authorization',
+    '*.authorization',
+    'headers.authorization',
+    '*.headers.authorization',
+    'password',
+    '*.password',
+    'token',
+    '*.token',
   ],
 } as const;
 

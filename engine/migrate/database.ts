@@ -39,7 +39,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
     await probe.end();
     return false;
   } catch (err) {
-    const pgCode = (err instanceof LoadlabError ? (err.cause as { code?: string } | undefined)?.code : undefined);
+    const pgCode = err instanceof LoadlabError ? (err.cause as { code?: string } | undefined)?.code : undefined;
     if (pgCode !== '3D000') throw err;
   }
   const admin = new URL(url);

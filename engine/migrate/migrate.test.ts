@@ -10,24 +10,47 @@ const RECOMMENDED_INDEXES = [
   'idx_action_tags_tag_action',
 ];
 const BASELINE_TABLES = [
-  'users', 'sessions', 'session_tasks', 'session_events', 'api_costs', 'contributions', 'actions', 'tags',
-  'action_tags', 'action_dependencies', 'projects', 'personas', 'user_context', 'session_clarifications', 'research_cache',
+  'users',
+  'sessions',
+  'session_tasks',
+  'session_events',
+  'api_costs',
+  'contributions',
+  'actions',
+  'tags',
+  'action_tags',
+  'action_dependencies',
+  'projects',
+  'personas',
+  'user_context',
+  'session_clarifications',
+  'research_cache',
 ];
 
-async function inspect(url: string): Promise<{ tables: string[]; indexes: string[]; partitions: Record<string, number>; hasTaskCount: boolean }> {
+async function inspect(
+  url: string,
+): Promise<{ tables: string[]; indexes: string[]; partitions: Record<string, number>; hasTaskCount: boolean }> {
   const client = new pg.Client({ connectionString: url });
   client.on('error', () => undefined);
   await client.connect();
   try {
-    const tables = (await client.query<{ relname: string }>(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition`)).rows.map((r) => r.relname);
-    const indexes = (await client.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public'
-      UNION SELECT c.relname FROM pg_class c WHERE c.relkind = 'I'`)).rows.map((r) => r.indexname);
+    const tables = (
+      await client.query<{ relname: string }>(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition`)
+    ).rows.map((r) => r.relname);
+    const indexes = (
+      await client.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public'
+      UNION SELECT c.relname FROM pg_class c WHERE c.relkind = 'I'`)
+    ).rows.map((r) => r.indexname);
     const partitions: Record<string, number> = {};
     for (const parent of ['session_events', 'api_costs', 'contributions']) {
-      partitions[parent] = Number((await client.query(`SELECT count(*) AS n FROM pg_inherits WHERE inhparent = $1::regclass`, [parent])).rows[0].n);
+      partitions[parent] = Number(
+        (await client.query(`SELECT count(*) AS n FROM pg_inherits WHERE inhparent = $1::regclass`, [parent])).rows[0].n,
+      );
     }
-    const hasTaskCount = (await client.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'sessions' AND column_name = 'task_count'`)).rowCount === 1;
+    const hasTaskCount =
+      (await client.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'sessions' AND column_name = 'task_count'`))
+        .rowCount === 1;
     return { tables, indexes, partitions, hasTaskCount };
   } finally {
     await client.end();
@@ -97,7 +120,9 @@ describe('migrate against the real PostgreSQL', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'll-mig-'));
     fs.cpSync(new URL('../../migrations', import.meta.url).pathname, dir, { recursive: true });
     fs.appendFileSync(path.join(dir, 'baseline', '004.do.actions-and-tags.sql'), '\n-- edited\n');
-    await expect(migrate({ databaseUrl: db.url, optimizations: [], migrationsDir: dir })).rejects.toMatchObject({ code: 'LL_MIGRATION_CHECKSUM' });
+    await expect(migrate({ databaseUrl: db.url, optimizations: [], migrationsDir: dir })).rejects.toMatchObject({
+      code: 'LL_MIGRATION_CHECKSUM',
+    });
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -42,8 +42,13 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
       { track: 'baseline', pattern: path.join(dir, 'baseline', '*.sql'), table: MIGRATE_DEFAULTS.baselineTable },
       ...options.optimizations.map((name) => {
         const opt = OPTIMIZATIONS.find((o) => o.name === name);
-        if (opt === undefined) throw new LoadlabError(ENGINE_ERRORS.OPTIMIZATION_UNKNOWN, `unknown optimization "${name}"`, { kind: 'usage' });
-        return { track: name, pattern: path.join(dir, 'optimizations', opt.file), table: MIGRATE_DEFAULTS.optimizationTablePrefix + name.replaceAll('-', '_') };
+        if (opt === undefined)
+          throw new LoadlabError(ENGINE_ERRORS.OPTIMIZATION_UNKNOWN, `unknown optimization "${name}"`, { kind: 'usage' });
+        return {
+          track: name,
+          pattern: path.join(dir, 'optimizations', opt.file),
+          table: MIGRATE_DEFAULTS.optimizationTablePrefix + name.replaceAll('-', '_'),
+        };
       }),
     ];
     for (const t of tracks) {
@@ -80,7 +85,9 @@ async function runTrack(client: pg.Client, pattern: string, table: string, track
       `migration track "${track}" failed: ${message}`,
       {
         kind: 'infra',
-        ...(checksum ? { hint: 'a migration file changed after it was applied; migrations are immutable once merged: add a new file instead' } : {}),
+        ...(checksum
+          ? { hint: 'a migration file changed after it was applied; migrations are immutable once merged: add a new file instead' }
+          : {}),
         cause: err,
       },
     );

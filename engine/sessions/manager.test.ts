@@ -8,7 +8,13 @@ import { SessionManager, type SessionTask } from './index.js';
 
 let tdb: TestDatabase;
 let db: Db;
-const redis = createRedisClient({ url: TEST_REDIS_URL, maxRetriesPerRequest: 1, connectTimeoutMs: 1000, reconnectInitialMs: 100, reconnectMaxMs: 500 });
+const redis = createRedisClient({
+  url: TEST_REDIS_URL,
+  maxRetriesPerRequest: 1,
+  connectTimeoutMs: 1000,
+  reconnectInitialMs: 100,
+  reconnectMaxMs: 500,
+});
 const prefix = `ll_t_sm_${process.pid}_${Date.now()}:`;
 const user = 'u_sm';
 
@@ -27,18 +33,30 @@ afterAll(async () => {
 });
 
 /** Runs until aborted. */
-const forever: SessionTask = (signal) => new Promise((_, reject) => {
-  if (signal.aborted) reject(signal.reason);
-  signal.addEventListener('abort', () => reject(signal.reason));
-});
+const forever: SessionTask = (signal) =>
+  new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason));
+  });
 
-async function manager(variant: Variant, events: { id: string; type: string }[]): Promise<{ m: SessionManager; repo: SessionRepository; clock: ManualClock }> {
+async function manager(
+  variant: Variant,
+  events: { id: string; type: string }[],
+): Promise<{ m: SessionManager; repo: SessionRepository; clock: ManualClock }> {
   const cfg = resolveConfig({ variant, sessions: { maxConcurrent: 2, gracePeriodMs: 600 } });
   const repo = new SessionRepository(db);
   const clock = createManualClock();
   const m = new SessionManager({
-    config: cfg.sessions, redis, sessions: repo, redisKeyPrefix: prefix, clock,
-    events: { publish: async (id, type) => { events.push({ id, type }); } },
+    config: cfg.sessions,
+    redis,
+    sessions: repo,
+    redisKeyPrefix: prefix,
+    clock,
+    events: {
+      publish: async (id, type) => {
+        events.push({ id, type });
+      },
+    },
   });
   return { m, repo, clock };
 }
@@ -52,7 +70,14 @@ async function until(cond: () => boolean | Promise<boolean>): Promise<void> {
 /** Tracks whether a promise has settled, without awaiting it. */
 function settled<T>(p: Promise<T>): { done: () => boolean } {
   let done = false;
-  void p.then(() => { done = true; }, () => { done = true; });
+  void p.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
   return { done: () => done };
 }
 
@@ -64,7 +89,12 @@ describe('SessionManager (manual clock: the grace period passes only when the te
   it('evicts the oldest first (FIFO) after the grace period; status consistent in Redis and PostgreSQL', async () => {
     const events: { id: string; type: string }[] = [];
     const { m, repo, clock } = await manager('optimized', events);
-    const [a, b, c, d] = [await newSession(repo, 'a'), await newSession(repo, 'b'), await newSession(repo, 'c'), await newSession(repo, 'd')];
+    const [a, b, c, d] = [
+      await newSession(repo, 'a'),
+      await newSession(repo, 'b'),
+      await newSession(repo, 'c'),
+      await newSession(repo, 'd'),
+    ];
     const ha = await m.start(a, user, forever);
     await clock.advance(5);
     await m.start(b, user, forever);
@@ -138,7 +168,11 @@ describe('SessionManager (manual clock: the grace period passes only when the te
     const ok = await newSession(repo, 'ok');
     const bad = await newSession(repo, 'bad');
     const r1 = await (await m.start(ok, user, async () => undefined)).done;
-    const r2 = await (await m.start(bad, user, async () => { throw new Error('boom'); })).done;
+    const r2 = await (
+      await m.start(bad, user, async () => {
+        throw new Error('boom');
+      })
+    ).done;
     expect([r1.status, r2.status, r2.error]).toEqual(['completed', 'failed', 'boom']);
     expect((await repo.get(ok))?.status).toBe('completed');
     expect((await repo.get(bad))?.status).toBe('failed');

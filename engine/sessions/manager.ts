@@ -99,7 +99,14 @@ export class SessionManager {
   constructor(private readonly o: SessionManagerOptions) {
     this.log = o.logger ?? silentLogger();
     this.clock = o.clock ?? systemClock;
-    this.status = new StatusWriter(o.redis, o.sessions, o.redisKeyPrefix ?? '', o.config.metadataTtlSeconds, o.config.terminalCleanupSeconds, this.log);
+    this.status = new StatusWriter(
+      o.redis,
+      o.sessions,
+      o.redisKeyPrefix ?? '',
+      o.config.metadataTtlSeconds,
+      o.config.terminalCleanupSeconds,
+      this.log,
+    );
   }
 
   /** Starts `task` for a session (the row must exist). Resolves once it runs (after any audited eviction wait). */
@@ -149,7 +156,13 @@ export class SessionManager {
   }
 
   stats(): SessionManagerStats {
-    return { active: this.countRunning(), evicting: this.active.size - this.countRunning(), ...this.n, waitingStarts: this.waiting.now, peakWaitingStarts: this.waiting.peak };
+    return {
+      active: this.countRunning(),
+      evicting: this.active.size - this.countRunning(),
+      ...this.n,
+      waitingStarts: this.waiting.now,
+      peakWaitingStarts: this.waiting.peak,
+    };
   }
 
   /** Evictions in decision order (the last EVICTION_LOG_MAX). */
@@ -172,7 +185,10 @@ export class SessionManager {
 
   private withLock<T>(fn: () => Promise<T>): Promise<T> {
     const result = this.lock.then(fn);
-    this.lock = result.then(() => undefined, () => undefined);
+    this.lock = result.then(
+      () => undefined,
+      () => undefined,
+    );
     return result;
   }
 
@@ -195,9 +211,13 @@ export class SessionManager {
     this.evictions.push({ sessionId, startedAt: a.startedAt, evictedAt: this.clock.now() });
     if (this.evictions.length > EVICTION_LOG_MAX) this.evictions.shift();
     const graceMs = this.o.config.gracePeriodMs;
-    await this.o.events?.publish(sessionId, 'eviction_warning', {
-      reason: 'capacity_eviction', grace_period_seconds: graceMs / 1000, timestamp: new Date().toISOString(),
-    }).catch(() => undefined);
+    await this.o.events
+      ?.publish(sessionId, 'eviction_warning', {
+        reason: 'capacity_eviction',
+        grace_period_seconds: graceMs / 1000,
+        timestamp: new Date().toISOString(),
+      })
+      .catch(() => undefined);
     await this.status.write(sessionId, a.userId, 'evicting');
     await this.clock.sleep(graceMs);
     a.endedBy ??= 'evicted';
@@ -232,7 +252,11 @@ export class SessionManager {
       this.n[status === 'paused' ? 'completed' : status] += 1;
       // The terminal status is written before done settles: whoever awaits done (kill, eviction,
       // the engine) then finds it in Redis and PostgreSQL.
-      if (entry.endedBy === 'killed') await this.status.write(sessionId, userId, 'killed', { killedBy: entry.killedBy ?? 'user', killReason: entry.killReason ?? 'user request' });
+      if (entry.endedBy === 'killed')
+        await this.status.write(sessionId, userId, 'killed', {
+          killedBy: entry.killedBy ?? 'user',
+          killReason: entry.killReason ?? 'user request',
+        });
       else if (entry.endedBy === 'evicted') await this.status.write(sessionId, userId, 'evicted', { evictedBy: 'system' });
       else await this.status.write(sessionId, userId, status === 'paused' ? 'paused' : status);
       return { sessionId, status, durationMs: this.clock.now() - startedAt, ...(error === undefined ? {} : { error }) };
@@ -240,4 +264,3 @@ export class SessionManager {
     return { sessionId, done: entry.done };
   }
 }
-

@@ -23,29 +23,53 @@ export class StatusWriter {
    * bo1 wrote `evicting`/`evicted` to Redis only (its CHECK rejected them in PostgreSQL, §6); the
    * loadlab schema admits both, so the two stores stay consistent.
    */
-  write(sessionId: string, userId: string, status: SessionStatus, extra: { killedBy?: string; killReason?: string; evictedBy?: string } = {}): Promise<void> {
+  write(
+    sessionId: string,
+    userId: string,
+    status: SessionStatus,
+    extra: { killedBy?: string; killReason?: string; evictedBy?: string } = {},
+  ): Promise<void> {
     // Without ordering, a slow `running` write (say, waiting for a new pool connection) could land
     // after the `evicting` written a moment later and leave the two stores disagreeing.
     const previous = this.chains.get(sessionId) ?? Promise.resolve();
     const next = previous.then(() => this.writeNow(sessionId, userId, status, extra));
     this.chains.set(sessionId, next);
-    void next.then(() => { if (this.chains.get(sessionId) === next) this.chains.delete(sessionId); });
+    void next.then(() => {
+      if (this.chains.get(sessionId) === next) this.chains.delete(sessionId);
+    });
     return next;
   }
 
-  private async writeNow(sessionId: string, userId: string, status: SessionStatus, extra: { killedBy?: string; killReason?: string; evictedBy?: string }): Promise<void> {
+  private async writeNow(
+    sessionId: string,
+    userId: string,
+    status: SessionStatus,
+    extra: { killedBy?: string; killReason?: string; evictedBy?: string },
+  ): Promise<void> {
     const at = new Date().toISOString();
-    const meta = { session_id: sessionId, user_id: userId, status, [`${status === 'running' ? 'started' : status}_at`]: at, updated_at: at, ...extra };
+    const meta = {
+      session_id: sessionId,
+      user_id: userId,
+      status,
+      [`${status === 'running' ? 'started' : status}_at`]: at,
+      updated_at: at,
+      ...extra,
+    };
     const key = `${this.prefix}metadata:${sessionId}`;
     await Promise.all([
-      this.redis.get(key)
-        .then((old) => this.redis.set(key, JSON.stringify({ ...(old === null ? {} : (JSON.parse(old) as object)), ...meta }), 'EX', this.ttlSeconds))
+      this.redis
+        .get(key)
+        .then((old) =>
+          this.redis.set(key, JSON.stringify({ ...(old === null ? {} : (JSON.parse(old) as object)), ...meta }), 'EX', this.ttlSeconds),
+        )
         .then(() => (TERMINAL_STATUSES.has(status) ? this.expireTerminal(sessionId) : undefined))
         .catch((err: unknown) => this.log.warn({ sessionId, status, err: (err as Error).message }, 'redis metadata write failed')),
-      this.sessions.updateStatus(sessionId, status, {
-        ...(extra.killedBy === undefined ? {} : { killedBy: extra.killedBy }),
-        ...(extra.killReason === undefined ? {} : { killReason: extra.killReason }),
-      }).catch((err: unknown) => this.log.warn({ sessionId, status, err: (err as Error).message }, 'postgres status write failed')),
+      this.sessions
+        .updateStatus(sessionId, status, {
+          ...(extra.killedBy === undefined ? {} : { killedBy: extra.killedBy }),
+          ...(extra.killReason === undefined ? {} : { killReason: extra.killReason }),
+        })
+        .catch((err: unknown) => this.log.warn({ sessionId, status, err: (err as Error).message }, 'postgres status write failed')),
     ]);
   }
 
@@ -56,7 +80,8 @@ export class StatusWriter {
 
   private async expireTerminal(sessionId: string): Promise<void> {
     const p = this.prefix;
-    await this.redis.pipeline()
+    await this.redis
+      .pipeline()
       .expire(`${p}session:${sessionId}`, this.cleanupSeconds)
       .expire(`${p}metadata:${sessionId}`, this.cleanupSeconds)
       .expire(`${p}events_history:${sessionId}`, this.cleanupSeconds)

@@ -26,7 +26,13 @@ describe('checkClaim', () => {
     const c = checkClaim('C14', 4.9, { ...detail, constants: { 'round.personas': { value: 5, measuredLow: 2.9, measuredHigh: 4.9 } } });
     expect(c.verdict).toBe('inconclusive');
     expect(c.verdictReason).toMatch(/^model-dependent: round\.personas 3\.\.5 gives inconclusive \/ confirmed/);
-    expect(c.constants?.find((k) => k.name === 'round.personas')).toMatchObject({ value: 5, low: 3, high: 5, verdictLow: 'inconclusive', verdictHigh: 'confirmed' });
+    expect(c.constants?.find((k) => k.name === 'round.personas')).toMatchObject({
+      value: 5,
+      low: 3,
+      high: 5,
+      verdictLow: 'inconclusive',
+      verdictHigh: 'confirmed',
+    });
   });
 
   it('keeps a modelled verdict that holds at both ends of every constant, with no reason attached', () => {
@@ -39,17 +45,26 @@ describe('checkClaim', () => {
     expect(c.verdictReason).toBe('interval 4.9..5x (min-max, n 2)');
   });
 
-  it('says so when a modelled claim was judged at this run\'s constants only', () => {
+  it("says so when a modelled claim was judged at this run's constants only", () => {
     const c = checkClaim('C26', 0.3, detail);
     expect(c.verdict).toBe('refuted');
-    expect(c.verdictReason).toMatch(/^judged on the point: no interval recorded; at this run's constants only; not re-judged at the ends of llm\.latency\.p50, deliberation\.rounds, session\.subproblems$/);
+    expect(c.verdictReason).toMatch(
+      /^judged on the point: no interval recorded; at this run's constants only; not re-judged at the ends of llm\.latency\.p50, deliberation\.rounds, session\.subproblems$/,
+    );
     for (const k of c.constants ?? []) expect([k.value, k.verdictLow, k.verdictHigh]).toEqual([null, null, null]);
   });
 
   it('confirms or refutes on an interval only when all of it lies in that region (part 5)', () => {
     const spread = (low: number, high: number) => ({ interval: { method: 'min-max' as const, low, high, n: 3 } });
-    expect(checkClaim('C02', 6, { ...detail, ...spread(4.5, 9) })).toMatchObject({ verdict: 'confirmed', verdictReason: 'interval 4.5..9x (min-max, n 3)', measured: { interval: { low: 4.5 } } });
-    expect(checkClaim('C02', 6, { ...detail, ...spread(3.5, 9) })).toMatchObject({ verdict: 'inconclusive', verdictReason: 'interval 3.5..9x (min-max, n 3) spans inconclusive and confirmed' });
+    expect(checkClaim('C02', 6, { ...detail, ...spread(4.5, 9) })).toMatchObject({
+      verdict: 'confirmed',
+      verdictReason: 'interval 4.5..9x (min-max, n 3)',
+      measured: { interval: { low: 4.5 } },
+    });
+    expect(checkClaim('C02', 6, { ...detail, ...spread(3.5, 9) })).toMatchObject({
+      verdict: 'inconclusive',
+      verdictReason: 'interval 3.5..9x (min-max, n 3) spans inconclusive and confirmed',
+    });
     expect(checkClaim('C02', 1.5, { ...detail, ...spread(1.2, 2) }).verdict).toBe('refuted');
     // Refuted at both ends, but on opposite sides of the claim: that is no agreement.
     expect(checkClaim('C02', 6, { ...detail, ...spread(1, 30) }).verdict).toBe('inconclusive');
@@ -59,11 +74,14 @@ describe('checkClaim', () => {
   });
 
   it('rejects a constant the catalogue does not name (a typo would otherwise go unjudged)', () => {
-    expect(() => checkClaim('C14', 5, { ...detail, constants: { 'round.persona': { value: 5 } } })).toThrow(expect.objectContaining({ code: 'LL_SCENARIO_INVALID', message: 'claim C14 has no constant round.persona' }));
+    expect(() => checkClaim('C14', 5, { ...detail, constants: { 'round.persona': { value: 5 } } })).toThrow(
+      expect.objectContaining({ code: 'LL_SCENARIO_INVALID', message: 'claim C14 has no constant round.persona' }),
+    );
   });
 
   it('is inconclusive, "not measured", without a finite value', () => {
-    for (const v of [null, Number.NaN]) expect(checkClaim('C03', v, detail)).toMatchObject({ verdict: 'inconclusive', verdictReason: 'not measured in this run' });
+    for (const v of [null, Number.NaN])
+      expect(checkClaim('C03', v, detail)).toMatchObject({ verdict: 'inconclusive', verdictReason: 'not measured in this run' });
   });
 });
 
@@ -72,18 +90,25 @@ describe('unmeasuredClaims', () => {
     const rows = unmeasuredClaims([{ id: 'C01' }]);
     expect(rows.map((r) => r.id)).toEqual(CLAIMS.filter((c) => c.id !== 'C01').map((c) => c.id));
     expect(rows.find((r) => r.id === 'C02')).toMatchObject({ scenario: 'query-latency', verdict: 'inconclusive' });
-    expect(rows.find((r) => r.id === 'C41')).toMatchObject({ scenario: 'none', measured: { summary: 'not measured: no scenario measures this claim yet' } });
+    expect(rows.find((r) => r.id === 'C41')).toMatchObject({
+      scenario: 'none',
+      measured: { summary: 'not measured: no scenario measures this claim yet' },
+    });
   });
 });
 
-describe('the sample RunResult\'s claims', () => {
+describe("the sample RunResult's claims", () => {
   it('are what the catalogue gives for their values, so the fixture cannot drift from the judges', () => {
     for (const row of sampleClaims) {
-      const constants = Object.fromEntries((row.constants ?? []).map((k) => [k.name, { value: k.value, measuredLow: k.measuredLow, measuredHigh: k.measuredHigh }]));
+      const constants = Object.fromEntries(
+        (row.constants ?? []).map((k) => [k.name, { value: k.value, measuredLow: k.measuredLow, measuredHigh: k.measuredHigh }]),
+      );
       const again: Claim = {
         ...checkClaim(row.id, row.measured.value, {
-          summary: row.measured.summary, method: row.method,
-          ...(row.constants === undefined ? {} : { constants }), ...(row.measured.interval === undefined ? {} : { interval: row.measured.interval }),
+          summary: row.measured.summary,
+          method: row.method,
+          ...(row.constants === undefined ? {} : { constants }),
+          ...(row.measured.interval === undefined ? {} : { interval: row.measured.interval }),
         }),
         scenario: row.scenario,
       };

@@ -12,7 +12,10 @@ import type { ClaimSpec } from './internal/spec.js';
 export function claimSpec(id: string): ClaimSpec {
   const spec = CLAIMS.find((c) => c.id === id);
   if (spec === undefined) {
-    throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `a scenario reported unknown claim id ${id}`, { kind: 'config', hint: 'claim ids are listed in harness/audit/claims.ts' });
+    throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `a scenario reported unknown claim id ${id}`, {
+      kind: 'config',
+      hint: 'claim ids are listed in harness/audit/claims.ts',
+    });
   }
   return spec;
 }
@@ -43,7 +46,10 @@ export function checkClaim(id: string, value: number | null, detail: ClaimDetail
   const spec = claimSpec(id);
   for (const name of Object.keys(detail.constants ?? {})) {
     if (!(spec.constants ?? []).some((c) => c.name === name)) {
-      throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `claim ${id} has no constant ${name}`, { kind: 'config', hint: `${id} depends on: ${(spec.constants ?? []).map((c) => c.name).join(', ') || 'no constants'}` });
+      throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `claim ${id} has no constant ${name}`, {
+        kind: 'config',
+        hint: `${id} depends on: ${(spec.constants ?? []).map((c) => c.name).join(', ') || 'no constants'}`,
+      });
     }
   }
   const point = verdictOf(spec, value);
@@ -52,8 +58,16 @@ export function checkClaim(id: string, value: number | null, detail: ClaimDetail
     const measuredLow = run?.measuredLow ?? null;
     const measuredHigh = run?.measuredHigh ?? null;
     return {
-      name: c.name, unit: c.unit, value: run?.value ?? null, low: c.low, high: c.high, basis: c.basis,
-      measuredLow, measuredHigh, verdictLow: verdictOf(spec, measuredLow), verdictHigh: verdictOf(spec, measuredHigh),
+      name: c.name,
+      unit: c.unit,
+      value: run?.value ?? null,
+      low: c.low,
+      high: c.high,
+      basis: c.basis,
+      measuredLow,
+      measuredHigh,
+      verdictLow: verdictOf(spec, measuredLow),
+      verdictHigh: verdictOf(spec, measuredHigh),
     };
   });
   // An interval with a missing end (no repeats ran) is no interval: never judge or store NaN/Infinity.
@@ -76,7 +90,10 @@ export function checkClaim(id: string, value: number | null, detail: ClaimDetail
   };
 }
 
-interface Judged { verdict: Verdict | null; reason?: string }
+interface Judged {
+  verdict: Verdict | null;
+  reason?: string;
+}
 
 /**
  * A verdict from one run's point can flip on the next run's noise. With an interval, confirmed and
@@ -92,7 +109,9 @@ function onInterval(spec: ClaimSpec, point: Verdict | null, interval: Spread | u
   const e = edges(spec.bound);
   const oneSide = interval.high < e.refute[0] || interval.low > e.refute[1];
   const split = lo !== hi || (lo === 'refuted' && !oneSide);
-  return split ? { verdict: 'inconclusive', reason: `interval ${shown} spans ${lo} and ${hi}` } : { verdict: lo, reason: `interval ${shown}` };
+  return split
+    ? { verdict: 'inconclusive', reason: `interval ${shown} spans ${lo} and ${hi}` }
+    : { verdict: lo, reason: `interval ${shown}` };
 }
 
 /**
@@ -111,7 +130,8 @@ function decide(spec: ClaimSpec, judged: Judged, constants: readonly ClaimConsta
     return { verdict: 'inconclusive', reasons: [`model-dependent: ${ends}`, ...reasons] };
   }
   const unjudged = constants.filter((c) => c.verdictLow === null || c.verdictHigh === null);
-  if (unjudged.length > 0) reasons.push(`at this run's constants only; not re-judged at the ends of ${unjudged.map((c) => c.name).join(', ')}`);
+  if (unjudged.length > 0)
+    reasons.push(`at this run's constants only; not re-judged at the ends of ${unjudged.map((c) => c.name).join(', ')}`);
   return { verdict, reasons };
 }
 

@@ -4,7 +4,9 @@ import { parseDisabled, SWITCH_NAMES, withDisabled } from './switches.js';
 
 describe('--disable switches', () => {
   it('lists every schema optimisation and every engine feature the audit changed', () => {
-    expect(SWITCH_NAMES).toEqual(expect.arrayContaining(['task-count', 'action-tags-tag-action', 'api.batchLookups', 'db.poolMax', 'embeddings.batchSize']));
+    expect(SWITCH_NAMES).toEqual(
+      expect.arrayContaining(['task-count', 'action-tags-tag-action', 'api.batchLookups', 'db.poolMax', 'embeddings.batchSize']),
+    );
   });
 
   it('forces a disabled engine feature to its audit-time value on an optimized engine, and nothing else', () => {

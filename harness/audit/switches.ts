@@ -19,11 +19,16 @@ export interface DisabledOptimizations {
 
 function flatten(obj: Record<string, unknown>, prefix = ''): [string, unknown][] {
   return Object.entries(obj).flatMap(([k, v]) =>
-    typeof v === 'object' && v !== null ? flatten(v as Record<string, unknown>, `${prefix}${k}.`) : [[`${prefix}${k}`, v] as [string, unknown]]);
+    typeof v === 'object' && v !== null
+      ? flatten(v as Record<string, unknown>, `${prefix}${k}.`)
+      : [[`${prefix}${k}`, v] as [string, unknown]],
+  );
 }
 
 /** Engine features the audit changed, by dotted config path, with their audit-time value. */
-export const ENGINE_FEATURES: ReadonlyMap<string, unknown> = new Map(flatten(VARIANT_PROFILES.audited as unknown as Record<string, unknown>));
+export const ENGINE_FEATURES: ReadonlyMap<string, unknown> = new Map(
+  flatten(VARIANT_PROFILES.audited as unknown as Record<string, unknown>),
+);
 
 export const SWITCH_NAMES: readonly string[] = [...OPTIMIZATION_NAMES, ...ENGINE_FEATURES.keys()];
 
@@ -31,7 +36,14 @@ export const NOTHING_DISABLED: DisabledOptimizations = { names: [], migrations: 
 
 export function parseDisabled(list: string | undefined): DisabledOptimizations {
   if (list === undefined || list.trim() === '' || list.trim() === 'none') return NOTHING_DISABLED;
-  const names = [...new Set(list.split(',').map((s) => s.trim()).filter((s) => s !== ''))];
+  const names = [
+    ...new Set(
+      list
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== ''),
+    ),
+  ];
   const unknown = names.filter((n) => !SWITCH_NAMES.includes(n));
   if (unknown.length > 0) {
     throw new LoadlabError(HARNESS_ERRORS.USAGE, `--disable: unknown optimisation ${unknown.map((u) => `"${u}"`).join(', ')}`, {
@@ -54,7 +66,10 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
-    out[k] = typeof v === 'object' && v !== null && typeof b === 'object' && b !== null ? merge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      typeof v === 'object' && v !== null && typeof b === 'object' && b !== null
+        ? merge(b as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }

@@ -4,14 +4,33 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Measurements } from '../result/index.js';
 import {
-  budgetsForProfile, defineConfig, evaluateBudgets, loadConfig, parseThreshold, resolveConfig, toK6Threshold,
-  toK6Thresholds, unevaluatedBudgets, validateConfig,
+  budgetsForProfile,
+  defineConfig,
+  evaluateBudgets,
+  loadConfig,
+  parseThreshold,
+  resolveConfig,
+  toK6Threshold,
+  toK6Thresholds,
+  unevaluatedBudgets,
+  validateConfig,
 } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'll-budgets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const h = (p95: number, unit: 'ms' | 'us' = 'ms', count = 1_000) => ({ count, min: 1, p50: p95 / 2, p90: p95 * 0.9, p95, p99: p95 * 1.5, max: p95 * 2, mean: p95 / 2, stdev: 1, unit });
+const h = (p95: number, unit: 'ms' | 'us' = 'ms', count = 1_000) => ({
+  count,
+  min: 1,
+  p50: p95 / 2,
+  p90: p95 * 0.9,
+  p95,
+  p99: p95 * 1.5,
+  max: p95 * 2,
+  mean: p95 / 2,
+  stdev: 1,
+  unit,
+});
 
 const measurements: Measurements = {
   histograms: { 'query.list_sessions': h(4), 'query.slow': h(40) },
@@ -39,13 +58,24 @@ describe('config validation', () => {
       selfCheck: { cpuPercentP95: -1, foo: 1 },
     });
     expect(errors.map((e) => e.path)).toEqual([
-      'budget', 'budgets.nightly', 'budgets.ci.q.a.p95', 'budgets.ci.q.b.p96', 'budgets.ci.q c', 'budgets.ci.q.d', 'selfCheck.foo', 'selfCheck.cpuPercentP95',
+      'budget',
+      'budgets.nightly',
+      'budgets.ci.q.a.p95',
+      'budgets.ci.q.b.p96',
+      'budgets.ci.q c',
+      'budgets.ci.q.d',
+      'selfCheck.foo',
+      'selfCheck.cpuPercentP95',
     ]);
   });
 
   it('resolveConfig throws one coded config error listing all problems, and freezes valid ones', () => {
     let err: unknown;
-    try { resolveConfig({ budgets: { ci: { x: { p95: 'nope' } } }, extra: 1 }, 'loadlab.config.ts'); } catch (e) { err = e; }
+    try {
+      resolveConfig({ budgets: { ci: { x: { p95: 'nope' } } }, extra: 1 }, 'loadlab.config.ts');
+    } catch (e) {
+      err = e;
+    }
     expect(err).toMatchObject({ code: 'LL_BUDGET_CONFIG_INVALID', kind: 'config' });
     expect((err as Error).message).toContain('2 errors');
     expect((err as Error).message).toContain('budgets.ci.x.p95');
@@ -69,16 +99,27 @@ describe('config validation', () => {
 
 describe('evaluateBudgets', () => {
   it('evaluates histograms, counters and ratios with unit conversion', () => {
-    const r = evaluateBudgets({
-      'query.list_sessions': { p95: '< 10ms', p99: '< 0.5s' },
-      'query.slow': { p95: '< 10ms' },
-      'failover.events.lost': { max: 0 },
-      'capacity.sps': { min: 0.5 },
-      'cache.hit_rate': { value: '>= 60%' },
-      'errors.rate': { value: '< 1%' },
-    }, measurements, { scenario: 's1' });
+    const r = evaluateBudgets(
+      {
+        'query.list_sessions': { p95: '< 10ms', p99: '< 0.5s' },
+        'query.slow': { p95: '< 10ms' },
+        'failover.events.lost': { max: 0 },
+        'capacity.sps': { min: 0.5 },
+        'cache.hit_rate': { value: '>= 60%' },
+        'errors.rate': { value: '< 1%' },
+      },
+      measurements,
+      { scenario: 's1' },
+    );
     const byKey = Object.fromEntries(r.map((b) => [`${b.name}.${b.stat}`, b]));
-    expect(byKey['query.list_sessions.p95']).toMatchObject({ passed: true, measured: 4, limit: 10, threshold: 'p95 < 10ms', unit: 'ms', scenario: 's1' });
+    expect(byKey['query.list_sessions.p95']).toMatchObject({
+      passed: true,
+      measured: 4,
+      limit: 10,
+      threshold: 'p95 < 10ms',
+      unit: 'ms',
+      scenario: 's1',
+    });
     expect(byKey['query.list_sessions.p99']).toMatchObject({ passed: true, limit: 500 });
     expect(byKey['query.slow.p95']?.passed).toBe(false);
     expect(byKey['failover.events.lost.max']).toMatchObject({ passed: true, measured: 0, operator: '<=' });
@@ -98,9 +139,13 @@ describe('evaluateBudgets', () => {
   });
 
   it('fails missing metrics and unit mismatches with a message, or skips them per scenario', () => {
-    const set = { 'nope': { p95: '< 1ms' }, 'failover.events.lost': { max: '< 1ms' }, 'query.slow': { value: 1 } };
+    const set = { nope: { p95: '< 1ms' }, 'failover.events.lost': { max: '< 1ms' }, 'query.slow': { value: 1 } };
     const r = evaluateBudgets(set, measurements);
-    expect(r.map((b) => [b.passed, b.message !== undefined])).toEqual([[false, true], [false, true], [false, true]]);
+    expect(r.map((b) => [b.passed, b.message !== undefined])).toEqual([
+      [false, true],
+      [false, true],
+      [false, true],
+    ]);
     const present = evaluateBudgets(set, measurements, { onlyPresent: true });
     expect(present.map((b) => b.name)).toEqual(['failover.events.lost', 'query.slow']);
     expect(unevaluatedBudgets(set, present)).toEqual(['nope']);
@@ -114,9 +159,10 @@ describe('k6 thresholds', () => {
     expect(toK6Threshold('p50', '< 500us')).toBe('med<0.5');
     expect(toK6Threshold('mean', 3)).toBe('avg<=3');
     expect(toK6Threshold('value', '< 1%')).toBe('rate<0.01');
-    expect(toK6Thresholds(
-      { 'http.list_sessions': { p95: '< 10ms', max: '< 100ms' }, 'failover.events.lost': { max: 0 } },
-      (n) => (n.startsWith('http.') ? `http_req_duration{name:${n.slice(5)}}` : undefined),
-    )).toEqual({ 'http_req_duration{name:list_sessions}': ['p(95)<10', 'max<100'] });
+    expect(
+      toK6Thresholds({ 'http.list_sessions': { p95: '< 10ms', max: '< 100ms' }, 'failover.events.lost': { max: 0 } }, (n) =>
+        n.startsWith('http.') ? `http_req_duration{name:${n.slice(5)}}` : undefined,
+      ),
+    ).toEqual({ 'http_req_duration{name:list_sessions}': ['p(95)<10', 'max<100'] });
   });
 });

@@ -20,7 +20,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 function unknownKeys(obj: Record<string, unknown>, allowed: readonly string[], path: string, errors: ConfigError[]): void {
   for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) errors.push({ path: path === '' ? k : `${path}.${k}`, message: `unknown key "${k}" (allowed: ${allowed.join(', ')})` });
+    if (!allowed.includes(k))
+      errors.push({ path: path === '' ? k : `${path}.${k}`, message: `unknown key "${k}" (allowed: ${allowed.join(', ')})` });
   }
 }
 
@@ -67,7 +68,8 @@ export function validateConfig(config: unknown): ConfigError[] {
       unknownKeys(sc, SELF_CHECK_KEYS, 'selfCheck', errors);
       for (const k of SELF_CHECK_KEYS) {
         const v = sc[k];
-        if (v !== undefined && (typeof v !== 'number' || !(v > 0))) errors.push({ path: `selfCheck.${k}`, message: 'must be a positive number' });
+        if (v !== undefined && (typeof v !== 'number' || !(v > 0)))
+          errors.push({ path: `selfCheck.${k}`, message: 'must be a positive number' });
       }
     }
   }
@@ -87,10 +89,14 @@ export function resolveConfig(config: unknown, source = 'config'): Readonly<Load
   const errors = validateConfig(config);
   if (errors.length > 0) {
     const lines = errors.map((e) => `  ${e.path === '' ? '(root)' : e.path}: ${e.message}`);
-    throw new LoadlabError(HARNESS_ERRORS.BUDGET_CONFIG_INVALID, `invalid ${source} (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, {
-      kind: 'config',
-      hint: 'see the budgets section of the README for the format: { budgets: { ci: { "query.list_sessions": { p95: "< 10ms" } } } }',
-    });
+    throw new LoadlabError(
+      HARNESS_ERRORS.BUDGET_CONFIG_INVALID,
+      `invalid ${source} (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
+      {
+        kind: 'config',
+        hint: 'see the budgets section of the README for the format: { budgets: { ci: { "query.list_sessions": { p95: "< 10ms" } } } }',
+      },
+    );
   }
   return deepFreeze(structuredClone(config) as LoadlabConfig);
 }

@@ -24,7 +24,8 @@ interface Found {
 function lookup(m: Measurements, name: string, stat: BudgetStat): Found | undefined {
   const h = m.histograms[name];
   if (h !== undefined) {
-    if (stat === 'value') return { value: Number.NaN, unit: h.unit, error: `"${name}" is a histogram: use a stat such as p95 or max, not value` };
+    if (stat === 'value')
+      return { value: Number.NaN, unit: h.unit, error: `"${name}" is a histogram: use a stat such as p95 or max, not value` };
     return { value: h[stat], unit: stat === 'count' ? 'count' : h.unit, count: h.count };
   }
   const c = m.counters[name] ?? m.ratios[name];
@@ -46,7 +47,18 @@ export function evaluateBudgets(set: BudgetSet, measurements: Measurements, opts
       const parsed = parseThreshold(stat, expr);
       // Config was validated on load; an unparsable rule here means it bypassed resolveConfig.
       if (typeof parsed === 'string') {
-        out.push({ name, scenario, stat, threshold: String(expr), operator: '<=', limit: Number.NaN, measured: null, passed: false, unit: 'count', message: parsed });
+        out.push({
+          name,
+          scenario,
+          stat,
+          threshold: String(expr),
+          operator: '<=',
+          limit: Number.NaN,
+          measured: null,
+          passed: false,
+          unit: 'count',
+          message: parsed,
+        });
         continue;
       }
       const threshold = formatThreshold(stat, parsed);
@@ -54,7 +66,14 @@ export function evaluateBudgets(set: BudgetSet, measurements: Measurements, opts
       const base = { name, scenario, stat, threshold, operator: parsed.operator };
       if (found === undefined) {
         if (opts.onlyPresent === true) continue;
-        out.push({ ...base, limit: parsed.limit, measured: null, passed: false, unit: parsed.unit === 'percent' ? 'percent' : (parsed.unit ?? 'count'), message: `no measurement named "${name}"` });
+        out.push({
+          ...base,
+          limit: parsed.limit,
+          measured: null,
+          passed: false,
+          unit: parsed.unit === 'percent' ? 'percent' : (parsed.unit ?? 'count'),
+          message: `no measurement named "${name}"`,
+        });
         continue;
       }
       if (found.error !== undefined) {
@@ -63,13 +82,25 @@ export function evaluateBudgets(set: BudgetSet, measurements: Measurements, opts
       }
       const limit = limitInUnit(parsed, found.unit);
       if (limit === null) {
-        out.push({ ...base, limit: parsed.limit, measured: found.value, passed: false, unit: found.unit, message: `threshold unit ${parsed.unit ?? ''} cannot be compared with a measurement in ${found.unit}` });
+        out.push({
+          ...base,
+          limit: parsed.limit,
+          measured: found.value,
+          passed: false,
+          unit: found.unit,
+          message: `threshold unit ${parsed.unit ?? ''} cannot be compared with a measurement in ${found.unit}`,
+        });
         continue;
       }
       const q = PERCENTILE_OF[stat];
       if (q !== undefined && found.count !== undefined && found.count < minSamplesForPercentile(q)) {
         out.push({
-          ...base, limit, measured: found.value, passed: false, judgeable: false, unit: found.unit,
+          ...base,
+          limit,
+          measured: found.value,
+          passed: false,
+          judgeable: false,
+          unit: found.unit,
           message: `${stat} needs n >= ${minSamplesForPercentile(q)} samples, "${name}" has ${found.count}`,
         });
         continue;

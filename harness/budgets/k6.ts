@@ -3,7 +3,15 @@ import type { BudgetSet, BudgetStat, ThresholdExpr } from './types.js';
 
 // k6 aggregation names: https://grafana.com/docs/k6/latest/using-k6/thresholds/
 const K6_STAT: Record<BudgetStat, string> = {
-  p50: 'med', p90: 'p(90)', p95: 'p(95)', p99: 'p(99)', max: 'max', min: 'min', mean: 'avg', count: 'count', value: 'value',
+  p50: 'med',
+  p90: 'p(90)',
+  p95: 'p(95)',
+  p99: 'p(99)',
+  max: 'max',
+  min: 'min',
+  mean: 'avg',
+  count: 'count',
+  value: 'value',
 };
 
 /**

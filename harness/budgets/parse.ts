@@ -2,7 +2,7 @@ import type { BudgetStat, ParsedThreshold, ThresholdExpr, ThresholdUnit } from '
 
 const EXPR = /^\s*(<=|>=|==|<|>)?\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*(ms|us|µs|s|%)?\s*$/i;
 
-const UNIT: Record<string, ThresholdUnit> = { ms: 'ms', us: 'us', 'µs': 'us', s: 's', '%': 'percent' };
+const UNIT: Record<string, ThresholdUnit> = { ms: 'ms', us: 'us', µs: 'us', s: 's', '%': 'percent' };
 
 /** Parses one threshold; returns an error message instead of throwing so validation can collect all. */
 export function parseThreshold(stat: BudgetStat, expr: ThresholdExpr): ParsedThreshold | string {
@@ -13,7 +13,8 @@ export function parseThreshold(stat: BudgetStat, expr: ThresholdExpr): ParsedThr
   }
   if (typeof expr !== 'string') return `threshold must be a string like "< 10ms" or a number, got ${typeof expr}`;
   const m = EXPR.exec(expr);
-  if (m === null) return `cannot parse threshold "${expr}": expected an operator (<, <=, >, >=, ==), a number and an optional unit (ms, s, us, %)`;
+  if (m === null)
+    return `cannot parse threshold "${expr}": expected an operator (<, <=, >, >=, ==), a number and an optional unit (ms, s, us, %)`;
   const op = (m[1] ?? defaultOp) as ParsedThreshold['operator'];
   const unitKey = m[3]?.toLowerCase();
   return { operator: op, limit: Number(m[2]), unit: unitKey === undefined ? null : (UNIT[unitKey] ?? null) };
@@ -45,10 +46,15 @@ export function formatThreshold(stat: string, p: ParsedThreshold): string {
 
 export function compare(measured: number, op: ParsedThreshold['operator'], limit: number): boolean {
   switch (op) {
-    case '<': return measured < limit;
-    case '<=': return measured <= limit;
-    case '>': return measured > limit;
-    case '>=': return measured >= limit;
-    case '==': return measured === limit;
+    case '<':
+      return measured < limit;
+    case '<=':
+      return measured <= limit;
+    case '>':
+      return measured > limit;
+    case '>=':
+      return measured >= limit;
+    case '==':
+      return measured === limit;
   }
 }

@@ -9,7 +9,16 @@ function levelsFrom(p: { sigma: number; kappa: number; lambda: number }, noise =
   return NS.map((n, i) => {
     const x = uslThroughput(n, p) * (1 + (i % 2 === 0 ? noise : -noise));
     const w = (n / x) * 1000;
-    return { concurrency: n, throughput: x, throughputUnit: 'ops/s', latencyP50Ms: w * 0.9, latencyP95Ms: w * 1.5, latencyMeanMs: w, errors: 0, completed: 100 };
+    return {
+      concurrency: n,
+      throughput: x,
+      throughputUnit: 'ops/s',
+      latencyP50Ms: w * 0.9,
+      latencyP95Ms: w * 1.5,
+      latencyMeanMs: w,
+      errors: 0,
+      completed: 100,
+    };
   });
 }
 
@@ -38,7 +47,12 @@ describe('fitUsl', () => {
   });
 
   it('refuses fewer than 3 levels with a coded error', () => {
-    expect(() => fitUsl([{ n: 1, x: 1 }, { n: 2, x: 2 }])).toThrow(expect.objectContaining({ code: 'LL_CAPACITY_INSUFFICIENT_DATA' }));
+    expect(() =>
+      fitUsl([
+        { n: 1, x: 1 },
+        { n: 2, x: 2 },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'LL_CAPACITY_INSUFFICIENT_DATA' }));
   });
 });
 
@@ -61,7 +75,10 @@ describe('knee and Little', () => {
   });
 
   it('builds the capacity model with projections', () => {
-    const m = buildCapacityModel('capacity', levels.map((l) => ({ ...l, throughputUnit: 'sessions/s' as const })));
+    const m = buildCapacityModel(
+      'capacity',
+      levels.map((l) => ({ ...l, throughputUnit: 'sessions/s' as const })),
+    );
     expect(m.usl?.r2).toBeGreaterThan(0.999);
     expect(m.projections['sessions.per_day.knee']?.value).toBe(Math.round(m.knee!.throughput * 86_400));
     expect(buildCapacityModel('c', levels.slice(0, 2)).usl).toBeNull();
@@ -75,7 +92,9 @@ describe('runConcurrencySweep', () => {
     const op = async (): Promise<void> => {
       const prev = locked;
       let release!: () => void;
-      locked = new Promise<void>((r) => { release = r; });
+      locked = new Promise<void>((r) => {
+        release = r;
+      });
       await prev;
       await new Promise((r) => setTimeout(r, 4));
       release();

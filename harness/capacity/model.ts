@@ -41,9 +41,8 @@ export interface CapacityModelOptions {
 export function buildCapacityModel(scenario: string, levels: readonly CapacityLevel[], opts: CapacityModelOptions = {}): CapacityModel {
   const sorted = [...levels].sort((a, b) => a.concurrency - b.concurrency);
   const knee = findKnee(sorted, opts.knee);
-  const usl = new Set(sorted.map((l) => l.concurrency)).size >= 3
-    ? fitUsl(sorted.map((l) => ({ n: l.concurrency, x: l.throughput })))
-    : null;
+  const usl =
+    new Set(sorted.map((l) => l.concurrency)).size >= 3 ? fitUsl(sorted.map((l) => ({ n: l.concurrency, x: l.throughput }))) : null;
   const projections: Record<string, Counter> = { ...opts.projections };
   const unit = sorted[0]?.throughputUnit;
   if (knee !== null && unit === 'sessions/s') {

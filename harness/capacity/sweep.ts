@@ -39,7 +39,8 @@ export async function runConcurrencySweep(opts: SweepOptions): Promise<CapacityL
   for (const n of opts.levels) {
     if (opts.signal?.aborted === true) break;
     const base = {
-      concurrency: n, op: opts.op,
+      concurrency: n,
+      op: opts.op,
       ...(opts.thinkTimeMs === undefined ? {} : { thinkTimeMs: opts.thinkTimeMs }),
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     };

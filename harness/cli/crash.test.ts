@@ -22,12 +22,40 @@ describe('crash guard', () => {
   it('runs the cleanups newest first, skips untracked ones, survives a failing one and bounds a hanging one', async () => {
     const guard = createCrashGuard();
     const order: string[] = [];
-    guard.track({ name: 'infra', run: () => { order.push('infra'); } });
-    guard.track({ name: 'hangs', run: () => new Promise<void>(() => { order.push('hangs'); }) });
-    guard.track({ name: 'fails', run: () => { order.push('fails'); throw new Error('cleanup broke'); } });
-    const untrack = guard.track({ name: 'done', run: () => { order.push('done'); } });
+    guard.track({
+      name: 'infra',
+      run: () => {
+        order.push('infra');
+      },
+    });
+    guard.track({
+      name: 'hangs',
+      run: () =>
+        new Promise<void>(() => {
+          order.push('hangs');
+        }),
+    });
+    guard.track({
+      name: 'fails',
+      run: () => {
+        order.push('fails');
+        throw new Error('cleanup broke');
+      },
+    });
+    const untrack = guard.track({
+      name: 'done',
+      run: () => {
+        order.push('done');
+      },
+    });
     let seen: CrashError | undefined;
-    guard.track({ name: 'partial', run: (e) => { seen = e; order.push('partial'); } });
+    guard.track({
+      name: 'partial',
+      run: (e) => {
+        seen = e;
+        order.push('partial');
+      },
+    });
     untrack();
     const t0 = Date.now();
     await guard.cleanUp({ code: 'LL_INTERNAL', message: 'x' }, 100);
@@ -39,7 +67,10 @@ describe('crash guard', () => {
 
 describe('internal errors', () => {
   it('are LL_INTERNAL with the message, secrets redacted; an escaped LoadlabError keeps its code in the message', () => {
-    expect(internalError(new Error('cannot reach postgres://u:hunter2@h/db'))).toEqual({ code: 'LL_INTERNAL', message: 'cannot reach postgres://u:***@h/db' });
+    expect(internalError(new Error('cannot reach postgres://u:hunter2@h/db'))).toEqual({
+      code: 'LL_INTERNAL',
+      message: 'cannot reach postgres://u:***@h/db',
+    });
     expect(internalError('a string')).toEqual({ code: 'LL_INTERNAL', message: 'a string' });
     const escaped = internalError(new LoadlabError('LL_USAGE', 'bad', { kind: 'usage' }));
     expect(escaped.code).toBe('LL_INTERNAL');
@@ -74,7 +105,13 @@ describe('process-level crash handlers', () => {
     const printer = recordingPrinter();
     const exits: number[] = [];
     const cleaned: string[] = [];
-    guard.track({ name: 'partial', run: async (e) => { await new Promise((r) => setTimeout(r, 20)); cleaned.push(e.message); } });
+    guard.track({
+      name: 'partial',
+      run: async (e) => {
+        await new Promise((r) => setTimeout(r, 20));
+        cleaned.push(e.message);
+      },
+    });
     const uninstall = installCrashHandlers({ guard, printer, debug: () => false, exit: (c) => exits.push(c) });
     try {
       const onException = ours('uncaughtException', beforeEx);

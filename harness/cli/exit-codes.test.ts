@@ -7,10 +7,19 @@ import { EXIT_CODE_MEANINGS, EXIT_CODES } from './exit-codes.js';
 const ERRORS_DOC = path.resolve(import.meta.dirname, '../../docs/errors.md');
 
 describe('exit codes', () => {
-  it('are distinct, never renumbered, and the RunResult table\'s where both have them', () => {
+  it("are distinct, never renumbered, and the RunResult table's where both have them", () => {
     const values = Object.values(EXIT_CODES);
     expect(new Set(values).size).toBe(values.length);
-    expect(EXIT_CODES).toEqual({ OK: 0, UNEXPECTED: 1, USAGE: 2, BUDGET_FAILED: 3, DATA_LOSS: 4, REGRESSION: 5, UNTRUSTED: 6, INTERRUPTED: 7 });
+    expect(EXIT_CODES).toEqual({
+      OK: 0,
+      UNEXPECTED: 1,
+      USAGE: 2,
+      BUDGET_FAILED: 3,
+      DATA_LOSS: 4,
+      REGRESSION: 5,
+      UNTRUSTED: 6,
+      INTERRUPTED: 7,
+    });
     for (const code of Object.values(RESULT_EXIT_CODES)) expect(values).toContain(code);
   });
 

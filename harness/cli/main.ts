@@ -41,7 +41,16 @@ export async function main(argv: readonly string[]): Promise<number> {
         writeOut: (s) => process.stdout.write(s),
         writeErr: (s) => process.stderr.write(s),
       });
-    await registerCommands(program, { ...ctx, setExitCode: (code: number) => { exitCode = code; } }, argv);
+    await registerCommands(
+      program,
+      {
+        ...ctx,
+        setExitCode: (code: number) => {
+          exitCode = code;
+        },
+      },
+      argv,
+    );
     await program.parseAsync([...argv]);
     return exitCode;
   } catch (err) {

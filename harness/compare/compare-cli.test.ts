@@ -41,7 +41,9 @@ describe('loadlab compare', () => {
     await writeFile(path('same.json'), JSON.stringify(withRepeats(run, 1)));
     await writeFile(path('slow.json'), JSON.stringify(withRepeats(run, 3)));
   });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('exits 0 for identical runs and states the rule', async () => {
     const r = await loadlab('compare', path('base.json'), path('same.json'));

@@ -2,11 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { buildSampleRun } from '../result/fixtures/sample-run.js';
 import type { RunResult } from '../result/index.js';
 import {
-  COMPARE_DEFAULTS, bootstrapMedianDifference, compareRuns, formatCompareTable, judgeChange, median, seededRandom, type Metric,
+  COMPARE_DEFAULTS,
+  bootstrapMedianDifference,
+  compareRuns,
+  formatCompareTable,
+  judgeChange,
+  median,
+  seededRandom,
+  type Metric,
 } from './index.js';
 
 const metric = (value: number, repeats?: number[], over: Partial<Metric> = {}): Metric => ({
-  key: 'q.p95', kind: 'histogram', unit: 'ms', better: 'lower', value, ...(repeats === undefined ? {} : { repeats }), ...over,
+  key: 'q.p95',
+  kind: 'histogram',
+  unit: 'ms',
+  better: 'lower',
+  value,
+  ...(repeats === undefined ? {} : { repeats }),
+  ...over,
 });
 
 // Synthetic repeat samples: a noisy ~1.2 ms p95 and the same 3x slower.
@@ -76,7 +89,8 @@ describe('judgeChange', () => {
   });
 
   it('a budget that passed and now fails is a regression whatever the floors say', () => {
-    const b = (measured: number, passed: boolean): Metric => metric(measured, undefined, { kind: 'budget', better: null, unit: 'count', passed });
+    const b = (measured: number, passed: boolean): Metric =>
+      metric(measured, undefined, { kind: 'budget', better: null, unit: 'count', passed });
     expect(judgeChange(b(0, true), b(1, false), COMPARE_DEFAULTS)).toMatchObject({ verdict: 'regression', method: 'budget-status' });
     expect(judgeChange(b(0, true), b(0, true), COMPARE_DEFAULTS).verdict).toBe('unchanged');
   });
@@ -115,7 +129,12 @@ describe('percentiles read from histograms, without repeats', () => {
     return [...m.entries()].map(([le, count]) => ({ le, count }));
   };
   const metric = (value: number, buckets: { le: number; count: number }[], q: number) => ({
-    key: 'q', kind: 'histogram' as const, unit: 'ms' as const, better: 'lower' as const, value, distribution: { buckets, q },
+    key: 'q',
+    kind: 'histogram' as const,
+    unit: 'ms' as const,
+    better: 'lower' as const,
+    value,
+    distribution: { buckets, q },
   });
 
   it('a p99 of 100 samples that moves by noise is not a regression', async () => {

@@ -32,24 +32,41 @@ function budgetBetter(b: BudgetResult): Metric['better'] {
 
 export function collectMetrics(result: RunResult): Map<string, Metric> {
   const out = new Map<string, Metric>();
-  const add = (m: Metric): void => { if (!out.has(m.key)) out.set(m.key, m); };
+  const add = (m: Metric): void => {
+    if (!out.has(m.key)) out.set(m.key, m);
+  };
   for (const s of result.scenarios) {
     for (const [name, h] of Object.entries(s.measurements.histograms)) {
       for (const p of PERCENTILES) {
         // HistogramSummary.repeats holds the per-repeat p95, so only p95 gets the repeat-based rule.
         const repeats = p === 'p95' && h.repeats !== undefined && h.repeats.length > 0 ? { repeats: h.repeats } : {};
-        const distribution = h.buckets !== undefined && h.buckets.length > 0 ? { distribution: { buckets: h.buckets, q: QUANTILE[p] } } : {};
+        const distribution =
+          h.buckets !== undefined && h.buckets.length > 0 ? { distribution: { buckets: h.buckets, q: QUANTILE[p] } } : {};
         add({ key: `${s.name}/${name}.${p}`, kind: 'histogram', unit: h.unit, better: 'lower', value: h[p], ...repeats, ...distribution });
       }
     }
     for (const c of s.comparisons) {
       const r = c.after.summary?.repeats;
       const repeats = r !== undefined && r.length > 0 && /\.p95$/.test(c.metric) ? { repeats: r } : {};
-      add({ key: `${s.name}/${c.name} [${c.after.variant}]`, kind: 'comparison', unit: c.unit, better: c.better, value: c.after.value, ...repeats });
+      add({
+        key: `${s.name}/${c.name} [${c.after.variant}]`,
+        kind: 'comparison',
+        unit: c.unit,
+        better: c.better,
+        value: c.after.value,
+        ...repeats,
+      });
     }
   }
   for (const b of [...result.budgets, ...result.scenarios.flatMap((s) => s.budgets)]) {
-    add({ key: `budget ${b.scenario ?? 'run'}/${b.name} ${b.stat}`, kind: 'budget', unit: b.unit, better: budgetBetter(b), value: b.measured, ...(b.judgeable === false ? {} : { passed: b.passed }) });
+    add({
+      key: `budget ${b.scenario ?? 'run'}/${b.name} ${b.stat}`,
+      kind: 'budget',
+      unit: b.unit,
+      better: budgetBetter(b),
+      value: b.measured,
+      ...(b.judgeable === false ? {} : { passed: b.passed }),
+    });
   }
   return out;
 }

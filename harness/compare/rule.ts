@@ -82,11 +82,25 @@ export function judgeChange(base: Metric, next: Metric, o: CompareOptions): Metr
   const head = { key: base.key, kind: base.kind, unit: base.unit, better: base.better, base: base.value, next: next.value };
   if (base.kind === 'budget' && base.passed === true && next.passed === false) {
     const delta = base.value === null || next.value === null ? null : next.value - base.value;
-    return { ...head, delta, relative: delta === null || base.value === null ? null : relative(delta, base.value), method: 'budget-status', verdict: 'regression', reason: 'budget passed in the base run and fails in the new run' };
+    return {
+      ...head,
+      delta,
+      relative: delta === null || base.value === null ? null : relative(delta, base.value),
+      method: 'budget-status',
+      verdict: 'regression',
+      reason: 'budget passed in the base run and fails in the new run',
+    };
   }
   if (base.value === null || next.value === null || base.better === null) {
     const same = base.value === next.value && base.passed === next.passed;
-    return { ...head, delta: null, relative: null, method: 'budget-status', verdict: same ? 'unchanged' : 'within-noise', reason: base.better === null ? 'judged by pass/fail status only' : 'value missing in one run' };
+    return {
+      ...head,
+      delta: null,
+      relative: null,
+      method: 'budget-status',
+      verdict: same ? 'unchanged' : 'within-noise',
+      reason: base.better === null ? 'judged by pass/fail status only' : 'value missing in one run',
+    };
   }
   const sign = base.better === 'lower' ? 1 : -1;
   const abs = absoluteFloor(base.unit, o);
@@ -99,10 +113,17 @@ export function judgeChange(base: Metric, next: Metric, o: CompareOptions): Metr
     // The interval oriented so that positive means worse.
     const [lo, hi] = sign === 1 ? [iv.low, iv.high] : [-iv.high, -iv.low];
     const common = { ...head, delta: iv.estimate, relative: relative(iv.estimate, ref), method: 'bootstrap' as const, interval: iv };
-    if (exceedsFloors(worse, ref, abs, o) && lo > 0) return { ...common, verdict: 'regression', reason: 'worse beyond both floors and the interval excludes zero' };
-    if (exceedsFloors(-worse, ref, abs, o) && hi < 0) return { ...common, verdict: 'improvement', reason: 'better beyond both floors and the interval excludes zero' };
-    if (iv.estimate === 0 && base.value === next.value) return { ...common, verdict: 'unchanged', reason: 'same value and median of repeats' };
-    return { ...common, verdict: 'within-noise', reason: lo > 0 || hi < 0 ? 'significant but below the floors' : 'the interval includes zero' };
+    if (exceedsFloors(worse, ref, abs, o) && lo > 0)
+      return { ...common, verdict: 'regression', reason: 'worse beyond both floors and the interval excludes zero' };
+    if (exceedsFloors(-worse, ref, abs, o) && hi < 0)
+      return { ...common, verdict: 'improvement', reason: 'better beyond both floors and the interval excludes zero' };
+    if (iv.estimate === 0 && base.value === next.value)
+      return { ...common, verdict: 'unchanged', reason: 'same value and median of repeats' };
+    return {
+      ...common,
+      verdict: 'within-noise',
+      reason: lo > 0 || hi < 0 ? 'significant but below the floors' : 'the interval includes zero',
+    };
   }
   const delta = next.value - base.value;
   const worse = sign * delta;
@@ -114,9 +135,15 @@ export function judgeChange(base: Metric, next: Metric, o: CompareOptions): Metr
       // Lower is better for latency histograms: worse means the new interval sits above the base one.
       const separatedWorse = sign === 1 ? ni.low > bi.high : ni.high < bi.low;
       const separatedBetter = sign === 1 ? ni.high < bi.low : ni.low > bi.high;
-      if (exceedsFloors(worse, base.value, abs, o) && separatedWorse) return { ...common, verdict: 'regression', reason: 'worse beyond both floors and outside the sampling interval' };
-      if (exceedsFloors(-worse, base.value, abs, o) && separatedBetter) return { ...common, verdict: 'improvement', reason: 'better beyond both floors and outside the sampling interval' };
-      return { ...common, verdict: delta === 0 ? 'unchanged' : 'within-noise', reason: delta === 0 ? 'identical' : 'within the floors or the sampling intervals overlap' };
+      if (exceedsFloors(worse, base.value, abs, o) && separatedWorse)
+        return { ...common, verdict: 'regression', reason: 'worse beyond both floors and outside the sampling interval' };
+      if (exceedsFloors(-worse, base.value, abs, o) && separatedBetter)
+        return { ...common, verdict: 'improvement', reason: 'better beyond both floors and outside the sampling interval' };
+      return {
+        ...common,
+        verdict: delta === 0 ? 'unchanged' : 'within-noise',
+        reason: delta === 0 ? 'identical' : 'within the floors or the sampling intervals overlap',
+      };
     }
   }
   const common = { ...head, delta, relative: relative(delta, base.value), method: 'floors' as const };
@@ -125,9 +152,23 @@ export function judgeChange(base: Metric, next: Metric, o: CompareOptions): Metr
   // budget still regresses when it flips from pass to fail (above), but it does not fail CI alone.
   if (base.kind !== 'histogram') {
     const beyond = exceedsFloors(worse, base.value, abs, o) || exceedsFloors(-worse, base.value, abs, o);
-    return { ...common, verdict: delta === 0 ? 'unchanged' : 'within-noise', reason: delta === 0 ? 'identical' : beyond ? 'single value without repeats or a distribution: shown, not judged' : 'no repeats: change below the floors' };
+    return {
+      ...common,
+      verdict: delta === 0 ? 'unchanged' : 'within-noise',
+      reason:
+        delta === 0
+          ? 'identical'
+          : beyond
+            ? 'single value without repeats or a distribution: shown, not judged'
+            : 'no repeats: change below the floors',
+    };
   }
   if (exceedsFloors(worse, base.value, abs, o)) return { ...common, verdict: 'regression', reason: 'no repeats: worse beyond both floors' };
-  if (exceedsFloors(-worse, base.value, abs, o)) return { ...common, verdict: 'improvement', reason: 'no repeats: better beyond both floors' };
-  return { ...common, verdict: delta === 0 ? 'unchanged' : 'within-noise', reason: delta === 0 ? 'identical' : 'no repeats: change below the floors' };
+  if (exceedsFloors(-worse, base.value, abs, o))
+    return { ...common, verdict: 'improvement', reason: 'no repeats: better beyond both floors' };
+  return {
+    ...common,
+    verdict: delta === 0 ? 'unchanged' : 'within-noise',
+    reason: delta === 0 ? 'identical' : 'no repeats: change below the floors',
+  };
 }

@@ -23,7 +23,10 @@ function method(c: MetricChange): string {
 }
 
 const VERDICT: Record<MetricChange['verdict'], string> = {
-  regression: 'REGRESSION', improvement: 'improved', 'within-noise': 'noise', unchanged: 'same',
+  regression: 'REGRESSION',
+  improvement: 'improved',
+  'within-noise': 'noise',
+  unchanged: 'same',
 };
 
 /** Rows for every regression and improvement, plus the rest unless `changedOnly`. */
@@ -34,6 +37,10 @@ export function formatCompareTable(report: CompareReport, changedOnly = false): 
   if (rows.length === 0) return changedOnly ? 'no metric changed beyond the floors' : 'no metric present in both runs';
   const header = ['metric', 'base', 'new', 'change', 'method', 'verdict'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((cell, i) => (i === 0 || i >= 4 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => (i === 0 || i >= 4 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

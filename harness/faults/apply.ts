@@ -35,7 +35,8 @@ function proxy(h: FaultHandles, kind: string, name: string | undefined): ProxyFa
   const names = Object.keys(proxies);
   const key = name ?? (names.length === 1 ? names[0] : undefined);
   const p = key === undefined ? undefined : proxies[key];
-  if (p === undefined) throw missing(kind, name === undefined ? `proxy (one of ${names.join(', ') || 'none'}; name it with "proxy")` : `proxy "${name}"`);
+  if (p === undefined)
+    throw missing(kind, name === undefined ? `proxy (one of ${names.join(', ') || 'none'}; name it with "proxy")` : `proxy "${name}"`);
   return p;
 }
 
@@ -43,15 +44,24 @@ function proxy(h: FaultHandles, kind: string, name: string | undefined): ProxyFa
 export function describeFault(f: Fault): string {
   const on = 'proxy' in f && f.proxy !== undefined ? ` (${f.proxy})` : '';
   switch (f.kind) {
-    case 'redis-kill': return `redis SIGKILL${f.downMs === undefined ? '' : `, down ${f.downMs} ms`}`;
-    case 'redis-pause': return `redis SIGSTOP ${f.ms} ms`;
-    case 'redis-restart': return 'redis restart';
-    case 'proxy-latency': return `proxy latency ${f.ms}${f.jitterMs ? `±${f.jitterMs}` : ''} ms${on}`;
-    case 'proxy-reset': return `proxy reset${on}`;
-    case 'proxy-down': return `proxy down ${f.ms} ms${on}`;
-    case 'proxy-bandwidth': return `proxy bandwidth ${f.bytesPerSec} B/s${on}`;
-    case 'pg-restart': return 'postgres restart';
-    case 'llm-errors': return `llm ${f.status} at ${Math.round(f.rate * 100)}%`;
+    case 'redis-kill':
+      return `redis SIGKILL${f.downMs === undefined ? '' : `, down ${f.downMs} ms`}`;
+    case 'redis-pause':
+      return `redis SIGSTOP ${f.ms} ms`;
+    case 'redis-restart':
+      return 'redis restart';
+    case 'proxy-latency':
+      return `proxy latency ${f.ms}${f.jitterMs ? `±${f.jitterMs}` : ''} ms${on}`;
+    case 'proxy-reset':
+      return `proxy reset${on}`;
+    case 'proxy-down':
+      return `proxy down ${f.ms} ms${on}`;
+    case 'proxy-bandwidth':
+      return `proxy bandwidth ${f.bytesPerSec} B/s${on}`;
+    case 'pg-restart':
+      return 'postgres restart';
+    case 'llm-errors':
+      return `llm ${f.status} at ${Math.round(f.rate * 100)}%`;
   }
 }
 

@@ -34,7 +34,13 @@ describe('FaultProxy in front of the real PostgreSQL', () => {
   it('adds measurable latency, and after a reset a new client works', async () => {
     const proxy = await proxyTo(Number(PG.port || 5432), PG.hostname);
     const connect = async (): Promise<pg.Client> => {
-      const c = new pg.Client({ host: proxy.host, port: proxy.port, user: decodeURIComponent(PG.username) || 'postgres', password: decodeURIComponent(PG.password) || undefined, database: PG.pathname.slice(1) || 'postgres' });
+      const c = new pg.Client({
+        host: proxy.host,
+        port: proxy.port,
+        user: decodeURIComponent(PG.username) || 'postgres',
+        password: decodeURIComponent(PG.password) || undefined,
+        database: PG.pathname.slice(1) || 'postgres',
+      });
       c.on('error', () => undefined);
       await c.connect();
       cleanups.push(() => c.end().catch(() => undefined));
@@ -63,11 +69,17 @@ describe('FaultProxy in front of the real PostgreSQL', () => {
 describe('FaultProxy in front of the real Redis', () => {
   const client = (proxy: FaultProxy): Redis => {
     const r = new Redis({
-      host: proxy.host, port: proxy.port, lazyConnect: true, maxRetriesPerRequest: 1,
-      retryStrategy: () => 50, enableOfflineQueue: true,
+      host: proxy.host,
+      port: proxy.port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => 50,
+      enableOfflineQueue: true,
     });
     r.on('error', () => undefined);
-    cleanups.push(() => { r.disconnect(); });
+    cleanups.push(() => {
+      r.disconnect();
+    });
     return r;
   };
 
@@ -104,14 +116,19 @@ describe('FaultProxy in front of the real Redis', () => {
 
 describe('FaultProxy shaping', () => {
   it('keeps byte order under jitter and honours a bandwidth limit', async () => {
-    const echo = net.createServer((s) => { s.on('error', () => undefined); s.pipe(s); });
+    const echo = net.createServer((s) => {
+      s.on('error', () => undefined);
+      s.pipe(s);
+    });
     await new Promise<void>((res) => echo.listen(0, '127.0.0.1', () => res()));
     cleanups.push(() => new Promise<void>((res) => echo.close(() => res())));
     const port = (echo.address() as net.AddressInfo).port;
     const proxy = await proxyTo(port);
     proxy.setLatency(10, 9, 'upstream');
     const sock = net.connect(proxy.port, '127.0.0.1');
-    cleanups.push(() => { sock.destroy(); });
+    cleanups.push(() => {
+      sock.destroy();
+    });
     const received: Buffer[] = [];
     sock.on('data', (b: Buffer) => received.push(b));
     await new Promise<void>((res) => sock.once('connect', () => res()));
@@ -141,7 +158,9 @@ describe('FaultProxy shaping', () => {
     await new Promise<void>((res) => closed.close(() => res()));
     const proxy = await proxyTo(port);
     const sock = net.connect(proxy.port, '127.0.0.1');
-    cleanups.push(() => { sock.destroy(); });
+    cleanups.push(() => {
+      sock.destroy();
+    });
     const err = await new Promise<NodeJS.ErrnoException | null>((res) => {
       sock.on('error', (e) => res(e));
       sock.on('close', () => res(null));

@@ -48,7 +48,12 @@ export class FaultProxy implements ProxyFaultHandle {
   private upstreamShaping: Shaping = { ...NO_SHAPING };
   private downstreamShaping: Shaping = { ...NO_SHAPING };
   private readonly counters: FaultProxyStats = {
-    connectionsTotal: 0, connectionsActive: 0, bytesUpstream: 0, bytesDownstream: 0, resets: 0, refused: 0,
+    connectionsTotal: 0,
+    connectionsActive: 0,
+    bytesUpstream: 0,
+    bytesDownstream: 0,
+    resets: 0,
+    refused: 0,
   };
 
   private constructor(opts: FaultProxyOptions) {
@@ -139,7 +144,13 @@ export class FaultProxy implements ProxyFaultHandle {
     const server = net.createServer((client) => this.accept(client));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (cause: unknown) => {
-        reject(new LoadlabError(HARNESS_ERRORS.PROXY_LISTEN_FAILED, `fault proxy ${this.name} cannot listen on ${this.listenHost}:${this.boundPort}`, { kind: 'infra', cause }));
+        reject(
+          new LoadlabError(
+            HARNESS_ERRORS.PROXY_LISTEN_FAILED,
+            `fault proxy ${this.name} cannot listen on ${this.listenHost}:${this.boundPort}`,
+            { kind: 'infra', cause },
+          ),
+        );
       });
       server.listen(this.boundPort, this.listenHost, () => resolve());
     });
@@ -171,7 +182,21 @@ export class FaultProxy implements ProxyFaultHandle {
       if (!client.destroyed && client.writableEnded) client.destroy();
       this.pairs.delete(pair);
     });
-    shapedPipe(client, upstream, () => this.upstreamShaping, (n) => { this.counters.bytesUpstream += n; });
-    shapedPipe(upstream, client, () => this.downstreamShaping, (n) => { this.counters.bytesDownstream += n; });
+    shapedPipe(
+      client,
+      upstream,
+      () => this.upstreamShaping,
+      (n) => {
+        this.counters.bytesUpstream += n;
+      },
+    );
+    shapedPipe(
+      upstream,
+      client,
+      () => this.downstreamShaping,
+      (n) => {
+        this.counters.bytesDownstream += n;
+      },
+    );
   }
 }

@@ -4,16 +4,33 @@ import type { FaultHandles, LlmErrorSpec } from './index.js';
 
 function fakes() {
   const calls: string[] = [];
-  const at = (name: string) => async () => { calls.push(name); };
+  const at = (name: string) => async () => {
+    calls.push(name);
+  };
   const handles: FaultHandles = {
     redis: { kill: at('kill'), pause: at('pause'), resume: at('resume'), restart: at('restart') },
     pg: { restart: at('pg-restart') },
-    llm: { setErrors: (s: LlmErrorSpec | null) => { calls.push(s === null ? 'llm-clear' : `llm-${s.status}`); } },
+    llm: {
+      setErrors: (s: LlmErrorSpec | null) => {
+        calls.push(s === null ? 'llm-clear' : `llm-${s.status}`);
+      },
+    },
     proxies: {
       postgres: {
-        setLatency: (ms: number) => { calls.push(`latency-${ms}`); }, clearLatency: () => { calls.push('latency-off'); },
-        setBandwidth: (b: number | null) => { calls.push(`bw-${b}`); }, reset: () => { calls.push('reset'); },
-        down: at('down'), up: at('up'),
+        setLatency: (ms: number) => {
+          calls.push(`latency-${ms}`);
+        },
+        clearLatency: () => {
+          calls.push('latency-off');
+        },
+        setBandwidth: (b: number | null) => {
+          calls.push(`bw-${b}`);
+        },
+        reset: () => {
+          calls.push('reset');
+        },
+        down: at('down'),
+        up: at('up'),
       },
     },
   };
@@ -24,12 +41,16 @@ describe('startFaultSchedule', () => {
   it('applies faults at offsets, undoes timed ones and marks the timeline', async () => {
     const { calls, handles } = fakes();
     const t0 = performance.now();
-    const run = startFaultSchedule([
-      { atMs: 0, fault: { kind: 'redis-kill', downMs: 100 } },
-      { atMs: 20, fault: { kind: 'proxy-latency', ms: 50, durationMs: 50 } },
-      { atMs: 30, fault: { kind: 'proxy-reset' } },
-      { atMs: 40, fault: { kind: 'llm-errors', status: 429, rate: 0.5, durationMs: 10 } },
-    ], handles, { t0 });
+    const run = startFaultSchedule(
+      [
+        { atMs: 0, fault: { kind: 'redis-kill', downMs: 100 } },
+        { atMs: 20, fault: { kind: 'proxy-latency', ms: 50, durationMs: 50 } },
+        { atMs: 30, fault: { kind: 'proxy-reset' } },
+        { atMs: 40, fault: { kind: 'llm-errors', status: 429, rate: 0.5, durationMs: 10 } },
+      ],
+      handles,
+      { t0 },
+    );
     const r = await run.done;
     expect(calls).toEqual(['kill', 'latency-50', 'reset', 'llm-429', 'llm-clear', 'latency-off', 'restart']);
     expect(r.failed).toEqual([]);
@@ -43,11 +64,14 @@ describe('startFaultSchedule', () => {
 
   it('stop() cancels pending faults and undoes active ones', async () => {
     const { calls, handles } = fakes();
-    const run = startFaultSchedule([
-      { atMs: 0, fault: { kind: 'redis-pause', ms: 10_000 } },
-      { atMs: 0, fault: { kind: 'proxy-bandwidth', bytesPerSec: 1000 } },
-      { atMs: 5_000, fault: { kind: 'pg-restart' } },
-    ], handles);
+    const run = startFaultSchedule(
+      [
+        { atMs: 0, fault: { kind: 'redis-pause', ms: 10_000 } },
+        { atMs: 0, fault: { kind: 'proxy-bandwidth', bytesPerSec: 1000 } },
+        { atMs: 5_000, fault: { kind: 'pg-restart' } },
+      ],
+      handles,
+    );
     await new Promise((r) => setTimeout(r, 20));
     const r = await run.stop();
     expect(calls.sort()).toEqual(['bw-1000', 'bw-null', 'pause', 'resume']);
@@ -64,7 +88,9 @@ describe('startFaultSchedule', () => {
   it('aborts with the signal and names faults for marks', async () => {
     const { calls, handles } = fakes();
     const ac = new AbortController();
-    const run = startFaultSchedule([{ atMs: 0, fault: { kind: 'proxy-down', ms: 10_000, proxy: 'postgres' } }], handles, { signal: ac.signal });
+    const run = startFaultSchedule([{ atMs: 0, fault: { kind: 'proxy-down', ms: 10_000, proxy: 'postgres' } }], handles, {
+      signal: ac.signal,
+    });
     await new Promise((r) => setTimeout(r, 20));
     ac.abort();
     await run.done;

@@ -49,13 +49,10 @@ function toError(err: unknown): { code: string; message: string } {
  * whatever is still active when the schedule stops is undone then, so a scenario never leaves a
  * paused Redis or a slow proxy behind.
  */
-export function startFaultSchedule(
-  entries: readonly FaultScheduleEntry[],
-  handles: FaultHandles,
-  opts: FaultRunOptions = {},
-): FaultRun {
+export function startFaultSchedule(entries: readonly FaultScheduleEntry[], handles: FaultHandles, opts: FaultRunOptions = {}): FaultRun {
   for (const e of entries) {
-    if (!(e.atMs >= 0)) throw new LoadlabError(HARNESS_ERRORS.FAULT_FAILED, `fault ${e.fault.kind} has invalid atMs ${e.atMs}`, { kind: 'config' });
+    if (!(e.atMs >= 0))
+      throw new LoadlabError(HARNESS_ERRORS.FAULT_FAILED, `fault ${e.fault.kind} has invalid atMs ${e.atMs}`, { kind: 'config' });
   }
   const t0 = opts.t0 ?? performance.now();
   const now = (): number => Math.max(0, Math.round(performance.now() - t0));
@@ -67,7 +64,9 @@ export function startFaultSchedule(
   let stopped = false;
   let pendingStarts = entries.length;
   let resolveDone!: (r: FaultRunReport) => void;
-  const done = new Promise<FaultRunReport>((res) => { resolveDone = res; });
+  const done = new Promise<FaultRunReport>((res) => {
+    resolveDone = res;
+  });
 
   const report = (): FaultRunReport => ({
     marks: [...marks].sort((a, b) => a.t - b.t),
@@ -79,7 +78,10 @@ export function startFaultSchedule(
   };
   const track = (p: Promise<void>): void => {
     inFlight.add(p);
-    void p.finally(() => { inFlight.delete(p); maybeDone(); });
+    void p.finally(() => {
+      inFlight.delete(p);
+      maybeDone();
+    });
   };
 
   const undo = async (a: Active): Promise<void> => {

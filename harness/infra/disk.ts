@@ -44,24 +44,46 @@ export async function locateData(adminUrl: string): Promise<DataLocation> {
   const host = new URL(adminUrl).hostname;
   let directory: string | null = null;
   try {
-    directory = await withAdmin(adminUrl, async (c) => (await c.query<{ data_directory: string }>('SHOW data_directory')).rows[0]?.data_directory ?? null);
+    directory = await withAdmin(
+      adminUrl,
+      async (c) => (await c.query<{ data_directory: string }>('SHOW data_directory')).rows[0]?.data_directory ?? null,
+    );
   } catch {
-    return { directory: null, freeBytes: null, unknownBecause: 'the server does not show its data_directory to this role (superuser or pg_read_all_settings needed)' };
+    return {
+      directory: null,
+      freeBytes: null,
+      unknownBecause: 'the server does not show its data_directory to this role (superuser or pg_read_all_settings needed)',
+    };
   }
   if (!LOOPBACK.has(host)) return { directory, freeBytes: null, unknownBecause: `the server is on ${host}, not on this machine` };
-  if (directory === null || !fs.existsSync(directory)) return { directory, freeBytes: null, unknownBecause: `its data directory ${directory ?? '(unknown)'} is not visible from this process (another container or host?)` };
+  if (directory === null || !fs.existsSync(directory))
+    return {
+      directory,
+      freeBytes: null,
+      unknownBecause: `its data directory ${directory ?? '(unknown)'} is not visible from this process (another container or host?)`,
+    };
   return { directory, freeBytes: freeBytesAt(directory) };
 }
 
 /** Total on-disk size of every database of the cluster (pg_database_size), bytes. */
 export async function clusterBytes(adminUrl: string): Promise<number> {
-  return withAdmin(adminUrl, async (c) => Number((await c.query<{ b: string }>('SELECT sum(pg_database_size(datname))::bigint AS b FROM pg_database')).rows[0]?.b ?? 0));
+  return withAdmin(adminUrl, async (c) =>
+    Number((await c.query<{ b: string }>('SELECT sum(pg_database_size(datname))::bigint AS b FROM pg_database')).rows[0]?.b ?? 0),
+  );
 }
 
 /** On-disk size of the named databases (those that exist), bytes. */
 async function databasesBytes(adminUrl: string, names: readonly string[]): Promise<number> {
   if (names.length === 0) return 0;
-  return withAdmin(adminUrl, async (c) => Number((await c.query<{ b: string | null }>('SELECT sum(pg_database_size(datname))::bigint AS b FROM pg_database WHERE datname = ANY($1)', [names])).rows[0]?.b ?? 0));
+  return withAdmin(adminUrl, async (c) =>
+    Number(
+      (
+        await c.query<{ b: string | null }>('SELECT sum(pg_database_size(datname))::bigint AS b FROM pg_database WHERE datname = ANY($1)', [
+          names,
+        ])
+      ).rows[0]?.b ?? 0,
+    ),
+  );
 }
 
 /** What a run's disk use looked like, for RunResult.environment.disk (the preflight is added by the runner). */
@@ -86,12 +108,19 @@ export class DiskMonitor {
    * `own` names the run's databases: their total is what the run added. Without it the growth of
    * the whole cluster stands in, which other clients of a shared server also move.
    */
-  constructor(private readonly adminUrl: string, private readonly location: DataLocation, private readonly intervalMs = DISK_DEFAULTS.sampleIntervalMs, private readonly own?: () => readonly string[]) {}
+  constructor(
+    private readonly adminUrl: string,
+    private readonly location: DataLocation,
+    private readonly intervalMs = DISK_DEFAULTS.sampleIntervalMs,
+    private readonly own?: () => readonly string[],
+  ) {}
 
   /** Takes the first sample and starts the timer (unref'd: it never keeps the process alive). */
   async begin(): Promise<void> {
     await this.sample();
-    this.timer = setInterval(() => { void this.sample(); }, this.intervalMs);
+    this.timer = setInterval(() => {
+      void this.sample();
+    }, this.intervalMs);
     this.timer.unref();
   }
 
@@ -129,8 +158,9 @@ export class DiskMonitor {
       startFreeBytes: this.startFree,
       minFreeBytes: this.minFree,
       samples: this.samples,
-      method: `sum of pg_database_size over the cluster${this.own === undefined ? '' : ' and over the run\'s own databases (the peak added)'} every ${this.intervalMs / 1000} s and after every database created or dropped`
-        + (this.startFree === null ? '' : '; free space by statfs of the data directory\'s filesystem'),
+      method:
+        `sum of pg_database_size over the cluster${this.own === undefined ? '' : " and over the run's own databases (the peak added)"} every ${this.intervalMs / 1000} s and after every database created or dropped` +
+        (this.startFree === null ? '' : "; free space by statfs of the data directory's filesystem"),
     };
   }
 }

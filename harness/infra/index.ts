@@ -13,5 +13,12 @@ export { freePort, isPortOpen } from './ports.js';
 export { isAlive } from './processes.js';
 export { clusterBytes, DiskMonitor, DISK_DEFAULTS, freeBytesAt, locateData } from './disk.js';
 export type { DataLocation, DiskSummary } from './disk.js';
-export { findPgbouncer, pgbouncerConfig, pgbouncerTracksPrepared, pgbouncerVersion, PGBOUNCER_DEFAULTS, startPgbouncer } from './pgbouncer.js';
+export {
+  findPgbouncer,
+  pgbouncerConfig,
+  pgbouncerTracksPrepared,
+  pgbouncerVersion,
+  PGBOUNCER_DEFAULTS,
+  startPgbouncer,
+} from './pgbouncer.js';
 export type { PgbouncerHandle, PgbouncerOptions } from './pgbouncer.js';

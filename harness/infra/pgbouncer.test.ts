@@ -15,7 +15,12 @@ describe.skipIf(!installed)('PgBouncer child in transaction mode in front of the
   let bouncer: PgbouncerHandle;
   beforeAll(async () => {
     db = await createTestDatabase({ prefix: 'bouncer', optimizations: 'none' });
-    bouncer = await startPgbouncer({ targetUrl: TEST_PG_ADMIN_URL, dir: fs.mkdtempSync(path.join(os.tmpdir(), 'll-bouncer-')), defaultPoolSize: 3, maxClientConn: 100 });
+    bouncer = await startPgbouncer({
+      targetUrl: TEST_PG_ADMIN_URL,
+      dir: fs.mkdtempSync(path.join(os.tmpdir(), 'll-bouncer-')),
+      defaultPoolSize: 3,
+      maxClientConn: 100,
+    });
   }, 30_000);
   afterAll(async () => {
     await bouncer?.stop();
@@ -26,18 +31,39 @@ describe.skipIf(!installed)('PgBouncer child in transaction mode in front of the
     const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
     await c.connect();
     try {
-      return Number((await c.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'", [db.name])).rows[0]?.n);
+      return Number(
+        (
+          await c.query<{ n: string }>(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'",
+            [db.name],
+          )
+        ).rows[0]?.n,
+      );
     } finally {
       await c.end();
     }
   };
 
   it('serves 20 concurrent clients over at most default_pool_size server connections', async () => {
-    const engineDb = createDb({ databaseUrl: bouncer.urlFor(db.name), poolMin: 0, poolMax: 20, connectionTimeoutMs: 10_000, idleTimeoutMs: 30_000, statementTimeoutMs: 30_000, statementMode: 'unnamed' });
+    const engineDb = createDb({
+      databaseUrl: bouncer.urlFor(db.name),
+      poolMin: 0,
+      poolMax: 20,
+      connectionTimeoutMs: 10_000,
+      idleTimeoutMs: 30_000,
+      statementTimeoutMs: 30_000,
+      statementMode: 'unnamed',
+    });
     try {
       let peak = 0;
-      const sampler = setInterval(() => { void serverConnections().then((n) => { peak = Math.max(peak, n); }); }, 20);
-      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => engineDb.query<{ x: number }>('SELECT $1::int AS x, pg_sleep(0.05)', [i])));
+      const sampler = setInterval(() => {
+        void serverConnections().then((n) => {
+          peak = Math.max(peak, n);
+        });
+      }, 20);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => engineDb.query<{ x: number }>('SELECT $1::int AS x, pg_sleep(0.05)', [i])),
+      );
       clearInterval(sampler);
       peak = Math.max(peak, await serverConnections());
       expect(results.map((r) => r.rows[0]?.x)).toEqual(Array.from({ length: 20 }, (_, i) => i));
@@ -52,7 +78,15 @@ describe.skipIf(!installed)('PgBouncer child in transaction mode in front of the
   it('before 1.21, named prepared statements break under transaction pooling (so tier 3 must not use prepared mode there)', async () => {
     const version = pgbouncerVersion();
     expect(version).not.toBeNull();
-    const engineDb = createDb({ databaseUrl: bouncer.urlFor(db.name), poolMin: 0, poolMax: 10, connectionTimeoutMs: 10_000, idleTimeoutMs: 30_000, statementTimeoutMs: 30_000, statementMode: 'prepared' });
+    const engineDb = createDb({
+      databaseUrl: bouncer.urlFor(db.name),
+      poolMin: 0,
+      poolMax: 10,
+      connectionTimeoutMs: 10_000,
+      idleTimeoutMs: 30_000,
+      statementTimeoutMs: 30_000,
+      statementMode: 'prepared',
+    });
     try {
       const outcomes = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => engineDb.query('SELECT $1::int AS x', [i])));
       const failed = outcomes.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason));
@@ -64,7 +98,15 @@ describe.skipIf(!installed)('PgBouncer child in transaction mode in front of the
   }, 30_000);
 
   it('keeps transactions on one server connection', async () => {
-    const engineDb = createDb({ databaseUrl: bouncer.urlFor(db.name), poolMin: 0, poolMax: 4, connectionTimeoutMs: 10_000, idleTimeoutMs: 30_000, statementTimeoutMs: 30_000, statementMode: 'simple' });
+    const engineDb = createDb({
+      databaseUrl: bouncer.urlFor(db.name),
+      poolMin: 0,
+      poolMax: 4,
+      connectionTimeoutMs: 10_000,
+      idleTimeoutMs: 30_000,
+      statementTimeoutMs: 30_000,
+      statementMode: 'simple',
+    });
     try {
       const pids = await engineDb.transaction(async (tx) => {
         const a = await tx.query<{ p: number }>('SELECT pg_backend_pid() AS p');

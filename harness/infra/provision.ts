@@ -52,16 +52,25 @@ export async function provisionInfra(options: InfraOptions & { logger?: Logger; 
 
   const runId = newRunId();
   const dir = runDir(stateDir, runId);
-  const record: RunRecord = { runId, ownerPid: process.pid, startedAt: new Date().toISOString(), children: [], dirs: [], ...(options.label === undefined ? {} : { label: options.label }) };
+  const record: RunRecord = {
+    runId,
+    ownerPid: process.pid,
+    startedAt: new Date().toISOString(),
+    children: [],
+    dirs: [],
+    ...(options.label === undefined ? {} : { label: options.label }),
+  };
   const databases: string[] = [];
   const extraRedis: RedisHandle[] = [];
   writeRecord(stateDir, record);
 
-  const trackPid = (kind: 'postgres' | 'redis') => (pid: number, port: number): void => {
-    record.children = record.children.filter((c) => !(c.kind === kind && c.port === port));
-    record.children.push({ pid, kind, port, match: CHILD_MATCH[kind] });
-    writeRecord(stateDir, record);
-  };
+  const trackPid =
+    (kind: 'postgres' | 'redis') =>
+    (pid: number, port: number): void => {
+      record.children = record.children.filter((c) => !(c.kind === kind && c.port === port));
+      record.children.push({ pid, kind, port, match: CHILD_MATCH[kind] });
+      writeRecord(stateDir, record);
+    };
 
   let postgres: PostgresHandle | undefined;
   let redis: RedisHandle | undefined;
@@ -79,9 +88,10 @@ export async function provisionInfra(options: InfraOptions & { logger?: Logger; 
       postgres = await startEmbeddedPostgres({ dataDir, onPid: trackPid('postgres'), log: (m) => options.logger?.trace({ pg: m.trim() }) });
     }
     if (options.redis !== false) {
-      redis = options.redisUrl !== undefined && options.redisUrl !== ''
-        ? externalRedis(options.redisUrl)
-        : await startRedisChild({ dir: path.join(dir, 'redis'), onPid: trackPid('redis') });
+      redis =
+        options.redisUrl !== undefined && options.redisUrl !== ''
+          ? externalRedis(options.redisUrl)
+          : await startRedisChild({ dir: path.join(dir, 'redis'), onPid: trackPid('redis') });
     }
   } catch (err) {
     await stopAll();
@@ -98,7 +108,10 @@ export async function provisionInfra(options: InfraOptions & { logger?: Logger; 
     redis,
     stale,
     async createDatabase(suffix, template) {
-      const name = `${INFRA_DEFAULTS.databasePrefix}_${runId}_${suffix}`.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
+      const name = `${INFRA_DEFAULTS.databasePrefix}_${runId}_${suffix}`
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, '_')
+        .slice(0, 63);
       await createDatabase(pgHandle.adminUrl, name, template);
       databases.push(name);
       return { name, url: pgHandle.urlFor(name) };
@@ -176,7 +189,10 @@ async function stopPostgres(handle: PostgresHandle, options: { discard: boolean 
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), INFRA_DEFAULTS.pgStopTimeoutMs);
   });
-  const stopping = handle.stop().then(() => 'stopped' as const, () => 'stopped' as const);
+  const stopping = handle.stop().then(
+    () => 'stopped' as const,
+    () => 'stopped' as const,
+  );
   if (options.discard) {
     try {
       process.kill(pid, 'SIGQUIT');

@@ -53,14 +53,29 @@ export function externalRedis(url: string): RedisHandle {
       hint: 'unset REDIS_URL so loadlab starts its own redis-server for fault scenarios',
     });
   };
-  return { url, port, owned: false, pid: () => undefined, kill: refuse, pause: refuse, resume: refuse, restart: refuse, stop: async () => undefined };
+  return {
+    url,
+    port,
+    owned: false,
+    pid: () => undefined,
+    kill: refuse,
+    pause: refuse,
+    resume: refuse,
+    restart: refuse,
+    stop: async () => undefined,
+  };
 }
 
 /**
  * Starts `redis-server` as a child on a free 127.0.0.1 port with nothing persisted.
  * `onPid` is told every PID the server gets (restart makes a new one) so the run record stays true.
  */
-export async function startRedisChild(options: { dir: string; binary?: string; port?: number; onPid?: (pid: number, port: number) => void }): Promise<RedisHandle> {
+export async function startRedisChild(options: {
+  dir: string;
+  binary?: string;
+  port?: number;
+  onPid?: (pid: number, port: number) => void;
+}): Promise<RedisHandle> {
   const binary = options.binary ?? INFRA_DEFAULTS.redisBinary;
   const resolved = findBinary(binary);
   if (resolved === undefined) throw redisMissingError(binary);
@@ -70,13 +85,17 @@ export async function startRedisChild(options: { dir: string; binary?: string; p
   let paused = false;
 
   const launch = async (): Promise<void> => {
-    const proc = spawn(resolved, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', options.dir, '--loglevel', 'warning'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      // A process group of its own: Ctrl-C in a terminal (or `timeout`) signals the whole
-      // foreground group, and Redis must stay up until the harness has written its partial
-      // result; the harness stops it itself (and SIGKILLs it on any other way out).
-      detached: true,
-    });
+    const proc = spawn(
+      resolved,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', options.dir, '--loglevel', 'warning'],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        // A process group of its own: Ctrl-C in a terminal (or `timeout`) signals the whole
+        // foreground group, and Redis must stay up until the harness has written its partial
+        // result; the harness stops it itself (and SIGKILLs it on any other way out).
+        detached: true,
+      },
+    );
     let stderr = '';
     proc.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
@@ -86,7 +105,11 @@ export async function startRedisChild(options: { dir: string; binary?: string; p
     const ok = await Promise.race([waitForPort(port, INFRA_DEFAULTS.redisStartTimeoutMs), exited.then(() => false)]);
     if (!ok) {
       proc.kill('SIGKILL');
-      throw new LoadlabError(HARNESS_ERRORS.REDIS_START_FAILED, `redis-server did not start on 127.0.0.1:${port}: ${stderr.trim() || 'no output'}`, { kind: 'infra' });
+      throw new LoadlabError(
+        HARNESS_ERRORS.REDIS_START_FAILED,
+        `redis-server did not start on 127.0.0.1:${port}: ${stderr.trim() || 'no output'}`,
+        { kind: 'infra' },
+      );
     }
   };
 

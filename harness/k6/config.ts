@@ -35,11 +35,17 @@ export function normalizeTarget(raw: string): string {
     url = new URL(raw);
   } catch (cause) {
     throw new LoadlabError(HARNESS_ERRORS.K6_TARGET_INVALID, `--target "${raw}" is not a URL`, {
-      kind: 'usage', cause, hint: 'pass the base URL `loadlab serve` printed, e.g. --target http://10.0.0.5:8000',
+      kind: 'usage',
+      cause,
+      hint: 'pass the base URL `loadlab serve` printed, e.g. --target http://10.0.0.5:8000',
     });
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
-    throw new LoadlabError(HARNESS_ERRORS.K6_TARGET_INVALID, `--target must be an http(s) base URL without query or fragment, got "${raw}"`, { kind: 'usage' });
+    throw new LoadlabError(
+      HARNESS_ERRORS.K6_TARGET_INVALID,
+      `--target must be an http(s) base URL without query or fragment, got "${raw}"`,
+      { kind: 'usage' },
+    );
   }
   return url.href.replace(/\/+$/, '');
 }
@@ -77,7 +83,8 @@ export function buildK6Config(input: K6ConfigInput = {}): K6Config {
   const badTags = (input.tagIds ?? []).filter((t) => !UUID.test(t));
   if (badTags.length > 0) {
     throw new LoadlabError(HARNESS_ERRORS.K6_TARGET_INVALID, `--tag-ids must be tag UUIDs, got: ${badTags.join(', ')}`, {
-      kind: 'usage', hint: 'read them from the seeded database: SELECT id FROM tags LIMIT 5',
+      kind: 'usage',
+      hint: 'read them from the seeded database: SELECT id FROM tags LIMIT 5',
     });
   }
   const scripts = {} as Record<K6ScriptName, K6ScriptConfig>;

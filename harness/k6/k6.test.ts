@@ -7,7 +7,14 @@ import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toK6Threshold, type BudgetSet, type BudgetStat, type ThresholdExpr } from '../budgets/index.js';
 import {
-  K6_ONLY_BUDGETS, K6_SCRIPT_PLANS, K6_SCRIPTS, K6_SOURCE_DIR, buildK6Config, httpScenarioBudgets, toK6Budget, type K6Config,
+  K6_ONLY_BUDGETS,
+  K6_SCRIPT_PLANS,
+  K6_SCRIPTS,
+  K6_SOURCE_DIR,
+  buildK6Config,
+  httpScenarioBudgets,
+  toK6Budget,
+  type K6Config,
 } from './index.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/loadlab.js');
@@ -29,8 +36,11 @@ function expectedPairs(budgets: BudgetSet): Set<string> {
       if (mapped === undefined || mapped === 'other-variant') continue;
       const last = name.split('.').at(-1) ?? '';
       const effective = (NAME_STATS.includes(last) ? last : stat) as BudgetStat;
-      const threshold = mapped.metric.startsWith('http_reqs{') ? toK6Threshold('count', expr)
-        : mapped.metric.startsWith('http_req_failed') || mapped.metric === 'checks' ? toK6Threshold('value', expr) : toK6Threshold(effective, expr);
+      const threshold = mapped.metric.startsWith('http_reqs{')
+        ? toK6Threshold('count', expr)
+        : mapped.metric.startsWith('http_req_failed') || mapped.metric === 'checks'
+          ? toK6Threshold('value', expr)
+          : toK6Threshold(effective, expr);
       pairs.add(`${mapped.metric} ${threshold}`);
     }
   }
@@ -47,14 +57,33 @@ function exportedPairs(config: K6Config): Set<string> {
 
 describe('budgets as k6 thresholds', () => {
   it('maps each budget form onto the k6 metric that measures it', () => {
-    expect(toK6Budget('http.listing.optimized.p95', 'value', '< 500ms', 'optimized')).toMatchObject({ metric: 'http_req_duration{name:list_sessions}', threshold: toK6Threshold('p95', '< 500ms') });
+    expect(toK6Budget('http.listing.optimized.p95', 'value', '< 500ms', 'optimized')).toMatchObject({
+      metric: 'http_req_duration{name:list_sessions}',
+      threshold: toK6Threshold('p95', '< 500ms'),
+    });
     expect(toK6Budget('http.listing.audited.p95', 'value', '< 500ms', 'optimized')).toBe('other-variant');
-    expect(toK6Budget('http.actions.p99', 'value', '< 1s', 'audited')).toMatchObject({ metric: 'http_req_duration{name:actions_by_tags}', threshold: 'p(99)<1000' });
-    expect(toK6Budget('http.session_detail', 'p95', '< 50ms', 'optimized')).toMatchObject({ endpoint: 'session_detail', threshold: 'p(95)<50' });
-    expect(toK6Budget('http.stream_session.ttfb', 'p95', '< 1s', 'optimized')).toMatchObject({ metric: 'http_req_waiting{name:stream_session}', threshold: 'p(95)<1000' });
-    expect(toK6Budget('http.optimized.errors', 'max', 0, 'optimized')).toMatchObject({ endpoint: undefined, metric: 'http_reqs{expected_response:false}', threshold: 'count<=0' });
+    expect(toK6Budget('http.actions.p99', 'value', '< 1s', 'audited')).toMatchObject({
+      metric: 'http_req_duration{name:actions_by_tags}',
+      threshold: 'p(99)<1000',
+    });
+    expect(toK6Budget('http.session_detail', 'p95', '< 50ms', 'optimized')).toMatchObject({
+      endpoint: 'session_detail',
+      threshold: 'p(95)<50',
+    });
+    expect(toK6Budget('http.stream_session.ttfb', 'p95', '< 1s', 'optimized')).toMatchObject({
+      metric: 'http_req_waiting{name:stream_session}',
+      threshold: 'p(95)<1000',
+    });
+    expect(toK6Budget('http.optimized.errors', 'max', 0, 'optimized')).toMatchObject({
+      endpoint: undefined,
+      metric: 'http_reqs{expected_response:false}',
+      threshold: 'count<=0',
+    });
     expect(toK6Budget('http.errors', 'value', '< 1%', 'optimized')).toMatchObject({ metric: 'http_req_failed', threshold: 'rate<0.01' });
-    expect(toK6Budget('http.health.errors', 'value', '< 0.5%', 'optimized')).toMatchObject({ metric: 'http_req_failed{name:health}', threshold: 'rate<0.005' });
+    expect(toK6Budget('http.health.errors', 'value', '< 0.5%', 'optimized')).toMatchObject({
+      metric: 'http_req_failed{name:health}',
+      threshold: 'rate<0.005',
+    });
     expect(toK6Budget('http.checks', 'value', '>= 99%', 'optimized')).toMatchObject({ metric: 'checks', threshold: 'rate>=0.99' });
     // Things k6 cannot see, or that are ambiguous, are left out (and listed as such).
     expect(toK6Budget('http.listing.optimized.rps', 'value', '> 10', 'optimized')).toBeUndefined();
@@ -73,8 +102,12 @@ describe('budgets as k6 thresholds', () => {
     // The scenario's budgets contributed thresholds beyond the k6-only ones.
     expect(exportedPairs(config).size).toBeGreaterThan(exportedPairs(buildK6Config()).size);
     // The script that runs everything carries every threshold; the others only theirs plus the run-wide ones.
-    expect(new Set(Object.entries(config.scripts['http-load'].thresholds).flatMap(([m, l]) => l.map((t) => `${m} ${t}`)))).toEqual(expectedPairs(budgets));
-    expect(config.scripts['session-stream'].thresholds['http_req_waiting{name:stream_session}']).toEqual([toK6Threshold('p95', K6_ONLY_BUDGETS['http.stream_session.ttfb'].p95)]);
+    expect(new Set(Object.entries(config.scripts['http-load'].thresholds).flatMap(([m, l]) => l.map((t) => `${m} ${t}`)))).toEqual(
+      expectedPairs(budgets),
+    );
+    expect(config.scripts['session-stream'].thresholds['http_req_waiting{name:stream_session}']).toEqual([
+      toK6Threshold('p95', K6_ONLY_BUDGETS['http.stream_session.ttfb'].p95),
+    ]);
     expect(config.scripts['list-sessions'].thresholds['http_req_waiting{name:stream_session}']).toBeUndefined();
     expect(config.scripts['list-sessions'].thresholds.checks).toEqual([toK6Threshold('value', K6_ONLY_BUDGETS['http.checks'].value)]);
     expect(config.budgets).toEqual(budgets);
@@ -94,7 +127,12 @@ describe('budgets as k6 thresholds', () => {
   });
 });
 
-interface FakeCall { method: string; url: string; name: string | undefined; auth: string | undefined }
+interface FakeCall {
+  method: string;
+  url: string;
+  name: string | undefined;
+  auth: string | undefined;
+}
 
 /**
  * Runs a k6 script's init code in a VM with k6 stubbed: what `options` does it export, and which
@@ -102,27 +140,56 @@ interface FakeCall { method: string; url: string; name: string | undefined; auth
  */
 async function loadScript(file: string, config: K6Config): Promise<{ exports: Record<string, unknown>; calls: FakeCall[] }> {
   const out = await build({
-    entryPoints: [file], bundle: true, write: false, format: 'cjs', platform: 'neutral', target: 'es2017', logLevel: 'silent',
-    plugins: [{
-      name: 'k6-stub',
-      setup(b) {
-        b.onResolve({ filter: /^k6(\/.*)?$/ }, (a) => ({ path: a.path, namespace: 'k6' }));
-        b.onLoad({ filter: /.*/, namespace: 'k6' }, (a) => ({ contents: `module.exports = globalThis.__k6[${JSON.stringify(a.path)}];`, loader: 'js' }));
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'neutral',
+    target: 'es2017',
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'k6-stub',
+        setup(b) {
+          b.onResolve({ filter: /^k6(\/.*)?$/ }, (a) => ({ path: a.path, namespace: 'k6' }));
+          b.onLoad({ filter: /.*/, namespace: 'k6' }, (a) => ({
+            contents: `module.exports = globalThis.__k6[${JSON.stringify(a.path)}];`,
+            loader: 'js',
+          }));
+        },
       },
-    }],
+    ],
   });
   const calls: FakeCall[] = [];
-  const request = (method: string) => (url: string, ...rest: unknown[]) => {
-    const p = (method === 'GET' ? rest[0] : rest[1]) as { tags?: { name?: string }; headers?: Record<string, string> } | undefined;
-    calls.push({ method, url, name: p?.tags?.name, auth: p?.headers?.Authorization });
-    return { status: 200, body: '', json: () => ({ sessions: [{ id: 's1' }], actions: [], id: 's1' }) };
-  };
+  const request =
+    (method: string) =>
+    (url: string, ...rest: unknown[]) => {
+      const p = (method === 'GET' ? rest[0] : rest[1]) as { tags?: { name?: string }; headers?: Record<string, string> } | undefined;
+      calls.push({ method, url, name: p?.tags?.name, auth: p?.headers?.Authorization });
+      return { status: 200, body: '', json: () => ({ sessions: [{ id: 's1' }], actions: [], id: 's1' }) };
+    };
   const http = { get: request('GET'), post: request('POST') };
-  const k6 = { check: () => true, fail: (m: string) => { throw new Error(m); } };
-  const metrics = { Counter: class { add(): void { /* counted by k6 */ } } };
+  const k6 = {
+    check: () => true,
+    fail: (m: string) => {
+      throw new Error(m);
+    },
+  };
+  const metrics = {
+    Counter: class {
+      add(): void {
+        /* counted by k6 */
+      }
+    },
+  };
   const sandbox: Record<string, unknown> = {
-    module: { exports: {} }, __ENV: {}, __VU: 1,
-    open: (p: string) => { expect(p).toBe('./config.json'); return JSON.stringify(config); },
+    module: { exports: {} },
+    __ENV: {},
+    __VU: 1,
+    open: (p: string) => {
+      expect(p).toBe('./config.json');
+      return JSON.stringify(config);
+    },
   };
   sandbox.exports = (sandbox.module as { exports: object }).exports;
   sandbox.__k6 = { k6, 'k6/http': { __esModule: true, default: http, ...http }, 'k6/metrics': metrics };
@@ -151,10 +218,16 @@ describe('the k6 scripts (run with k6 stubbed)', () => {
     const data = (exports.setup as () => unknown)();
     expect(data).toEqual({ sessions: [['s1'], ['s1']] });
     calls.length = 0;
-    for (const fn of ['listSessions', 'sessionDetail', 'actionsByTags', 'sessionStream', 'health']) (exports[fn] as (d: unknown) => void)(data);
+    for (const fn of ['listSessions', 'sessionDetail', 'actionsByTags', 'sessionStream', 'health'])
+      (exports[fn] as (d: unknown) => void)(data);
     expect(calls.map((c) => [c.method, c.name])).toEqual([
-      ['GET', 'list_sessions'], ['GET', 'session_detail'], ['GET', 'actions_by_tags'],
-      ['POST', 'create_session'], ['POST', 'start_session'], ['GET', 'stream_session'], ['GET', 'health'],
+      ['GET', 'list_sessions'],
+      ['GET', 'session_detail'],
+      ['GET', 'actions_by_tags'],
+      ['POST', 'create_session'],
+      ['POST', 'start_session'],
+      ['GET', 'stream_session'],
+      ['GET', 'health'],
     ]);
     expect(calls.every((c) => c.url.startsWith('http://127.0.0.1:9999/api/'))).toBe(true);
     // __VU 1 of 2 tokens -> the second token.
@@ -167,7 +240,10 @@ describe('the k6 scripts (run with k6 stubbed)', () => {
 describe('loadlab k6 export', () => {
   it('writes the bundled scripts and a config.json for the target', async () => {
     const out = path.join(dir, 'k6');
-    const r = spawnSync(process.execPath, [BIN, 'k6', 'export', '--target', 'http://127.0.0.1:9999', '--out', out], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [BIN, 'k6', 'export', '--target', 'http://127.0.0.1:9999', '--out', out], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     for (const script of K6_SCRIPTS) {
       const file = path.join(out, `${script}.js`);
@@ -189,7 +265,10 @@ describe('loadlab k6 export', () => {
   });
 
   it('a bad target exits 2 with a stable code', () => {
-    const r = spawnSync(process.execPath, [BIN, 'k6', 'export', '--target', 'localhost:8000', '--out', path.join(dir, 'bad')], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [BIN, 'k6', 'export', '--target', 'localhost:8000', '--out', path.join(dir, 'bad')], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('[LL_K6_TARGET_INVALID]');
     expect(existsSync(path.join(dir, 'bad'))).toBe(false);

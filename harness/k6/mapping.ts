@@ -17,10 +17,16 @@ const VARIANTS: readonly string[] = ['audited', 'optimized'];
 
 // Request names of the in-process scenario (scenarios/http-load.ts) and of the k6 scripts.
 const ENDPOINTS: Record<string, K6EndpointName> = {
-  listing: 'list_sessions', list_sessions: 'list_sessions',
-  detail: 'session_detail', session_detail: 'session_detail',
-  actions: 'actions_by_tags', actions_by_tags: 'actions_by_tags',
-  health: 'health', create_session: 'create_session', start_session: 'start_session', stream_session: 'stream_session',
+  listing: 'list_sessions',
+  list_sessions: 'list_sessions',
+  detail: 'session_detail',
+  session_detail: 'session_detail',
+  actions: 'actions_by_tags',
+  actions_by_tags: 'actions_by_tags',
+  health: 'health',
+  create_session: 'create_session',
+  start_session: 'start_session',
+  stream_session: 'stream_session',
 };
 
 // A stat written into the metric name (`http.listing.optimized.p95: { value: '< 500ms' }`).
@@ -33,7 +39,13 @@ function errorsThreshold(budget: string, stat: BudgetStat, expr: ThresholdExpr, 
   const percent = typeof parsed !== 'string' && parsed.unit === 'percent';
   const tag = endpoint === undefined ? '' : `name:${endpoint},`;
   return percent
-    ? { budget, stat, endpoint, metric: endpoint === undefined ? 'http_req_failed' : `http_req_failed{name:${endpoint}}`, threshold: toK6Threshold('value', expr) }
+    ? {
+        budget,
+        stat,
+        endpoint,
+        metric: endpoint === undefined ? 'http_req_failed' : `http_req_failed{name:${endpoint}}`,
+        threshold: toK6Threshold('value', expr),
+      }
     : { budget, stat, endpoint, metric: `http_reqs{${tag}expected_response:false}`, threshold: toK6Threshold('count', expr) };
 }
 
@@ -44,7 +56,12 @@ function errorsThreshold(budget: string, stat: BudgetStat, expr: ThresholdExpr, 
  * other engine variant give 'other-variant' (k6 loads one deployed variant); names k6 cannot
  * observe (engine internals, request counts, rates) give undefined.
  */
-export function toK6Budget(budget: string, stat: BudgetStat, expr: ThresholdExpr, variant: K6Variant): K6Threshold | 'other-variant' | undefined {
+export function toK6Budget(
+  budget: string,
+  stat: BudgetStat,
+  expr: ThresholdExpr,
+  variant: K6Variant,
+): K6Threshold | 'other-variant' | undefined {
   const parts = budget.split('.');
   if (parts[0] !== 'http') return undefined;
   let rest = parts.slice(1);
@@ -63,7 +80,8 @@ export function toK6Budget(budget: string, stat: BudgetStat, expr: ThresholdExpr
   if (ttfb) rest = rest.slice(0, -1);
   const [first, second] = rest;
   if (rest.length === 1 && first === 'errors' && !ttfb) return errorsThreshold(budget, stat, expr, undefined);
-  if (rest.length === 1 && first === 'checks' && !ttfb) return { budget, stat, endpoint: undefined, metric: 'checks', threshold: toK6Threshold('value', expr) };
+  if (rest.length === 1 && first === 'checks' && !ttfb)
+    return { budget, stat, endpoint: undefined, metric: 'checks', threshold: toK6Threshold('value', expr) };
   const endpoint = first === undefined ? undefined : ENDPOINTS[first];
   if (endpoint === undefined) return undefined;
   if (rest.length === 2 && second === 'errors' && !ttfb) return errorsThreshold(budget, stat, expr, endpoint);

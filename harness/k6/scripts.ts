@@ -15,8 +15,16 @@ const LIST: K6Load = { executor: 'constant-arrival-rate', rate: 50, timeUnit: '1
 const DETAIL: K6Load = { executor: 'constant-arrival-rate', rate: 50, timeUnit: '1s', duration: '1m', preAllocatedVUs: 10, maxVUs: 100 };
 // Ramped so the knee of the tag filter shows in the timeline: 5 -> 50 -> 100 req/s.
 const ACTIONS: K6Load = {
-  executor: 'ramping-arrival-rate', startRate: 5, timeUnit: '1s', preAllocatedVUs: 10, maxVUs: 150,
-  stages: [{ target: 50, duration: '30s' }, { target: 50, duration: '1m' }, { target: 100, duration: '30s' }],
+  executor: 'ramping-arrival-rate',
+  startRate: 5,
+  timeUnit: '1s',
+  preAllocatedVUs: 10,
+  maxVUs: 150,
+  stages: [
+    { target: 50, duration: '30s' },
+    { target: 50, duration: '1m' },
+    { target: 100, duration: '30s' },
+  ],
 };
 // Each iteration is a whole deliberation streamed to its end. 6/min for 2 min keeps the number
 // of running sessions under the engine's cap of 50 (bo1 MAX_CONCURRENT_SESSIONS), so eviction
@@ -28,7 +36,11 @@ export const K6_SCRIPT_PLANS: Record<K6ScriptName, ScriptPlan> = {
   'list-sessions': { source: 'list-sessions.ts', scenarios: { listSessions: LIST }, endpoints: ['list_sessions'] },
   'session-detail': { source: 'session-detail.ts', scenarios: { sessionDetail: DETAIL }, endpoints: ['session_detail'] },
   'actions-by-tags': { source: 'actions-by-tags.ts', scenarios: { actionsByTags: ACTIONS }, endpoints: ['actions_by_tags'] },
-  'session-stream': { source: 'session-stream.ts', scenarios: { sessionStream: STREAM }, endpoints: ['create_session', 'start_session', 'stream_session'] },
+  'session-stream': {
+    source: 'session-stream.ts',
+    scenarios: { sessionStream: STREAM },
+    endpoints: ['create_session', 'start_session', 'stream_session'],
+  },
   // bo1's BrowsingUser weights sessions 5 : actions 3 : health 1 (§9.1); the mix keeps that order.
   'http-load': {
     source: 'http-load.ts',

@@ -9,20 +9,28 @@ export const K6_SCRIPTS = ['list-sessions', 'session-detail', 'actions-by-tags',
 export type K6ScriptName = (typeof K6_SCRIPTS)[number];
 
 /** Request names: the `name` tag of every request, and the suffix of the `http.<name>` budgets. */
-export const K6_ENDPOINTS = ['list_sessions', 'session_detail', 'actions_by_tags', 'create_session', 'start_session', 'stream_session', 'health'] as const;
+export const K6_ENDPOINTS = [
+  'list_sessions',
+  'session_detail',
+  'actions_by_tags',
+  'create_session',
+  'start_session',
+  'stream_session',
+  'health',
+] as const;
 export type K6EndpointName = (typeof K6_ENDPOINTS)[number];
 
 /** One k6 arrival-rate scenario (open model: iterations start on schedule whatever the latency). */
 export type K6Load =
   | { executor: 'constant-arrival-rate'; rate: number; timeUnit: string; duration: string; preAllocatedVUs: number; maxVUs: number }
   | {
-    executor: 'ramping-arrival-rate';
-    startRate: number;
-    timeUnit: string;
-    stages: { target: number; duration: string }[];
-    preAllocatedVUs: number;
-    maxVUs: number;
-  };
+      executor: 'ramping-arrival-rate';
+      startRate: number;
+      timeUnit: string;
+      stages: { target: number; duration: string }[];
+      preAllocatedVUs: number;
+      maxVUs: number;
+    };
 
 /** Per script: the k6 scenarios it runs (keyed by the exported function they execute) and its thresholds. */
 export interface K6ScriptConfig {

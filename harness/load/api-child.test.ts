@@ -29,7 +29,13 @@ async function gone(pid: number, ms = 5_000): Promise<boolean> {
   return !isAlive(pid);
 }
 
-const config = (variant: 'audited' | 'optimized') => ({ databaseUrl: db.url, redisUrl: REDIS_URL, redisKeyPrefix: `ll:t:apichild:${variant}:`, variant, db: { poolMax: 3 } });
+const config = (variant: 'audited' | 'optimized') => ({
+  databaseUrl: db.url,
+  redisUrl: REDIS_URL,
+  redisKeyPrefix: `ll:t:apichild:${variant}:`,
+  variant,
+  db: { poolMax: 3 },
+});
 
 describe('startApiChild', () => {
   it('serves the engine built from the given config in another process, and stops by PID', async () => {
@@ -55,7 +61,10 @@ describe('startApiChild', () => {
 
   it("rejects with the child's stderr when the server cannot start", async () => {
     const before = Date.now();
-    await expect(startApiChild({ config: { ...config('optimized'), db: { poolMax: -1 } } })).rejects.toMatchObject({ code: 'LL_LOAD_INVALID', message: expect.stringMatching(/exited .* before listening[\s\S]*poolMax/) });
+    await expect(startApiChild({ config: { ...config('optimized'), db: { poolMax: -1 } } })).rejects.toMatchObject({
+      code: 'LL_LOAD_INVALID',
+      message: expect.stringMatching(/exited .* before listening[\s\S]*poolMax/),
+    });
     expect(Date.now() - before).toBeLessThan(30_000);
   }, 60_000);
 
@@ -63,11 +72,14 @@ describe('startApiChild', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'll-apichild-'));
     const script = path.join(dir, 'parent.mts');
     const index = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'index.ts')).href;
-    fs.writeFileSync(script, `import { startApiChild } from ${JSON.stringify(index)};
+    fs.writeFileSync(
+      script,
+      `import { startApiChild } from ${JSON.stringify(index)};
 const c = await startApiChild({ config: ${JSON.stringify(config('optimized'))} });
 console.log(c.pid);
 setInterval(() => undefined, 1000);
-`);
+`,
+    );
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
     const parent = spawn(process.execPath, ['--import', tsx, script], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {

@@ -55,7 +55,9 @@ function signalPid(pid: number, signal: NodeJS.Signals): void {
  */
 export async function startApiChild(o: ApiChildOptions): Promise<ApiChild> {
   if (o.config.databaseUrl === undefined || o.config.redisUrl === undefined) {
-    throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, 'the API server child needs config.databaseUrl and config.redisUrl', { kind: 'internal' });
+    throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, 'the API server child needs config.databaseUrl and config.redisUrl', {
+      kind: 'internal',
+    });
   }
   o.signal?.throwIfAborted();
   const args = [...(o.nodeFlags ?? []), '--import', TSX_LOADER, SERVER_ENTRY];
@@ -84,11 +86,12 @@ export async function startApiChild(o: ApiChildOptions): Promise<ApiChild> {
     tail.push(line);
     if (tail.length > API_CHILD_DEFAULTS.stderrTailLines) tail.shift();
   });
-  const failure = (message: string, cause?: unknown): LoadlabError => new LoadlabError(
-    HARNESS_ERRORS.LOAD_INVALID,
-    `${message}${tail.length === 0 ? '' : `\n--- last stderr lines of the server child ---\n${tail.join('\n')}`}`,
-    { kind: 'infra', ...(cause === undefined ? {} : { cause }) },
-  );
+  const failure = (message: string, cause?: unknown): LoadlabError =>
+    new LoadlabError(
+      HARNESS_ERRORS.LOAD_INVALID,
+      `${message}${tail.length === 0 ? '' : `\n--- last stderr lines of the server child ---\n${tail.join('\n')}`}`,
+      { kind: 'infra', ...(cause === undefined ? {} : { cause }) },
+    );
   // Ignored write errors: a child that died at once is reported by the exit below.
   child.stdin.on('error', () => undefined);
   child.stdin.write(`${JSON.stringify({ config: o.config })}\n`);
@@ -100,7 +103,9 @@ export async function startApiChild(o: ApiChildOptions): Promise<ApiChild> {
     port = await new Promise<number>((resolve, reject) => {
       const timeoutMs = o.startTimeoutMs ?? API_CHILD_DEFAULTS.startTimeoutMs;
       timer = setTimeout(() => reject(failure(`API server child (pid ${pid}) did not listen within ${timeoutMs} ms`)), timeoutMs);
-      void exited.then(() => reject(failure(`API server child (pid ${pid}) exited (${child.signalCode ?? `code ${child.exitCode}`}) before listening`)));
+      void exited.then(() =>
+        reject(failure(`API server child (pid ${pid}) exited (${child.signalCode ?? `code ${child.exitCode}`}) before listening`)),
+      );
       abortStart = () => reject(o.signal?.reason as Error);
       o.signal?.addEventListener('abort', abortStart, { once: true });
       readline.createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => {

@@ -6,14 +6,21 @@ import { autocannonEstimate, findAutocannonCli, runAutocannonCli } from './index
 
 /** PIDs of this process's children whose command line contains `needle` (Linux /proc). */
 function childrenRunning(needle: string): number[] {
-  return fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
-    } catch {
-      return false;
-    }
-  }).map(Number);
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return (
+          Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid &&
+          fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle)
+        );
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 let server: http.Server;
@@ -53,7 +60,14 @@ describe('runAutocannonCli', () => {
   });
 
   it('runs the CLI in a child process at a fixed rate: one sample per response (-C), headers sent', async () => {
-    const r = await runAutocannonCli({ url: `${base}/x`, headers: { authorization: 'Bearer t0k' }, connections: 2, overallRate: 100, amount: 50, warmupAmount: 10 });
+    const r = await runAutocannonCli({
+      url: `${base}/x`,
+      headers: { authorization: 'Bearer t0k' },
+      connections: 2,
+      overallRate: 100,
+      amount: 50,
+      warmupAmount: 10,
+    });
     expect(seenAuth).toBe('Bearer t0k');
     expect(r.requests).toBe(50);
     // Without -C, autocannon back-fills a sample per millisecond of each response (~3x here).
@@ -65,7 +79,9 @@ describe('runAutocannonCli', () => {
   });
 
   it('fails with a stable code when the CLI gives no result', async () => {
-    await expect(runAutocannonCli({ url: 'http://127.0.0.1:1/', connections: 1, overallRate: 10, amount: 0 })).rejects.toMatchObject({ code: 'LL_LOAD_INVALID' });
+    await expect(runAutocannonCli({ url: 'http://127.0.0.1:1/', connections: 1, overallRate: 10, amount: 0 })).rejects.toMatchObject({
+      code: 'LL_LOAD_INVALID',
+    });
   });
 
   it('kills the CLI child when aborted', async () => {

@@ -52,7 +52,7 @@ export function findAutocannonCli(): { script: string; version: string } | undef
     const req = createRequire(import.meta.url);
     const pkgPath = req.resolve('autocannon/package.json');
     const pkg = JSON.parse(fs.readFileSync(pkgPath, 'utf8')) as { version?: string; bin?: string | Record<string, string> };
-    const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.autocannon ?? 'autocannon.js';
+    const bin = typeof pkg.bin === 'string' ? pkg.bin : (pkg.bin?.autocannon ?? 'autocannon.js');
     const script = path.join(path.dirname(pkgPath), bin);
     return fs.existsSync(script) ? { script, version: pkg.version ?? 'unknown' } : undefined;
   } catch {
@@ -95,14 +95,25 @@ function parseResult(stdout: string): Record<string, unknown> | undefined {
 export async function runAutocannonCli(o: AutocannonCliOptions): Promise<AutocannonCliResult> {
   const cli = findAutocannonCli();
   if (cli === undefined) {
-    throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, 'the autocannon CLI was not found (node_modules/autocannon)', { kind: 'config', hint: 'npm ci installs it (a dependency of loadlab)' });
+    throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, 'the autocannon CLI was not found (node_modules/autocannon)', {
+      kind: 'config',
+      hint: 'npm ci installs it (a dependency of loadlab)',
+    });
   }
   o.signal?.throwIfAborted();
   const timeoutSec = o.timeoutSec ?? AUTOCANNON_CLI_DEFAULTS.timeoutSec;
   const warm = o.warmupAmount ?? 0;
   const args = [
-    '--json', '--ignoreCoordinatedOmission', '--overallRate', String(o.overallRate), '--connections', String(o.connections),
-    '--amount', String(o.amount), '--timeout', String(timeoutSec),
+    '--json',
+    '--ignoreCoordinatedOmission',
+    '--overallRate',
+    String(o.overallRate),
+    '--connections',
+    String(o.connections),
+    '--amount',
+    String(o.amount),
+    '--timeout',
+    String(timeoutSec),
     ...(warm > 0 ? ['--warmup', '[', '-c', String(o.connections), '--amount', String(warm), ']'] : []),
     ...Object.entries(o.headers ?? {}).flatMap(([k, v]) => ['--headers', `${k}=${v}`]),
     o.url,
@@ -122,9 +133,16 @@ export async function runAutocannonCli(o: AutocannonCliOptions): Promise<Autocan
   o.signal?.addEventListener('abort', kill, { once: true });
   let stdout = '';
   const tail: string[] = [];
-  child.stdout?.on('data', (b: Buffer) => { stdout += b.toString('utf8'); });
+  child.stdout?.on('data', (b: Buffer) => {
+    stdout += b.toString('utf8');
+  });
   child.stderr?.on('data', (b: Buffer) => {
-    tail.push(...b.toString('utf8').split('\n').filter((l) => l.trim() !== ''));
+    tail.push(
+      ...b
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== ''),
+    );
     tail.splice(0, Math.max(0, tail.length - AUTOCANNON_CLI_DEFAULTS.stderrTailLines));
   });
   const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
@@ -137,16 +155,26 @@ export async function runAutocannonCli(o: AutocannonCliOptions): Promise<Autocan
   o.signal?.throwIfAborted();
   const parsed = parseResult(stdout);
   if (exit.error !== undefined || exit.code !== 0 || parsed === undefined) {
-    throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID,
+    throw new LoadlabError(
+      HARNESS_ERRORS.LOAD_INVALID,
       `autocannon CLI ${flags} ${o.url} failed (${exit.error?.message ?? exit.signal ?? `exit ${exit.code}`}${parsed === undefined ? ', no JSON result' : ''})${tail.length === 0 ? '' : `: ${tail.join(' | ')}`}`,
-      { kind: 'infra', ...(exit.error === undefined ? {} : { cause: exit.error }) });
+      { kind: 'infra', ...(exit.error === undefined ? {} : { cause: exit.error }) },
+    );
   }
   const l = parsed.latency as Record<string, number>;
   const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
   return {
     version: cli.version,
     flags,
-    latency: { p50: num(l.p50), p90: num(l.p90), p97_5: num(l.p97_5), p99: num(l.p99), max: num(l.max), mean: num(l.mean), totalCount: num(l.totalCount) },
+    latency: {
+      p50: num(l.p50),
+      p90: num(l.p90),
+      p97_5: num(l.p97_5),
+      p99: num(l.p99),
+      max: num(l.max),
+      mean: num(l.mean),
+      totalCount: num(l.totalCount),
+    },
     requests: num((parsed.requests as Record<string, unknown> | undefined)?.total),
     non2xx: num(parsed.non2xx),
     errors: num(parsed.errors),

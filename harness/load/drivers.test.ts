@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { runClosedModel, runOpenModel } from './index.js';
 
-const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-  const t = setTimeout(resolve, ms);
-  signal?.addEventListener('abort', () => { clearTimeout(t); reject(Object.assign(new Error('aborted'), { name: 'AbortError' })); }, { once: true });
-});
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+      },
+      { once: true },
+    );
+  });
 
 describe('runOpenModel', () => {
   it('issues ops at the arrival rate and measures them', async () => {
@@ -21,7 +29,10 @@ describe('runOpenModel', () => {
   it('measures from the intended start, so a stall is not hidden (no coordinated omission)', async () => {
     const t0 = performance.now();
     // Block the event loop 100-300 ms in: ops due then start late but are served fast.
-    setTimeout(() => { const end = performance.now() + 200; while (performance.now() < end); }, 100);
+    setTimeout(() => {
+      const end = performance.now() + 200;
+      while (performance.now() < end);
+    }, 100);
     const r = await runOpenModel({ ratePerSec: 100, durationMs: 500, t0, op: () => sleep(1) });
     // ~20 of the 50 ops fall due inside the 200 ms stall: from their intended start they waited,
     // so the 90th percentile sits in the stall; served, each took ~1 ms (medians, so one more
@@ -34,22 +45,30 @@ describe('runOpenModel', () => {
 
   it('drops starts past max-in-flight, aborts stragglers and counts errors by code', async () => {
     const r = await runOpenModel({
-      ratePerSec: 100, durationMs: 300, maxInFlight: 5, drainTimeoutMs: 50,
+      ratePerSec: 100,
+      durationMs: 300,
+      maxInFlight: 5,
+      drainTimeoutMs: 50,
       op: (_i, s) => sleep(60_000, s),
     });
     expect(r.started).toBe(5);
     expect(r.dropped).toBe(25);
     expect(r.errors).toEqual({ AbortError: 5 });
     const e = await runOpenModel({
-      ratePerSec: 100, durationMs: 100,
-      op: async (i) => { if (i % 2 === 0) throw Object.assign(new Error('x'), { code: 'E_EVEN' }); },
+      ratePerSec: 100,
+      durationMs: 100,
+      op: async (i) => {
+        if (i % 2 === 0) throw Object.assign(new Error('x'), { code: 'E_EVEN' });
+      },
     });
     expect(e.errors).toEqual({ E_EVEN: 5 });
     expect(e.ok).toBe(5);
   });
 
   it('rejects a nonsense rate with a coded error', async () => {
-    await expect(runOpenModel({ ratePerSec: 0, durationMs: 1, op: async () => undefined })).rejects.toMatchObject({ code: 'LL_LOAD_INVALID' });
+    await expect(runOpenModel({ ratePerSec: 0, durationMs: 1, op: async () => undefined })).rejects.toMatchObject({
+      code: 'LL_LOAD_INVALID',
+    });
   });
 });
 
@@ -58,8 +77,14 @@ describe('runClosedModel', () => {
     let maxConcurrent = 0;
     let now = 0;
     const r = await runClosedModel({
-      concurrency: 4, count: 40,
-      op: async () => { now++; maxConcurrent = Math.max(maxConcurrent, now); await sleep(2); now--; },
+      concurrency: 4,
+      count: 40,
+      op: async () => {
+        now++;
+        maxConcurrent = Math.max(maxConcurrent, now);
+        await sleep(2);
+        now--;
+      },
     });
     expect(r.ok).toBe(40);
     expect(r.started).toBe(40);

@@ -8,7 +8,11 @@ let base = '';
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
-    if (req.url === '/fail') { res.statusCode = 503; res.end('no'); return; }
+    if (req.url === '/fail') {
+      res.statusCode = 503;
+      res.end('no');
+      return;
+    }
     setTimeout(() => res.end('{"ok":true}'), 2);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -42,22 +46,40 @@ describe('runHttpLoad (autocannon)', () => {
 describe('History + checkHistory', () => {
   it('classifies lost, duplicated, unexpected, indeterminate and recovered', async () => {
     const h = new History();
-    for (const id of ['a', 'b', 'c']) { h.invoke(id); h.ok(id); }
-    h.invoke('d'); h.fail('d', new Error('rejected'));
-    h.invoke('e'); h.unknown('e', Object.assign(new Error('t'), { code: 'ETIMEDOUT' }));
-    h.invoke('f'); h.unknown('f');
+    for (const id of ['a', 'b', 'c']) {
+      h.invoke(id);
+      h.ok(id);
+    }
+    h.invoke('d');
+    h.fail('d', new Error('rejected'));
+    h.invoke('e');
+    h.unknown('e', Object.assign(new Error('t'), { code: 'ETIMEDOUT' }));
+    h.invoke('f');
+    h.unknown('f');
     h.invoke('g');
-    await expect(h.track('h', async () => { throw new Error('reset'); })).rejects.toThrow();
+    await expect(
+      h.track('h', async () => {
+        throw new Error('reset');
+      }),
+    ).rejects.toThrow();
     await h.track('i', async () => 1);
     const c = checkHistory(h, ['a', 'b', 'b', 'd', 'f', 'z', 'i']);
     expect(c.valid).toBe(false);
     expect(c.lost).toEqual(['c']);
     expect(c.duplicated).toEqual([{ id: 'b', count: 2 }]);
-    expect(c.unexpected).toEqual([{ id: 'd', reason: 'reported-failed' }, { id: 'z', reason: 'never-invoked' }]);
+    expect(c.unexpected).toEqual([
+      { id: 'd', reason: 'reported-failed' },
+      { id: 'z', reason: 'never-invoked' },
+    ]);
     expect(c.indeterminate).toEqual(['e', 'g', 'h']);
     expect(c.recovered).toEqual(['f']);
     expect(h.list().find((e) => e.id === 'e')?.error).toBe('ETIMEDOUT');
     expect(historyCounters('events', c)['events.lost']).toEqual({ value: 1, unit: 'count' });
-    expect(checkHistory(h.list().filter((e) => e.outcome === 'ok'), ['a', 'b', 'c', 'i']).valid).toBe(true);
+    expect(
+      checkHistory(
+        h.list().filter((e) => e.outcome === 'ok'),
+        ['a', 'b', 'c', 'i'],
+      ).valid,
+    ).toBe(true);
   });
 });

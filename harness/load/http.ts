@@ -46,7 +46,10 @@ export interface HttpLoadResult {
 
 /** autocannon with its result mapped onto harness/metrics shapes (style.md §8: plain data out). */
 export async function runHttpLoad(opts: HttpLoadOptions): Promise<HttpLoadResult> {
-  const connections = Math.max(1, Math.min(opts.connections ?? HTTP_LOAD_DEFAULTS.connections, opts.overallRate ?? Number.POSITIVE_INFINITY));
+  const connections = Math.max(
+    1,
+    Math.min(opts.connections ?? HTTP_LOAD_DEFAULTS.connections, opts.overallRate ?? Number.POSITIVE_INFINITY),
+  );
   const hist = new Histogram(HISTOGRAM_RANGES.latencyMs);
   // Each connection is meant to send one request every connections/overallRate seconds.
   const expectedMs = opts.overallRate === undefined ? 0 : (connections * 1000) / opts.overallRate;

@@ -31,7 +31,11 @@ const ABORT_GRACE_MS = 1_000;
  */
 export async function runOpenModel(opts: OpenModelOptions): Promise<LoadResult> {
   if (!(opts.ratePerSec > 0) || !(opts.durationMs > 0)) {
-    throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, `open model needs ratePerSec > 0 and durationMs > 0 (got ${opts.ratePerSec}, ${opts.durationMs})`, { kind: 'usage' });
+    throw new LoadlabError(
+      HARNESS_ERRORS.LOAD_INVALID,
+      `open model needs ratePerSec > 0 and durationMs > 0 (got ${opts.ratePerSec}, ${opts.durationMs})`,
+      { kind: 'usage' },
+    );
   }
   const maxInFlight = opts.maxInFlight ?? OPEN_MODEL_DEFAULTS.maxInFlight;
   const drainTimeoutMs = opts.drainTimeoutMs ?? OPEN_MODEL_DEFAULTS.drainTimeoutMs;
@@ -82,7 +86,10 @@ export async function runOpenModel(opts: OpenModelOptions): Promise<LoadResult> 
     } catch (err) {
       p = Promise.reject(err);
     }
-    p.then(() => settle(intended, actual, undefined, true), (err: unknown) => settle(intended, actual, err, false));
+    p.then(
+      () => settle(intended, actual, undefined, true),
+      (err: unknown) => settle(intended, actual, err, false),
+    );
   };
 
   const stopExternal = (): void => ac.abort(opts.signal?.reason);
@@ -99,11 +106,15 @@ export async function runOpenModel(opts: OpenModelOptions): Promise<LoadResult> 
     tick();
   });
 
-  const waitIdle = (ms: number): Promise<void> => new Promise((resolve) => {
-    if (inFlight === 0) return resolve();
-    const timer = setTimeout(resolve, ms);
-    onIdle = () => { clearTimeout(timer); resolve(); };
-  });
+  const waitIdle = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      if (inFlight === 0) return resolve();
+      const timer = setTimeout(resolve, ms);
+      onIdle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   await waitIdle(ac.signal.aborted ? 0 : drainTimeoutMs);
   if (inFlight > 0) {
     ac.abort(new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, 'drain timeout', { kind: 'internal' }));

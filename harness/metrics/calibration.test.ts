@@ -4,7 +4,17 @@ import { calibrationReasons, calibrationRow } from './calibration.js';
 import { pgbenchLatency, pgbenchScript, pgbenchVersion } from './pgbench.js';
 
 const row = (loadlab: number, independent: number, statistic: 'p50' | 'p95' = 'p50') =>
-  calibrationRow({ subject: 'q.all', kind: 'query', mode: 'prepared', statistic, loadlab, loadlabN: 200, independent, independentN: 200, tool: 'pgbench 15 -M prepared' });
+  calibrationRow({
+    subject: 'q.all',
+    kind: 'query',
+    mode: 'prepared',
+    statistic,
+    loadlab,
+    loadlabN: 200,
+    independent,
+    independentN: 200,
+    tool: 'pgbench 15 -M prepared',
+  });
 
 describe('calibrationRow', () => {
   it('takes ratio = loadlab / independent and judges it against the statistic bounds', () => {
@@ -20,7 +30,9 @@ describe('calibrationRow', () => {
     expect(row(2.7, 2, 'p95').enforced).toBe(false);
     expect(row(0.5, 0.2).enforced).toBe(false);
     expect(calibrationReasons([row(2.7, 2), row(0.5, 0.2), row(2, 2)])).toEqual([
-      expect.stringMatching(/^calibration q\.all \(prepared\) p50: loadlab 2\.700 ms vs pgbench 15 -M prepared 2\.000 ms, ratio 1\.35 outside 0\.77-1\.3$/),
+      expect.stringMatching(
+        /^calibration q\.all \(prepared\) p50: loadlab 2\.700 ms vs pgbench 15 -M prepared 2\.000 ms, ratio 1\.35 outside 0\.77-1\.3$/,
+      ),
     ]);
   });
 
@@ -33,18 +45,28 @@ describe('calibrationRow', () => {
 
 describe('pgbenchScript', () => {
   it('sends the interpolated literals in simple mode and binds :pN variables otherwise', () => {
-    expect(pgbenchScript('SELECT * FROM t WHERE a = $1 AND b = ANY($2::text[])', ['x', ['p', 'q']], 'simple'))
-      .toEqual({ script: `SELECT * FROM t WHERE a = 'x' AND b = ANY('{"p","q"}'::text[]);\n`, variables: {} });
-    expect(pgbenchScript('SELECT * FROM t WHERE a = $1 AND b = ANY($2::text[])', ['x', ['p', 'q']], 'prepared'))
-      .toEqual({ script: 'SELECT * FROM t WHERE a = :p1 AND b = ANY(:p2::text[]);\n', variables: { p1: 'x', p2: '{"p","q"}' } });
+    expect(pgbenchScript('SELECT * FROM t WHERE a = $1 AND b = ANY($2::text[])', ['x', ['p', 'q']], 'simple')).toEqual({
+      script: `SELECT * FROM t WHERE a = 'x' AND b = ANY('{"p","q"}'::text[]);\n`,
+      variables: {},
+    });
+    expect(pgbenchScript('SELECT * FROM t WHERE a = $1 AND b = ANY($2::text[])', ['x', ['p', 'q']], 'prepared')).toEqual({
+      script: 'SELECT * FROM t WHERE a = :p1 AND b = ANY(:p2::text[]);\n',
+      variables: { p1: 'x', p2: '{"p","q"}' },
+    });
   });
 });
 
-describe.runIf(await pgbenchVersion() !== null)('pgbenchLatency (real pgbench, real PostgreSQL)', () => {
+describe.runIf((await pgbenchVersion()) !== null)('pgbenchLatency (real pgbench, real PostgreSQL)', () => {
   it('keeps exactly the recorded transactions after the warm-up', async () => {
     const url = new URL(TEST_PG_ADMIN_URL);
     url.pathname = '/postgres';
-    const out = await pgbenchLatency({ url: url.toString(), mode: 'prepared', script: pgbenchScript('SELECT $1::int + 1', [41], 'prepared'), transactions: 30, warmup: 7 });
+    const out = await pgbenchLatency({
+      url: url.toString(),
+      mode: 'prepared',
+      script: pgbenchScript('SELECT $1::int + 1', [41], 'prepared'),
+      transactions: 30,
+      warmup: 7,
+    });
     expect(out.histogram.count).toBe(30);
     // One run under the full parallel suite read a p50 of 0 (cause not found yet); the max must be real.
     expect(out.histogram.percentile(100)).toBeGreaterThan(0);

@@ -59,5 +59,8 @@ export function calibrationRow(input: CalibrationInput): Omit<CalibrationRow, 's
 export function calibrationReasons(rows: readonly Omit<CalibrationRow, 'scenario'>[]): string[] {
   return rows
     .filter((r) => r.enforced && !r.withinBounds)
-    .map((r) => `calibration ${r.subject}${r.mode === undefined ? '' : ` (${r.mode})`} ${r.statistic}: loadlab ${r.loadlab.toFixed(3)} ms vs ${r.tool} ${r.independent.toFixed(3)} ms, ratio ${r.ratio.toFixed(2)} outside ${r.bounds.low}-${r.bounds.high}`);
+    .map(
+      (r) =>
+        `calibration ${r.subject}${r.mode === undefined ? '' : ` (${r.mode})`} ${r.statistic}: loadlab ${r.loadlab.toFixed(3)} ms vs ${r.tool} ${r.independent.toFixed(3)} ms, ratio ${r.ratio.toFixed(2)} outside ${r.bounds.low}-${r.bounds.high}`,
+    );
 }

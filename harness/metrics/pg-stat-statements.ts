@@ -66,14 +66,16 @@ export function diffStatements(before: StatementsSnapshot, after: StatementsSnap
     const calls = a.calls - (b?.calls ?? 0);
     // A reset between snapshots makes deltas negative: treat the after value as the delta.
     const reset = calls < 0;
-    const d = reset ? a : {
-      ...a,
-      calls,
-      totalMs: a.totalMs - (b?.totalMs ?? 0),
-      rows: a.rows - (b?.rows ?? 0),
-      sharedHitBlocks: a.sharedHitBlocks - (b?.sharedHitBlocks ?? 0),
-      sharedReadBlocks: a.sharedReadBlocks - (b?.sharedReadBlocks ?? 0),
-    };
+    const d = reset
+      ? a
+      : {
+          ...a,
+          calls,
+          totalMs: a.totalMs - (b?.totalMs ?? 0),
+          rows: a.rows - (b?.rows ?? 0),
+          sharedHitBlocks: a.sharedHitBlocks - (b?.sharedHitBlocks ?? 0),
+          sharedReadBlocks: a.sharedReadBlocks - (b?.sharedReadBlocks ?? 0),
+        };
     if (d.calls <= 0) continue;
     out.push({ ...d, meanMs: d.totalMs / d.calls });
   }

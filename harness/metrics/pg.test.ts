@@ -31,7 +31,10 @@ afterAll(async () => {
 
 describe('explainAnalyze (real PostgreSQL)', () => {
   it('extracts index-only scans, partitions and timings', async () => {
-    const p = await explainAnalyze(client, "SELECT seq FROM ev WHERE session_id = $1 AND created_at >= DATE '2025-12-01'", [7], { name: 'events', variant: 'idx' });
+    const p = await explainAnalyze(client, "SELECT seq FROM ev WHERE session_id = $1 AND created_at >= DATE '2025-12-01'", [7], {
+      name: 'events',
+      variant: 'idx',
+    });
     expect(p.indexOnly).toBe(true);
     expect(p.scanTypes).toContain('Index Only Scan');
     expect(p.partitionsScanned).toEqual(['ev_2025_12']);
@@ -48,7 +51,7 @@ describe('explainAnalyze (real PostgreSQL)', () => {
     expect(p.sortSteps).toBeGreaterThanOrEqual(1);
     expect(p.partitionsScanned).toEqual(['ev_2025_11', 'ev_2025_12']);
     expect(p.raw).toBeUndefined();
-    await explainAnalyze(client, "DELETE FROM ev WHERE session_id = 1", [], { rollback: true });
+    await explainAnalyze(client, 'DELETE FROM ev WHERE session_id = 1', [], { rollback: true });
     const n = await client.query('SELECT count(*)::int AS n FROM ev WHERE session_id = 1');
     expect(n.rows[0].n).toBe(100);
   });
@@ -73,7 +76,11 @@ describe('pg_stat_statements detection', () => {
 describe('resource sampler', () => {
   it('produces time series, loop delay and CPU with pool and gauges', async () => {
     let depth = 0;
-    const s = startResourceSampler({ intervalMs: 20, pool: () => ({ total: 3, idle: 1, waiting: 2 }), gauges: { 'buffer depth': () => depth++ } });
+    const s = startResourceSampler({
+      intervalMs: 20,
+      pool: () => ({ total: 3, idle: 1, waiting: 2 }),
+      gauges: { 'buffer depth': () => depth++ },
+    });
     const end = performance.now() + 150;
     while (performance.now() < end) await new Promise((r) => setImmediate(r));
     const r = s.stop();

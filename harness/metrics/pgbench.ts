@@ -46,7 +46,9 @@ export function pgbenchScript(sql: string, params: readonly unknown[], mode: Pgb
   if (text.includes(';')) throw new RangeError('pgbench calibration needs a single statement without ";"');
   if (mode === 'simple') return { script: `${interpolate(text, params)};\n`, variables: {} };
   const variables: Record<string, string> = {};
-  params.forEach((v, i) => { variables[`p${i + 1}`] = paramText(v); });
+  params.forEach((v, i) => {
+    variables[`p${i + 1}`] = paramText(v);
+  });
   return { script: `${text.replace(/\$(\d+)/g, (_, n: string) => `:p${n}`)};\n`, variables };
 }
 
@@ -78,14 +80,39 @@ export async function pgbenchLatency(o: PgbenchLatencyOptions): Promise<PgbenchL
   try {
     const file = path.join(dir, 'statement.sql');
     await fs.writeFile(file, o.script.script);
-    const args = ['-n', '-c', '1', '-j', '1', '-M', PGBENCH_MODE[o.mode], '-t', String(o.warmup + o.transactions), '-f', file, '-l', '--log-prefix', path.join(dir, 'tx')];
+    const args = [
+      '-n',
+      '-c',
+      '1',
+      '-j',
+      '1',
+      '-M',
+      PGBENCH_MODE[o.mode],
+      '-t',
+      String(o.warmup + o.transactions),
+      '-f',
+      file,
+      '-l',
+      '--log-prefix',
+      path.join(dir, 'tx'),
+    ];
     for (const [k, v] of Object.entries(o.script.variables)) args.push('-D', `${k}=${v}`);
     args.push(o.url);
-    await exec('pgbench', args, { timeout: PGBENCH_DEFAULTS.timeoutMs, ...(o.signal === undefined ? {} : { signal: o.signal }), maxBuffer: 16 * 1024 * 1024 });
+    await exec('pgbench', args, {
+      timeout: PGBENCH_DEFAULTS.timeoutMs,
+      ...(o.signal === undefined ? {} : { signal: o.signal }),
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const logs = (await fs.readdir(dir)).filter((f) => f.startsWith('tx'));
-    const lines = (await Promise.all(logs.map((f) => fs.readFile(path.join(dir, f), 'utf8')))).join('\n').split('\n').filter((l) => l.trim() !== '');
+    const lines = (await Promise.all(logs.map((f) => fs.readFile(path.join(dir, f), 'utf8'))))
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     // Log line: client_id transaction_no time script_no time_epoch time_us; `time` is the latency in µs.
-    const rows = lines.map((l) => l.trim().split(/\s+/)).map((c) => ({ tx: Number(c[1]), us: Number(c[2]) })).sort((a, b) => a.tx - b.tx);
+    const rows = lines
+      .map((l) => l.trim().split(/\s+/))
+      .map((c) => ({ tx: Number(c[1]), us: Number(c[2]) }))
+      .sort((a, b) => a.tx - b.tx);
     const histogram = new Histogram(HISTOGRAM_RANGES.latencyMs);
     for (const r of rows.slice(o.warmup)) if (Number.isFinite(r.us)) histogram.record(r.us / 1000);
     return { histogram, tool: `${version} -M ${PGBENCH_MODE[o.mode]}` };

@@ -160,4 +160,3 @@ export function startResourceSampler(opts: SamplerOptions = {}): ResourceSampler
     },
   };
 }
-

@@ -33,7 +33,8 @@ export function generatorSelfCheck(
   if (samples.eventLoopDelay.p99 > t.eventLoopDelayP99Ms) {
     reasons.push(`load generator event-loop delay p99 ${fmt(samples.eventLoopDelay.p99)} ms > ${t.eventLoopDelayP99Ms} ms`);
   }
-  const [cpu, whose] = samples.mainThreadCpuPercent.count > 0 ? [samples.mainThreadCpuPercent, 'main-thread CPU'] : [samples.cpuPercent, 'CPU'];
+  const [cpu, whose] =
+    samples.mainThreadCpuPercent.count > 0 ? [samples.mainThreadCpuPercent, 'main-thread CPU'] : [samples.cpuPercent, 'CPU'];
   if (cpu.count > 0 && cpu.p95 > t.cpuPercentP95) {
     reasons.push(`load generator ${whose} p95 ${fmt(cpu.p95)}% of one core > ${t.cpuPercentP95}%`);
   }

@@ -76,20 +76,26 @@ export class SqlFingerprintAggregator {
 
   /** Per-fingerprint stats, most total time first (where optimisation pays most). */
   stats(): FingerprintStats[] {
-    return [...this.entries].map(([fingerprint, e]) => ({
-      fingerprint,
-      sql: e.sql,
-      calls: e.calls,
-      rows: e.rows,
-      totalMs: e.totalMs,
-      latency: e.hist.summarize(),
-    })).sort((a, b) => b.totalMs - a.totalMs);
+    return [...this.entries]
+      .map(([fingerprint, e]) => ({
+        fingerprint,
+        sql: e.sql,
+        calls: e.calls,
+        rows: e.rows,
+        totalMs: e.totalMs,
+        latency: e.hist.summarize(),
+      }))
+      .sort((a, b) => b.totalMs - a.totalMs);
   }
 
   /** Statements issued under each span, e.g. queries per HTTP request. */
   queriesPerSpan(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const [span, fps] of this.spans) out.set(span, [...fps.values()].reduce((a, b) => a + b, 0));
+    for (const [span, fps] of this.spans)
+      out.set(
+        span,
+        [...fps.values()].reduce((a, b) => a + b, 0),
+      );
     return out;
   }
 

@@ -42,7 +42,8 @@ export function collectHtml(dest: string, outDir: string, tool: ProfileToolName)
   const found = html[0];
   if (found === undefined) {
     throw new LoadlabError(HARNESS_ERRORS.PROFILE_FAILED, `clinic wrote no HTML report in ${dest}`, {
-      kind: 'infra', hint: 'clinic needs NO_INSIGHT=1 without a TTY (loadlab sets it); check the output above for clinic\'s own error',
+      kind: 'infra',
+      hint: "clinic needs NO_INSIGHT=1 without a TTY (loadlab sets it); check the output above for clinic's own error",
     });
   }
   const target = path.join(outDir, PROFILE_SUBDIR, `${tool}.html`);
@@ -61,9 +62,19 @@ const ms = (v: number): number => Math.round(v * 100) / 100;
 
 export function toRunLoad(loads: readonly EndpointLoad[]): ProfileRun['load'] {
   return loads.map((l) => ({
-    name: l.name, path: l.path, connections: l.connections, requests: l.result.requests,
-    requestsPerSec: Math.round(l.result.throughput.requestsPerSec * 10) / 10, non2xx: l.result.non2xx, errors: l.result.errors,
-    latencyMs: { p50: ms(l.result.latency.p50), p95: ms(l.result.latency.p95), p99: ms(l.result.latency.p99), max: ms(l.result.latency.max) },
+    name: l.name,
+    path: l.path,
+    connections: l.connections,
+    requests: l.result.requests,
+    requestsPerSec: Math.round(l.result.throughput.requestsPerSec * 10) / 10,
+    non2xx: l.result.non2xx,
+    errors: l.result.errors,
+    latencyMs: {
+      p50: ms(l.result.latency.p50),
+      p95: ms(l.result.latency.p95),
+      p99: ms(l.result.latency.p99),
+      max: ms(l.result.latency.max),
+    },
   }));
 }
 
@@ -82,7 +93,8 @@ export function recordProfile(outDir: string, run: ProfileRun): { manifest: stri
   if (existsSync(manifestPath)) {
     try {
       const old = JSON.parse(readFileSync(manifestPath, 'utf8')) as Partial<ProfileManifest>;
-      if (Array.isArray(old.artifacts) && Array.isArray(old.runs)) manifest = { schemaVersion: 1, artifacts: old.artifacts, runs: old.runs };
+      if (Array.isArray(old.artifacts) && Array.isArray(old.runs))
+        manifest = { schemaVersion: 1, artifacts: old.artifacts, runs: old.runs };
     } catch {
       // A damaged manifest is replaced: it only indexes files that are still there.
     }

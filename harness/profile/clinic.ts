@@ -3,7 +3,8 @@ import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { HARNESS_ERRORS, LoadlabError } from '../errors/index.js';
 
-const INSTALL_HINT = 'clinic is an optional dependency (~150 MB): install it with `npm install clinic@13 --save-optional`, or run `npm ci` without `--omit=optional`; or pass --clinic <path to clinic/bin.js>';
+const INSTALL_HINT =
+  'clinic is an optional dependency (~150 MB): install it with `npm install clinic@13 --save-optional`, or run `npm ci` without `--omit=optional`; or pass --clinic <path to clinic/bin.js>';
 
 /**
  * The clinic CLI script: the one given, or the `clinic` package next to loadlab. A missing install
@@ -14,7 +15,11 @@ export function resolveClinic(explicit?: string, require: NodeJS.Require = creat
     try {
       return require.resolve(path.resolve(explicit));
     } catch (cause) {
-      throw new LoadlabError(HARNESS_ERRORS.CLINIC_MISSING, `clinic not found at ${explicit}`, { kind: 'config', cause, hint: INSTALL_HINT });
+      throw new LoadlabError(HARNESS_ERRORS.CLINIC_MISSING, `clinic not found at ${explicit}`, {
+        kind: 'config',
+        cause,
+        hint: INSTALL_HINT,
+      });
     }
   }
   try {

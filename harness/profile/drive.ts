@@ -43,7 +43,9 @@ export async function createSessions(baseUrl: string, token: string, count: numb
     });
     const body = (await res.json().catch(() => ({}))) as { id?: string };
     if (res.status !== 201 || typeof body.id !== 'string') {
-      throw new LoadlabError(HARNESS_ERRORS.PROFILE_FAILED, `POST /api/v1/sessions answered ${res.status} while preparing the profile`, { kind: 'infra' });
+      throw new LoadlabError(HARNESS_ERRORS.PROFILE_FAILED, `POST /api/v1/sessions answered ${res.status} while preparing the profile`, {
+        kind: 'infra',
+      });
     }
     ids.push(body.id);
   }
@@ -64,11 +66,20 @@ export async function waitForHealth(baseUrl: string, timeoutMs: number, signal?:
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new LoadlabError(HARNESS_ERRORS.PROFILE_FAILED, `${baseUrl}/api/health did not answer 200 within ${timeoutMs / 1000} s (${last})`, { kind: 'infra' });
+  throw new LoadlabError(HARNESS_ERRORS.PROFILE_FAILED, `${baseUrl}/api/health did not answer 200 within ${timeoutMs / 1000} s (${last})`, {
+    kind: 'infra',
+  });
 }
 
 /** Splits the connections by weight (at least one each) and drives every endpoint at once for the duration. */
-export async function driveMix(opts: { baseUrl: string; token: string; sessionId: string; durationSec: number; connections: number; signal?: AbortSignal }): Promise<EndpointLoad[]> {
+export async function driveMix(opts: {
+  baseUrl: string;
+  token: string;
+  sessionId: string;
+  durationSec: number;
+  connections: number;
+  signal?: AbortSignal;
+}): Promise<EndpointLoad[]> {
   const total = HTTP_LOAD_MIX.reduce((a, e) => a + e.weight, 0);
   const runs = HTTP_LOAD_MIX.map(async (e): Promise<EndpointLoad> => {
     const connections = Math.max(1, Math.round((opts.connections * e.weight) / total));

@@ -5,16 +5,18 @@ const TOOLS = Object.keys(PROFILE_TOOLS) as ProfileToolName[];
 
 export function parseTool(value: string): ProfileToolName {
   if ((TOOLS as string[]).includes(value)) return value as ProfileToolName;
-  const why = value === 'bubbleprof'
-    ? 'bubbleprof is not offered: it hangs under load on Node 20 and leaves node_trace.*.log files that stop every clinic tool from starting'
-    : `unknown profiling tool "${value}"`;
+  const why =
+    value === 'bubbleprof'
+      ? 'bubbleprof is not offered: it hangs under load on Node 20 and leaves node_trace.*.log files that stop every clinic tool from starting'
+      : `unknown profiling tool "${value}"`;
   throw new LoadlabError(HARNESS_ERRORS.PROFILE_TOOL_UNKNOWN, why, { kind: 'usage', hint: `use --tool ${TOOLS.join('|')}` });
 }
 
 export function parseScenario(value: string): ProfileScenarioName {
   if ((PROFILE_SCENARIOS as readonly string[]).includes(value)) return value as ProfileScenarioName;
   throw new LoadlabError(HARNESS_ERRORS.SCENARIO_UNKNOWN, `loadlab profile cannot drive scenario "${value}"`, {
-    kind: 'usage', hint: `profiling drives the HTTP endpoints of: ${PROFILE_SCENARIOS.join(', ')}`,
+    kind: 'usage',
+    hint: `profiling drives the HTTP endpoints of: ${PROFILE_SCENARIOS.join(', ')}`,
   });
 }
 

@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateRunResult, type RunResult } from '../result/index.js';
-import { PROFILE_MANIFEST, parseDuration, parseTool, recordProfile, removeStaleTraceLogs, resolveClinic, runProfile, type ProfileManifest } from './index.js';
+import {
+  PROFILE_MANIFEST,
+  parseDuration,
+  parseTool,
+  recordProfile,
+  removeStaleTraceLogs,
+  resolveClinic,
+  runProfile,
+  type ProfileManifest,
+} from './index.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/loadlab.js');
 const SAMPLE = path.resolve(import.meta.dirname, '../result/fixtures/sample-run.json');
@@ -18,7 +27,9 @@ function cli(args: string[]): { code: number | null; stdout: string; stderr: str
 
 describe('loadlab profile: usage errors (exit 2, stable codes)', () => {
   it('an unknown tool, and bubbleprof with the reason it is not offered', () => {
-    expect(() => parseTool('bubbleprof')).toThrow(expect.objectContaining({ code: 'LL_PROFILE_TOOL_UNKNOWN', kind: 'usage', message: expect.stringContaining('hangs') }));
+    expect(() => parseTool('bubbleprof')).toThrow(
+      expect.objectContaining({ code: 'LL_PROFILE_TOOL_UNKNOWN', kind: 'usage', message: expect.stringContaining('hangs') }),
+    );
     expect(parseTool('heap')).toBe('heap');
     expect(() => parseDuration('0')).toThrow(expect.objectContaining({ code: 'LL_USAGE' }));
     const r = cli(['--tool', 'perf']);
@@ -32,9 +43,14 @@ describe('loadlab profile: usage errors (exit 2, stable codes)', () => {
       throw Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
     }) as unknown as NodeJS.Require;
     noClinic.resolve = ((id: string) => noClinic(id)) as NodeJS.RequireResolve;
-    expect(() => resolveClinic(undefined, noClinic)).toThrow(expect.objectContaining({
-      code: 'LL_CLINIC_MISSING', kind: 'config', message: 'clinic is not installed', hint: expect.stringContaining('npm install clinic@13 --save-optional'),
-    }));
+    expect(() => resolveClinic(undefined, noClinic)).toThrow(
+      expect.objectContaining({
+        code: 'LL_CLINIC_MISSING',
+        kind: 'config',
+        message: 'clinic is not installed',
+        hint: expect.stringContaining('npm install clinic@13 --save-optional'),
+      }),
+    );
     const r = cli(['--tool', 'flame', '--clinic', path.join(dir, 'nowhere', 'bin.js')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('[LL_CLINIC_MISSING]');
@@ -64,7 +80,14 @@ describe('profile housekeeping', () => {
     mkdirSync(out);
     const audit = { ...(JSON.parse(readFileSync(SAMPLE, 'utf8')) as RunResult), artifacts: [] };
     writeFileSync(path.join(out, 'audit.json'), JSON.stringify(audit));
-    const run = { tool: 'flame' as const, scenario: 'http-load', startedAt: new Date(0).toISOString(), durationSec: 5, artifact: { name: 'flame', path: 'profile/flame.html', kind: 'flamegraph' as const }, load: [] };
+    const run = {
+      tool: 'flame' as const,
+      scenario: 'http-load',
+      startedAt: new Date(0).toISOString(),
+      durationSec: 5,
+      artifact: { name: 'flame', path: 'profile/flame.html', kind: 'flamegraph' as const },
+      load: [],
+    };
     expect(recordProfile(out, run).auditUpdated).toBe(true);
     recordProfile(out, { ...run, tool: 'doctor', artifact: { name: 'doctor', path: 'profile/doctor.html', kind: 'doctor' } });
     recordProfile(out, run);
@@ -107,11 +130,22 @@ describe('runProfile (with a stand-in for clinic)', () => {
     writeFileSync(fake, FAKE_CLINIC);
     const out = path.join(dir, 'lp');
     const status: string[] = [];
-    const r = await runProfile({ clinicBin: fake, tool: 'flame', scenario: 'http-load', durationSec: 1, outDir: out, connections: 4, env: process.env, onStatus: (l) => status.push(l) });
+    const r = await runProfile({
+      clinicBin: fake,
+      tool: 'flame',
+      scenario: 'http-load',
+      durationSec: 1,
+      outDir: out,
+      connections: 4,
+      env: process.env,
+      onStatus: (l) => status.push(l),
+    });
     expect(r.html).toBe(path.join(out, 'profile', 'flame.html'));
     const html = readFileSync(r.html, 'utf8');
     // clinic was asked for the tool, a destination, no browser, and to run serve on a port.
-    expect(html).toMatch(/^<html>flame --dest \S+ --open=false -- \S+ \S+bin\/loadlab\.js serve --port \d+ --host 127\.0\.0\.1 --json<\/html>$/);
+    expect(html).toMatch(
+      /^<html>flame --dest \S+ --open=false -- \S+ \S+bin\/loadlab\.js serve --port \d+ --host 127\.0\.0\.1 --json<\/html>$/,
+    );
     expect(r.run.load.map((l) => l.name)).toEqual(['list_sessions', 'session_detail', 'actions_by_tags', 'health']);
     expect(r.run.load.every((l) => l.requests > 0 && l.non2xx === 0)).toBe(true);
     expect(r.run.artifact).toEqual({ name: 'clinic flame graph (http-load)', path: 'profile/flame.html', kind: 'flamegraph' });
@@ -126,7 +160,15 @@ describe('runProfile (with a stand-in for clinic)', () => {
   it('fails with the last output when clinic exits before serve is ready', async () => {
     const dead = path.join(dir, 'dead-clinic.cjs');
     writeFileSync(dead, "console.error('clinic: something broke'); process.exit(1);\n");
-    await expect(runProfile({ clinicBin: dead, tool: 'doctor', scenario: 'http-load', durationSec: 1, outDir: path.join(dir, 'dead'), env: process.env }))
-      .rejects.toMatchObject({ code: 'LL_PROFILE_FAILED', kind: 'infra', message: expect.stringContaining('clinic: something broke') });
+    await expect(
+      runProfile({
+        clinicBin: dead,
+        tool: 'doctor',
+        scenario: 'http-load',
+        durationSec: 1,
+        outDir: path.join(dir, 'dead'),
+        env: process.env,
+      }),
+    ).rejects.toMatchObject({ code: 'LL_PROFILE_FAILED', kind: 'infra', message: expect.stringContaining('clinic: something broke') });
   });
 });

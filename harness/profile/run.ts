@@ -48,7 +48,14 @@ export async function runProfile(opts: ProfileOptions): Promise<ProfileOutcome> 
   const startedAt = new Date().toISOString();
   const port = await freePort();
   status(`starting loadlab serve on port ${port} under clinic ${PROFILE_TOOLS[opts.tool].clinic} (embedded PostgreSQL and Redis)`);
-  const clinic = new ClinicProcess({ clinicBin: opts.clinicBin, tool: opts.tool, workDir, dest, port, env: { ...opts.env, NO_INSIGHT: '1' } });
+  const clinic = new ClinicProcess({
+    clinicBin: opts.clinicBin,
+    tool: opts.tool,
+    workDir,
+    dest,
+    port,
+    env: { ...opts.env, NO_INSIGHT: '1' },
+  });
   opts.onSpawn?.(clinic);
   let stopping = false;
   try {
@@ -57,8 +64,12 @@ export async function runProfile(opts: ProfileOptions): Promise<ProfileOutcome> 
     const sessions = await abortable(createSessions(serve.url, serve.token, PROFILE_DEFAULTS.sessions), opts.signal);
     status(`driving ${serve.url} for ${opts.durationSec} s (${opts.scenario}: sessions list and detail, actions by tags, health)`);
     const loads = await driveMix({
-      baseUrl: serve.url, token: serve.token, sessionId: sessions[0] ?? '', durationSec: opts.durationSec,
-      connections: opts.connections ?? PROFILE_DEFAULTS.connections, ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      baseUrl: serve.url,
+      token: serve.token,
+      sessionId: sessions[0] ?? '',
+      durationSec: opts.durationSec,
+      connections: opts.connections ?? PROFILE_DEFAULTS.connections,
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
     });
     if (opts.signal?.aborted === true) throw opts.signal.reason as Error;
     status('stopping serve; clinic is analysing the samples (this takes a while)');
@@ -68,7 +79,8 @@ export async function runProfile(opts: ProfileOptions): Promise<ProfileOutcome> 
       clinic.exited,
       new Promise<undefined>((r) => setTimeout(() => r(undefined), PROFILE_DEFAULTS.analysisTimeoutMs).unref()),
     ]);
-    if (exit === undefined) throw clinic.failure(`clinic did not finish within ${PROFILE_DEFAULTS.analysisTimeoutMs / 1000} s after the load`);
+    if (exit === undefined)
+      throw clinic.failure(`clinic did not finish within ${PROFILE_DEFAULTS.analysisTimeoutMs / 1000} s after the load`);
     // clinic's own exit code reflects serve's (130 after SIGINT): the HTML is what counts.
     let html: string;
     try {
@@ -77,8 +89,15 @@ export async function runProfile(opts: ProfileOptions): Promise<ProfileOutcome> 
       throw clinic.failure((err as Error).message, err);
     }
     const run: ProfileRun = {
-      tool: opts.tool, scenario: opts.scenario, startedAt, durationSec: opts.durationSec,
-      artifact: { name: `${PROFILE_TOOLS[opts.tool].title} (${opts.scenario})`, path: `${PROFILE_SUBDIR}/${path.basename(html)}`, kind: PROFILE_TOOLS[opts.tool].kind },
+      tool: opts.tool,
+      scenario: opts.scenario,
+      startedAt,
+      durationSec: opts.durationSec,
+      artifact: {
+        name: `${PROFILE_TOOLS[opts.tool].title} (${opts.scenario})`,
+        path: `${PROFILE_SUBDIR}/${path.basename(html)}`,
+        kind: PROFILE_TOOLS[opts.tool].kind,
+      },
       load: toRunLoad(loads),
     };
     const recorded = recordProfile(outDir, run);

@@ -1,12 +1,4 @@
-import type {
-  BudgetResult,
-  Environment,
-  ExitCode,
-  Measurements,
-  RunResult,
-  RunStatus,
-  ScenarioResult,
-} from './types.js';
+import type { BudgetResult, Environment, ExitCode, Measurements, RunResult, RunStatus, ScenarioResult } from './types.js';
 import { EXIT_CODES, RUN_RESULT_SCHEMA_VERSION } from './types.js';
 
 /** A run that has started and holds nothing yet; the runner appends scenarios as they finish. */
@@ -61,10 +53,7 @@ export interface RunOutcomeFlags {
  * Derives the exit code from the result. Precedence follows severity: a crash hides everything,
  * data loss matters more than a slow query, and an untrusted run cannot vouch for its budgets.
  */
-export function exitCodeFor(
-  result: Pick<RunResult, 'status' | 'trusted' | 'budgets'>,
-  flags: RunOutcomeFlags = {},
-): ExitCode {
+export function exitCodeFor(result: Pick<RunResult, 'status' | 'trusted' | 'budgets'>, flags: RunOutcomeFlags = {}): ExitCode {
   // An interrupted run has no complete answer to give, but it is not a crash either.
   if (result.status === 'aborted') return EXIT_CODES.interrupted;
   if (result.status === 'error') return EXIT_CODES.unexpectedError;
@@ -91,17 +80,15 @@ export function finalizeRunResult(
     .sort((a, b) => b.measuredImpact.score - a.measuredImpact.score)
     .map((f, i) => ({ ...f, rank: i + 1 }));
   const untrusted = result.scenarios.filter((s) => !s.trusted);
-  const untrustedReasons = [
-    ...result.untrustedReasons,
-    ...untrusted.flatMap((s) => s.untrustedReasons.map((r) => `${s.name}: ${r}`)),
-  ];
-  const status: RunStatus = opts.aborted === true
-    ? 'aborted'
-    : result.scenarios.some((s) => s.status === 'error')
-      ? 'error'
-      : result.scenarios.some((s) => s.status === 'failed') || allBudgets.some((b) => !b.passed && b.judgeable !== false)
-        ? 'failed'
-        : 'passed';
+  const untrustedReasons = [...result.untrustedReasons, ...untrusted.flatMap((s) => s.untrustedReasons.map((r) => `${s.name}: ${r}`))];
+  const status: RunStatus =
+    opts.aborted === true
+      ? 'aborted'
+      : result.scenarios.some((s) => s.status === 'error')
+        ? 'error'
+        : result.scenarios.some((s) => s.status === 'failed') || allBudgets.some((b) => !b.passed && b.judgeable !== false)
+          ? 'failed'
+          : 'passed';
   const trusted = untrustedReasons.length === 0;
   // Scenario findings carry the same run-wide rank as the top-level list.
   const rankOf = new Map(findings.map((f) => [`${f.scenario}\u0000${f.id}`, f.rank]));

@@ -49,11 +49,5 @@ export type {
 export { EXIT_CODES, RUN_RESULT_SCHEMA_VERSION, minSamplesForPercentile } from './types.js';
 export { RUN_RESULT_SCHEMA, assertRunResult, validateRunResult } from './validate.js';
 export type { ResultValidationError, RunResultValidation } from './validate.js';
-export {
-  emptyMeasurements,
-  emptyRunResult,
-  emptyScenarioResult,
-  exitCodeFor,
-  finalizeRunResult,
-} from './build.js';
+export { emptyMeasurements, emptyRunResult, emptyScenarioResult, exitCodeFor, finalizeRunResult } from './build.js';
 export type { RunOutcomeFlags } from './build.js';

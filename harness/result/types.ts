@@ -59,9 +59,7 @@ export function minSamplesForPercentile(q: number): number {
  * silently; mock-LLM time-scaled durations are converted back to real time before they land here.
  */
 export type Unit =
-  | 'ms' | 'us' | 's'
-  | 'bytes' | 'count' | 'percent' | 'ratio'
-  | 'ops/s' | 'req/s' | 'sessions/s' | 'sessions/day' | 'rows/s' | 'usd';
+  'ms' | 'us' | 's' | 'bytes' | 'count' | 'percent' | 'ratio' | 'ops/s' | 'req/s' | 'sessions/s' | 'sessions/day' | 'rows/s' | 'usd';
 
 export interface Environment {
   /** process.version, e.g. "v20.20.2". */

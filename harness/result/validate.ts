@@ -10,9 +10,7 @@ export interface ResultValidationError {
   message: string;
 }
 
-export type RunResultValidation =
-  | { valid: true; errors: []; value: RunResult }
-  | { valid: false; errors: ResultValidationError[] };
+export type RunResultValidation = { valid: true; errors: []; value: RunResult } | { valid: false; errors: ResultValidationError[] };
 
 /** The schema object, for tools that want to publish or embed it. */
 export const RUN_RESULT_SCHEMA: object = schema;

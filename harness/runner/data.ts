@@ -5,7 +5,12 @@ import type { Profile } from '../result/index.js';
 import type { DataProvider, ScenarioDatabase } from '../scenario/index.js';
 
 /** The seeding step, injected so the runner does not depend on how data is produced. */
-export type SeedFn = (options: { databaseUrl: string; profile: Profile; seed: number; onProgress?: (line: string) => void }) => Promise<{ heavyUser?: { userId: string; token: string } }>;
+export type SeedFn = (options: {
+  databaseUrl: string;
+  profile: Profile;
+  seed: number;
+  onProgress?: (line: string) => void;
+}) => Promise<{ heavyUser?: { userId: string; token: string } }>;
 
 function resolveOptimizations(o: readonly OptimizationName[] | 'all' | 'none' | undefined): OptimizationName[] {
   if (o === undefined || o === 'none') return [];
@@ -20,7 +25,15 @@ function resolveOptimizations(o: readonly OptimizationName[] | 'all' | 'none' | 
  * variants are measured on identical rows. Optimisation migrations include their backfills
  * (task_count), so a clone with them applied is consistent.
  */
-export function createDataProvider(options: { infra: Infra; profile: Profile; seed: number; seedFn: SeedFn | undefined; logger: Logger; onProgress?: (line: string) => void; disabledMigrations?: readonly OptimizationName[] }): DataProvider {
+export function createDataProvider(options: {
+  infra: Infra;
+  profile: Profile;
+  seed: number;
+  seedFn: SeedFn | undefined;
+  logger: Logger;
+  onProgress?: (line: string) => void;
+  disabledMigrations?: readonly OptimizationName[];
+}): DataProvider {
   let template: Promise<{ name: string; heavyUser?: { userId: string; token: string } }> | undefined;
   let counter = 0;
 
@@ -29,7 +42,12 @@ export function createDataProvider(options: { infra: Infra; profile: Profile; se
     await migrate({ databaseUrl: db.url, optimizations: [], createDatabase: false });
     let heavyUser: { userId: string; token: string } | undefined;
     if (options.seedFn !== undefined) {
-      const seeded = await options.seedFn({ databaseUrl: db.url, profile: options.profile, seed: options.seed, ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) });
+      const seeded = await options.seedFn({
+        databaseUrl: db.url,
+        profile: options.profile,
+        seed: options.seed,
+        ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      });
       heavyUser = seeded.heavyUser;
     }
     // VACUUM sets the visibility map, which clones inherit: without it no clone could ever use an

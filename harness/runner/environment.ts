@@ -38,12 +38,16 @@ async function redisVersion(url: string): Promise<string> {
 }
 
 /** What the run happened on: printed in the report's appendix so a figure can be reproduced. */
-export async function collectEnvironment(infra: Infra, options: { profile: Profile; seed: number; timeScale: number }): Promise<Environment> {
+export async function collectEnvironment(
+  infra: Infra,
+  options: { profile: Profile; seed: number; timeScale: number },
+): Promise<Environment> {
   const env = basicEnvironment(infra, options);
   return {
     ...env,
     postgres: { version: await postgresVersion(infra), source: infra.postgres.kind },
-    redis: infra.redis === undefined ? null : { version: await redisVersion(infra.redis.url), source: infra.redis.owned ? 'child' : 'external' },
+    redis:
+      infra.redis === undefined ? null : { version: await redisVersion(infra.redis.url), source: infra.redis.owned ? 'child' : 'external' },
   };
 }
 
@@ -51,7 +55,10 @@ export async function collectEnvironment(infra: Infra, options: { profile: Profi
  * The environment without asking the servers anything (versions `unknown`): for a partial result
  * written after a crash or an interrupt, when PostgreSQL may be gone already.
  */
-export function basicEnvironment(infra: Infra | undefined, options: { profile: Profile; seed: number; timeScale: number; startedAt?: string }): Environment {
+export function basicEnvironment(
+  infra: Infra | undefined,
+  options: { profile: Profile; seed: number; timeScale: number; startedAt?: string },
+): Environment {
   const cpus = os.cpus();
   return {
     node: process.version,

@@ -10,7 +10,13 @@ export const OUTPUT_DEFAULTS = {
 
 /** `./loadlab-report/2026-11-27T05-40-12Z`: sortable, and safe on every filesystem. */
 export function defaultOutDir(now = new Date(), root: string = OUTPUT_DEFAULTS.root): string {
-  return path.join(root, now.toISOString().replace(/\.\d+Z$/, 'Z').replaceAll(':', '-'));
+  return path.join(
+    root,
+    now
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z')
+      .replaceAll(':', '-'),
+  );
 }
 
 /** Writes audit.json and points `<root>/latest` at the folder (a symlink, replaced atomically). */

@@ -45,7 +45,9 @@ describe('checkDiskRoom', () => {
   it('admits a run that fits, and one whose free space cannot be known (saying so)', () => {
     const ci = estimateDiskNeed({ sessions: 11_000, scenarios: SCENARIOS });
     expect(checkDiskRoom(ci, { directory: '/d', freeBytes: 80 * 1024 ** 3 }, 'ci').where).toBe('80.0 GB free at /d');
-    expect(checkDiskRoom(full, { directory: null, freeBytes: null, unknownBecause: 'the server is on db.example, not on this machine' }, 'large').where)
-      .toBe('free space unknown (the server is on db.example, not on this machine)');
+    expect(
+      checkDiskRoom(full, { directory: null, freeBytes: null, unknownBecause: 'the server is on db.example, not on this machine' }, 'large')
+        .where,
+    ).toBe('free space unknown (the server is on db.example, not on this machine)');
   });
 });

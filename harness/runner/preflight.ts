@@ -80,16 +80,20 @@ export function formatBytes(n: number): string {
  * says so and lets the run go.
  */
 export function checkDiskRoom(need: DiskNeed, location: DataLocation, dataSize: string): PreflightVerdict {
-  const where = location.freeBytes === null
-    ? `free space unknown (${location.unknownBecause ?? 'not measurable'})`
-    : `${formatBytes(location.freeBytes)} free at ${location.directory ?? '?'}`;
+  const where =
+    location.freeBytes === null
+      ? `free space unknown (${location.unknownBecause ?? 'not measurable'})`
+      : `${formatBytes(location.freeBytes)} free at ${location.directory ?? '?'}`;
   if (location.freeBytes !== null && need.bytes > location.freeBytes) {
-    throw new LoadlabError(HARNESS_ERRORS.DISK_INSUFFICIENT,
-      `this run needs about ${formatBytes(need.bytes)} of disk at its peak (${need.peakDatabases} databases of ${formatBytes(need.perDatabaseBytes)} at data size "${dataSize}": `
-      + `the template plus ${need.peakDatabases - 1} clone(s) for ${need.largest ?? '?'}, plus WAL and temp room), but only ${formatBytes(location.freeBytes)} is free at ${location.directory ?? '?'}`, {
+    throw new LoadlabError(
+      HARNESS_ERRORS.DISK_INSUFFICIENT,
+      `this run needs about ${formatBytes(need.bytes)} of disk at its peak (${need.peakDatabases} databases of ${formatBytes(need.perDatabaseBytes)} at data size "${dataSize}": ` +
+        `the template plus ${need.peakDatabases - 1} clone(s) for ${need.largest ?? '?'}, plus WAL and temp room), but only ${formatBytes(location.freeBytes)} is free at ${location.directory ?? '?'}`,
+      {
         kind: 'usage',
         hint: 'use a smaller data size (--data ci or --data default), point --database-url / DATABASE_URL at a server with more room, or run fewer scenarios (query-latency holds the most clones)',
-      });
+      },
+    );
   }
   return { needBytes: need.bytes, freeBytes: location.freeBytes, where };
 }

@@ -3,7 +3,16 @@ import type { Logger } from '../../engine/log/index.js';
 import { HARNESS_ERRORS } from '../errors/index.js';
 import type { Infra, RedisHandle } from '../infra/index.js';
 import { calibrationReasons, generatorSelfCheck, Recorder, startResourceSampler, type SelfCheckThresholds } from '../metrics/index.js';
-import { emptyScenarioResult, type BudgetResult, type Calibration, type CapacityModel, type Claim, type Measurements, type Profile, type ScenarioResult } from '../result/index.js';
+import {
+  emptyScenarioResult,
+  type BudgetResult,
+  type Calibration,
+  type CapacityModel,
+  type Claim,
+  type Measurements,
+  type Profile,
+  type ScenarioResult,
+} from '../result/index.js';
 import { NOTHING_DISABLED, withDisabled, type DisabledOptimizations } from '../audit/index.js';
 import type { AnyScenario, BudgetTable, DataProvider, ScenarioContext, ScenarioReport } from '../scenario/index.js';
 
@@ -38,7 +47,15 @@ export interface RunScenarioOptions {
 }
 
 function emptyReport(): ScenarioReport {
-  return { comparisons: [], findings: [], claims: [], evidence: { plans: [], samples: [], timelines: [] }, dataLoss: [], untrusted: [], calibration: { rows: [], skipped: [] } };
+  return {
+    comparisons: [],
+    findings: [],
+    claims: [],
+    evidence: { plans: [], samples: [], timelines: [] },
+    dataLoss: [],
+    untrusted: [],
+    calibration: { rows: [], skipped: [] },
+  };
 }
 
 /**
@@ -91,7 +108,9 @@ export async function runScenario(def: AnyScenario, options: RunScenarioOptions)
     } else {
       result.status = 'error';
       const e = timeout.aborted
-        ? new LoadlabError(HARNESS_ERRORS.SCENARIO_TIMEOUT, `scenario ${def.name} did not finish within ${timeoutMs} ms`, { kind: 'internal' })
+        ? new LoadlabError(HARNESS_ERRORS.SCENARIO_TIMEOUT, `scenario ${def.name} did not finish within ${timeoutMs} ms`, {
+            kind: 'internal',
+          })
         : err;
       result.error = isLoadlabError(e)
         ? { code: e.code, message: e.message, ...(e.hint === undefined ? {} : { hint: e.hint }) }
@@ -115,14 +134,18 @@ export async function runScenario(def: AnyScenario, options: RunScenarioOptions)
   result.findings = report.findings.map((f) => ({ ...f, scenario: def.name, rank: 0 }));
   result.evidence = {
     ...report.evidence,
-    timelines: [...report.evidence.timelines, { name: 'harness-resources', title: 'Load generator: event-loop delay, CPU, RSS', series: samples.series, marks: [] }],
+    timelines: [
+      ...report.evidence.timelines,
+      { name: 'harness-resources', title: 'Load generator: event-loop delay, CPU, RSS', series: samples.series, marks: [] },
+    ],
   };
   if (report.method !== undefined) result.method = report.method;
   if (report.latencyBreakdown !== undefined) result.latencyBreakdown = report.latencyBreakdown;
   result.untrustedReasons = [...report.untrusted, ...calibrationReasons(report.calibration.rows), ...check.reasons];
   result.trusted = result.untrustedReasons.length === 0;
   result.budgets = result.status === 'passed' ? options.evaluate(options.budgets, result.measurements, def.name) : [];
-  if (result.status === 'passed' && (result.budgets.some((b) => !b.passed && b.judgeable !== false) || report.dataLoss.length > 0)) result.status = 'failed';
+  if (result.status === 'passed' && (result.budgets.some((b) => !b.passed && b.judgeable !== false) || report.dataLoss.length > 0))
+    result.status = 'failed';
   return {
     result,
     claims: report.claims.map((c) => ({ ...c, scenario: def.name })),

@@ -69,8 +69,10 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
   const dataLoss: string[] = [];
   const total = options.scenarios.length;
   const disk = new DiskMonitor(
-    options.infra.postgres.adminUrl, options.dataLocation ?? await locateData(options.infra.postgres.adminUrl).catch(() => ({ directory: null, freeBytes: null })),
-    undefined, () => options.infra.databases(),
+    options.infra.postgres.adminUrl,
+    options.dataLocation ?? (await locateData(options.infra.postgres.adminUrl).catch(() => ({ directory: null, freeBytes: null }))),
+    undefined,
+    () => options.infra.databases(),
   );
   await disk.begin();
   if (options.scenarios.some((s) => s.seededData === true) && !options.signal.aborted) {
@@ -102,14 +104,22 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
     const cal = outcome.calibration;
     if (cal.rows.length + cal.skipped.length + cal.methods.length > 0) {
       const prev = result.calibration ?? { methods: [], rows: [], skipped: [] };
-      result.calibration = { methods: [...prev.methods, ...cal.methods], rows: [...prev.rows, ...cal.rows], skipped: [...prev.skipped, ...cal.skipped] };
+      result.calibration = {
+        methods: [...prev.methods, ...cal.methods],
+        rows: [...prev.rows, ...cal.rows],
+        skipped: [...prev.skipped, ...cal.skipped],
+      };
     }
     dataLoss.push(...outcome.dataLoss);
     await releaseScenarioDatabases(options.infra, data, before, disk, options.logger);
     options.onScenarioEnd?.(outcome.result, i, total);
   }
   const diskSummary = await disk.end();
-  result.environment = { ...result.environment, peakRssBytes: process.resourceUsage().maxRSS * 1024, disk: { ...diskSummary, ...(options.preflight === undefined ? {} : { preflight: options.preflight }) } };
+  result.environment = {
+    ...result.environment,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    disk: { ...diskSummary, ...(options.preflight === undefined ? {} : { preflight: options.preflight }) },
+  };
   result.claims.push(...unmeasuredClaims(result.claims));
   if (dataLoss.length > 0) result = { ...result, error: { code: HARNESS_ERRORS.DATA_LOSS, message: dataLoss.join('; ') } };
   return finalizeRunResult(result, {
@@ -125,13 +135,23 @@ export async function runScenarios(options: RunOptions): Promise<RunResult> {
  * disk peak is the template plus its largest scenario rather than the sum of all of them. The
  * template stays for the scenarios after it; --keep keeps everything to the end.
  */
-async function releaseScenarioDatabases(infra: Infra, data: { templateName(): Promise<string | undefined> }, before: ReadonlySet<string>, disk: DiskMonitor, logger: Logger): Promise<void> {
+async function releaseScenarioDatabases(
+  infra: Infra,
+  data: { templateName(): Promise<string | undefined> },
+  before: ReadonlySet<string>,
+  disk: DiskMonitor,
+  logger: Logger,
+): Promise<void> {
   await disk.sample();
   if (infra.keep) return;
   const template = await data.templateName();
   for (const name of infra.databases()) {
     if (before.has(name) || name === template) continue;
-    await infra.dropDatabase(name).catch((err: unknown) => logger.warn({ database: name, err: (err as Error).message }, 'could not drop a scenario database; it goes at the end of the run'));
+    await infra
+      .dropDatabase(name)
+      .catch((err: unknown) =>
+        logger.warn({ database: name, err: (err as Error).message }, 'could not drop a scenario database; it goes at the end of the run'),
+      );
   }
   await disk.sample();
 }

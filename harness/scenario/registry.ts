@@ -10,18 +10,27 @@ export const REGISTRY_DEFAULTS = {
 } as const;
 
 function isScenario(value: unknown): value is AnyScenario {
-  return typeof value === 'object' && value !== null && typeof (value as AnyScenario).name === 'string' && typeof (value as AnyScenario).run === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AnyScenario).name === 'string' &&
+    typeof (value as AnyScenario).run === 'function'
+  );
 }
 
 /** Loads every scenario exported by a `.ts` file of `dir` (one file, one scenario), sorted by file name. */
 export async function loadScenarios(dir: string = REGISTRY_DEFAULTS.dir): Promise<AnyScenario[]> {
   if (!fs.existsSync(dir)) return [];
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('_')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('_'))
+    .sort();
   const out: AnyScenario[] = [];
   for (const file of files) out.push(...(await loadScenarioFile(path.join(dir, file))));
   const seen = new Set<string>();
   for (const s of out) {
-    if (seen.has(s.name)) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `two scenarios are named "${s.name}"`, { kind: 'config' });
+    if (seen.has(s.name))
+      throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `two scenarios are named "${s.name}"`, { kind: 'config' });
     seen.add(s.name);
   }
   return out;
@@ -51,7 +60,10 @@ export async function selectScenarios(requested: readonly string[], catalogue: r
   if (unknown.length > 0) {
     throw new LoadlabError(HARNESS_ERRORS.SCENARIO_UNKNOWN, `unknown scenario ${unknown.map((u) => `"${u}"`).join(', ')}`, {
       kind: 'usage',
-      hint: catalogue.length === 0 ? 'no scenario is registered yet' : `known scenarios: ${catalogue.map((c) => c.name).join(', ')} (see loadlab list)`,
+      hint:
+        catalogue.length === 0
+          ? 'no scenario is registered yet'
+          : `known scenarios: ${catalogue.map((c) => c.name).join(', ')} (see loadlab list)`,
     });
   }
   return picked;

@@ -3,7 +3,17 @@ import type { Logger } from '../../engine/log/index.js';
 import type { OptimizationName } from '../../engine/migrate/index.js';
 import type { Infra, RedisHandle } from '../infra/index.js';
 import type { Recorder, SelfCheckThresholds } from '../metrics/index.js';
-import type { CalibrationRow, CalibrationSkip, CapacityModel, Claim, Comparison, Evidence, Finding, LatencyBreakdownRow, Profile } from '../result/index.js';
+import type {
+  CalibrationRow,
+  CalibrationSkip,
+  CapacityModel,
+  Claim,
+  Comparison,
+  Evidence,
+  Finding,
+  LatencyBreakdownRow,
+  Profile,
+} from '../result/index.js';
 
 import type { BudgetSet } from '../budgets/index.js';
 
@@ -26,7 +36,11 @@ export interface DataProvider {
    * template (seeded once per run, so every variant sees identical rows); then applies the
    * chosen optimisations on top. Dropped when the scenario ends unless --keep.
    */
-  database(options: { label: string; optimizations?: readonly OptimizationName[] | 'all' | 'none'; seeded?: boolean }): Promise<ScenarioDatabase>;
+  database(options: {
+    label: string;
+    optimizations?: readonly OptimizationName[] | 'all' | 'none';
+    seeded?: boolean;
+  }): Promise<ScenarioDatabase>;
   /** The heaviest seeded user and a token the API accepts for it (undefined before seeding). */
   heavyUser(): Promise<{ userId: string; token: string } | undefined>;
   /** The seeded template's database name, once it exists (it lives for the whole run). */

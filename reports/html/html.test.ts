@@ -75,7 +75,9 @@ describe('renderHtml', () => {
     expect(html.indexOf('<section id="calibration">')).toBeLessThan(html.indexOf('<section id="capacity">'));
     const cal = sectionById(html, 'calibration');
     const p50 = row(cal, '<td>p50</td><td class="num">0.19 ms');
-    expect(p50).toContain('<td class="num">0.19 ms <span class="muted">n=400</span></td><td class="num">0.176 ms <span class="muted">n=56,800</span></td>');
+    expect(p50).toContain(
+      '<td class="num">0.19 ms <span class="muted">n=400</span></td><td class="num">0.176 ms <span class="muted">n=56,800</span></td>',
+    );
     expect(p50).toContain('<td class="num">1.08x</td><td>0.77–1.3</td><td><span class="ok">within</span> · enforced</td>');
     expect(row(cal, '<td>p95</td>')).toContain('<span class="warn">OUTSIDE</span> · reported only');
     expect(cal).toContain('<strong>Method</strong> (<a href="#s-query-latency">query-latency</a>): pgbench 15.10');
@@ -87,24 +89,36 @@ describe('renderHtml', () => {
   it('flags an enforced calibration row outside its bounds', () => {
     const out = renderHtml(calibrationFailedRun());
     expect(out).toContain('<p class="bad">Calibration failed: 1 enforced row(s) outside bounds');
-    expect(row(sectionById(out, 'calibration'), 'http-load')).toContain('<td class="num">1.41x</td><td>0.77–1.3</td><td><span class="bad">OUTSIDE</span> · enforced: run untrusted</td>');
-    expect(out).toMatch(/<div class="card bad"><div class="card-label">Calibration<\/div><div class="card-value">1\/3<\/div><div class="card-detail">1 enforced row\(s\) OUTSIDE bounds/);
-    expect(renderHtml(uncalibratedRun())).toContain('<p class="empty">This run had no calibration: no figure was checked against an independent tool.</p>');
+    expect(row(sectionById(out, 'calibration'), 'http-load')).toContain(
+      '<td class="num">1.41x</td><td>0.77–1.3</td><td><span class="bad">OUTSIDE</span> · enforced: run untrusted</td>',
+    );
+    expect(out).toMatch(
+      /<div class="card bad"><div class="card-label">Calibration<\/div><div class="card-value">1\/3<\/div><div class="card-detail">1 enforced row\(s\) OUTSIDE bounds/,
+    );
+    expect(renderHtml(uncalibratedRun())).toContain(
+      '<p class="empty">This run had no calibration: no figure was checked against an independent tool.</p>',
+    );
   });
 
   it('shows the method and the planning / execution / client breakdown in the query-latency block', () => {
     const ql = sectionById(html, 's-query-latency');
     expect(ql).toContain('<p class="method"><strong>Method:</strong> Each hot query ran 400 times per variant');
-    expect(ql).toContain('<th class="num">Client mean</th><th class="num">= Planning</th><th class="num">+ Execution</th><th class="num">+ Client/driver</th>');
+    expect(ql).toContain(
+      '<th class="num">Client mean</th><th class="num">= Planning</th><th class="num">+ Execution</th><th class="num">+ Client/driver</th>',
+    );
     expect(ql).toContain('server means from pg_stat_statements (track_planning)');
-    expect(row(ql, '<code>list_sessions</code>')).toContain('<td class="num">4.7</td><td class="num">0.012</td><td class="num">4.31</td><td class="num">0.378</td>');
+    expect(row(ql, '<code>list_sessions</code>')).toContain(
+      '<td class="num">4.7</td><td class="num">0.012</td><td class="num">4.31</td><td class="num">0.378</td>',
+    );
     expect(row(ql, '<td>simple</td>')).toContain('<td class="num">40</td><td class="num">0.38</td><td class="num">n&lt;200</td>');
     expect(sectionById(html, 's-n-plus-one')).not.toContain('Latency breakdown');
   });
 
   it('does not print or draw a percentile from too few samples; the max is shown instead', () => {
     const parallel = row(sectionById(html, 's-llm-parallelism'), 'round.duration.parallel');
-    expect(parallel).toContain('<td class="num">40</td><td class="num">2,040</td><td class="num">n&lt;100</td><td class="num">n&lt;200</td><td class="num">n&lt;1,000</td><td class="num">8,364</td>');
+    expect(parallel).toContain(
+      '<td class="num">40</td><td class="num">2,040</td><td class="num">n&lt;100</td><td class="num">n&lt;200</td><td class="num">n&lt;1,000</td><td class="num">8,364</td>',
+    );
     expect(parallel).not.toContain('3,876');
     const tail = row(sectionById(html, 's-llm-parallelism'), 'persona round of 5, tail');
     expect(tail).toContain('(n too small)');
@@ -114,7 +128,9 @@ describe('renderHtml', () => {
     expect(chart).not.toMatch(/data-stat="p9[059]"/);
     expect(chart).toMatch(/data-hidden="p95"[^>]*>[\s\S]*?n&lt;200<\/text>/);
     expect(chart).toMatch(/data-stat="max" data-value="8364"/);
-    expect(html).toMatch(/<strong>persona round of 5, tail<\/strong> \(llm-parallelism\): p95 n&lt;200 → n&lt;200, ratio not shown \(n too small\)/);
+    expect(html).toMatch(
+      /<strong>persona round of 5, tail<\/strong> \(llm-parallelism\): p95 n&lt;200 → n&lt;200, ratio not shown \(n too small\)/,
+    );
   });
 
   it('shows a not-judgeable budget as neither passed nor failed', () => {
@@ -122,9 +138,13 @@ describe('renderHtml', () => {
     expect(budgets).toContain('not shown (n too small)');
     expect(budgets).toContain('<span class="warn">not judgeable (n too small)</span>');
     expect(budgets).not.toContain('59.7');
-    expect(html).toContain('<div class="card-label">Budgets</div><div class="card-value">9/10</div><div class="card-detail">1 not judgeable (n too small)</div>');
+    expect(html).toContain(
+      '<div class="card-label">Budgets</div><div class="card-value">9/10</div><div class="card-detail">1 not judgeable (n too small)</div>',
+    );
     expect(sectionById(html, 's-concurrent-sessions')).toContain('budgets 0/1 met, 1 not judgeable');
-    expect(sectionById(html, 'environment')).toContain('<td><strong>Statement modes</strong></td><td>audited: prepared, optimized: prepared</td>');
+    expect(sectionById(html, 'environment')).toContain(
+      '<td><strong>Statement modes</strong></td><td>audited: prepared, optimized: prepared</td>',
+    );
   });
 
   it('every in-page link has a target', () => {

@@ -33,19 +33,36 @@ function sections(result: RunResult): Section[] {
   const sweep = concurrencySweepChart(result.capacity);
   return [
     { id: anchors.calibration, title: 'Calibration against independent tools', body: calibrationHtml(result) },
-    { id: anchors.capacity, title: 'Measured limits: concurrency sweep', body: sweep === null ? '<p class="empty">No capacity model in this run.</p>' : charts([sweep], '') },
-    { id: 'query-latency', title: 'Query latency: before vs after', body: charts(percentileBarCharts(result), 'No comparison with stored percentiles in this run.') },
-    { id: 'histograms', title: 'Latency distributions', body: charts(latencyHistogramCharts(result), 'No histogram with buckets in this run.') },
+    {
+      id: anchors.capacity,
+      title: 'Measured limits: concurrency sweep',
+      body: sweep === null ? '<p class="empty">No capacity model in this run.</p>' : charts([sweep], ''),
+    },
+    {
+      id: 'query-latency',
+      title: 'Query latency: before vs after',
+      body: charts(percentileBarCharts(result), 'No comparison with stored percentiles in this run.'),
+    },
+    {
+      id: 'histograms',
+      title: 'Latency distributions',
+      body: charts(latencyHistogramCharts(result), 'No histogram with buckets in this run.'),
+    },
     { id: 'failover', title: 'Redis failover', body: charts(failoverTimelineCharts(result), 'The Redis failover scenario did not run.') },
     {
-      id: 'resources', title: 'Pool and cost buffer over time',
+      id: 'resources',
+      title: 'Pool and cost buffer over time',
       body: charts([...poolWaitingCharts(result), ...costBufferCharts(result)], 'No pool or cost-buffer timeline in this run.'),
     },
     { id: 'timelines', title: 'Other timelines', body: charts(otherTimelineCharts(result), 'No other timeline in this run.') },
     { id: 'recommendations', title: 'Recommendations, ranked by measured impact', body: findingsHtml(result) },
     { id: anchors.claims, title: 'Claims check against the 2025-12-22 audit', body: claimsHtml(result) },
     { id: anchors.budgets, title: 'Budgets', body: budgetsHtml(result) },
-    { id: 'scenarios', title: 'Scenarios and evidence', body: result.scenarios.length === 0 ? '<p class="empty">No scenario ran.</p>' : result.scenarios.map(scenarioHtml).join('\n') },
+    {
+      id: 'scenarios',
+      title: 'Scenarios and evidence',
+      body: result.scenarios.length === 0 ? '<p class="empty">No scenario ran.</p>' : result.scenarios.map(scenarioHtml).join('\n'),
+    },
     { id: 'environment', title: 'Environment and method', body: environmentHtml(result) },
   ];
 }
@@ -56,7 +73,10 @@ export function renderHtml(result: RunResult): string {
   const title = `loadlab scalability audit: ${result.profile}, ${env.startedAt}`;
   const untrusted = result.trusted ? '' : `<p class="bad">Results untrusted: ${h(result.untrustedReasons.join('; '))}</p>`;
   const outside = enforcedOutside(result.calibration).length;
-  const calibration = outside === 0 ? '' : `<p class="bad">Calibration failed: ${outside} enforced row(s) outside bounds, so loadlab's own figures cannot be trusted in this run (<a href="#${anchors.calibration}">calibration</a>).</p>`;
+  const calibration =
+    outside === 0
+      ? ''
+      : `<p class="bad">Calibration failed: ${outside} enforced row(s) outside bounds, so loadlab's own figures cannot be trusted in this run (<a href="#${anchors.calibration}">calibration</a>).</p>`;
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -6,7 +6,8 @@ import type { Calibration, CalibrationRow } from '../../harness/result/index.js'
 import { num } from './format.js';
 import { enoughSamples, quantileOf, tooFew } from './percentile.js';
 
-export const CALIBRATION_INTRO = 'Each row puts loadlab\'s figure for a subject beside an independent tool\'s figure for the same thing in the same run (pgbench on the same SQL in the same statement mode; an autocannon child process on the same endpoint at the same rate). Ratio = loadlab / independent. p50 rows are enforced: one outside its bounds makes the run untrusted (exit code 6). p95 rows are reported only, because tails are noisier.';
+export const CALIBRATION_INTRO =
+  "Each row puts loadlab's figure for a subject beside an independent tool's figure for the same thing in the same run (pgbench on the same SQL in the same statement mode; an autocannon child process on the same endpoint at the same rate). Ratio = loadlab / independent. p50 rows are enforced: one outside its bounds makes the run untrusted (exit code 6). p95 rows are reported only, because tails are noisier.";
 
 export const NO_CALIBRATION = 'This run had no calibration: no figure was checked against an independent tool.';
 

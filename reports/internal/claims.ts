@@ -14,10 +14,11 @@ const VERDICT_ORDER: readonly Verdict[] = ['confirmed', 'refuted', 'inconclusive
 
 /** One line per class for the legend above the table (docs/claims.md has the long form). */
 export const CLASS_MEANING: Readonly<Record<ClassOrNone, string>> = {
-  measured: 'decided by real PostgreSQL, Redis and engine code under the scenario\'s load',
-  modelled: 'follows from configured constants (mock latencies, token sizes, request mixes); each constant is shown with its plausible range and, where re-judged, the verdict at both ends',
+  measured: "decided by real PostgreSQL, Redis and engine code under the scenario's load",
+  modelled:
+    'follows from configured constants (mock latencies, token sizes, request mixes); each constant is shown with its plausible range and, where re-judged, the verdict at both ends',
   conformance: 'the re-implementation reproduces a design property of the audited system; the method says what would break it',
-  premise: 'the audit\'s premise checked against the audited system as it stood on 2025-12-22',
+  premise: "the audit's premise checked against the audited system as it stood on 2025-12-22",
   unclassified: 'written before evidence classes were recorded',
 };
 
@@ -35,7 +36,8 @@ export function claimTally(claims: readonly Claim[]): string {
     const inClass = claims.filter((c) => classOf(c) === k);
     if (inClass.length === 0) return [];
     const verdicts = VERDICT_ORDER.map((v) => [v, inClass.filter((c) => c.verdict === v).length] as const)
-      .filter(([, n]) => n > 0).map(([v, n]) => `${n} ${v}`);
+      .filter(([, n]) => n > 0)
+      .map(([v, n]) => `${n} ${v}`);
     return [`${inClass.length} ${k} (${verdicts.join(', ')})`];
   });
   return `${claims.length} audit claims: ${parts.join(', ')}`;
@@ -44,8 +46,12 @@ export function claimTally(claims: readonly Claim[]): string {
 /** `measuredLow/High` are the claim's measurement (in the claim's unit) re-run with the constant at each end. */
 function constantText(k: ClaimConstant, claimUnit: Unit): string {
   const at = k.value === null ? 'not reported' : fmtValue(k.value, k.unit);
-  const end = (v: Verdict | null, m: number | null): string => (v === null || m === null ? 'not re-judged' : `${v} (${fmtValue(m, claimUnit)})`);
-  const ends = k.verdictLow === null && k.verdictHigh === null ? '' : `; at low ${end(k.verdictLow, k.measuredLow)}, at high ${end(k.verdictHigh, k.measuredHigh)}`;
+  const end = (v: Verdict | null, m: number | null): string =>
+    v === null || m === null ? 'not re-judged' : `${v} (${fmtValue(m, claimUnit)})`;
+  const ends =
+    k.verdictLow === null && k.verdictHigh === null
+      ? ''
+      : `; at low ${end(k.verdictLow, k.measuredLow)}, at high ${end(k.verdictHigh, k.measuredHigh)}`;
   return `${k.name} = ${at} (plausible ${fmtValue(k.low, k.unit)}..${fmtValue(k.high, k.unit)}: ${k.basis})${ends}`;
 }
 
@@ -55,11 +61,18 @@ export function methodText(c: Claim): string {
   const constants = c.constants ?? [];
   if (constants.length > 0) {
     const none = constants.every((k) => k.verdictLow === null && k.verdictHigh === null);
-    parts.push(`Constants: ${constants.map((k) => constantText(k, c.measured.unit)).join('; ')}.${none ? ' Not yet re-judged at the ends of these ranges.' : ''}`);
+    parts.push(
+      `Constants: ${constants.map((k) => constantText(k, c.measured.unit)).join('; ')}.${none ? ' Not yet re-judged at the ends of these ranges.' : ''}`,
+    );
   }
   if (c.premiseFalse !== undefined) {
-    const change = c.premiseFalse.changeVerdict === null ? 'not measured in this run' : `the claim's bound would read it as ${c.premiseFalse.changeVerdict}`;
-    parts.push(`Premise false: ${c.premiseFalse.fact} (${c.premiseFalse.ref}). What the recommendation still changes: ${fmtValue(c.measured.value, c.measured.unit)}; ${change}.`);
+    const change =
+      c.premiseFalse.changeVerdict === null
+        ? 'not measured in this run'
+        : `the claim's bound would read it as ${c.premiseFalse.changeVerdict}`;
+    parts.push(
+      `Premise false: ${c.premiseFalse.fact} (${c.premiseFalse.ref}). What the recommendation still changes: ${fmtValue(c.measured.value, c.measured.unit)}; ${change}.`,
+    );
   }
   return parts.join(' ');
 }

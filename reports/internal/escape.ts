@@ -45,6 +45,9 @@ export function mdCode(text: string): string {
 
 /** A stable HTML id / Markdown anchor from any name. */
 export function slug(text: string): string {
-  const s = text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return s === '' ? 'x' : s;
 }

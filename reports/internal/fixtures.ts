@@ -58,7 +58,9 @@ export function calibrationFailedRun(): RunResult {
   if (row === undefined) throw new Error('fixture changed');
   Object.assign(row, { loadlab: 5.1, ratio: 1.409, withinBounds: false });
   r.trusted = false;
-  r.untrustedReasons = ['http-load: calibration GET /api/v1/sessions (optimized) p50: loadlab 5.100 ms vs autocannon 3.620 ms, ratio 1.41 outside 0.77-1.3'];
+  r.untrustedReasons = [
+    'http-load: calibration GET /api/v1/sessions (optimized) p50: loadlab 5.100 ms vs autocannon 3.620 ms, ratio 1.41 outside 0.77-1.3',
+  ];
   r.exitCode = 6;
   return r;
 }

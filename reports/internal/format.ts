@@ -24,7 +24,11 @@ export function num(x: number): string {
   return withDigits(digits).format(x);
 }
 
-const BYTE_STEPS: [number, string][] = [[1e9, 'GB'], [1e6, 'MB'], [1e3, 'KB']];
+const BYTE_STEPS: [number, string][] = [
+  [1e9, 'GB'],
+  [1e6, 'MB'],
+  [1e3, 'KB'],
+];
 
 /** A value with its unit, e.g. "1.16 ms", "30.1 s", "41.8 KB", "37.9%", "15.3x". */
 export function fmtValue(value: number | null, unit: Unit): string {

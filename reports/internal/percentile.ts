@@ -9,7 +9,10 @@ import { num } from './format.js';
 import { comparisonHistograms } from './select.js';
 
 export const PERCENTILES = [
-  { key: 'p50', q: 0.5 }, { key: 'p90', q: 0.9 }, { key: 'p95', q: 0.95 }, { key: 'p99', q: 0.99 },
+  { key: 'p50', q: 0.5 },
+  { key: 'p90', q: 0.9 },
+  { key: 'p95', q: 0.95 },
+  { key: 'p99', q: 0.99 },
 ] as const;
 export type PercentileKey = (typeof PERCENTILES)[number]['key'];
 
@@ -42,9 +45,9 @@ export function anyHidden(h: Pick<HistogramSummary, 'count'>): boolean {
 }
 
 /** The legend every table or chart with a hidden percentile carries. */
-export const PERCENTILE_LEGEND = `Percentiles from fewer than 10/(1−q) samples are not shown (${
-  PERCENTILES.map((p) => `${p.key} needs n ≥ ${num(minSamplesForPercentile(p.q))}`).join(', ')
-}); the max is.`;
+export const PERCENTILE_LEGEND = `Percentiles from fewer than 10/(1−q) samples are not shown (${PERCENTILES.map(
+  (p) => `${p.key} needs n ≥ ${num(minSamplesForPercentile(p.q))}`,
+).join(', ')}); the max is.`;
 
 /**
  * Which sides of a comparison rest on too few samples for the percentile its metric names

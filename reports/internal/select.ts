@@ -2,9 +2,7 @@
  * Lookups over a RunResult shared by the renderers: which scenario belongs in which audit section,
  * which histograms back a comparison, where evidence lives. Lookups only; no figure is derived.
  */
-import type {
-  BudgetResult, Comparison, EvidenceRef, HistogramSummary, RunResult, ScenarioResult,
-} from '../../harness/result/index.js';
+import type { BudgetResult, Comparison, EvidenceRef, HistogramSummary, RunResult, ScenarioResult } from '../../harness/result/index.js';
 import { slug } from './escape.js';
 
 /** Audit section number a scenario belongs to: the first "§N" of its auditRef, null if none. */

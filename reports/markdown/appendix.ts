@@ -24,13 +24,19 @@ function environment(result: RunResult): string {
     ['Redis', e.redis === null ? 'not used' : `${mdText(e.redis.version)} (${e.redis.source})`],
     ['Profile / seed', `${mdCode(e.profile)} / ${e.seed}`],
     ['Statement modes', statementModes(e.statementModes)],
-    ['Mock LLM time scale', e.timeScale === 1 ? '1 (real time)' : `${num(e.timeScale)} (LLM delays compressed; durations shown converted back to real time)`],
+    [
+      'Mock LLM time scale',
+      e.timeScale === 1 ? '1 (real time)' : `${num(e.timeScale)} (LLM delays compressed; durations shown converted back to real time)`,
+    ],
     ['Started / finished', `${mdText(e.startedAt)} / ${mdText(e.finishedAt ?? 'not finished')}`],
     ['Wall time', fmtDuration(result.durationMs)],
     ['Disk', mdText(diskSummary(e.disk))],
     ['Peak memory (harness process)', e.peakRssBytes === undefined ? 'not recorded' : fmtValue(e.peakRssBytes, 'bytes')],
   ];
-  return table(['', ''], rows.map(([k, v]) => [`**${k}**`, v]));
+  return table(
+    ['', ''],
+    rows.map(([k, v]) => [`**${k}**`, v]),
+  );
 }
 
 const METHOD = [
@@ -40,10 +46,10 @@ const METHOD = [
   'Before/after comparisons run both variants on databases seeded identically from the same seed (a template copy), never through a down-migration; a ratio is before / after, with its interval and method as stated.',
   'Load is generated open-model (latency measured from the intended start, so without coordinated omission) or closed-model at a fixed concurrency; a generator self-check marks a scenario untrusted when the load generator itself saturates.',
   'Budgets are evaluated after each scenario; a failed budget sets exit code 3.',
-  'Each audit claim is restated as a checkable bound: confirmed within 20% of the audit\'s figure or range, refuted beyond half its low end or twice its high end, inconclusive between; the Expected column is generated from the same bound the verdict uses. ' +
+  "Each audit claim is restated as a checkable bound: confirmed within 20% of the audit's figure or range, refuted beyond half its low end or twice its high end, inconclusive between; the Expected column is generated from the same bound the verdict uses. " +
     'Every claim carries an evidence class saying what its verdict rests on: measured (real PostgreSQL, Redis and engine code under load), modelled (configured constants, each shown with its plausible range and, where re-judged, the verdict at both ends: a verdict that changes within the range is inconclusive, model-dependent), ' +
-    'conformance (a design property the re-implementation reproduces) or premise (the audit\'s premise checked against the system as it stood on 2025-12-22). A claim whose precondition did not hold is premise-false, with what the recommendation still changed shown beside it.',
-  'The capacity model sweeps concurrency, finds the knee of the throughput curve, fits the Universal Scalability Law and cross-checks each level with Little\'s law.',
+    "conformance (a design property the re-implementation reproduces) or premise (the audit's premise checked against the system as it stood on 2025-12-22). A claim whose precondition did not hold is premise-false, with what the recommendation still changed shown beside it.",
+  "The capacity model sweeps concurrency, finds the knee of the throughput curve, fits the Universal Scalability Law and cross-checks each level with Little's law.",
 ];
 
 function plan(p: PlanEvidence): string {
@@ -71,14 +77,26 @@ function evidence(s: ScenarioResult): string {
     parts.push(`<details><summary>${ev.plans.length} query plan(s)</summary>\n\n${ev.plans.map(plan).join('\n\n')}\n\n</details>`);
   }
   if (ev.samples.length > 0) {
-    parts.push(table(['Sample', 'Unit', 'n', 'Values'], ev.samples.map((x) => [
-      mdText(x.name), mdText(x.unit), num(x.values.length), x.values.slice(0, 50).map(num).join(', ') + (x.values.length > 50 ? ', …' : ''),
-    ]), [2]));
+    parts.push(
+      table(
+        ['Sample', 'Unit', 'n', 'Values'],
+        ev.samples.map((x) => [
+          mdText(x.name),
+          mdText(x.unit),
+          num(x.values.length),
+          x.values.slice(0, 50).map(num).join(', ') + (x.values.length > 50 ? ', …' : ''),
+        ]),
+        [2],
+      ),
+    );
   }
   if (ev.timelines.length > 0) {
-    parts.push(`${table(['Timeline', 'Series', 'Span', 'Marks'], ev.timelines.map(timelineRow))}\n\nCharts of these timelines are in [audit.html](audit.html).`);
+    parts.push(
+      `${table(['Timeline', 'Series', 'Span', 'Marks'], ev.timelines.map(timelineRow))}\n\nCharts of these timelines are in [audit.html](audit.html).`,
+    );
   }
-  if (parts.length === 1) parts.push('_No plans, samples or timelines recorded; the figures are in its measurement tables and in audit.json._');
+  if (parts.length === 1)
+    parts.push('_No plans, samples or timelines recorded; the figures are in its measurement tables and in audit.json._');
   return parts.join('\n\n');
 }
 
@@ -89,9 +107,12 @@ export function appendix(result: RunResult): string {
     `### Method\n\n${METHOD.map((m) => `- ${m}`).join('\n')}`,
   ];
   if (result.artifacts.length > 0) {
-    parts.push(`### Artifacts\n\n${table(['Artifact', 'Kind', 'File'], result.artifacts.map((a) => [
-      mdText(a.name), a.kind, `[${mdText(a.path)}](${encodeURI(a.path)})`,
-    ]))}`);
+    parts.push(
+      `### Artifacts\n\n${table(
+        ['Artifact', 'Kind', 'File'],
+        result.artifacts.map((a) => [mdText(a.name), a.kind, `[${mdText(a.path)}](${encodeURI(a.path)})`]),
+      )}`,
+    );
   }
   parts.push(...result.scenarios.map(evidence));
   return parts.join('\n\n');

@@ -1,8 +1,6 @@
 /** The calibration section: loadlab's figures beside independent tools' figures for the same subjects. */
 import type { CalibrationRow, RunResult } from '../../harness/result/index.js';
-import {
-  boundsText, CALIBRATION_INTRO, NO_CALIBRATION, roleText, rowTooFew,
-} from '../internal/calibration.js';
+import { boundsText, CALIBRATION_INTRO, NO_CALIBRATION, roleText, rowTooFew } from '../internal/calibration.js';
 import { mdCode, mdText } from '../internal/escape.js';
 import { fmtValue, num } from '../internal/format.js';
 import { anchors } from '../internal/select.js';
@@ -28,16 +26,29 @@ export function calibrationSection(result: RunResult): string {
   if (cal.rows.length === 0) parts.push('_No figure was calibrated in this run._');
   else {
     const rows = cal.rows.map((r) => [
-      scenario(r.scenario), mdCode(r.subject), r.mode ?? '—', r.statistic,
-      `${fmtValue(r.loadlab, r.unit)} (n=${num(r.loadlabN)})`, `${fmtValue(r.independent, r.unit)} (n=${num(r.independentN)})`,
-      mdText(r.tool), `${num(r.ratio)}x`, boundsText(r), verdict(r),
+      scenario(r.scenario),
+      mdCode(r.subject),
+      r.mode ?? '—',
+      r.statistic,
+      `${fmtValue(r.loadlab, r.unit)} (n=${num(r.loadlabN)})`,
+      `${fmtValue(r.independent, r.unit)} (n=${num(r.independentN)})`,
+      mdText(r.tool),
+      `${num(r.ratio)}x`,
+      boundsText(r),
+      verdict(r),
     ]);
-    parts.push(table(
-      ['Scenario', 'Subject', 'Mode', 'Statistic', 'loadlab (n)', 'Independent (n)', 'Tool', 'Ratio', 'Bounds', 'Verdict'], rows, [4, 5, 7],
-    ));
+    parts.push(
+      table(
+        ['Scenario', 'Subject', 'Mode', 'Statistic', 'loadlab (n)', 'Independent (n)', 'Tool', 'Ratio', 'Bounds', 'Verdict'],
+        rows,
+        [4, 5, 7],
+      ),
+    );
   }
   if (cal.skipped.length > 0) {
-    parts.push(`**Not calibrated:**\n\n${cal.skipped.map((k) => `- ${scenario(k.scenario)} ${mdCode(k.subject)}: ${mdText(k.reason)}`).join('\n')}`);
+    parts.push(
+      `**Not calibrated:**\n\n${cal.skipped.map((k) => `- ${scenario(k.scenario)} ${mdCode(k.subject)}: ${mdText(k.reason)}`).join('\n')}`,
+    );
   }
   return parts.join('\n\n');
 }

@@ -3,9 +3,20 @@ import { calibrationFailedRun, emptyRun, failedBudgetRun, hostileRun, sampleRun,
 import { renderMarkdown } from './index.js';
 
 const SECTIONS = [
-  '## Executive Summary', '## Calibration', '## Claims Check', '## Budgets', '## 1. Database Query Analysis', '## 2. LLM Call Parallelisation',
-  '## 3. Redis Caching Analysis', '## 4. Concurrent Session Handling', '## 5. Memory & CPU Hotspots', '## 6. Scalability Limits',
-  '## 7. Priority-Ranked Recommendations', '## 8. Monitoring & Observability Gaps', '## 9. Testing', '## 10. Appendix',
+  '## Executive Summary',
+  '## Calibration',
+  '## Claims Check',
+  '## Budgets',
+  '## 1. Database Query Analysis',
+  '## 2. LLM Call Parallelisation',
+  '## 3. Redis Caching Analysis',
+  '## 4. Concurrent Session Handling',
+  '## 5. Memory & CPU Hotspots',
+  '## 6. Scalability Limits',
+  '## 7. Priority-Ranked Recommendations',
+  '## 8. Monitoring & Observability Gaps',
+  '## 9. Testing',
+  '## 10. Appendix',
 ];
 
 function tableRows(md: string, header: string): string[] {
@@ -32,7 +43,8 @@ function block(md: string, scenario: string): string {
 }
 
 const CALIBRATION_HEADER = '| Scenario | Subject | Mode | Statistic | loadlab (n) | Independent (n) | Tool | Ratio | Bounds | Verdict |';
-const BREAKDOWN_HEADER = '| Query | Variant | Mode | n | Client p50 | Client p95 | Client mean | = Planning | + Execution | + Client/driver | Plans per call | Source | EXPLAIN planning / execution |';
+const BREAKDOWN_HEADER =
+  '| Query | Variant | Mode | n | Client p50 | Client p95 | Client mean | = Planning | + Execution | + Client/driver | Plans per call | Source | EXPLAIN planning / execution |';
 
 describe('renderMarkdown', () => {
   const md = renderMarkdown(sampleRun());
@@ -47,7 +59,9 @@ describe('renderMarkdown', () => {
     const run = sampleRun();
     const rows = tableRows(md, '| Evidence class | ID | Claim | Audit section | Method | Expected | Measured | Verdict | Scenario |');
     expect(rows).toHaveLength(run.claims.length);
-    expect(rows[0]).toMatch(/^\| measured \| C01 .*statements the engine's audited listing.*claim 5\.\.10; confirmed 4\.\.12.*\| 51: .*❌ refuted \(judged on the point: no interval recorded\) \| \[n-plus-one\]\(#s-n-plus-one\) \|$/);
+    expect(rows[0]).toMatch(
+      /^\| measured \| C01 .*statements the engine's audited listing.*claim 5\.\.10; confirmed 4\.\.12.*\| 51: .*❌ refuted \(judged on the point: no interval recorded\) \| \[n-plus-one\]\(#s-n-plus-one\) \|$/,
+    );
     expect(rows.filter((r) => r.includes('❌ refuted'))).toHaveLength(run.claims.filter((c) => c.verdict === 'refuted').length);
     // Grouped by class, in the order the legend gives them.
     const classes = rows.map((r) => r.split(' | ')[0]?.slice(2));
@@ -58,17 +72,29 @@ describe('renderMarkdown', () => {
   it('shows how each verdict was reached: constants with their ranges, a false premise beside what still changed, why not measured', () => {
     const rows = tableRows(md, '| Evidence class | ID | Claim | Audit section | Method | Expected | Measured | Verdict | Scenario |');
     const row = (id: string): string => rows.find((r) => r.includes(`| ${id} |`)) ?? '';
-    expect(row('C14')).toMatch(/round\.personas = 5 \(plausible 3\.\.5: .*\); at low inconclusive \(2\.98x\), at high confirmed \(4\.96x\)/);
-    expect(row('C14')).toContain('❔ inconclusive (model-dependent: round.personas 3..5 gives inconclusive / confirmed; interval 4.9..5.02x (min-max, n 3))');
+    expect(row('C14')).toMatch(
+      /round\.personas = 5 \(plausible 3\.\.5: .*\); at low inconclusive \(2\.98x\), at high confirmed \(4\.96x\)/,
+    );
+    expect(row('C14')).toContain(
+      '❔ inconclusive (model-dependent: round.personas 3..5 gives inconclusive / confirmed; interval 4.9..5.02x (min-max, n 3))',
+    );
     expect(row('C02')).toContain('❔ inconclusive (interval 3.9..6.1x (min-max, n 3) spans inconclusive and confirmed)');
     expect(row('C26')).toMatch(/llm\.latency\.p50 = not reported .*Not yet re-judged at the ends of these ranges\./);
-    expect(row('C07')).toMatch(/Premise false: idx\\_session\\_events\\_session\\_id .*What the recommendation still changes: 15\.3x; the claim's bound would read it as confirmed\..*⚠️ premise false/);
-    expect(row('C41')).toMatch(/not measured: no scenario measures this claim yet \| ❔ inconclusive \(not measured in this run\) \| none \|$/);
+    expect(row('C07')).toMatch(
+      /Premise false: idx\\_session\\_events\\_session\\_id .*What the recommendation still changes: 15\.3x; the claim's bound would read it as confirmed\..*⚠️ premise false/,
+    );
+    expect(row('C41')).toMatch(
+      /not measured: no scenario measures this claim yet \| ❔ inconclusive \(not measured in this run\) \| none \|$/,
+    );
   });
 
   it('counts claims by evidence class and verdict in the summary line', () => {
-    expect(md).toContain('**29 audit claims: 16 measured (6 confirmed, 3 refuted, 4 inconclusive, 3 premise-false), 7 modelled (2 confirmed, 2 refuted, 3 inconclusive), 4 conformance (2 confirmed, 2 refuted), 2 premise (2 refuted).**');
-    expect(md).toMatch(/\*\*Overall:\*\* .*29 audit claims: \d+ measured \(\d+ confirmed, \d+ refuted, \d+ inconclusive, 3 premise-false\), \d+ modelled \(/);
+    expect(md).toContain(
+      '**29 audit claims: 16 measured (6 confirmed, 3 refuted, 4 inconclusive, 3 premise-false), 7 modelled (2 confirmed, 2 refuted, 3 inconclusive), 4 conformance (2 confirmed, 2 refuted), 2 premise (2 refuted).**',
+    );
+    expect(md).toMatch(
+      /\*\*Overall:\*\* .*29 audit claims: \d+ measured \(\d+ confirmed, \d+ refuted, \d+ inconclusive, 3 premise-false\), \d+ modelled \(/,
+    );
   });
 
   it('has the budgets table and states measured limits with the knee and USL fit', () => {
@@ -119,10 +145,16 @@ describe('renderMarkdown', () => {
     expect(md).toContain('<a id="calibration"></a>');
     const rows = tableRows(md, CALIBRATION_HEADER);
     expect(rows).toHaveLength(3);
-    expect(rows[0]).toBe('| [query-latency](#s-query-latency) | <code>events\\_by\\_session.events\\_idx</code> | prepared | p50 | 0.19 ms (n=400) | 0.176 ms (n=56,800) | pgbench 15.10 -M prepared | 1.08x | 0.77–1.3 | ✅ within · enforced |');
-    expect(rows[1]).toMatch(/\| p95 \| 0\.36 ms \(n=400\) \| 0\.228 ms \(n=56,800\) \| .* \| 1\.58x \| 0\.67–1\.5 \| ⚠️ OUTSIDE · reported only \|$/);
+    expect(rows[0]).toBe(
+      '| [query-latency](#s-query-latency) | <code>events\\_by\\_session.events\\_idx</code> | prepared | p50 | 0.19 ms (n=400) | 0.176 ms (n=56,800) | pgbench 15.10 -M prepared | 1.08x | 0.77–1.3 | ✅ within · enforced |',
+    );
+    expect(rows[1]).toMatch(
+      /\| p95 \| 0\.36 ms \(n=400\) \| 0\.228 ms \(n=56,800\) \| .* \| 1\.58x \| 0\.67–1\.5 \| ⚠️ OUTSIDE · reported only \|$/,
+    );
     expect(md).toContain('- [http-load](#s-http-load): autocannon as a CLI child process');
-    expect(md).toContain('**Not calibrated:**\n\n- [query-latency](#s-query-latency) <code>actions\\_by\\_tags\\_2.action\\_tags\\_idx</code>: pgbench scripts cannot bind');
+    expect(md).toContain(
+      '**Not calibrated:**\n\n- [query-latency](#s-query-latency) <code>actions\\_by\\_tags\\_2.action\\_tags\\_idx</code>: pgbench scripts cannot bind',
+    );
     expect(md).toContain('[calibration](#calibration) 2/3 within bounds');
     expect(md).not.toContain('Calibration failed');
   });
@@ -130,17 +162,23 @@ describe('renderMarkdown', () => {
   it('flags an enforced calibration row outside its bounds, in the summary and in the table', () => {
     const out = renderMarkdown(calibrationFailedRun());
     const row = tableRows(out, CALIBRATION_HEADER).find((r) => r.includes('http-load'));
-    expect(row).toContain('| 5.1 ms (n=6,000) | 3.62 ms (n=2,500) | autocannon 8 CLI child, 250 req/s | 1.41x | 0.77–1.3 | ❌ **OUTSIDE** · enforced: run untrusted |');
+    expect(row).toContain(
+      '| 5.1 ms (n=6,000) | 3.62 ms (n=2,500) | autocannon 8 CLI child, 250 req/s | 1.41x | 0.77–1.3 | ❌ **OUTSIDE** · enforced: run untrusted |',
+    );
     const summary = out.slice(out.indexOf('## Executive Summary'), out.indexOf('## Calibration'));
     expect(summary).toContain('[**calibration: 1 enforced row(s) OUTSIDE bounds**](#calibration)');
     expect(summary).toContain('> ❌ **Calibration failed:** 1 enforced row(s) outside bounds');
-    expect(summary).toContain('GET /api/v1/sessions (optimized) p50: loadlab 5.1 ms vs autocannon 8 CLI child, 250 req/s 3.62 ms, ratio 1.41x outside 0.77–1.3');
+    expect(summary).toContain(
+      'GET /api/v1/sessions (optimized) p50: loadlab 5.1 ms vs autocannon 8 CLI child, 250 req/s 3.62 ms, ratio 1.41x outside 0.77–1.3',
+    );
     expect(summary).toContain('**results untrusted**');
   });
 
   it('says in one line when the run had no calibration', () => {
     const out = renderMarkdown(uncalibratedRun());
-    expect(out).toContain('## Calibration\n<a id="calibration"></a>\n\n_This run had no calibration: no figure was checked against an independent tool._\n');
+    expect(out).toContain(
+      '## Calibration\n<a id="calibration"></a>\n\n_This run had no calibration: no figure was checked against an independent tool._\n',
+    );
     expect(out).toContain('· no calibration ·');
   });
 
@@ -149,9 +187,15 @@ describe('renderMarkdown', () => {
     // round.duration.parallel: n=40, so p50 (needs 20) is shown, p90/p95/p99 are not; its p95 is 3,876 ms.
     expect(llm).toContain('| <code>round.duration.parallel</code> | ms | 40 | 2,040 | n&lt;100 | n&lt;200 | n&lt;1,000 | 8,364 |');
     expect(llm).not.toMatch(/3,876|3\.88 s/);
-    expect(llm).toContain('_Percentiles from fewer than 10/(1−q) samples are not shown (p50 needs n ≥ 20, p90 needs n ≥ 100, p95 needs n ≥ 200, p99 needs n ≥ 1,000); the max is._');
-    const tail = tableRows(llm, '| Comparison | Metric | Before | After | Ratio | Interval of the ratio |').find((r) => r.includes('persona round of 5, tail'));
-    expect(tail).toBe('| persona round of 5, tail | <code>round.duration.p95</code> | serial: (n too small) n=40, max 41.5 s | parallel: (n too small) n=40, max 8,364 ms | (n too small) | (n too small) |');
+    expect(llm).toContain(
+      '_Percentiles from fewer than 10/(1−q) samples are not shown (p50 needs n ≥ 20, p90 needs n ≥ 100, p95 needs n ≥ 200, p99 needs n ≥ 1,000); the max is._',
+    );
+    const tail = tableRows(llm, '| Comparison | Metric | Before | After | Ratio | Interval of the ratio |').find((r) =>
+      r.includes('persona round of 5, tail'),
+    );
+    expect(tail).toBe(
+      '| persona round of 5, tail | <code>round.duration.p95</code> | serial: (n too small) n=40, max 41.5 s | parallel: (n too small) n=40, max 8,364 ms | (n too small) | (n too small) |',
+    );
     // 400 samples: p95 shown, p99 (needs 1,000) not.
     expect(md).toContain('| <code>query.list\\_sessions.baseline</code> | ms | 400 | 4.2 | 6.72 | 7.98 | n&lt;1,000 | 17.2 |');
     expect(md).toContain('| 50 | 0.375 sessions/s | n&lt;20 | n&lt;200 | n&lt;1,000 | 15 | 0 |');
@@ -163,10 +207,14 @@ describe('renderMarkdown', () => {
     expect(ql).toContain('server means from pg\\_stat\\_statements (track\\_planning), and client/driver is the client mean minus both');
     const rows = tableRows(ql, BREAKDOWN_HEADER);
     expect(rows).toHaveLength(7);
-    expect(rows[0]).toBe('| <code>list\\_sessions</code> | baseline | prepared | 400 | 4.2 | 7.98 | 4.7 | 0.012 | 4.31 | 0.378 | 0.0025 | pg\\_stat\\_statements | 0.21 / 4.05 |');
+    expect(rows[0]).toBe(
+      '| <code>list\\_sessions</code> | baseline | prepared | 400 | 4.2 | 7.98 | 4.7 | 0.012 | 4.31 | 0.378 | 0.0025 | pg\\_stat\\_statements | 0.21 / 4.05 |',
+    );
     expect(rows[1]?.startsWith('|   | task\\_count | prepared |')).toBe(true);
     expect(rows.find((r) => r.includes('| unnamed |'))).toContain('| 0.452 | 0.182 | 0.064 | 0.206 | 1 |');
-    expect(rows.find((r) => r.includes('| simple |'))).toBe('|   | events\\_idx | simple | 40 | 0.38 | n&lt;200 | 0.43 | n/a | n/a | n/a | n/a | none | — |');
+    expect(rows.find((r) => r.includes('| simple |'))).toBe(
+      '|   | events\\_idx | simple | 40 | 0.38 | n&lt;200 | 0.43 | n/a | n/a | n/a | n/a | none | — |',
+    );
     expect(rows.find((r) => r.includes('costs'))).toContain('| EXPLAIN | — |');
     expect(block(md, 'n-plus-one')).not.toContain('Latency breakdown');
   });

@@ -7,7 +7,10 @@ import { anchors, evidenceHref, PRIORITIES, scenariosInSection, SECTION_TITLES }
 import { anchor, scenarioBlock, statusText, table } from './blocks.js';
 
 const PRIORITY_LABEL: Record<(typeof PRIORITIES)[number], string> = {
-  P0: 'P0 (Critical)', P1: 'P1 (High)', P2: 'P2 (Medium)', P3: 'P3 (Low)',
+  P0: 'P0 (Critical)',
+  P1: 'P1 (High)',
+  P2: 'P2 (Medium)',
+  P3: 'P3 (Low)',
 };
 
 function findingBlock(f: Finding): string {
@@ -26,7 +29,11 @@ export function recommendations(result: RunResult): string {
   if (result.findings.length === 0) return `${head}\n\n_No findings in this run._`;
   const ranked = [...result.findings].sort((a, b) => a.rank - b.rank);
   const rows = ranked.map((f) => [
-    num(f.rank), f.priority, `[${mdText(f.title)}](#${anchors.finding(f.id)})`, mdText(f.measuredImpact.summary), num(f.measuredImpact.score),
+    num(f.rank),
+    f.priority,
+    `[${mdText(f.title)}](#${anchors.finding(f.id)})`,
+    mdText(f.measuredImpact.summary),
+    num(f.measuredImpact.score),
   ]);
   const parts = [head, table(['Rank', 'Priority', 'Finding', 'Measured impact', 'Score'], rows, [0, 4])];
   for (const p of PRIORITIES) {
@@ -48,15 +55,16 @@ const GAPS: { gap: string; match: RegExp }[] = [
 
 function measuredNames(s: ScenarioResult): string[] {
   const m = s.measurements;
-  return [
-    ...Object.keys(m.histograms), ...Object.keys(m.counters), ...Object.keys(m.ratios),
-    ...s.evidence.timelines.map((t) => t.name),
-  ];
+  return [...Object.keys(m.histograms), ...Object.keys(m.counters), ...Object.keys(m.ratios), ...s.evidence.timelines.map((t) => t.name)];
 }
 
 export function monitoringGaps(result: RunResult): string {
   const rows = GAPS.map(({ gap, match }) => {
-    const hits = result.scenarios.flatMap((s) => measuredNames(s).filter((n) => match.test(n)).map((n) => `[${mdText(n)}](#${anchors.scenario(s.name)})`));
+    const hits = result.scenarios.flatMap((s) =>
+      measuredNames(s)
+        .filter((n) => match.test(n))
+        .map((n) => `[${mdText(n)}](#${anchors.scenario(s.name)})`),
+    );
     return [mdText(gap), hits.length === 0 ? '— not measured in this run' : hits.join(', ')];
   });
   return `## 8. ${SECTION_TITLES[8]}\n\nThe audit listed these metrics as missing. loadlab samples them during the run; where a scenario recorded one, it is linked. A gap marked "not measured" is still open.\n\n${table(['Missing metric (audit §8)', 'Measured in this run'], rows)}`;
@@ -64,9 +72,14 @@ export function monitoringGaps(result: RunResult): string {
 
 function scenarioRows(result: RunResult): string[][] {
   return result.scenarios.map((s) => [
-    `[${mdText(s.name)}](#${anchors.scenario(s.name)})`, mdText(s.title), mdText(s.auditRef), statusText(s.status),
-    s.trusted ? 'yes' : '**no**', fmtDuration(s.durationMs),
-    s.budgets.length === 0 ? '—' : tallyText(tallyBudgets(s.budgets)), num(s.findings.length),
+    `[${mdText(s.name)}](#${anchors.scenario(s.name)})`,
+    mdText(s.title),
+    mdText(s.auditRef),
+    statusText(s.status),
+    s.trusted ? 'yes' : '**no**',
+    fmtDuration(s.durationMs),
+    s.budgets.length === 0 ? '—' : tallyText(tallyBudgets(s.budgets)),
+    num(s.findings.length),
   ]);
 }
 
@@ -74,14 +87,21 @@ export function testing(result: RunResult): string {
   const parts = [`## 9. ${SECTION_TITLES[9]}`];
   if (result.scenarios.length === 0) parts.push('_No scenario ran._');
   else {
-    parts.push(`Every scenario of this run (profile ${mdCode(result.profile)}):\n\n${table(
-      ['Scenario', 'Title', 'Audit ref', 'Status', 'Trusted', 'Duration', 'Budgets', 'Findings'], scenarioRows(result), [5, 7],
-    )}`);
+    parts.push(
+      `Every scenario of this run (profile ${mdCode(result.profile)}):\n\n${table(
+        ['Scenario', 'Title', 'Audit ref', 'Status', 'Trusted', 'Duration', 'Budgets', 'Findings'],
+        scenarioRows(result),
+        [5, 7],
+      )}`,
+    );
   }
   // The audit's four proposed load tests, and which scenario now runs each.
   const proposed = [1, 2, 3, 4].map((k) => {
     const by = result.scenarios.filter((s) => new RegExp(`§9 scenario ${k}\\b`).test(s.auditRef));
-    return [`§9 scenario ${k}`, by.length === 0 ? 'not run' : by.map((s) => `[${mdText(s.name)}](#${anchors.scenario(s.name)})`).join(', ')];
+    return [
+      `§9 scenario ${k}`,
+      by.length === 0 ? 'not run' : by.map((s) => `[${mdText(s.name)}](#${anchors.scenario(s.name)})`).join(', '),
+    ];
   });
   parts.push(`The audit's proposed load tests:\n\n${table(['Audit test', 'Run by'], proposed)}`);
   scenariosInSection(result, 9).forEach((s, i) => parts.push(scenarioBlock(s, `9.${i + 1}`)));

@@ -18,12 +18,19 @@ const INTROS: Record<number, string> = {
 
 function planTable(plans: { scenario: string; plan: PlanEvidence }[]): string {
   const rows = plans.map(({ scenario, plan: p }) => [
-    `[${mdText(p.name)}](#${anchors.evidence(scenario)})`, mdText(p.variant), mdText(p.scanTypes.join(', ') || 'n/a'),
-    p.indexOnly ? 'yes' : 'no', num(p.sortSteps), num(p.partitionsScanned.length),
-    fmtValue(p.executionMs, 'ms'), `${num(p.sharedHitBlocks)} / ${num(p.sharedReadBlocks)}`,
+    `[${mdText(p.name)}](#${anchors.evidence(scenario)})`,
+    mdText(p.variant),
+    mdText(p.scanTypes.join(', ') || 'n/a'),
+    p.indexOnly ? 'yes' : 'no',
+    num(p.sortSteps),
+    num(p.partitionsScanned.length),
+    fmtValue(p.executionMs, 'ms'),
+    `${num(p.sharedHitBlocks)} / ${num(p.sharedReadBlocks)}`,
   ]);
   return `**Query plans** (one EXPLAIN ANALYZE per variant; timings above come from the histograms, not from these single runs):\n\n${table(
-    ['Plan', 'Variant', 'Scans', 'Index-only', 'Sorts', 'Partitions', 'Execution', 'Buffers hit / read'], rows, [4, 5, 6],
+    ['Plan', 'Variant', 'Scans', 'Index-only', 'Sorts', 'Partitions', 'Execution', 'Buffers hit / read'],
+    rows,
+    [4, 5, 6],
   )}`;
 }
 

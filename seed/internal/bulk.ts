@@ -75,11 +75,18 @@ export async function validateForeignKeys(client: pg.PoolClient | pg.Client, tab
   );
   if (rows.length === 0) return 0;
   const id = pg.escapeIdentifier;
-  const joins = rows.map((fk, j) => `LEFT JOIN ${fk.parent} p${j} ON ${fk.cols.map((c, i) => `p${j}.${id(fk.refs[i] as string)} = c.${id(c)}`).join(' AND ')}`);
+  const joins = rows.map(
+    (fk, j) => `LEFT JOIN ${fk.parent} p${j} ON ${fk.cols.map((c, i) => `p${j}.${id(fk.refs[i] as string)} = c.${id(c)}`).join(' AND ')}`,
+  );
   // MATCH SIMPLE: a row with a NULL in the key satisfies the FK; otherwise the parent row must exist.
-  const broken = rows.map((fk, j) => `bool_or(${fk.cols.map((c) => `c.${id(c)} IS NOT NULL`).join(' AND ')} AND p${j}.${id(fk.refs[0] as string)} IS NULL) AS f${j}`);
+  const broken = rows.map(
+    (fk, j) =>
+      `bool_or(${fk.cols.map((c) => `c.${id(c)} IS NOT NULL`).join(' AND ')} AND p${j}.${id(fk.refs[0] as string)} IS NULL) AS f${j}`,
+  );
   await client.query(`SET LOCAL work_mem = '${SEED_DEFAULTS.validateWorkMem}'`);
-  const { rows: [flags] } = await client.query<Record<string, boolean | null>>(`SELECT ${broken.join(', ')} FROM ${id(table)} c ${joins.join(' ')}`);
+  const {
+    rows: [flags],
+  } = await client.query<Record<string, boolean | null>>(`SELECT ${broken.join(', ')} FROM ${id(table)} c ${joins.join(' ')}`);
   const bad = rows.find((_, j) => flags?.[`f${j}`] === true);
   if (bad !== undefined) {
     throw new LoadlabError(ENGINE_ERRORS.SEED_FK_VIOLATION, `seeded rows violate foreign key ${bad.name} (${table} -> ${bad.parent})`, {

@@ -50,7 +50,9 @@ export async function copyRows(
   let buf = '';
   let count = 0;
   let failed: unknown;
-  stream.once('error', (err) => { failed = err; });
+  stream.once('error', (err) => {
+    failed = err;
+  });
   try {
     for (const row of rows) {
       buf += row;

@@ -4,8 +4,19 @@ import { SEED_DEFAULTS } from '../defaults.js';
 
 /** Every table the seeder writes, parents first (personas are upserted, not counted as data). */
 export const SEEDED_TABLES = [
-  'users', 'user_context', 'api_tokens', 'tags', 'research_cache', 'sessions', 'session_tasks', 'session_events',
-  'api_costs', 'contributions', 'actions', 'action_tags', 'session_clarifications',
+  'users',
+  'user_context',
+  'api_tokens',
+  'tags',
+  'research_cache',
+  'sessions',
+  'session_tasks',
+  'session_events',
+  'api_costs',
+  'contributions',
+  'actions',
+  'action_tags',
+  'session_clarifications',
 ] as const;
 
 /** Tables whose ids the seeder supplies; their sequences are moved past the seeded ids. */

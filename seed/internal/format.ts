@@ -8,7 +8,9 @@ export const NULL = '\\N';
 
 /** Escapes backslash, tab, newline and carriage return for COPY text format. */
 export function copyEscape(value: string): string {
-  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r')) : value;
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (ch) => (ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r'))
+    : value;
 }
 
 /** A JSON string literal (with quotes) ready to embed in a COPY-escaped JSON document. */

@@ -3,7 +3,9 @@ import { hash32 } from './prng.js';
 const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function hex32(n: number): string {
-  return (HEX[(n >>> 24) & 255] as string) + (HEX[(n >>> 16) & 255] as string) + (HEX[(n >>> 8) & 255] as string) + (HEX[n & 255] as string);
+  return (
+    (HEX[(n >>> 24) & 255] as string) + (HEX[(n >>> 16) & 255] as string) + (HEX[(n >>> 8) & 255] as string) + (HEX[n & 255] as string)
+  );
 }
 
 /**

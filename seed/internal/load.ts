@@ -58,12 +58,18 @@ export async function loadAll(options: LoadOptions): Promise<TableLoaded[]> {
     parents.catch(() => undefined);
     let commit: (v: unknown) => void = () => undefined;
     let abort: (e: unknown) => void = () => undefined;
-    const done = new Promise((resolve, reject) => { commit = resolve; abort = reject; });
+    const done = new Promise((resolve, reject) => {
+      commit = resolve;
+      abort = reject;
+    });
     done.catch(() => undefined);
     committed.set(step.spec.table, done);
     const p = (options.bulk.skipRowChecks ? Promise.resolve() : parents)
       .then(() => loadTable(options, step, parents, commit))
-      .catch((err: unknown) => { abort(err); throw err; });
+      .catch((err: unknown) => {
+        abort(err);
+        throw err;
+      });
     // Failures surface through Promise.all below; avoid an unhandled rejection meanwhile.
     p.catch(() => undefined);
     results.push(p);
@@ -72,7 +78,12 @@ export async function loadAll(options: LoadOptions): Promise<TableLoaded[]> {
   return SEEDED_TABLES.map((t) => loaded.find((r) => r.table === t)).filter((r): r is TableLoaded => r !== undefined);
 }
 
-async function loadTable(options: LoadOptions, step: LoadStep, parents: Promise<unknown>, committed: (v: unknown) => void): Promise<TableLoaded> {
+async function loadTable(
+  options: LoadOptions,
+  step: LoadStep,
+  parents: Promise<unknown>,
+  committed: (v: unknown) => void,
+): Promise<TableLoaded> {
   const { pool, ctx, bulk } = options;
   const table = step.spec.table;
   const exp = options.expected[table];
@@ -100,15 +111,25 @@ async function loadTable(options: LoadOptions, step: LoadStep, parents: Promise<
     const indexes = rebuild ? await secondaryIndexes(client, table) : [];
     const constraints = rebuild ? await droppableConstraints(client, table) : [];
     if (indexes.length > 0) await client.query(`DROP INDEX ${indexes.map((i) => pg.escapeIdentifier(i.name)).join(', ')}`);
-    if (constraints.length > 0) await client.query(`ALTER TABLE ${pg.escapeIdentifier(table)} ${constraints.map((c) => `DROP CONSTRAINT ${pg.escapeIdentifier(c.name)}`).join(', ')}`);
+    if (constraints.length > 0)
+      await client.query(
+        `ALTER TABLE ${pg.escapeIdentifier(table)} ${constraints.map((c) => `DROP CONSTRAINT ${pg.escapeIdentifier(c.name)}`).join(', ')}`,
+      );
     clock.lap('prepare');
     let last = 0;
-    const copied = await copyRows(client, table, step.spec.columns, step.spec.rows(ctx), (n) => {
-      const now = Date.now();
-      if (now - last < SEED_DEFAULTS.progressIntervalMs) return;
-      last = now;
-      progress(n, 'copy');
-    }, options.signal);
+    const copied = await copyRows(
+      client,
+      table,
+      step.spec.columns,
+      step.spec.rows(ctx),
+      (n) => {
+        const now = Date.now();
+        if (now - last < SEED_DEFAULTS.progressIntervalMs) return;
+        last = now;
+        progress(n, 'copy');
+      },
+      options.signal,
+    );
     const rows = copied.rows;
     clock.record('generate', copied.generateSeconds);
     clock.lap('copy');

@@ -39,7 +39,7 @@ export const SEED_PERSONAS: readonly (readonly [code: string, name: string, expe
   ['procurement', 'Procurement Manager', 'vendors, negotiation'],
   ['market_researcher', 'Market Researcher', 'sizing, segmentation'],
   ['founder_coach', 'Founder Coach', 'leadership, focus'],
-  ['skeptic', 'Devil\'s Advocate', 'challenging assumptions'],
+  ['skeptic', "Devil's Advocate", 'challenging assumptions'],
   ['customer_voice', 'Customer Advocate', 'jobs to be done'],
   ['international', 'International Expansion Lead', 'localisation, new markets'],
   ['regulatory', 'Regulatory Specialist', 'licensing, regulation'],

@@ -42,8 +42,13 @@ export class PhaseClock {
   phases(): TablePhases {
     const s = (p: Phase): number => Math.round((this.secs.get(p) ?? 0) * 1000) / 1000;
     return {
-      waitSeconds: s('wait'), generateSeconds: s('generate'), copySeconds: s('copy'), indexSeconds: s('index'),
-      validateSeconds: s('validate'), analyzeSeconds: s('analyze'), otherSeconds: Math.round((s('prepare') + s('commit')) * 1000) / 1000,
+      waitSeconds: s('wait'),
+      generateSeconds: s('generate'),
+      copySeconds: s('copy'),
+      indexSeconds: s('index'),
+      validateSeconds: s('validate'),
+      analyzeSeconds: s('analyze'),
+      otherSeconds: Math.round((s('prepare') + s('commit')) * 1000) / 1000,
     };
   }
 }

@@ -87,7 +87,8 @@ export function planSession(ctx: SeedContext, k: number, u: number, uid: string)
   // Activity grows over time: density rises towards the end of the window (mostly the recent past).
   const createdMs = startMs + Math.floor((windowEnd - startMs) * Math.sqrt(r.next()));
   const x = r.next();
-  const status: SessionStatus = x < 0.93 ? 'completed' : x < 0.955 ? 'failed' : x < 0.97 ? 'killed' : x < 0.98 ? 'terminated' : x < 0.993 ? 'running' : 'paused';
+  const status: SessionStatus =
+    x < 0.93 ? 'completed' : x < 0.955 ? 'failed' : x < 0.97 ? 'killed' : x < 0.98 ? 'terminated' : x < 0.993 ? 'running' : 'paused';
   const done = status === 'completed';
   const lifetime = r.int(done ? 4 * MINUTE : MINUTE, done ? 45 * MINUTE : 20 * MINUTE);
   const subProblems = r.int(1, 4);
@@ -95,13 +96,24 @@ export function planSession(ctx: SeedContext, k: number, u: number, uid: string)
   const first = r.int(0, SEED_PERSONAS.length - 1);
   // Odd steps below 23 are coprime with the 46 personas, so the picks are distinct.
   const step = r.pick(PERSONA_STEPS);
-  const unique = Array.from({ length: expertCount }, (_, i) => (SEED_PERSONAS[(first + i * step) % SEED_PERSONAS.length] as readonly [string, string, string])[0]);
+  const unique = Array.from(
+    { length: expertCount },
+    (_, i) => (SEED_PERSONAS[(first + i * step) % SEED_PERSONAS.length] as readonly [string, string, string])[0],
+  );
   const rounds = done ? r.int(2, 5) : r.int(1, 3);
   const coreEvents = 2 + subProblems + unique.length + rounds * (unique.length + 3) + (done ? 3 : 1);
   const coreCosts = 2 + rounds * (unique.length + 2) + (done ? 1 : 0);
   return {
-    k, u, id: `bo1_${uuidFor(ctx.seed, KIND.session, k)}`, userId: uid,
-    createdMs, endMs: createdMs + lifetime, status, subProblems, personas: unique, rounds,
+    k,
+    u,
+    id: `bo1_${uuidFor(ctx.seed, KIND.session, k)}`,
+    userId: uid,
+    createdMs,
+    endMs: createdMs + lifetime,
+    status,
+    subProblems,
+    personas: unique,
+    rounds,
     events: Math.max(coreEvents, r.int(30, 70)),
     costs: Math.max(coreCosts, r.int(20, 50)),
     tasks: done ? r.int(1, 4) : 0,

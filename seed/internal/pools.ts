@@ -24,13 +24,63 @@ export interface Pools {
   readonly markets: readonly string[];
 }
 
-export const INDUSTRIES = ['saas', 'ecommerce', 'fintech', 'healthcare', 'education', 'logistics', 'media', 'manufacturing', 'consulting', 'hospitality', 'real_estate', 'energy'] as const;
+export const INDUSTRIES = [
+  'saas',
+  'ecommerce',
+  'fintech',
+  'healthcare',
+  'education',
+  'logistics',
+  'media',
+  'manufacturing',
+  'consulting',
+  'hospitality',
+  'real_estate',
+  'energy',
+] as const;
 export const TAG_NAMES = [
-  'urgent', 'q1', 'q2', 'q3', 'q4', 'marketing', 'sales', 'hiring', 'product', 'pricing', 'ops', 'finance',
-  'legal', 'growth', 'retention', 'onboarding', 'seo', 'content', 'partnerships', 'fundraising', 'infra',
-  'security', 'support', 'research', 'design', 'analytics', 'brand', 'expansion', 'compliance', 'cost-cutting',
-  'strategy', 'quick-win', 'blocked-external', 'experiment', 'customer', 'investor', 'team', 'roadmap',
-  'launch', 'follow-up', 'board', 'okr',
+  'urgent',
+  'q1',
+  'q2',
+  'q3',
+  'q4',
+  'marketing',
+  'sales',
+  'hiring',
+  'product',
+  'pricing',
+  'ops',
+  'finance',
+  'legal',
+  'growth',
+  'retention',
+  'onboarding',
+  'seo',
+  'content',
+  'partnerships',
+  'fundraising',
+  'infra',
+  'security',
+  'support',
+  'research',
+  'design',
+  'analytics',
+  'brand',
+  'expansion',
+  'compliance',
+  'cost-cutting',
+  'strategy',
+  'quick-win',
+  'blocked-external',
+  'experiment',
+  'customer',
+  'investor',
+  'team',
+  'roadmap',
+  'launch',
+  'follow-up',
+  'board',
+  'okr',
 ] as const;
 export const TAG_COLORS = ['#6366F1', '#EF4444', '#F59E0B', '#10B981', '#3B82F6', '#8B5CF6', '#EC4899', '#14B8A6'] as const;
 
@@ -44,13 +94,19 @@ export function buildPools(seed: number, refMs: number): Pools {
   const fill = (make: () => string): string[] => Array.from({ length: n }, make);
   const firstNames = fill(() => faker.person.firstName());
   const lastNames = fill(() => faker.person.lastName());
-  const questions = fill(() => `How should a ${faker.company.buzzNoun()} business ${faker.company.buzzVerb()} ${faker.company.buzzNoun()}?`);
+  const questions = fill(
+    () => `How should a ${faker.company.buzzNoun()} business ${faker.company.buzzVerb()} ${faker.company.buzzNoun()}?`,
+  );
   return {
     firstNames: firstNames.map(copyEscape),
     lastNames: lastNames.map(copyEscape),
     emailNames: firstNames.map((f, i) => `${f}.${lastNames[i] ?? 'x'}`.toLowerCase().replace(/[^a-z0-9.]/g, '')),
     companies: fill(() => copyEscape(faker.company.name())),
-    problems: fill(() => copyEscape(`Should we ${faker.company.buzzVerb()} our ${faker.company.buzzNoun()} to ${faker.company.buzzPhrase()}? ${faker.lorem.sentence()}`)),
+    problems: fill(() =>
+      copyEscape(
+        `Should we ${faker.company.buzzVerb()} our ${faker.company.buzzNoun()} to ${faker.company.buzzPhrase()}? ${faker.lorem.sentence()}`,
+      ),
+    ),
     paragraphs: fill(() => copyEscape(faker.lorem.paragraph({ min: 2, max: 4 }))),
     sentences: fill(() => copyEscape(faker.company.catchPhrase())),
     questions: questions.map(copyEscape),

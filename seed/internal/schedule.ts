@@ -52,7 +52,12 @@ export function expectedRows(ctx: SeedContext): Record<string, number | undefine
     n.session_clarifications += s.clarifications;
   }
   return {
-    users: ctx.profile.users, user_context: ctx.profile.users, api_tokens: ctx.profile.users, research_cache: ctx.profile.researchRows,
-    sessions: ctx.profile.sessions, ...n, action_tags: undefined,
+    users: ctx.profile.users,
+    user_context: ctx.profile.users,
+    api_tokens: ctx.profile.users,
+    research_cache: ctx.profile.researchRows,
+    sessions: ctx.profile.sessions,
+    ...n,
+    action_tags: undefined,
   };
 }

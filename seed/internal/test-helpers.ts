@@ -9,7 +9,9 @@ export async function tableChecksums(url: string): Promise<Record<string, string
   try {
     const out: Record<string, string> = {};
     for (const t of [...SEEDED_TABLES, 'personas']) {
-      const { rows } = await client.query<{ h: string }>(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM ${pg.escapeIdentifier(t)} t`);
+      const { rows } = await client.query<{ h: string }>(
+        `SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM ${pg.escapeIdentifier(t)} t`,
+      );
       out[t] = rows[0]?.h ?? '';
     }
     return out;

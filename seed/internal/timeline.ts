@@ -30,7 +30,8 @@ export async function readTimeline(client: pg.PoolClient | pg.Client): Promise<T
       WHERE p.relname = ANY($1::text[])`,
     [PARTITIONED],
   );
-  const monthsOf = (t: string): Set<number> => new Set(rows.filter((r) => r.parent === t && r.lo !== null).map((r) => Date.parse(`${r.lo.slice(0, 10)}T00:00:00Z`)));
+  const monthsOf = (t: string): Set<number> =>
+    new Set(rows.filter((r) => r.parent === t && r.lo !== null).map((r) => Date.parse(`${r.lo.slice(0, 10)}T00:00:00Z`)));
   const sets = PARTITIONED.map(monthsOf);
   const common = [...(sets[0] ?? new Set<number>())].filter((m) => sets.every((s) => s.has(m))).sort((a, b) => a - b);
   // The longest run of consecutive months: a gap would make sessions straddle a missing partition.

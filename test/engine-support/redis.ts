@@ -36,7 +36,10 @@ function freePort(): Promise<number> {
 function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect(port, '127.0.0.1');
-    const done = (ok: boolean): void => { sock.destroy(); resolve(ok); };
+    const done = (ok: boolean): void => {
+      sock.destroy();
+      resolve(ok);
+    };
     sock.setTimeout(500, () => done(false));
     sock.once('error', () => done(false));
     sock.once('connect', () => sock.write('PING\r\n'));
@@ -66,7 +69,9 @@ export async function startTestRedis(): Promise<TestRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+      stdio: 'ignore',
+    });
     child.once('error', () => undefined);
     await waitUntil(() => answersPing(port), `redis-server did not answer on port ${port}`);
   };
@@ -83,9 +88,19 @@ export async function startTestRedis(): Promise<TestRedis> {
     port,
     pid: () => child?.pid,
     kill,
-    pause: async () => { child?.kill('SIGSTOP'); },
-    resume: async () => { child?.kill('SIGCONT'); },
-    restart: async () => { await kill(); await start(); },
-    stop: async () => { await kill(); fs.rmSync(dir, { recursive: true, force: true }); },
+    pause: async () => {
+      child?.kill('SIGSTOP');
+    },
+    resume: async () => {
+      child?.kill('SIGCONT');
+    },
+    restart: async () => {
+      await kill();
+      await start();
+    },
+    stop: async () => {
+      await kill();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

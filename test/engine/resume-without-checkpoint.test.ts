@@ -28,9 +28,17 @@ describe('resume of a session that has no checkpoint yet (real PostgreSQL and Re
     await tdb.drop();
   });
 
-  const engineFor = (variant: 'audited' | 'optimized') => createEngine({
-    config: { databaseUrl: tdb.url, redisUrl: TEST_REDIS_URL, redisKeyPrefix: prefix, variant, llm: { mockProfile: 'instant' }, deliberation: { subProblems: 1, personasPerSubProblem: 3, subProblemMaxRounds: 2 } },
-  });
+  const engineFor = (variant: 'audited' | 'optimized') =>
+    createEngine({
+      config: {
+        databaseUrl: tdb.url,
+        redisUrl: TEST_REDIS_URL,
+        redisKeyPrefix: prefix,
+        variant,
+        llm: { mockProfile: 'instant' },
+        deliberation: { subProblems: 1, personasPerSubProblem: 3, subProblemMaxRounds: 2 },
+      },
+    });
 
   async function orphan(variant: 'audited' | 'optimized'): Promise<string> {
     const engine = await engineFor(variant);
@@ -56,20 +64,26 @@ describe('resume of a session that has no checkpoint yet (real PostgreSQL and Re
     }
   }, 60_000);
 
-  it('audited: marked failed with LL_CHECKPOINT_LOST, its error event numbered after the dead process\'s buffered events', async () => {
+  it("audited: marked failed with LL_CHECKPOINT_LOST, its error event numbered after the dead process's buffered events", async () => {
     const id = await orphan('audited');
     // The dead process had published sequences 1-2 (in the Redis history, acknowledged to
     // subscribers) and not yet flushed them to session_events (audited: no flush timer).
     const history = eventKeys(prefix, id).history;
     for (const sequence of [1, 2]) {
-      await redis.rpush(history, JSON.stringify({ event_type: 'decomposition_started', session_id: id, sequence, timestamp: new Date().toISOString(), data: {} }));
+      await redis.rpush(
+        history,
+        JSON.stringify({ event_type: 'decomposition_started', session_id: id, sequence, timestamp: new Date().toISOString(), data: {} }),
+      );
     }
     const engine = await engineFor('audited');
     try {
       await expect(engine.resumeSession(id)).rejects.toMatchObject({ code: 'LL_CHECKPOINT_LOST' });
       expect((await engine.repositories.sessions.get(id))?.status).toBe('failed');
       expect(engine.metrics().checkpoints.resume.lost).toBe(1);
-      const errors = await engine.db.query<{ sequence: number }>("SELECT sequence FROM session_events WHERE session_id = $1 AND event_type = 'error'", [id]);
+      const errors = await engine.db.query<{ sequence: number }>(
+        "SELECT sequence FROM session_events WHERE session_id = $1 AND event_type = 'error'",
+        [id],
+      );
       expect(errors.rows.map((r) => r.sequence)).toEqual([3]);
     } finally {
       await engine.close();

@@ -14,7 +14,9 @@ describe('loadlab CLI', () => {
   it('prints help for the program and every command', () => {
     const top = run(['--help']);
     expect(top.code).toBe(0);
-    const commands = [...top.stdout.matchAll(/^ {2}([a-z0-9-]+)(?: \[options\]| <[^>]+>|\s)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+    const commands = [...top.stdout.matchAll(/^ {2}([a-z0-9-]+)(?: \[options\]| <[^>]+>|\s)/gm)]
+      .map((m) => m[1]!)
+      .filter((c) => c !== 'help');
     expect(commands).toEqual(expect.arrayContaining(['audit', 'migrate', 'infra']));
     for (const command of commands) {
       const r = run([command, '--help']);
@@ -69,7 +71,7 @@ describe('loadlab CLI', () => {
     expect(run(['list'], { LOADLAB_LOG_LEVEL: 'Error' }).code).toBe(0);
   });
 
-  it('`help <command>` prints that command\'s usage', () => {
+  it("`help <command>` prints that command's usage", () => {
     const r = run(['help', 'seed']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: loadlab seed');

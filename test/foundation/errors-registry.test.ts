@@ -30,10 +30,12 @@ describe('error code registry', () => {
       for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
         const p = path.join(dir, e.name);
         if (e.isDirectory()) walk(p);
-        else if (p.endsWith('.ts') && !p.endsWith('.test.ts') && !p.endsWith('.d.ts')) out.push({ file: path.relative(ROOT, p), text: fs.readFileSync(p, 'utf8') });
+        else if (p.endsWith('.ts') && !p.endsWith('.test.ts') && !p.endsWith('.d.ts'))
+          out.push({ file: path.relative(ROOT, p), text: fs.readFileSync(p, 'utf8') });
       }
     };
-    for (const dir of ['engine', 'harness', 'scenarios', 'seed', 'reports', 'bench']) if (fs.existsSync(path.join(ROOT, dir))) walk(path.join(ROOT, dir));
+    for (const dir of ['engine', 'harness', 'scenarios', 'seed', 'reports', 'bench'])
+      if (fs.existsSync(path.join(ROOT, dir))) walk(path.join(ROOT, dir));
     return out;
   };
   const REGISTRIES = new Set([path.join('engine', 'errors', 'codes.ts'), path.join('harness', 'errors', 'codes.ts')]);
@@ -46,12 +48,19 @@ describe('error code registry', () => {
   });
 
   it('every registered code is used somewhere (a code nothing raises is dead surface)', () => {
-    const text = sources().filter((s) => !REGISTRIES.has(s.file)).map((s) => s.text).join('\n');
+    const text = sources()
+      .filter((s) => !REGISTRIES.has(s.file))
+      .map((s) => s.text)
+      .join('\n');
     const keysOf = (o: Record<string, string>): string[] => Object.keys(o);
     // Used = its registry key is referenced (ENGINE_ERRORS.X, HARNESS_ERRORS.X or an alias's X -> ENGINE_ERRORS.LLM_X).
     const unused = [
-      ...keysOf(ENGINE_ERRORS).filter((k) => !new RegExp(`ERRORS\\.${k}\\b`).test(text)).map((k) => ENGINE_ERRORS[k as keyof typeof ENGINE_ERRORS]),
-      ...keysOf(HARNESS_ERRORS).filter((k) => !new RegExp(`ERRORS\\.${k}\\b`).test(text)).map((k) => HARNESS_ERRORS[k as keyof typeof HARNESS_ERRORS]),
+      ...keysOf(ENGINE_ERRORS)
+        .filter((k) => !new RegExp(`ERRORS\\.${k}\\b`).test(text))
+        .map((k) => ENGINE_ERRORS[k as keyof typeof ENGINE_ERRORS]),
+      ...keysOf(HARNESS_ERRORS)
+        .filter((k) => !new RegExp(`ERRORS\\.${k}\\b`).test(text))
+        .map((k) => HARNESS_ERRORS[k as keyof typeof HARNESS_ERRORS]),
     ];
     expect(unused).toEqual([]);
   });

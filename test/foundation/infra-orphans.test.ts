@@ -31,7 +31,10 @@ async function startUp(stateDir: string): Promise<{ proc: ReturnType<typeof spaw
   return { proc, runId: (JSON.parse(line) as { runId: string }).runId, stderr: () => stderr };
 }
 
-describe.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('loadlab infra up stopped with %s', (signal, code) => {
+describe.each([
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const)('loadlab infra up stopped with %s', (signal, code) => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'll-state-'));
   afterAll(() => fs.rmSync(stateDir, { recursive: true, force: true }));
 

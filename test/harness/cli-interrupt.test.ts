@@ -38,7 +38,12 @@ describe('loadlab run: interrupted and crashed runs', () => {
     delete childEnv.REDIS_URL;
     const t0 = Date.now();
     // A process group of its own, so that a test can signal the group as `timeout` and a terminal do.
-    const proc = spawn(process.execPath, [BIN, 'run', ...args, '--database-url', TEST_PG_ADMIN_URL], { cwd: tmp, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const proc = spawn(process.execPath, [BIN, 'run', ...args, '--database-url', TEST_PG_ADMIN_URL], {
+      cwd: tmp,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let stderr = '';
     let stdout = '';
     const waiters: { re: RegExp; resolve: () => void }[] = [];
@@ -52,18 +57,27 @@ describe('loadlab run: interrupted and crashed runs', () => {
         }
       }
     });
-    const exited = new Promise<{ code: number | null; ms: number }>((resolve) => proc.once('exit', (code) => resolve({ code, ms: Date.now() - t0 })));
+    const exited = new Promise<{ code: number | null; ms: number }>((resolve) =>
+      proc.once('exit', (code) => resolve({ code, ms: Date.now() - t0 })),
+    );
     return {
       pid: proc.pid!,
       exited,
       stderr: () => stderr,
       stdout: () => stdout,
-      waitFor: (re, timeoutMs = 120_000) => new Promise<void>((resolve, reject) => {
-        if (re.test(stderr)) return resolve();
-        const timer = setTimeout(() => reject(new Error(`no ${re} on stderr in ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
-        waiters.push({ re, resolve: () => { clearTimeout(timer); resolve(); } });
-        void exited.then(() => reject(new Error(`exited before ${re}:\n${stderr}`)));
-      }),
+      waitFor: (re, timeoutMs = 120_000) =>
+        new Promise<void>((resolve, reject) => {
+          if (re.test(stderr)) return resolve();
+          const timer = setTimeout(() => reject(new Error(`no ${re} on stderr in ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
+          waiters.push({
+            re,
+            resolve: () => {
+              clearTimeout(timer);
+              resolve();
+            },
+          });
+          void exited.then(() => reject(new Error(`exited before ${re}:\n${stderr}`)));
+        }),
       kill: (signal) => proc.kill(signal),
     };
   };
@@ -82,7 +96,9 @@ describe('loadlab run: interrupted and crashed runs', () => {
     admin.on('error', () => undefined);
     await admin.connect();
     try {
-      const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`loadlab_${record.runId}_%`]);
+      const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+        `loadlab_${record.runId}_%`,
+      ]);
       expect(rows.map((r) => r.datname)).toEqual([]);
     } finally {
       await admin.end();
@@ -114,7 +130,11 @@ describe('loadlab run: interrupted and crashed runs', () => {
     await expectNothingLeft(record);
 
     const rendered = path.join(tmp, 'sigint-report');
-    const report = spawnSync(process.execPath, [BIN, 'report', path.join(out, 'audit.json'), '--out', rendered, '--format', 'md,html,junit'], { encoding: 'utf8', timeout: 60_000 });
+    const report = spawnSync(
+      process.execPath,
+      [BIN, 'report', path.join(out, 'audit.json'), '--out', rendered, '--format', 'md,html,junit'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     expect(report.status, report.stderr).toBe(0);
     expect(fs.readFileSync(path.join(rendered, 'audit.md'), 'utf8')).toContain('interruptible');
   }, 180_000);

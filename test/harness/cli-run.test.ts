@@ -44,7 +44,9 @@ describe('loadlab run: exit codes of the whole machinery', () => {
     const result = json as RunResult;
     expect(result.scenarios[0]?.name).toBe('smoke');
     expect(result.scenarios[0]?.measurements.histograms['smoke.publish']?.count).toBeGreaterThan(20);
-    expect(result.scenarios[0]?.evidence.timelines.find((t) => t.name === 'smoke')?.marks.some((m) => m.fault === 'redis-pause')).toBe(true);
+    expect(result.scenarios[0]?.evidence.timelines.find((t) => t.name === 'smoke')?.marks.some((m) => m.fault === 'redis-pause')).toBe(
+      true,
+    );
     expect(result.budgets.every((b) => b.passed)).toBe(true);
     expect(result.environment.disk?.peakClusterBytes).toBeGreaterThan(0);
     expect(fs.existsSync(path.join(out, 'audit.md'))).toBe(true);
@@ -59,7 +61,10 @@ describe('loadlab run: exit codes of the whole machinery', () => {
   }, 240_000);
 
   it('invalid config: exit 2 listing every error at once, before any infrastructure starts', () => {
-    const config = writeConfig('bad.json', { budgets: { ci: { 'smoke.publish': { p97: '< 1ms', p95: 'fast' } }, weekly: {} }, colour: 'red' });
+    const config = writeConfig('bad.json', {
+      budgets: { ci: { 'smoke.publish': { p97: '< 1ms', p95: 'fast' } }, weekly: {} },
+      colour: 'red',
+    });
     const r = run([SMOKE, '--config', config]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('LL_BUDGET_CONFIG_INVALID');

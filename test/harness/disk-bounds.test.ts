@@ -29,7 +29,11 @@ describe('scenario databases are dropped as each scenario ends', () => {
   const seen: { first?: string; firstAliveInSecond?: boolean } = {};
 
   const first = defineScenario<Record<string, never>>({
-    name: 'disk-first', title: 'creates two databases', auditRef: 'test', profiles: { ci: {}, default: {}, full: {} }, budgets: {},
+    name: 'disk-first',
+    title: 'creates two databases',
+    auditRef: 'test',
+    profiles: { ci: {}, default: {}, full: {} },
+    budgets: {},
     async run(ctx) {
       const a = await ctx.data.database({ label: 'a', seeded: false });
       await ctx.infra.createDatabase('b');
@@ -37,18 +41,29 @@ describe('scenario databases are dropped as each scenario ends', () => {
     },
   });
   const second = defineScenario<Record<string, never>>({
-    name: 'disk-second', title: 'looks for the first one\'s database', auditRef: 'test', profiles: { ci: {}, default: {}, full: {} }, budgets: {},
+    name: 'disk-second',
+    title: "looks for the first one's database",
+    auditRef: 'test',
+    profiles: { ci: {}, default: {}, full: {} },
+    budgets: {},
     async run() {
       seen.firstAliveInSecond = await exists(seen.first ?? '');
     },
   });
 
-  it('drops the first scenario\'s databases before the second starts, and records the disk peak', async () => {
+  it("drops the first scenario's databases before the second starts, and records the disk peak", async () => {
     const infra = await provisionInfra({ stateDir, databaseUrl: TEST_PG_ADMIN_URL, redis: false });
     try {
       const result = await runScenarios({
-        scenarios: [first, second], profile: 'ci', seed: 1, infra, logger: silentLogger(), signal: new AbortController().signal,
-        budgetOverrides: {}, evaluate: () => [], seedFn: undefined,
+        scenarios: [first, second],
+        profile: 'ci',
+        seed: 1,
+        infra,
+        logger: silentLogger(),
+        signal: new AbortController().signal,
+        budgetOverrides: {},
+        evaluate: () => [],
+        seedFn: undefined,
       });
       expect(result.scenarios.map((s) => s.status)).toEqual(['passed', 'passed']);
       expect(seen.first).toBeDefined();

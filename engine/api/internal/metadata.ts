@@ -18,7 +18,11 @@ const TERMINAL = new Set(['completed', 'failed', 'killed', 'deleted', 'terminate
 function parseMeta(o: Record<string, unknown> | undefined): SessionMeta | undefined {
   if (o === undefined || typeof o.status !== 'string') return undefined;
   const cost = Number(o.total_cost);
-  return { status: o.status, phase: typeof o.phase === 'string' ? o.phase : undefined, total_cost: o.total_cost === undefined || !Number.isFinite(cost) ? undefined : cost };
+  return {
+    status: o.status,
+    phase: typeof o.phase === 'string' ? o.phase : undefined,
+    total_cost: o.total_cost === undefined || !Number.isFinite(cost) ? undefined : cost,
+  };
 }
 
 /**
@@ -30,8 +34,10 @@ function parseMeta(o: Record<string, unknown> | undefined): SessionMeta | undefi
  */
 export class SessionMetadata {
   constructor(
-    private readonly cache: ReadThroughCache<Record<string, unknown>>, private readonly db: Db,
-    private readonly recacheTtlSeconds: number, private readonly metrics: ApiMetrics,
+    private readonly cache: ReadThroughCache<Record<string, unknown>>,
+    private readonly db: Db,
+    private readonly recacheTtlSeconds: number,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   async loadEach(rows: readonly Pick<SessionRow, 'id'>[]): Promise<Map<string, SessionMeta>> {
@@ -60,11 +66,15 @@ export class SessionMetadata {
   private async loadOne(id: string): Promise<SessionMeta | undefined> {
     // `load` runs only on a miss (or with Redis down): that is the API's own hit/miss signal.
     let missed = false;
-    const raw = await this.cache.get(id, async () => {
-      missed = true;
-      const row = await sessionMetadataRow(this.db, id);
-      return row === undefined ? undefined : { status: row.status, phase: row.phase, total_cost: Number(row.total_cost) };
-    }, { store: (v) => typeof v.status === 'string' && TERMINAL.has(v.status), ttlSeconds: this.recacheTtlSeconds });
+    const raw = await this.cache.get(
+      id,
+      async () => {
+        missed = true;
+        const row = await sessionMetadataRow(this.db, id);
+        return row === undefined ? undefined : { status: row.status, phase: row.phase, total_cost: Number(row.total_cost) };
+      },
+      { store: (v) => typeof v.status === 'string' && TERMINAL.has(v.status), ttlSeconds: this.recacheTtlSeconds },
+    );
     this.metrics.cache('session_metadata', !missed);
     return parseMeta(raw);
   }

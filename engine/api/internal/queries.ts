@@ -17,7 +17,9 @@ export interface SessionBrief {
 export async function sessionsByIds(db: Db, ids: readonly string[]): Promise<SessionBrief[]> {
   if (ids.length === 0) return [];
   const r = await db.query<SessionBrief>(
-    'SELECT id, user_id, problem_statement, status, created_at FROM sessions WHERE id = ANY($1)', [ids], { name: 'sessions.get_many' },
+    'SELECT id, user_id, problem_statement, status, created_at FROM sessions WHERE id = ANY($1)',
+    [ids],
+    { name: 'sessions.get_many' },
   );
   return r.rows;
 }
@@ -25,7 +27,9 @@ export async function sessionsByIds(db: Db, ids: readonly string[]): Promise<Ses
 /** bo1 get_metadata: the live fields the listing overlays (§2.1). */
 export async function sessionMetadataRow(db: Db, id: string): Promise<{ status: string; phase: string; total_cost: string } | undefined> {
   const r = await db.query<{ status: string; phase: string; total_cost: string }>(
-    'SELECT status, phase, total_cost FROM sessions WHERE id = $1', [id], { name: 'sessions.get_metadata' },
+    'SELECT status, phase, total_cost FROM sessions WHERE id = $1',
+    [id],
+    { name: 'sessions.get_metadata' },
   );
   return r.rows[0];
 }
@@ -35,9 +39,9 @@ export async function sessionMetadataRow(db: Db, id: string): Promise<{ status: 
  * a stream opened right after /start already sees `running` (bo1 answers 409 for `created`).
  */
 export async function claimStart(db: Db, id: string, userId: string): Promise<boolean> {
-  const r = await db.query(
-    "UPDATE sessions SET status = 'running' WHERE id = $1 AND user_id = $2 AND status = 'created'", [id, userId], { name: 'sessions.claim_start' },
-  );
+  const r = await db.query("UPDATE sessions SET status = 'running' WHERE id = $1 AND user_id = $2 AND status = 'created'", [id, userId], {
+    name: 'sessions.claim_start',
+  });
   return (r.rowCount ?? 0) > 0;
 }
 
@@ -46,7 +50,8 @@ export async function killNotStarted(db: Db, id: string, userId: string, reason:
   const r = await db.query(
     `UPDATE sessions SET status = 'killed', killed_at = now(), killed_by = $2, kill_reason = $3
      WHERE id = $1 AND user_id = $2 AND status = 'created'`,
-    [id, userId, reason], { name: 'sessions.kill_not_started' },
+    [id, userId, reason],
+    { name: 'sessions.kill_not_started' },
   );
   return (r.rowCount ?? 0) > 0;
 }
@@ -54,7 +59,9 @@ export async function killNotStarted(db: Db, id: string, userId: string, reason:
 /** One action of the caller (404 otherwise: the WHERE carries the owner). */
 export async function actionOfUser(db: Db, id: string, userId: string): Promise<Record<string, unknown> | undefined> {
   const r = await db.query<Record<string, unknown>>(
-    'SELECT * FROM actions WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL', [id, userId], { name: 'actions.get_for_user' },
+    'SELECT * FROM actions WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL',
+    [id, userId],
+    { name: 'actions.get_for_user' },
   );
   return r.rows[0];
 }

@@ -15,7 +15,11 @@ export interface SseRead {
 }
 
 /** Reads `url` until the server ends it, or until `stopWhen` says to hang up. */
-export function readSse(url: string, headers: Record<string, string>, stopWhen: (m: SseMessage, all: SseMessage[]) => boolean = () => false): Promise<SseRead> {
+export function readSse(
+  url: string,
+  headers: Record<string, string>,
+  stopWhen: (m: SseMessage, all: SseMessage[]) => boolean = () => false,
+): Promise<SseRead> {
   return new Promise((resolve, reject) => {
     const messages: SseMessage[] = [];
     const req = http.get(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
@@ -36,7 +40,11 @@ export function readSse(url: string, headers: Record<string, string>, stopWhen: 
           }
           const data = fields.get('data');
           if (data === undefined) continue;
-          const m: SseMessage = { id: fields.get('id'), event: fields.get('event') ?? 'message', data: JSON.parse(data) as Record<string, unknown> };
+          const m: SseMessage = {
+            id: fields.get('id'),
+            event: fields.get('event') ?? 'message',
+            data: JSON.parse(data) as Record<string, unknown>,
+          };
           messages.push(m);
           if (stopWhen(m, messages)) {
             aborted = true;
@@ -45,9 +53,15 @@ export function readSse(url: string, headers: Record<string, string>, stopWhen: 
           }
         }
       });
-      res.on('end', () => { if (!aborted) resolve({ status: res.statusCode ?? 0, messages, aborted: false }); });
-      res.on('error', (err) => { if (!aborted) reject(err); });
+      res.on('end', () => {
+        if (!aborted) resolve({ status: res.statusCode ?? 0, messages, aborted: false });
+      });
+      res.on('error', (err) => {
+        if (!aborted) reject(err);
+      });
     });
-    req.on('error', (err) => { if (!req.destroyed || messages.length === 0) reject(err); });
+    req.on('error', (err) => {
+      if (!req.destroyed || messages.length === 0) reject(err);
+    });
   });
 }

@@ -10,7 +10,11 @@ export class SseStream {
   private lastSequence: number;
   private readonly onEndCallbacks: (() => void)[] = [];
 
-  constructor(private readonly raw: ServerResponse, readonly sessionId: string, afterSequence: number) {
+  constructor(
+    private readonly raw: ServerResponse,
+    readonly sessionId: string,
+    afterSequence: number,
+  ) {
     this.lastSequence = afterSequence;
     raw.on('close', () => this.end());
   }
@@ -27,7 +31,9 @@ export class SseStream {
   event(e: EventEnvelope): boolean {
     if (this.ended || e.sequence <= this.lastSequence) return false;
     this.lastSequence = e.sequence;
-    this.write(`id: ${this.sessionId}:${e.sequence}\nevent: ${oneLine(e.event_type)}\ndata: ${JSON.stringify({ ...e, event_version: 1 })}\n\n`);
+    this.write(
+      `id: ${this.sessionId}:${e.sequence}\nevent: ${oneLine(e.event_type)}\ndata: ${JSON.stringify({ ...e, event_version: 1 })}\n\n`,
+    );
     return true;
   }
 

@@ -25,7 +25,11 @@ export const checkpointKeys = (prefix: string, sessionId: string): { full: strin
  */
 export class RedisStore implements CheckpointStore {
   readonly kind = 'redis';
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly format: CheckpointFormat) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly format: CheckpointFormat,
+  ) {}
 
   async write(sessionId: string, parts: Parts, ttlSeconds: number): Promise<void> {
     const keys = checkpointKeys(this.prefix, sessionId);
@@ -82,13 +86,16 @@ export class PostgresStore implements CheckpointStore {
       `INSERT INTO session_checkpoints (session_id, part, body, updated_at, expires_at)
 SELECT $1, p.part, p.body, now(), now() + make_interval(secs => $4) FROM unnest($2::varchar[], $3::text[]) AS p(part, body)
 ON CONFLICT (session_id, part) DO UPDATE SET body = EXCLUDED.body, updated_at = EXCLUDED.updated_at, expires_at = EXCLUDED.expires_at`,
-      [sessionId, names, names.map((n) => parts[n]), ttlSeconds], { name: 'session_checkpoints.upsert' },
+      [sessionId, names, names.map((n) => parts[n]), ttlSeconds],
+      { name: 'session_checkpoints.upsert' },
     );
   }
 
   async read(sessionId: string): Promise<Parts | undefined> {
     const r = await this.db.query<{ part: string; body: string }>(
-      'SELECT part, body FROM session_checkpoints WHERE session_id = $1 AND expires_at > now()', [sessionId], { name: 'session_checkpoints.read' },
+      'SELECT part, body FROM session_checkpoints WHERE session_id = $1 AND expires_at > now()',
+      [sessionId],
+      { name: 'session_checkpoints.read' },
     );
     if (r.rows.length === 0) return undefined;
     return Object.fromEntries(r.rows.map((row) => [row.part, row.body]));
@@ -96,7 +103,9 @@ ON CONFLICT (session_id, part) DO UPDATE SET body = EXCLUDED.body, updated_at = 
 
   async expire(sessionId: string, ttlSeconds: number): Promise<void> {
     await this.db.query(
-      'UPDATE session_checkpoints SET expires_at = now() + make_interval(secs => $2) WHERE session_id = $1', [sessionId, ttlSeconds], { name: 'session_checkpoints.expire' },
+      'UPDATE session_checkpoints SET expires_at = now() + make_interval(secs => $2) WHERE session_id = $1',
+      [sessionId, ttlSeconds],
+      { name: 'session_checkpoints.expire' },
     );
   }
 }

@@ -14,7 +14,13 @@ export function timestamptzToIso(text: string): string {
   // Fast path: the UTC text form (session TimeZone UTC). Other offsets, BC dates, infinity and
   // years beyond 9999 take pg's own parser, so the output is always what toISOString() gives.
   const n = text.length;
-  if (n >= 22 && text.charCodeAt(4) === 45 && text.charCodeAt(10) === 32 && text.endsWith('+00') && (n === 22 || text.charCodeAt(19) === 46)) {
+  if (
+    n >= 22 &&
+    text.charCodeAt(4) === 45 &&
+    text.charCodeAt(10) === 32 &&
+    text.endsWith('+00') &&
+    (n === 22 || text.charCodeAt(19) === 46)
+  ) {
     const frac = n === 22 ? '000' : `${text.slice(20, n - 3)}00`.slice(0, 3);
     return `${text.slice(0, 10)}T${text.slice(11, 19)}.${frac}Z`;
   }
@@ -25,5 +31,7 @@ export function timestamptzToIso(text: string): string {
 /** Per-query `types` for Db.query: timestamptz as ISO strings, every other type as pg parses it. */
 export const ISO_TIMESTAMP_TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === TIMESTAMPTZ_OID && format !== 'binary' ? timestamptzToIso : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+    oid === TIMESTAMPTZ_OID && format !== 'binary'
+      ? timestamptzToIso
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };

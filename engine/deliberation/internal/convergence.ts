@@ -20,7 +20,11 @@ export async function checkConvergence(
   const hasNovelty = input.total >= WINDOW;
   const texts = [...last, input.goal, ...last, ...(hasNovelty ? last : []), ...last];
   const [judge, vectors] = await Promise.all([
-    run.call('judge', { system: SYSTEMS.judge, user: `${input.goal}\n${last.join('\n---\n')}`, maxTokens: 4096, temperature: 0 }, { subProblemIndex: input.subProblemIndex, round: input.round }),
+    run.call(
+      'judge',
+      { system: SYSTEMS.judge, user: `${input.goal}\n${last.join('\n---\n')}`, maxTokens: 4096, temperature: 0 },
+      { subProblemIndex: input.subProblemIndex, round: input.round },
+    ),
     embedAll(run, texts, input.subProblemIndex, input.round),
   ]);
   const lastVs = vectors.slice(0, last.length);

@@ -22,10 +22,12 @@ export async function embedAll(run: SessionRun, texts: readonly string[], subPro
   const size = Math.max(1, run.limits.embeddingBatchSize);
   const batches: string[][] = [];
   for (let i = 0; i < unique.length; i += size) batches.push(unique.slice(i, i + size));
-  await Promise.all(batches.map(async (batch) => {
-    run.counters.embeddingRequests++;
-    const r = await run.ports.llm.embed(batch, context);
-    batch.forEach((t, i) => byText.set(t, r.vectors[i] as Float32Array));
-  }));
+  await Promise.all(
+    batches.map(async (batch) => {
+      run.counters.embeddingRequests++;
+      const r = await run.ports.llm.embed(batch, context);
+      batch.forEach((t, i) => byText.set(t, r.vectors[i] as Float32Array));
+    }),
+  );
   return texts.map((t) => byText.get(t) as Float32Array);
 }

@@ -29,8 +29,10 @@ export function personaUser(m: PromptMemory, chars: number): string {
 }
 
 export const SYSTEMS = {
-  decomposer: 'You break a business problem into at most four sub-problems, each with a goal, a complexity score from 1 to 10 and its dependencies. Reply as a numbered list.',
-  complexity: 'You rate how hard a business problem is to decide on, recommend how many discussion rounds (3-6) and experts (3-5) it needs. Reply with three numbers.',
+  decomposer:
+    'You break a business problem into at most four sub-problems, each with a goal, a complexity score from 1 to 10 and its dependencies. Reply as a numbered list.',
+  complexity:
+    'You rate how hard a business problem is to decide on, recommend how many discussion rounds (3-6) and experts (3-5) it needs. Reply with three numbers.',
   gaps: 'You list the information that is missing to decide well on a problem, as short questions, most important first.',
   selector: 'You pick the advisers best placed to discuss a sub-problem from a catalogue, giving a one-line reason for each.',
   summarizer: 'You summarise one round of an advisory discussion in about 100 tokens: positions, agreements, open disagreements.',

@@ -31,15 +31,23 @@ export class SessionRun {
 
   checkAborted(): void {
     if (this.signal?.aborted === true) {
-      throw new LoadlabError(DELIBERATION_ERRORS.ABORTED, `session ${this.sessionId} was stopped`, { kind: 'internal', cause: this.signal.reason });
+      throw new LoadlabError(DELIBERATION_ERRORS.ABORTED, `session ${this.sessionId} was stopped`, {
+        kind: 'internal',
+        cause: this.signal.reason,
+      });
     }
   }
 
-  async call(role: LlmRole, req: Omit<CompletionRequest, 'role' | 'context' | 'signal'>, context: Omit<NonNullable<CompletionRequest['context']>, 'sessionId' | 'userId'> = {}): Promise<CompletionResult> {
+  async call(
+    role: LlmRole,
+    req: Omit<CompletionRequest, 'role' | 'context' | 'signal'>,
+    context: Omit<NonNullable<CompletionRequest['context']>, 'sessionId' | 'userId'> = {},
+  ): Promise<CompletionResult> {
     this.checkAborted();
     this.counters.llmCalls++;
     const res = await this.ports.llm.complete({
-      ...req, role,
+      ...req,
+      role,
       context: { sessionId: this.sessionId, userId: this.userId, node: role, ...context },
       ...(this.signal === undefined ? {} : { signal: this.signal }),
     });
@@ -50,7 +58,11 @@ export class SessionRun {
   }
 
   async progressDone(): Promise<void> {
-    await this.ports.progress.update(this.sessionId, { phase: 'complete', totalCostUsd: this.counters.costUsd, contributionCount: this.counters.contributions });
+    await this.ports.progress.update(this.sessionId, {
+      phase: 'complete',
+      totalCostUsd: this.counters.costUsd,
+      contributionCount: this.counters.contributions,
+    });
   }
 
   async emit(type: string, data: Record<string, unknown>): Promise<void> {

@@ -52,10 +52,23 @@ async function selectStep(run: SessionRun, sp: SubProblem, personaCount: number)
   for (const p of personas) {
     await run.emit('persona_selected', { sub_problem_index: sp.index, persona_code: p.code, persona_name: p.name, expertise: p.expertise });
   }
-  return commit(run, {
-    index: sp.index, goal: sp.goal, maxRounds, costBefore, stage: 'selected', personas: personas.map((p) => p.code),
-    contributions: [], summaries: [], total: 0, stalled: 0, round: 0,
-  }, 'select_personas');
+  return commit(
+    run,
+    {
+      index: sp.index,
+      goal: sp.goal,
+      maxRounds,
+      costBefore,
+      stage: 'selected',
+      personas: personas.map((p) => p.code),
+      contributions: [],
+      summaries: [],
+      total: 0,
+      stalled: 0,
+      round: 0,
+    },
+    'select_personas',
+  );
 }
 
 /**
@@ -69,15 +82,29 @@ async function selectPersonas(run: SessionRun, sp: SubProblem, personaCount: num
   if (cache !== undefined) {
     run.checkAborted();
     run.counters.embeddingRequests++;
-    const r = await run.ports.llm.embed([sp.goal], { sessionId: run.sessionId, userId: run.userId, node: 'select_personas', subProblemIndex: sp.index });
+    const r = await run.ports.llm.embed([sp.goal], {
+      sessionId: run.sessionId,
+      userId: run.userId,
+      node: 'select_personas',
+      subProblemIndex: sp.index,
+    });
     embedding = Array.from(r.vectors[0] ?? []);
     const cached = (await cache.find(embedding))?.slice(0, personaCount).map((code) => PERSONA_BY_CODE.get(code));
     // A selection smaller than needed, or naming a persona this catalogue lacks, counts as a miss.
     if (cached !== undefined && cached.length === personaCount && cached.every((p): p is Persona => p !== undefined)) return cached;
   }
-  await run.call('selector', { system: SYSTEMS.selector, user: `${sp.goal}\nChoose ${personaCount} advisers.`, maxTokens: 1500, temperature: 0 }, { subProblemIndex: sp.index });
+  await run.call(
+    'selector',
+    { system: SYSTEMS.selector, user: `${sp.goal}\nChoose ${personaCount} advisers.`, maxTokens: 1500, temperature: 0 },
+    { subProblemIndex: sp.index },
+  );
   const personas = pickPersonas(sp.goal, personaCount);
-  if (cache !== undefined && embedding !== undefined) await cache.store(sp.goal, embedding, personas.map((p) => p.code));
+  if (cache !== undefined && embedding !== undefined)
+    await cache.store(
+      sp.goal,
+      embedding,
+      personas.map((p) => p.code),
+    );
   return personas;
 }
 
@@ -95,19 +122,50 @@ async function roundStep(run: SessionRun, st: SubProblemState, personas: readonl
     summaries: st.summaries.slice(-s.promptSummaries),
   };
   const user = personaUser(memory, s.promptContributionChars);
-  const made = await Promise.all(speakers.map(async (p): Promise<Contribution> => {
-    const res = await run.call('persona', { system: personaSystem(p, phase), user, prefill: '<thinking>', maxTokens: 1000, temperature: 0.7, cacheSystem: true }, { ...at, round, phase, persona: p.code });
-    const tokens = res.usage.inputTokens + res.usage.outputTokens;
-    // Written before its event (§4.4), one write per contribution.
-    await run.ports.contributions.save({ sessionId: run.sessionId, userId: run.userId, personaCode: p.code, content: res.text, round, phase, costUsd: res.costUsd, tokens, model: res.model, subProblemIndex: st.index });
-    run.counters.contributions++;
-    await run.emit('contribution', { sub_problem_index: st.index, round, phase, persona_code: p.code, persona_name: p.name, content: res.text, tokens, cost: res.costUsd, model: res.model });
-    return { persona: p.code, name: p.name, content: res.text, round };
-  }));
+  const made = await Promise.all(
+    speakers.map(async (p): Promise<Contribution> => {
+      const res = await run.call(
+        'persona',
+        { system: personaSystem(p, phase), user, prefill: '<thinking>', maxTokens: 1000, temperature: 0.7, cacheSystem: true },
+        { ...at, round, phase, persona: p.code },
+      );
+      const tokens = res.usage.inputTokens + res.usage.outputTokens;
+      // Written before its event (§4.4), one write per contribution.
+      await run.ports.contributions.save({
+        sessionId: run.sessionId,
+        userId: run.userId,
+        personaCode: p.code,
+        content: res.text,
+        round,
+        phase,
+        costUsd: res.costUsd,
+        tokens,
+        model: res.model,
+        subProblemIndex: st.index,
+      });
+      run.counters.contributions++;
+      await run.emit('contribution', {
+        sub_problem_index: st.index,
+        round,
+        phase,
+        persona_code: p.code,
+        persona_name: p.name,
+        content: res.text,
+        tokens,
+        cost: res.costUsd,
+        model: res.model,
+      });
+      return { persona: p.code, name: p.name, content: res.text, round };
+    }),
+  );
   const contributions = [...st.contributions, ...made];
   const total = st.total + made.length;
 
-  const summary = await run.call('summarizer', { system: SYSTEMS.summarizer, user: made.map((c) => `[${c.name}] ${c.content}`).join('\n'), maxTokens: 500, temperature: 0 }, { ...at, round });
+  const summary = await run.call(
+    'summarizer',
+    { system: SYSTEMS.summarizer, user: made.map((c) => `[${c.name}] ${c.content}`).join('\n'), maxTokens: 500, temperature: 0 },
+    { ...at, round },
+  );
   const summaries = [...st.summaries, summary.text];
 
   let stalled = st.stalled;
@@ -116,20 +174,61 @@ async function roundStep(run: SessionRun, st: SubProblemState, personas: readonl
   if (run.costGuardTripped) {
     reason = 'cost_budget_exceeded';
   } else {
-    const checked = await checkConvergence(run, { goal: st.goal, window: contributions.map((c) => c.content), newest: made.length, total, subProblemIndex: st.index, round });
+    const checked = await checkConvergence(run, {
+      goal: st.goal,
+      window: contributions.map((c) => c.content),
+      newest: made.length,
+      total,
+      subProblemIndex: st.index,
+      round,
+    });
     metrics = checked?.metrics;
     if (metrics !== undefined) stalled = metrics.conflict > s.stalledConflict && metrics.novelty < s.stalledNoveltyMax ? stalled + 1 : 0;
-    reason = metrics === undefined
-      ? (round + 1 >= Math.min(st.maxRounds, run.limits.maxRounds) ? 'max_rounds' : undefined)
-      : stopReason({ nextRound: round + 1, maxRounds: st.maxRounds, hardCap: run.limits.maxRounds, metrics, hasNovelty: checked?.hasNovelty ?? false, stalledRounds: stalled, speakersRecentShare: speakers.length / personas.length }, s);
+    reason =
+      metrics === undefined
+        ? round + 1 >= Math.min(st.maxRounds, run.limits.maxRounds)
+          ? 'max_rounds'
+          : undefined
+        : stopReason(
+            {
+              nextRound: round + 1,
+              maxRounds: st.maxRounds,
+              hardCap: run.limits.maxRounds,
+              metrics,
+              hasNovelty: checked?.hasNovelty ?? false,
+              stalledRounds: stalled,
+              speakersRecentShare: speakers.length / personas.length,
+            },
+            s,
+          );
   }
-  await run.emit('convergence', { sub_problem_index: st.index, round, should_stop: reason !== undefined, stop_reason: reason ?? null, ...(metrics === undefined ? {} : { metrics }) });
-  await run.ports.progress.update(run.sessionId, { phase, round, totalCostUsd: run.counters.costUsd, contributionCount: run.counters.contributions });
-  return commit(run, {
-    ...st, stage: 'rounds', round, total, stalled, summaries,
-    contributions: s.pruning ? prune(contributions, round) : contributions,
-    ...(reason === undefined ? {} : { reason }),
-  }, `round${round}`);
+  await run.emit('convergence', {
+    sub_problem_index: st.index,
+    round,
+    should_stop: reason !== undefined,
+    stop_reason: reason ?? null,
+    ...(metrics === undefined ? {} : { metrics }),
+  });
+  await run.ports.progress.update(run.sessionId, {
+    phase,
+    round,
+    totalCostUsd: run.counters.costUsd,
+    contributionCount: run.counters.contributions,
+  });
+  return commit(
+    run,
+    {
+      ...st,
+      stage: 'rounds',
+      round,
+      total,
+      stalled,
+      summaries,
+      contributions: s.pruning ? prune(contributions, round) : contributions,
+      ...(reason === undefined ? {} : { reason }),
+    },
+    `round${round}`,
+  );
 }
 
 const voteUserOf = (run: SessionRun, st: SubProblemState): string =>
@@ -138,28 +237,75 @@ const voteUserOf = (run: SessionRun, st: SubProblemState): string =>
 /** §4.9 vote: the first persona alone (creates the prompt cache), then the rest gathered. */
 async function voteStep(run: SessionRun, st: SubProblemState, personas: readonly Persona[]): Promise<SubProblemState> {
   const voteUser = voteUserOf(run, st);
-  const vote = (p: Persona) => run.call('voting', { system: `${p.systemPrompt}\n${SYSTEMS.voting}`, user: voteUser, maxTokens: 2000, temperature: 0.3, cacheSystem: true }, { subProblemIndex: st.index, persona: p.code, phase: 'voting' });
+  const vote = (p: Persona) =>
+    run.call(
+      'voting',
+      { system: `${p.systemPrompt}\n${SYSTEMS.voting}`, user: voteUser, maxTokens: 2000, temperature: 0.3, cacheSystem: true },
+      { subProblemIndex: st.index, persona: p.code, phase: 'voting' },
+    );
   const [first, ...rest] = personas;
   const votes = first === undefined ? [] : [await vote(first), ...(await Promise.all(rest.map(vote)))];
-  await run.emit('voting_complete', { sub_problem_index: st.index, votes: votes.map((v, i) => ({ persona_code: personas[i]?.code, recommendation: v.text.slice(0, 200) })) });
+  await run.emit('voting_complete', {
+    sub_problem_index: st.index,
+    votes: votes.map((v, i) => ({ persona_code: personas[i]?.code, recommendation: v.text.slice(0, 200) })),
+  });
   return commit(run, { ...st, stage: 'voted', votes: votes.map((v) => v.text.slice(0, 300)) }, 'vote');
 }
 
 async function synthesisStep(run: SessionRun, st: SubProblemState): Promise<SubProblemState> {
-  const synthesis = await run.call('synthesis', { system: SYSTEMS.synthesis, user: `${voteUserOf(run, st)}\nVotes:\n${(st.votes ?? []).join('\n')}`, prefill: '<synthesis_report>\n<executive_summary>', maxTokens: 2000, temperature: 0.3, cacheSystem: true }, { subProblemIndex: st.index, phase: 'synthesis' });
+  const synthesis = await run.call(
+    'synthesis',
+    {
+      system: SYSTEMS.synthesis,
+      user: `${voteUserOf(run, st)}\nVotes:\n${(st.votes ?? []).join('\n')}`,
+      prefill: '<synthesis_report>\n<executive_summary>',
+      maxTokens: 2000,
+      temperature: 0.3,
+      cacheSystem: true,
+    },
+    { subProblemIndex: st.index, phase: 'synthesis' },
+  );
   await run.emit('synthesis_complete', { sub_problem_index: st.index, synthesis: synthesis.text, stop_reason: st.reason });
   return commit(run, { ...st, stage: 'synthesized', synthesis: synthesis.text.slice(0, KEEP_SYNTHESIS_CHARS) }, 'synthesis');
 }
 
 async function completeStep(run: SessionRun, st: SubProblemState, personas: readonly Persona[]): Promise<SubProblemState> {
   const at = { subProblemIndex: st.index };
-  const memories = await Promise.all(personas.map((p) => run.call('expert_summary', { system: SYSTEMS.expertSummary, user: `${p.name}: ${st.contributions.filter((c) => c.persona === p.code).map((c) => c.content.slice(0, 300)).join(' ')}`, maxTokens: 75, temperature: 0 }, { ...at, persona: p.code })));
-  await run.emit('expert_summaries', { sub_problem_index: st.index, summaries: memories.map((m, i) => ({ persona_code: personas[i]?.code, summary: m.text })) });
+  const memories = await Promise.all(
+    personas.map((p) =>
+      run.call(
+        'expert_summary',
+        {
+          system: SYSTEMS.expertSummary,
+          user: `${p.name}: ${st.contributions
+            .filter((c) => c.persona === p.code)
+            .map((c) => c.content.slice(0, 300))
+            .join(' ')}`,
+          maxTokens: 75,
+          temperature: 0,
+        },
+        { ...at, persona: p.code },
+      ),
+    ),
+  );
+  await run.emit('expert_summaries', {
+    sub_problem_index: st.index,
+    summaries: memories.map((m, i) => ({ persona_code: personas[i]?.code, summary: m.text })),
+  });
   const outcome: SubProblemOutcome = {
-    index: st.index, rounds: st.round, stopReason: st.reason ?? 'max_rounds', personas: st.personas,
-    synthesis: st.synthesis ?? '', costUsd: run.counters.costUsd - st.costBefore,
+    index: st.index,
+    rounds: st.round,
+    stopReason: st.reason ?? 'max_rounds',
+    personas: st.personas,
+    synthesis: st.synthesis ?? '',
+    costUsd: run.counters.costUsd - st.costBefore,
   };
-  await run.emit('subproblem_complete', { sub_problem_index: st.index, rounds: st.round, stop_reason: outcome.stopReason, cost: outcome.costUsd });
+  await run.emit('subproblem_complete', {
+    sub_problem_index: st.index,
+    rounds: st.round,
+    stop_reason: outcome.stopReason,
+    cost: outcome.costUsd,
+  });
   // The finished sub-problem keeps only its outcome: its contributions are not needed any more.
   return commit(run, { ...st, stage: 'done', contributions: [], summaries: [], outcome }, 'complete');
 }

@@ -21,7 +21,10 @@ describe('audited broker retry loop', () => {
   it('calls the SDK again after its retries are spent, so a call survives a longer rate-limit stall', async () => {
     // 1 RPM and a clock that moves only when the test says: the SDK's 3 attempts all meet an empty bucket.
     const clock = createManualClock();
-    const mock = createMockLlm(resolveMockProfile('instant', { timeScale: 0.001, rateLimits: resolveRateLimits('tier-1', { sonnet: { requestsPerMinute: 1 } }) }), { clock });
+    const mock = createMockLlm(
+      resolveMockProfile('instant', { timeScale: 0.001, rateLimits: resolveRateLimits('tier-1', { sonnet: { requestsPerMinute: 1 } }) }),
+      { clock },
+    );
     const inner = createMockFetch(mock.handlers);
     let refused = 0;
     const fetch: typeof globalThis.fetch = async (input, init) => {
@@ -30,7 +33,16 @@ describe('audited broker retry loop', () => {
       if (res.status === 429 && ++refused === 3) clock.advance(60);
       return res;
     };
-    const client = createLlmClient({ fetch, apiKey: 'k', models: MODEL_SETS.current, maxRetries: 2, brokerRetries: 2, brokerRetryBaseDelayMs: 1, delayScale: 1, costSink: { record: () => undefined } });
+    const client = createLlmClient({
+      fetch,
+      apiKey: 'k',
+      models: MODEL_SETS.current,
+      maxRetries: 2,
+      brokerRetries: 2,
+      brokerRetryBaseDelayMs: 1,
+      delayScale: 1,
+      costSink: { record: () => undefined },
+    });
     await client.complete(ask);
     const r = await client.complete(ask);
     expect(r.attempts).toBe(4);
@@ -39,7 +51,15 @@ describe('audited broker retry loop', () => {
 
   it('does not retry a permanent failure', async () => {
     const mock = createMockLlm(resolveMockProfile('instant'));
-    const client = createLlmClient({ fetch: createMockFetch(mock.handlers), apiKey: 'k', models: MODEL_SETS.current, maxRetries: 0, brokerRetries: 3, anthropicBaseUrl: 'https://api.anthropic.com/nope', costSink: { record: () => undefined } });
+    const client = createLlmClient({
+      fetch: createMockFetch(mock.handlers),
+      apiKey: 'k',
+      models: MODEL_SETS.current,
+      maxRetries: 0,
+      brokerRetries: 3,
+      anthropicBaseUrl: 'https://api.anthropic.com/nope',
+      costSink: { record: () => undefined },
+    });
     await expect(client.complete(ask)).rejects.toMatchObject({ code: 'LL_LLM_CALL_FAILED' });
     expect(client.stats()).toMatchObject({ attempts: 1, brokerRetries: 0 });
   });

@@ -31,7 +31,12 @@ export function brokerDelayMs(policy: BrokerRetryPolicy, n: number, rand: () => 
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** n) * (0.5 + rand() / 2) * policy.delayScale;
 }
 
-export async function withBrokerRetries<T>(policy: BrokerRetryPolicy, run: () => Promise<T>, onRetry: () => void, signal?: AbortSignal): Promise<T> {
+export async function withBrokerRetries<T>(
+  policy: BrokerRetryPolicy,
+  run: () => Promise<T>,
+  onRetry: () => void,
+  signal?: AbortSignal,
+): Promise<T> {
   for (let n = 0; ; n++) {
     try {
       return await run();

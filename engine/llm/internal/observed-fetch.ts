@@ -24,7 +24,12 @@ const ZERO: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheCreationTokens:
  * than `clone()` (a tee) and keeps the SDK's parsing unchanged. Streams are passed through a
  * TransformStream that picks the usage out of message_start / message_delta frames.
  */
-export function observeFetch(inner: typeof fetch, registry: CallRegistry, sink: CostSink, now: () => number = performance.now.bind(performance)): typeof fetch {
+export function observeFetch(
+  inner: typeof fetch,
+  registry: CallRegistry,
+  sink: CostSink,
+  now: () => number = performance.now.bind(performance),
+): typeof fetch {
   return async (input, init) => {
     const callId = headerOf(init?.headers, CALL_ID_HEADER);
     const call = callId === undefined ? undefined : registry.get(callId);
@@ -36,8 +41,18 @@ export function observeFetch(inner: typeof fetch, registry: CallRegistry, sink: 
     call.lastAttemptAt = t0;
     const emit = (status: 'success' | 'error', httpStatus: number, usage: TokenUsage, error?: string) => {
       sink.record({
-        requestId: randomUUID(), callId, attempt, provider: call.provider, model: call.model, operation: call.operation,
-        status, httpStatus, latencyMs: now() - t0, usage, context: call.context, startedAt,
+        requestId: randomUUID(),
+        callId,
+        attempt,
+        provider: call.provider,
+        model: call.model,
+        operation: call.operation,
+        status,
+        httpStatus,
+        latencyMs: now() - t0,
+        usage,
+        context: call.context,
+        startedAt,
         ...(error === undefined ? {} : { error }),
       });
     };
@@ -53,7 +68,10 @@ export function observeFetch(inner: typeof fetch, registry: CallRegistry, sink: 
       return res;
     }
     if (res.body !== null && (res.headers.get('content-type') ?? '').includes('text/event-stream')) {
-      return new Response(res.body.pipeThrough(usageTap((usage) => emit('success', res.status, usage))), { status: res.status, headers: res.headers });
+      return new Response(res.body.pipeThrough(usageTap((usage) => emit('success', res.status, usage))), {
+        status: res.status,
+        headers: res.headers,
+      });
     }
     let text: string;
     try {
@@ -67,7 +85,7 @@ export function observeFetch(inner: typeof fetch, registry: CallRegistry, sink: 
   };
 }
 
-function headerOf(headers: RequestInit["headers"], name: string): string | undefined {
+function headerOf(headers: RequestInit['headers'], name: string): string | undefined {
   if (headers === undefined) return undefined;
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
   if (Array.isArray(headers)) return headers.find((h) => h[0]?.toLowerCase() === name)?.[1];
@@ -123,7 +141,11 @@ function usageTap(done: (usage: TokenUsage) => void): TransformStream<Uint8Array
         buffered = buffered.slice(nl + 1);
         if (!line.startsWith('data: ') || !line.includes('"usage"')) continue;
         try {
-          const ev = JSON.parse(line.slice(6)) as { type: string; message?: { usage?: Record<string, number> }; usage?: Record<string, number> };
+          const ev = JSON.parse(line.slice(6)) as {
+            type: string;
+            message?: { usage?: Record<string, number> };
+            usage?: Record<string, number>;
+          };
           if (ev.type === 'message_start' && ev.message?.usage) usage = fromAnthropic(ev.message.usage);
           if (ev.type === 'message_delta' && ev.usage) usage = { ...usage, outputTokens: ev.usage['output_tokens'] ?? usage.outputTokens };
         } catch {

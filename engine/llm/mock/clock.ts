@@ -16,7 +16,12 @@ export interface ManualClock extends Clock {
 
 export function createManualClock(startMs = Date.UTC(2026, 0, 1)): ManualClock {
   let t = startMs;
-  return { now: () => t, advance: (ms) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 /**

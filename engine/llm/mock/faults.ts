@@ -29,7 +29,13 @@ const ERROR_TYPES: Record<number, string> = { 429: 'rate_limit_error', 529: 'ove
  * sends; `retry-after-ms` carries the wait scaled to the mock's clock, and the SDK reads it
  * first, so its backoff follows time compression (the real API does not send it).
  */
-export function errorResponse(status: number, message: string, retryAfterProviderMs: number, timeScale: number, headers: Readonly<Record<string, string>> = {}): Response {
+export function errorResponse(
+  status: number,
+  message: string,
+  retryAfterProviderMs: number,
+  timeScale: number,
+  headers: Readonly<Record<string, string>> = {},
+): Response {
   return HttpResponse.json(
     { type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message } },
     {

@@ -4,9 +4,13 @@ import { resolveMockProfile } from './profiles.js';
 import { prng, sampleLatency } from './random.js';
 import { createMockFetch } from './transport.js';
 
-const body = (over: Record<string, unknown> = {}) => JSON.stringify({
-  model: 'claude-haiku-4-5-20251001', max_tokens: 50, messages: [{ role: 'user', content: 'hello' }], ...over,
-});
+const body = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    model: 'claude-haiku-4-5-20251001',
+    max_tokens: 50,
+    messages: [{ role: 'user', content: 'hello' }],
+    ...over,
+  });
 
 describe('mock LLM handlers', () => {
   it('samples a lognormal whose percentiles match p50/p99', () => {
@@ -19,7 +23,12 @@ describe('mock LLM handlers', () => {
   });
 
   it('applies latency scaled by timeScale', async () => {
-    const mock = createMockLlm(resolveMockProfile('instant', { timeScale: 0.1, latency: { core: { p50Ms: 300, p99Ms: 300 }, fast: { p50Ms: 300, p99Ms: 300 }, embedding: { p50Ms: 0, p99Ms: 0 } } }));
+    const mock = createMockLlm(
+      resolveMockProfile('instant', {
+        timeScale: 0.1,
+        latency: { core: { p50Ms: 300, p99Ms: 300 }, fast: { p50Ms: 300, p99Ms: 300 }, embedding: { p50Ms: 0, p99Ms: 0 } },
+      }),
+    );
     const f = createMockFetch(mock.handlers);
     const t0 = performance.now();
     const res = await f('https://api.anthropic.com/v1/messages', { method: 'POST', body: body() });
@@ -30,7 +39,12 @@ describe('mock LLM handlers', () => {
   });
 
   it('follows an error schedule, then rates, with retry-after headers', async () => {
-    const mock = createMockLlm(resolveMockProfile('instant', { timeScale: 0.5, errorSchedule: [{ fromCall: 2, toCall: 3, fault: { kind: 'status', status: 429, retryAfterMs: 2_000 } }] }));
+    const mock = createMockLlm(
+      resolveMockProfile('instant', {
+        timeScale: 0.5,
+        errorSchedule: [{ fromCall: 2, toCall: 3, fault: { kind: 'status', status: 429, retryAfterMs: 2_000 } }],
+      }),
+    );
     const f = createMockFetch(mock.handlers);
     const statuses: number[] = [];
     let retryAfter: string | null = null;
@@ -47,7 +61,11 @@ describe('mock LLM handlers', () => {
   it('is deterministic for a seed and clips usage at max_tokens', async () => {
     const run = async (seed: number) => {
       const f = createMockFetch(createMockLlm(resolveMockProfile('instant', { seed })).handlers);
-      const r = await f('https://api.anthropic.com/v1/messages', { method: 'POST', headers: { 'x-loadlab-role': 'synthesis' }, body: body() });
+      const r = await f('https://api.anthropic.com/v1/messages', {
+        method: 'POST',
+        headers: { 'x-loadlab-role': 'synthesis' },
+        body: body(),
+      });
       return (await r.json()) as { content: { text: string }[]; usage: { output_tokens: number }; stop_reason: string };
     };
     const [a, b, c] = await Promise.all([run(1), run(1), run(2)]);

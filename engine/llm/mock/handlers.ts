@@ -81,8 +81,17 @@ export function createMockLlm(profile: MockProfile, options: MockLlmOptions = {}
   const rand = prng(profile.seed ^ 0x5bd1e995);
   const cacheSeen = new Set<number>();
   const stats: MockLlmStats = {
-    messages: 0, streams: 0, embeddingRequests: 0, embeddedTexts: 0, faults: {}, cacheCreations: 0, cacheReads: 0,
-    rateLimited: { requests: 0, input_tokens: 0, output_tokens: 0 }, overloaded: 0, inFlight: 0, inFlightPeak: 0,
+    messages: 0,
+    streams: 0,
+    embeddingRequests: 0,
+    embeddedTexts: 0,
+    faults: {},
+    cacheCreations: 0,
+    cacheReads: 0,
+    rateLimited: { requests: 0, input_tokens: 0, output_tokens: 0 },
+    overloaded: 0,
+    inFlight: 0,
+    inFlightPeak: 0,
   };
   let faults: Required<MockFaultSettings> = { errorRates: profile.errorRates, errorSchedule: profile.errorSchedule };
   // resolveMockProfile refuses rate limits at timeScale 0, so the provider clock never divides by 0 with buckets in use.
@@ -115,14 +124,20 @@ export function createMockLlm(profile: MockProfile, options: MockLlmOptions = {}
     let inputTokens = systemTokens + estimateTokens(userText.length);
     let cacheCreation = 0;
     let cacheRead = 0;
-    const cacheKey = profile.promptCache && cacheable && systemTokens >= profile.minCacheableTokens ? hash32(systemText, hash32(body.model)) : undefined;
+    const cacheKey =
+      profile.promptCache && cacheable && systemTokens >= profile.minCacheableTokens ? hash32(systemText, hash32(body.model)) : undefined;
     if (cacheKey !== undefined) {
       if (cacheSeen.has(cacheKey)) cacheRead = systemTokens;
       else cacheCreation = systemTokens;
       // Anthropic's input_tokens excludes the cached part (the audited broker double-subtracted it, §5.1).
       inputTokens -= systemTokens;
     }
-    const admission = limiter.admit({ model: body.model, inputTokens: inputTokens + cacheCreation, cacheReadTokens: cacheRead, maxTokens: body.max_tokens });
+    const admission = limiter.admit({
+      model: body.model,
+      inputTokens: inputTokens + cacheCreation,
+      cacheReadTokens: cacheRead,
+      maxTokens: body.max_tokens,
+    });
     if (!admission.ok) {
       stats.rateLimited[admission.limit]++;
       return rateLimitedResponse(admission, body.model, profile.timeScale);
@@ -161,7 +176,17 @@ export function createMockLlm(profile: MockProfile, options: MockLlmOptions = {}
     if (body.stream === true) {
       stats.streams++;
       return new HttpResponse(
-        anthropicSse({ id, model: body.model, text, usage, stopReason, ttftMs: scaled(timing.ttftMs), interTokenMs: scaled(timing.perTokenMs), tokensPerChunk: profile.stream.tokensPerChunk, onEnd: finish }),
+        anthropicSse({
+          id,
+          model: body.model,
+          text,
+          usage,
+          stopReason,
+          ttftMs: scaled(timing.ttftMs),
+          interTokenMs: scaled(timing.perTokenMs),
+          tokensPerChunk: profile.stream.tokensPerChunk,
+          onEnd: finish,
+        }),
         { headers: { ...headers, 'content-type': 'text/event-stream' } },
       );
     }
@@ -171,7 +196,16 @@ export function createMockLlm(profile: MockProfile, options: MockLlmOptions = {}
       finish();
     }
     return HttpResponse.json(
-      { id, type: 'message', role: 'assistant', model: body.model, content: [{ type: 'text', text }], stop_reason: stopReason, stop_sequence: null, usage },
+      {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model: body.model,
+        content: [{ type: 'text', text }],
+        stop_reason: stopReason,
+        stop_sequence: null,
+        usage,
+      },
       { headers },
     );
   });
@@ -191,14 +225,17 @@ export function createMockLlm(profile: MockProfile, options: MockLlmOptions = {}
   });
 
   return {
-    handlers: [messages, embeddings], profile,
+    handlers: [messages, embeddings],
+    profile,
     stats: () => ({ ...stats, faults: { ...stats.faults }, rateLimited: { ...stats.rateLimited } }),
     setFaults(next) {
       const offset = stats.messages;
       faults = {
         errorRates: next.errorRates ?? faults.errorRates,
-        errorSchedule: next.errorSchedule === undefined ? faults.errorSchedule
-          : next.errorSchedule.map((s) => ({ ...s, fromCall: s.fromCall + offset, toCall: s.toCall + offset })),
+        errorSchedule:
+          next.errorSchedule === undefined
+            ? faults.errorSchedule
+            : next.errorSchedule.map((s) => ({ ...s, fromCall: s.fromCall + offset, toCall: s.toCall + offset })),
       };
     },
     faults: () => faults,

@@ -27,7 +27,9 @@ describe('mock latency model', () => {
   it('instant keeps zero latency; profiles without a generation model keep their whole-call figures', () => {
     const rand = prng(1);
     expect(responseTiming(resolveMockProfile('instant'), 'core', 500, false, rand, 1).totalMs).toBe(0);
-    const fixed = resolveMockProfile('instant', { latency: { core: { p50Ms: 300, p99Ms: 300 }, fast: { p50Ms: 0, p99Ms: 0 }, embedding: { p50Ms: 0, p99Ms: 0 } } });
+    const fixed = resolveMockProfile('instant', {
+      latency: { core: { p50Ms: 300, p99Ms: 300 }, fast: { p50Ms: 0, p99Ms: 0 }, embedding: { p50Ms: 0, p99Ms: 0 } },
+    });
     expect(responseTiming(fixed, 'core', 500, false, rand, 2).totalMs).toBeCloseTo(600, 6);
   });
 
@@ -42,13 +44,19 @@ describe('mock latency model', () => {
   });
 
   it('answers 529 overloaded_error with retry-after once the ceiling is reached', async () => {
-    const mock = createMockLlm(resolveMockProfile('instant', {
-      timeScale: 0.1,
-      latency: { core: { p50Ms: 300, p99Ms: 300 }, fast: { p50Ms: 300, p99Ms: 300 }, embedding: { p50Ms: 0, p99Ms: 0 } },
-      overload: { maxConcurrent: 2, overloadedSlope: 10, maxOverloadedRate: 1 },
-    }));
+    const mock = createMockLlm(
+      resolveMockProfile('instant', {
+        timeScale: 0.1,
+        latency: { core: { p50Ms: 300, p99Ms: 300 }, fast: { p50Ms: 300, p99Ms: 300 }, embedding: { p50Ms: 0, p99Ms: 0 } },
+        overload: { maxConcurrent: 2, overloadedSlope: 10, maxOverloadedRate: 1 },
+      }),
+    );
     const f = createMockFetch(mock.handlers);
-    const call = () => f('https://api.anthropic.com/v1/messages', { method: 'POST', body: JSON.stringify({ model: 'claude-haiku-4-5-20251001', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }) });
+    const call = () =>
+      f('https://api.anthropic.com/v1/messages', {
+        method: 'POST',
+        body: JSON.stringify({ model: 'claude-haiku-4-5-20251001', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }),
+      });
     const first = [call(), call()];
     await new Promise((r) => setTimeout(r, 5));
     const late = await call();

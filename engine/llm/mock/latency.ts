@@ -15,7 +15,14 @@ export interface ResponseTiming {
  * the whole-call distribution otherwise. `slowdown` >= 1 stretches generation when the provider
  * is past its concurrency ceiling (overloadSlowdown).
  */
-export function responseTiming(profile: MockProfile, tier: ModelTier, outputTokens: number, stream: boolean, rand: () => number, slowdown: number): ResponseTiming {
+export function responseTiming(
+  profile: MockProfile,
+  tier: ModelTier,
+  outputTokens: number,
+  stream: boolean,
+  rand: () => number,
+  slowdown: number,
+): ResponseTiming {
   const gen = profile.generation?.[tier];
   if (gen === undefined) {
     // Without a generation model a stream uses the stream timings, a plain call the whole-call figure.

@@ -5,8 +5,7 @@ import { RATE_LIMIT_PRESETS, type RateLimitSpec } from './rate-limits.js';
 
 /** A fault the mock returns instead of a normal response (a typed union, style §14). */
 export type MockFault =
-  | { readonly kind: 'status'; readonly status: 429 | 500 | 502 | 503 | 529; readonly retryAfterMs?: number }
-  | { readonly kind: 'hang' };
+  { readonly kind: 'status'; readonly status: 429 | 500 | 502 | 503 | 529; readonly retryAfterMs?: number } | { readonly kind: 'hang' };
 
 /** Faults for a range of calls to the messages endpoint (1-based, inclusive), counted per handler set. */
 export interface ScheduledFault {
@@ -72,9 +71,19 @@ export interface MockProfile {
 
 /** Output sizes per role, from the prompt budgets in docs/audited-system.md §4.4-§4.9 (150-word persona budget...). */
 const OUTPUT_TOKENS: Record<string, number> = {
-  decomposer: 700, complexity_assessment: 120, gaps: 300, selector: 200, persona: 220,
-  summarizer: 110, judge: 350, voting: 300, synthesis: 800, expert_summary: 80,
-  meta_synthesis: 1000, option_extraction: 350, task_extraction: 700,
+  decomposer: 700,
+  complexity_assessment: 120,
+  gaps: 300,
+  selector: 200,
+  persona: 220,
+  summarizer: 110,
+  judge: 350,
+  voting: 300,
+  synthesis: 800,
+  expert_summary: 80,
+  meta_synthesis: 1000,
+  option_extraction: 350,
+  task_extraction: 700,
 };
 
 const NO_ERRORS = { rateLimited: 0, overloaded: 0, serverError: 0, hang: 0 } as const;
@@ -142,18 +151,28 @@ export function resolveMockProfile(name: string, overrides: MockProfileOverrides
   }
   const profile = { ...base, ...overrides, name };
   if (!(profile.timeScale >= 0) || !Number.isFinite(profile.timeScale)) {
-    throw new LoadlabError(LLM_ERRORS.MOCK_PROFILE_INVALID, `timeScale must be a finite number >= 0, got ${profile.timeScale}`, { kind: 'usage' });
+    throw new LoadlabError(LLM_ERRORS.MOCK_PROFILE_INVALID, `timeScale must be a finite number >= 0, got ${profile.timeScale}`, {
+      kind: 'usage',
+    });
   }
   // At timeScale 0 the provider clock would run infinitely fast: every bucket refills at once.
   if (profile.timeScale === 0 && profile.rateLimits.classes !== undefined) {
-    throw new LoadlabError(LLM_ERRORS.MOCK_PROFILE_INVALID, `rate limits ("${profile.rateLimits.name}") need a timeScale > 0: at 0 no provider time passes between calls`, {
-      kind: 'usage',
-      hint: 'use a small timeScale such as 0.01 instead of 0, or rate limits "none"',
-    });
+    throw new LoadlabError(
+      LLM_ERRORS.MOCK_PROFILE_INVALID,
+      `rate limits ("${profile.rateLimits.name}") need a timeScale > 0: at 0 no provider time passes between calls`,
+      {
+        kind: 'usage',
+        hint: 'use a small timeScale such as 0.01 instead of 0, or rate limits "none"',
+      },
+    );
   }
   const o = profile.overload;
   if (!(o.maxConcurrent >= 0 && o.overloadedSlope >= 0 && o.maxOverloadedRate >= 0 && o.maxOverloadedRate <= 1)) {
-    throw new LoadlabError(LLM_ERRORS.MOCK_PROFILE_INVALID, `overload: maxConcurrent and overloadedSlope must be >= 0 and maxOverloadedRate within 0..1`, { kind: 'usage' });
+    throw new LoadlabError(
+      LLM_ERRORS.MOCK_PROFILE_INVALID,
+      `overload: maxConcurrent and overloadedSlope must be >= 0 and maxOverloadedRate within 0..1`,
+      { kind: 'usage' },
+    );
   }
   return Object.freeze(profile);
 }

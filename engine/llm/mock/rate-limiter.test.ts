@@ -4,8 +4,13 @@ import { createRateLimiter } from './rate-limiter.js';
 import { RATE_LIMIT_PRESETS, modelClassOf, resolveRateLimits } from './rate-limits.js';
 
 const SONNET = 'claude-sonnet-4-6';
-const req = (over: Partial<{ model: string; inputTokens: number; cacheReadTokens: number; maxTokens: number }> = {}) =>
-  ({ model: SONNET, inputTokens: 100, cacheReadTokens: 0, maxTokens: 200, ...over });
+const req = (over: Partial<{ model: string; inputTokens: number; cacheReadTokens: number; maxTokens: number }> = {}) => ({
+  model: SONNET,
+  inputTokens: 100,
+  cacheReadTokens: 0,
+  maxTokens: 200,
+  ...over,
+});
 
 describe('rate-limit presets', () => {
   it('classes models as the API does (Sonnet 4.x shares one set of buckets)', () => {
@@ -18,11 +23,22 @@ describe('rate-limit presets', () => {
   it('resolves presets with per-number overrides and refuses unknown names and bad numbers with stable codes', () => {
     const t1 = resolveRateLimits('tier-1', { sonnet: { requestsPerMinute: 5 } });
     expect(t1.name).toBe('tier-1+overrides');
-    expect(t1.classes?.sonnet).toEqual({ requestsPerMinute: 5, inputTokensPerMinute: 30_000, outputTokensPerMinute: 8_000, cacheReadCountsTowardItpm: false });
+    expect(t1.classes?.sonnet).toEqual({
+      requestsPerMinute: 5,
+      inputTokensPerMinute: 30_000,
+      outputTokensPerMinute: 8_000,
+      cacheReadCountsTowardItpm: false,
+    });
     expect(t1.classes?.haiku).toEqual(RATE_LIMIT_PRESETS['tier-1']?.classes?.haiku);
-    expect(() => resolveRateLimits('tier-9')).toThrow(expect.objectContaining({ code: 'LL_LLM_RATE_LIMIT_PRESET_UNKNOWN', kind: 'usage', hint: expect.stringContaining('tier-1') }));
-    expect(() => resolveRateLimits('tier-1', { haiku: { outputTokensPerMinute: -1 } })).toThrow(expect.objectContaining({ code: 'LL_LLM_RATE_LIMITS_INVALID' }));
-    expect(() => resolveRateLimits('none', { sonnet: { requestsPerMinute: 5 } })).toThrow(expect.objectContaining({ code: 'LL_LLM_RATE_LIMITS_INVALID' }));
+    expect(() => resolveRateLimits('tier-9')).toThrow(
+      expect.objectContaining({ code: 'LL_LLM_RATE_LIMIT_PRESET_UNKNOWN', kind: 'usage', hint: expect.stringContaining('tier-1') }),
+    );
+    expect(() => resolveRateLimits('tier-1', { haiku: { outputTokensPerMinute: -1 } })).toThrow(
+      expect.objectContaining({ code: 'LL_LLM_RATE_LIMITS_INVALID' }),
+    );
+    expect(() => resolveRateLimits('none', { sonnet: { requestsPerMinute: 5 } })).toThrow(
+      expect.objectContaining({ code: 'LL_LLM_RATE_LIMITS_INVALID' }),
+    );
     expect(resolveRateLimits('none').classes).toBeUndefined();
   });
 });
@@ -60,7 +76,10 @@ describe('rate limiter (fake clock)', () => {
     const cacheAware = createRateLimiter(resolveRateLimits('tier-1', { sonnet: { inputTokensPerMinute: 1_000 } }), clock);
     expect(cacheAware.admit(req({ inputTokens: 900 })).ok).toBe(true);
     expect(cacheAware.admit(req({ inputTokens: 50, cacheReadTokens: 850 })).ok).toBe(true);
-    const legacy = createRateLimiter(resolveRateLimits('tier-1', { sonnet: { inputTokensPerMinute: 1_000, cacheReadCountsTowardItpm: true } }), clock);
+    const legacy = createRateLimiter(
+      resolveRateLimits('tier-1', { sonnet: { inputTokensPerMinute: 1_000, cacheReadCountsTowardItpm: true } }),
+      clock,
+    );
     expect(legacy.admit(req({ inputTokens: 900 })).ok).toBe(true);
     expect(legacy.admit(req({ inputTokens: 50, cacheReadTokens: 850 }))).toMatchObject({ ok: false, limit: 'input_tokens' });
   });

@@ -68,7 +68,10 @@ export function createRateLimiter(spec: RateLimitSpec, clock: Clock): RateLimite
   if (classes === undefined) {
     return {
       spec,
-      admit: () => { stats.admitted++; return { ok: true, headers: NO_HEADERS, settle: () => undefined }; },
+      admit: () => {
+        stats.admitted++;
+        return { ok: true, headers: NO_HEADERS, settle: () => undefined };
+      },
       stats: () => ({ admitted: stats.admitted, rejected: { ...stats.rejected } }),
     };
   }
@@ -99,7 +102,14 @@ export function createRateLimiter(spec: RateLimitSpec, clock: Clock): RateLimite
     const first = blocking[0];
     if (first !== undefined) {
       stats.rejected[first[0]]++;
-      return { ok: false, limit: first[0], modelClass, perMinute: first[2], waitMs: Math.max(...blocking.map(([, ms]) => ms)), headers: headersFor(b, clock) };
+      return {
+        ok: false,
+        limit: first[0],
+        modelClass,
+        perMinute: first[2],
+        waitMs: Math.max(...blocking.map(([, ms]) => ms)),
+        headers: headersFor(b, clock),
+      };
     }
     b.requests.tryTake(1);
     b.input.tryTake(input);
@@ -143,7 +153,12 @@ function headersFor(b: ClassBuckets, clock: Clock): Record<string, string> {
   const output = family(b.output, thousand);
   const tokens = b.input.level() / b.input.capacity <= b.output.level() / b.output.capacity ? input : output;
   const h: Record<string, string> = {};
-  for (const [prefix, f] of [['requests', requests], ['input-tokens', input], ['output-tokens', output], ['tokens', tokens]] as const) {
+  for (const [prefix, f] of [
+    ['requests', requests],
+    ['input-tokens', input],
+    ['output-tokens', output],
+    ['tokens', tokens],
+  ] as const) {
     h[`anthropic-ratelimit-${prefix}-limit`] = f.limit;
     h[`anthropic-ratelimit-${prefix}-remaining`] = f.remaining;
     h[`anthropic-ratelimit-${prefix}-reset`] = f.reset;

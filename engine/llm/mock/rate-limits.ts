@@ -34,8 +34,12 @@ export interface RateLimitSpec {
 /** Per-number overrides of a preset, by model class (config `llm.rateLimitOverrides`). */
 export type RateLimitOverrides = { readonly [C in ModelClass]?: Partial<ModelClassLimits> };
 
-const cls = (requestsPerMinute: number, inputTokensPerMinute: number, outputTokensPerMinute: number): ModelClassLimits =>
-  ({ requestsPerMinute, inputTokensPerMinute, outputTokensPerMinute, cacheReadCountsTowardItpm: false });
+const cls = (requestsPerMinute: number, inputTokensPerMinute: number, outputTokensPerMinute: number): ModelClassLimits => ({
+  requestsPerMinute,
+  inputTokensPerMinute,
+  outputTokensPerMinute,
+  cacheReadCountsTowardItpm: false,
+});
 
 /**
  * Anthropic's usage tiers 1-4 for the Messages API (RPM, ITPM, OTPM per model class), as
@@ -45,9 +49,18 @@ const cls = (requestsPerMinute: number, inputTokensPerMinute: number, outputToke
 export const RATE_LIMIT_PRESETS: Readonly<Record<string, RateLimitSpec>> = {
   none: { name: 'none', classes: undefined },
   'tier-1': { name: 'tier-1', classes: { opus: cls(50, 30_000, 8_000), sonnet: cls(50, 30_000, 8_000), haiku: cls(50, 50_000, 10_000) } },
-  'tier-2': { name: 'tier-2', classes: { opus: cls(1_000, 450_000, 90_000), sonnet: cls(1_000, 450_000, 90_000), haiku: cls(1_000, 450_000, 90_000) } },
-  'tier-3': { name: 'tier-3', classes: { opus: cls(2_000, 800_000, 160_000), sonnet: cls(2_000, 800_000, 160_000), haiku: cls(2_000, 1_000_000, 200_000) } },
-  'tier-4': { name: 'tier-4', classes: { opus: cls(4_000, 2_000_000, 400_000), sonnet: cls(4_000, 2_000_000, 400_000), haiku: cls(4_000, 4_000_000, 800_000) } },
+  'tier-2': {
+    name: 'tier-2',
+    classes: { opus: cls(1_000, 450_000, 90_000), sonnet: cls(1_000, 450_000, 90_000), haiku: cls(1_000, 450_000, 90_000) },
+  },
+  'tier-3': {
+    name: 'tier-3',
+    classes: { opus: cls(2_000, 800_000, 160_000), sonnet: cls(2_000, 800_000, 160_000), haiku: cls(2_000, 1_000_000, 200_000) },
+  },
+  'tier-4': {
+    name: 'tier-4',
+    classes: { opus: cls(4_000, 2_000_000, 400_000), sonnet: cls(4_000, 2_000_000, 400_000), haiku: cls(4_000, 4_000_000, 800_000) },
+  },
 };
 
 export const RATE_LIMIT_PRESET_NAMES = Object.keys(RATE_LIMIT_PRESETS);
@@ -69,10 +82,14 @@ export function resolveRateLimits(name: string, overrides: RateLimitOverrides = 
   const touched = MODEL_CLASSES.filter((c) => overrides[c] !== undefined && Object.keys(overrides[c] ?? {}).length > 0);
   if (preset.classes === undefined) {
     if (touched.length > 0) {
-      throw new LoadlabError(LLM_ERRORS.RATE_LIMITS_INVALID, `rate-limit overrides (${touched.join(', ')}) need a preset with limits, not "none"`, {
-        kind: 'config',
-        hint: `start from one of ${RATE_LIMIT_PRESET_NAMES.filter((n) => n !== 'none').join(', ')} and override its numbers`,
-      });
+      throw new LoadlabError(
+        LLM_ERRORS.RATE_LIMITS_INVALID,
+        `rate-limit overrides (${touched.join(', ')}) need a preset with limits, not "none"`,
+        {
+          kind: 'config',
+          hint: `start from one of ${RATE_LIMIT_PRESET_NAMES.filter((n) => n !== 'none').join(', ')} and override its numbers`,
+        },
+      );
     }
     return preset;
   }
@@ -87,7 +104,9 @@ export function resolveRateLimits(name: string, overrides: RateLimitOverrides = 
     classes[c] = merged;
   }
   if (problems.length > 0) {
-    throw new LoadlabError(LLM_ERRORS.RATE_LIMITS_INVALID, `invalid rate limits for preset "${name}": ${problems.join('; ')}`, { kind: 'config' });
+    throw new LoadlabError(LLM_ERRORS.RATE_LIMITS_INVALID, `invalid rate limits for preset "${name}": ${problems.join('; ')}`, {
+      kind: 'config',
+    });
   }
   return Object.freeze({ name: touched.length > 0 ? `${name}+overrides` : name, classes: Object.freeze(classes) });
 }

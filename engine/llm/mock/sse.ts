@@ -36,22 +36,43 @@ export function anthropicSse(input: SseInput): ReadableStream<Uint8Array> {
     async pull(controller) {
       step++;
       if (step === 0) {
-        controller.enqueue(frame('message_start', {
-          type: 'message_start',
-          message: { id: input.id, type: 'message', role: 'assistant', model: input.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...input.usage, output_tokens: 1 } },
-        }));
-        controller.enqueue(frame('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }));
+        controller.enqueue(
+          frame('message_start', {
+            type: 'message_start',
+            message: {
+              id: input.id,
+              type: 'message',
+              role: 'assistant',
+              model: input.model,
+              content: [],
+              stop_reason: null,
+              stop_sequence: null,
+              usage: { ...input.usage, output_tokens: 1 },
+            },
+          }),
+        );
+        controller.enqueue(
+          frame('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+        );
         if (input.ttftMs >= 0.5) await sleepMs(input.ttftMs);
         return;
       }
       const chunk = chunks[step - 1];
       if (chunk !== undefined) {
         if (step > 1 && input.interTokenMs * input.tokensPerChunk >= 0.5) await sleepMs(input.interTokenMs * input.tokensPerChunk);
-        controller.enqueue(frame('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: chunk } }));
+        controller.enqueue(
+          frame('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: chunk } }),
+        );
         return;
       }
       controller.enqueue(frame('content_block_stop', { type: 'content_block_stop', index: 0 }));
-      controller.enqueue(frame('message_delta', { type: 'message_delta', delta: { stop_reason: input.stopReason, stop_sequence: null }, usage: { output_tokens: input.usage.output_tokens } }));
+      controller.enqueue(
+        frame('message_delta', {
+          type: 'message_delta',
+          delta: { stop_reason: input.stopReason, stop_sequence: null },
+          usage: { output_tokens: input.usage.output_tokens },
+        }),
+      );
       controller.enqueue(frame('message_stop', { type: 'message_stop' }));
       controller.close();
       input.onEnd?.();

@@ -12,7 +12,10 @@ export function createMockFetch(handlers: readonly RequestHandler[]): typeof fet
     const signal = init?.signal ?? request.signal;
     const response = await untilAborted(getResponse(list, request), signal);
     if (response !== undefined) return abortableBody(response, signal);
-    return new Response(JSON.stringify({ type: 'error', error: { type: 'not_mocked', message: `no mock handler for ${request.method} ${request.url}` } }), { status: 404, headers: { 'content-type': 'application/json' } });
+    return new Response(
+      JSON.stringify({ type: 'error', error: { type: 'not_mocked', message: `no mock handler for ${request.method} ${request.url}` } }),
+      { status: 404, headers: { 'content-type': 'application/json' } },
+    );
   };
 }
 
@@ -27,8 +30,14 @@ function untilAborted<T>(pending: Promise<T>, signal: AbortSignal | null | undef
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     pending.then(
-      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e); },
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
     );
   });
 }

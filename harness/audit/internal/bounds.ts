@@ -29,7 +29,10 @@ export interface Edges {
 
 export function edges(b: Extract<Bound, { kind: 'range' }>): Edges {
   return {
-    confirm: [b.lo === undefined ? -Infinity : b.lo * (1 - CONFIRM_TOLERANCE), b.hi === undefined ? Infinity : b.hi * (1 + CONFIRM_TOLERANCE)],
+    confirm: [
+      b.lo === undefined ? -Infinity : b.lo * (1 - CONFIRM_TOLERANCE),
+      b.hi === undefined ? Infinity : b.hi * (1 + CONFIRM_TOLERANCE),
+    ],
     refute: [b.lo === undefined ? -Infinity : b.lo / REFUTE_FACTOR, b.hi === undefined ? Infinity : b.hi * REFUTE_FACTOR],
   };
 }
@@ -51,13 +54,21 @@ export function expectedText(measure: string, b: Bound, unit: Unit): string {
   const f = (x: number): string => fmtBound(x, unit);
   const range = (lo: number, hi: number): string => fmtRange(f(lo), f(hi));
   const e = edges(b);
-  const claim = b.lo === b.hi && b.lo !== undefined ? `~${f(b.lo)}`
-    : b.lo === undefined ? `<= ${f(b.hi ?? Infinity)}`
-      : b.hi === undefined ? `>= ${f(b.lo)}` : range(b.lo, b.hi);
-  const confirm = b.lo === undefined ? `<= ${f(e.confirm[1])}` : b.hi === undefined ? `>= ${f(e.confirm[0])}` : range(e.confirm[0], e.confirm[1]);
+  const claim =
+    b.lo === b.hi && b.lo !== undefined
+      ? `~${f(b.lo)}`
+      : b.lo === undefined
+        ? `<= ${f(b.hi ?? Infinity)}`
+        : b.hi === undefined
+          ? `>= ${f(b.lo)}`
+          : range(b.lo, b.hi);
+  const confirm =
+    b.lo === undefined ? `<= ${f(e.confirm[1])}` : b.hi === undefined ? `>= ${f(e.confirm[0])}` : range(e.confirm[0], e.confirm[1]);
   // A share cannot pass 100%: "refuted above 160%" would be true of the judge and meaningless to a reader.
   const above = b.hi !== undefined && !(unit === 'percent' && e.refute[1] >= 100);
-  const refute = [b.lo === undefined ? '' : `below ${f(e.refute[0])}`, above ? `above ${f(e.refute[1])}` : ''].filter((x) => x !== '').join(' or ');
+  const refute = [b.lo === undefined ? '' : `below ${f(e.refute[0])}`, above ? `above ${f(e.refute[1])}` : '']
+    .filter((x) => x !== '')
+    .join(' or ');
   return `${measure}: claim ${claim}; confirmed ${confirm}${refute === '' ? '' : `, refuted ${refute}`}`;
 }
 
@@ -76,11 +87,17 @@ function fmtRange(lo: string, hi: string): string {
 export function fmtBound(x: number, unit: Unit): string {
   const n = (v: number): string => Number(v.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 3 });
   switch (unit) {
-    case 'bytes': return x >= 1e6 ? `${n(x / 1e6)} MB` : x >= 1e3 ? `${n(x / 1e3)} KB` : `${n(x)} B`;
-    case 'ratio': return `${n(x)}x`;
-    case 'percent': return `${n(x)}%`;
-    case 'usd': return `$${n(x)}`;
-    case 'count': return n(x);
-    default: return `${n(x)} ${unit}`;
+    case 'bytes':
+      return x >= 1e6 ? `${n(x / 1e6)} MB` : x >= 1e3 ? `${n(x / 1e3)} KB` : `${n(x)} B`;
+    case 'ratio':
+      return `${n(x)}x`;
+    case 'percent':
+      return `${n(x)}%`;
+    case 'usd':
+      return `$${n(x)}`;
+    case 'count':
+      return n(x);
+    default:
+      return `${n(x)} ${unit}`;
   }
 }

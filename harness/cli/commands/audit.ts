@@ -8,7 +8,9 @@ export function registerAuditCommand(program: Command, ctx: CommandContext): voi
   addRunOptions(
     program
       .command('audit')
-      .description('Provision PostgreSQL and Redis, migrate, seed, run every scenario of the profile, check budgets and write the audit report'),
+      .description(
+        'Provision PostgreSQL and Redis, migrate, seed, run every scenario of the profile, check budgets and write the audit report',
+      ),
   ).action(async (opts: RunCommandOptions) => {
     ctx.setExitCode(await executeRun(ctx, 'all', opts));
   });

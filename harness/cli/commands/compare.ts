@@ -23,31 +23,37 @@ export function registerCompareCommand(program: Command, ctx: CommandContext): v
     .option('--abs-floor-ms <ms>', 'minimum absolute worsening for time metrics, in ms', String(COMPARE_DEFAULTS.absFloorMs))
     .option('--changed-only', 'list only regressions and improvements')
     .option('--json', 'print one JSON object with every metric change')
-    .action(async (basePath: string, newPath: string, opts: { relFloor: string; absFloorMs: string; changedOnly?: boolean; json?: boolean }) => {
-      const printer = ctx.printer(opts.json === true);
-      const options = { relFloor: floor('--rel-floor', opts.relFloor), absFloorMs: floor('--abs-floor-ms', opts.absFloorMs) };
-      const [base, next] = [await loadRunResultFile(basePath), await loadRunResultFile(newPath)];
-      const be = base.environment;
-      const ne = next.environment;
-      if (be.profile !== ne.profile || be.seed !== ne.seed) {
-        printer.status(`warning: the runs differ in profile/seed (${be.profile}/${be.seed} vs ${ne.profile}/${ne.seed}); figures may not be comparable`);
-      }
-      const report = compareRuns(base, next, options);
-      printer.line(`base: ${basePath} (commit ${be.gitCommit ?? 'n/a'}, ${be.startedAt})`);
-      printer.line(`new:  ${newPath} (commit ${ne.gitCommit ?? 'n/a'}, ${ne.startedAt})`);
-      printer.line(`rule: ${report.rule}`);
-      printer.line();
-      printer.line(formatCompareTable(report, opts.changedOnly === true));
-      printer.line();
-      if (report.onlyInBase.length + report.onlyInNew.length > 0) {
-        printer.line(`not compared: ${report.onlyInBase.length} metric(s) only in base, ${report.onlyInNew.length} only in new`);
-      }
-      for (const r of report.regressions) printer.line(`regressed: ${r.key} (${r.reason})`);
-      printer.line(`${report.changes.length} metrics compared: ${report.regressions.length} regressed, ${report.improvements.length} improved`);
-      printer.result({ base: basePath, new: newPath, ...report });
-      if (report.regressions.length > 0) {
-        printer.error(`loadlab compare: ${report.regressions.length} regression(s): ${report.regressions.map((r) => r.key).join(', ')}`);
-        ctx.setExitCode(EXIT_CODES.REGRESSION);
-      }
-    });
+    .action(
+      async (basePath: string, newPath: string, opts: { relFloor: string; absFloorMs: string; changedOnly?: boolean; json?: boolean }) => {
+        const printer = ctx.printer(opts.json === true);
+        const options = { relFloor: floor('--rel-floor', opts.relFloor), absFloorMs: floor('--abs-floor-ms', opts.absFloorMs) };
+        const [base, next] = [await loadRunResultFile(basePath), await loadRunResultFile(newPath)];
+        const be = base.environment;
+        const ne = next.environment;
+        if (be.profile !== ne.profile || be.seed !== ne.seed) {
+          printer.status(
+            `warning: the runs differ in profile/seed (${be.profile}/${be.seed} vs ${ne.profile}/${ne.seed}); figures may not be comparable`,
+          );
+        }
+        const report = compareRuns(base, next, options);
+        printer.line(`base: ${basePath} (commit ${be.gitCommit ?? 'n/a'}, ${be.startedAt})`);
+        printer.line(`new:  ${newPath} (commit ${ne.gitCommit ?? 'n/a'}, ${ne.startedAt})`);
+        printer.line(`rule: ${report.rule}`);
+        printer.line();
+        printer.line(formatCompareTable(report, opts.changedOnly === true));
+        printer.line();
+        if (report.onlyInBase.length + report.onlyInNew.length > 0) {
+          printer.line(`not compared: ${report.onlyInBase.length} metric(s) only in base, ${report.onlyInNew.length} only in new`);
+        }
+        for (const r of report.regressions) printer.line(`regressed: ${r.key} (${r.reason})`);
+        printer.line(
+          `${report.changes.length} metrics compared: ${report.regressions.length} regressed, ${report.improvements.length} improved`,
+        );
+        printer.result({ base: basePath, new: newPath, ...report });
+        if (report.regressions.length > 0) {
+          printer.error(`loadlab compare: ${report.regressions.length} regression(s): ${report.regressions.map((r) => r.key).join(', ')}`);
+          ctx.setExitCode(EXIT_CODES.REGRESSION);
+        }
+      },
+    );
 }

@@ -10,7 +10,9 @@ export function registerInfraCommand(program: Command, ctx: CommandContext): voi
 
   infra
     .command('up')
-    .description('Start an embedded PostgreSQL (or use DATABASE_URL) and a redis-server child (or REDIS_URL), print their URLs, and keep them until `loadlab infra down` or Ctrl-C')
+    .description(
+      'Start an embedded PostgreSQL (or use DATABASE_URL) and a redis-server child (or REDIS_URL), print their URLs, and keep them until `loadlab infra down` or Ctrl-C',
+    )
     .option('--database-url <url>', 'use this PostgreSQL server instead of an embedded one')
     .option('--redis-url <url>', 'use this Redis instead of a redis-server child')
     .option('--json', 'print one JSON object with the URLs')
@@ -20,7 +22,9 @@ export function registerInfraCommand(program: Command, ctx: CommandContext): voi
         const { url } = await env.createDatabase('main');
         printer.line(`DATABASE_URL=${url}`);
         printer.line(`REDIS_URL=${env.redis?.url ?? ''}`);
-        printer.status(`postgres: ${env.postgres.kind}${env.postgres.pid() === undefined ? '' : ` (pid ${env.postgres.pid()})`}; redis: ${env.redis?.owned === true ? `child pid ${env.redis.pid()}` : 'external'}`);
+        printer.status(
+          `postgres: ${env.postgres.kind}${env.postgres.pid() === undefined ? '' : ` (pid ${env.postgres.pid()})`}; redis: ${env.redis?.owned === true ? `child pid ${env.redis.pid()}` : 'external'}`,
+        );
         printer.status('running; stop with Ctrl-C or `loadlab infra down`');
         printer.result({ runId: env.runId, databaseUrl: url, redisUrl: env.redis?.url, pid: process.pid });
         // Stay up until a signal arrives; closeOnExit (in withInfra) tears everything down.
@@ -56,5 +60,4 @@ export function registerInfraCommand(program: Command, ctx: CommandContext): voi
       const out = await cleanupStale(ctx.env.stateDir ?? INFRA_DEFAULTS.stateDir, { includeKept: true });
       printer.line(`removed ${out.runs.length} run(s), killed ${out.killed.length} process(es), removed ${out.removedDirs.length} dir(s)`);
     });
-
 }

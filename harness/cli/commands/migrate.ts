@@ -7,9 +7,13 @@ import type { CommandContext } from './types.js';
 export function registerMigrateCommand(program: Command, ctx: CommandContext): void {
   program
     .command('migrate')
-    .description('Apply the baseline schema (as audited on 2025-12-22) and chosen optimisations to a database; creates the database if missing')
+    .description(
+      'Apply the baseline schema (as audited on 2025-12-22) and chosen optimisations to a database; creates the database if missing',
+    )
     .addOption(new Option('--database-url <url>', 'PostgreSQL URL of the database to migrate (default: DATABASE_URL)'))
-    .addOption(new Option('--optimizations <list>', `all, none, or a comma-separated list of: ${OPTIMIZATION_NAMES.join(', ')}`).default('all'))
+    .addOption(
+      new Option('--optimizations <list>', `all, none, or a comma-separated list of: ${OPTIMIZATION_NAMES.join(', ')}`).default('all'),
+    )
     .option('--json', 'print one JSON object with what was applied')
     .action(async (opts: { databaseUrl?: string; optimizations: string; json?: boolean }) => {
       const printer = ctx.printer(opts.json === true);
@@ -27,7 +31,9 @@ export function registerMigrateCommand(program: Command, ctx: CommandContext): v
         onApplied: (m) => printer.status(`  applied ${m.track} ${String(m.version).padStart(3, '0')} ${m.name}`),
       });
       if (report.createdDatabase) printer.status('  created the database');
-      printer.line(`migrated ${redactUrl(databaseUrl)}: ${report.applied.length} migration(s) applied, optimizations: ${optimizations.length === 0 ? 'none' : optimizations.join(', ')}`);
+      printer.line(
+        `migrated ${redactUrl(databaseUrl)}: ${report.applied.length} migration(s) applied, optimizations: ${optimizations.length === 0 ? 'none' : optimizations.join(', ')}`,
+      );
       printer.result({ database: redactUrl(databaseUrl), createdDatabase: report.createdDatabase, applied: report.applied, optimizations });
     });
 }

@@ -2,7 +2,14 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { HARNESS_ERRORS, LoadlabError } from '../../errors/index.js';
 import {
-  PROFILE_DEFAULTS, PROFILE_SCENARIOS, PROFILE_TOOLS, parseDuration, parseScenario, parseTool, resolveClinic, runProfile,
+  PROFILE_DEFAULTS,
+  PROFILE_SCENARIOS,
+  PROFILE_TOOLS,
+  parseDuration,
+  parseScenario,
+  parseTool,
+  resolveClinic,
+  runProfile,
   type ClinicProcess,
 } from '../../profile/index.js';
 import type { CommandContext } from './types.js';
@@ -41,7 +48,9 @@ export function registerProfileCommand(program: Command, ctx: CommandContext): v
   const tools = Object.keys(PROFILE_TOOLS).join('|');
   program
     .command('profile')
-    .description('Profile `loadlab serve` with clinic while autocannon drives a scenario\'s endpoints; writes the HTML into the report folder (docs/profiling.md)')
+    .description(
+      "Profile `loadlab serve` with clinic while autocannon drives a scenario's endpoints; writes the HTML into the report folder (docs/profiling.md)",
+    )
     .option('--tool <tool>', `clinic tool: ${tools} (bubbleprof is not offered: it hangs)`, PROFILE_DEFAULTS.tool)
     .option('--scenario <name>', `scenario whose endpoints to drive: ${PROFILE_SCENARIOS.join(', ')}`, PROFILE_DEFAULTS.scenario)
     .option('--duration <seconds>', 'length of the load', String(PROFILE_DEFAULTS.durationSec))
@@ -65,11 +74,20 @@ export function registerProfileCommand(program: Command, ctx: CommandContext): v
           abort.abort(new LoadlabError(HARNESS_ERRORS.USAGE, `interrupted by ${signal}`, { kind: 'usage' }));
         },
         () => clinic?.killAll(),
-        () => runProfile({
-          clinicBin, tool, scenario, durationSec, outDir: opts.out, env, signal: abort.signal,
-          onStatus: (line) => printer.status(line),
-          onSpawn: (c) => { clinic = c; },
-        }),
+        () =>
+          runProfile({
+            clinicBin,
+            tool,
+            scenario,
+            durationSec,
+            outDir: opts.out,
+            env,
+            signal: abort.signal,
+            onStatus: (line) => printer.status(line),
+            onSpawn: (c) => {
+              clinic = c;
+            },
+          }),
       );
       // Relative to the current folder when inside it, absolute otherwise.
       const shown = (file: string): string => {
@@ -77,11 +95,24 @@ export function registerProfileCommand(program: Command, ctx: CommandContext): v
         return rel.startsWith('..') ? file : rel;
       };
       for (const l of outcome.run.load) {
-        printer.status(`  ${l.name.padEnd(16)} ${String(l.requests).padStart(7)} req  ${l.requestsPerSec} req/s  p50 ${l.latencyMs.p50} ms  p99 ${l.latencyMs.p99} ms${l.non2xx + l.errors > 0 ? `  (${l.non2xx} non-2xx, ${l.errors} errors)` : ''}`);
+        printer.status(
+          `  ${l.name.padEnd(16)} ${String(l.requests).padStart(7)} req  ${l.requestsPerSec} req/s  p50 ${l.latencyMs.p50} ms  p99 ${l.latencyMs.p99} ms${l.non2xx + l.errors > 0 ? `  (${l.non2xx} non-2xx, ${l.errors} errors)` : ''}`,
+        );
       }
       printer.line(`${PROFILE_TOOLS[tool].title}: ${shown(outcome.html)}`);
       const audit = shown(path.join(path.dirname(outcome.manifest), 'audit.json'));
-      printer.status(outcome.auditUpdated ? `linked from ${audit} (re-render with: loadlab report ${audit})` : `recorded in ${shown(outcome.manifest)}`);
-      printer.result({ tool, scenario, durationSec, html: outcome.html, artifact: outcome.run.artifact, manifest: outcome.manifest, auditUpdated: outcome.auditUpdated, load: outcome.run.load });
+      printer.status(
+        outcome.auditUpdated ? `linked from ${audit} (re-render with: loadlab report ${audit})` : `recorded in ${shown(outcome.manifest)}`,
+      );
+      printer.result({
+        tool,
+        scenario,
+        durationSec,
+        html: outcome.html,
+        artifact: outcome.run.artifact,
+        manifest: outcome.manifest,
+        auditUpdated: outcome.auditUpdated,
+        load: outcome.run.load,
+      });
     });
 }

@@ -2,8 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
-  REPORT_FILES, REPORT_FORMATS, SCREENSHOT_DEFAULTS, SCREENSHOT_FILE, browserAvailable, isReportFormat, screenshotReport,
-  writeReports, type ReportFormat,
+  REPORT_FILES,
+  REPORT_FORMATS,
+  SCREENSHOT_DEFAULTS,
+  SCREENSHOT_FILE,
+  browserAvailable,
+  isReportFormat,
+  screenshotReport,
+  writeReports,
+  type ReportFormat,
 } from '../../../reports/index.js';
 import { HARNESS_ERRORS, LoadlabError } from '../../errors/index.js';
 import { validateRunResult, type RunResult } from '../../result/index.js';
@@ -16,22 +23,32 @@ export async function loadRunResultFile(path: string): Promise<RunResult> {
     text = await readFile(path, 'utf8');
   } catch (cause) {
     throw new LoadlabError(HARNESS_ERRORS.REPORT_INPUT_MISSING, `cannot read ${path}`, {
-      kind: 'usage', cause, hint: 'pass the audit.json written by `loadlab audit` (e.g. loadlab-report/ci/audit.json)',
+      kind: 'usage',
+      cause,
+      hint: 'pass the audit.json written by `loadlab audit` (e.g. loadlab-report/ci/audit.json)',
     });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new LoadlabError(HARNESS_ERRORS.REPORT_INPUT_INVALID, `${path} is not JSON: ${(cause as Error).message}`, { kind: 'usage', cause });
+    throw new LoadlabError(HARNESS_ERRORS.REPORT_INPUT_INVALID, `${path} is not JSON: ${(cause as Error).message}`, {
+      kind: 'usage',
+      cause,
+    });
   }
   const v = validateRunResult(json);
   if (!v.valid) {
     const lines = v.errors.slice(0, 10).map((e) => `  ${e.path || '/'}: ${e.message}`);
     const more = v.errors.length > 10 ? `\n  ... and ${v.errors.length - 10} more` : '';
-    throw new LoadlabError(HARNESS_ERRORS.REPORT_INPUT_INVALID, `${path} is not a loadlab RunResult (${v.errors.length} schema error(s)):\n${lines.join('\n')}${more}`, {
-      kind: 'usage', hint: 'only audit.json files written by loadlab (schemaVersion 1) can be re-rendered',
-    });
+    throw new LoadlabError(
+      HARNESS_ERRORS.REPORT_INPUT_INVALID,
+      `${path} is not a loadlab RunResult (${v.errors.length} schema error(s)):\n${lines.join('\n')}${more}`,
+      {
+        kind: 'usage',
+        hint: 'only audit.json files written by loadlab (schemaVersion 1) can be re-rendered',
+      },
+    );
   }
   return v.value;
 }
@@ -39,11 +56,15 @@ export async function loadRunResultFile(path: string): Promise<RunResult> {
 type Wanted = ReportFormat | 'png';
 
 function parseFormats(list: string): Wanted[] {
-  const names = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const bad = names.filter((n) => n !== 'png' && !isReportFormat(n));
   if (bad.length > 0 || names.length === 0) {
     throw new LoadlabError(HARNESS_ERRORS.REPORT_FORMAT_UNKNOWN, `unknown report format: ${bad.join(', ') || '(empty)'}`, {
-      kind: 'usage', hint: `use a comma-separated list of: ${[...REPORT_FORMATS, 'png'].join(', ')}`,
+      kind: 'usage',
+      hint: `use a comma-separated list of: ${[...REPORT_FORMATS, 'png'].join(', ')}`,
     });
   }
   return [...new Set(names)] as Wanted[];
@@ -54,7 +75,10 @@ export function registerReportCommand(program: Command, ctx: CommandContext): vo
     .command('report')
     .description('Re-render the reports of an earlier run from its audit.json (validated first)')
     .argument('<audit.json>', 'RunResult written by `loadlab audit`')
-    .option('--format <list>', `comma-separated: ${REPORT_FORMATS.join(', ')}, png (screenshot; default: all, png when Chromium is installed)`)
+    .option(
+      '--format <list>',
+      `comma-separated: ${REPORT_FORMATS.join(', ')}, png (screenshot; default: all, png when Chromium is installed)`,
+    )
     .option('--out <dir>', 'output folder (default: the folder of <audit.json>)')
     .option('--chromium <path>', 'Chromium binary for the png screenshot', SCREENSHOT_DEFAULTS.executablePath)
     .option('--json', 'print one JSON object listing the files written')
@@ -81,9 +105,15 @@ export function registerReportCommand(program: Command, ctx: CommandContext): vo
           files.push(shot.pngPath);
           for (const e of shot.consoleErrors) printer.status(`warning: browser console error in the report: ${e}`);
         } catch (cause) {
-          throw new LoadlabError(HARNESS_ERRORS.SCREENSHOT_FAILED, `could not screenshot ${html}: ${(cause as Error).message.split('\n')[0] ?? ''}`, {
-            kind: 'config', cause, hint: 'install Chromium (apt-get install chromium) or pass --chromium <path>; or drop png from --format',
-          });
+          throw new LoadlabError(
+            HARNESS_ERRORS.SCREENSHOT_FAILED,
+            `could not screenshot ${html}: ${(cause as Error).message.split('\n')[0] ?? ''}`,
+            {
+              kind: 'config',
+              cause,
+              hint: 'install Chromium (apt-get install chromium) or pass --chromium <path>; or drop png from --format',
+            },
+          );
         }
       } else if (wanted === undefined) {
         printer.status(`no screenshot: ${opts.chromium} not found (install chromium or pass --chromium)`);

@@ -19,7 +19,12 @@ export function registerSeedCommand(program: Command, ctx: CommandContext): void
   program
     .command('seed')
     .description('Fill a migrated database with deterministic, realistic data (COPY speed); prints an API token of the heaviest user')
-    .addOption(new Option('--profile <name>', 'run profile whose data size to seed, as `loadlab run`: ci, default, full (full seeds the large data set)').default('ci'))
+    .addOption(
+      new Option(
+        '--profile <name>',
+        'run profile whose data size to seed, as `loadlab run`: ci, default, full (full seeds the large data set)',
+      ).default('ci'),
+    )
     .addOption(new Option('--data <size>', `data size, overriding the profile's: ${DATA_SIZES.join(', ')}`))
     .addOption(new Option('--seed <n>', 'seed number: the same seed gives identical rows').default(String(SEED_DEFAULTS.seed)))
     .addOption(new Option('--database-url <url>', 'PostgreSQL URL of a migrated database (default: DATABASE_URL)'))
@@ -64,7 +69,14 @@ function progressPrinter(printer: Printer): (e: SeedProgress) => void {
 
 function printSummary(printer: Printer, r: SeedResult): void {
   printer.line(`seeded profile ${r.profile} (seed ${r.seed}, reference date ${r.referenceDate.slice(0, 10)})`);
-  for (const t of r.tables) printer.line(`  ${t.table.padEnd(24)} ${t.rows.toLocaleString('en-US').padStart(11)} rows  ${(t.rows / Math.max(t.seconds, 0.001)).toFixed(0).padStart(9)} rows/s`);
-  printer.line(`  ${'total'.padEnd(24)} ${r.totalRows.toLocaleString('en-US').padStart(11)} rows in ${r.seconds.toFixed(1)}s = ${r.rowsPerSec.toLocaleString('en-US')} rows/s`);
-  printer.line(`heaviest user ${r.heavyUser.id} (${r.heavyUser.sessions.toLocaleString('en-US')} sessions), API token: ${r.heavyUser.token}`);
+  for (const t of r.tables)
+    printer.line(
+      `  ${t.table.padEnd(24)} ${t.rows.toLocaleString('en-US').padStart(11)} rows  ${(t.rows / Math.max(t.seconds, 0.001)).toFixed(0).padStart(9)} rows/s`,
+    );
+  printer.line(
+    `  ${'total'.padEnd(24)} ${r.totalRows.toLocaleString('en-US').padStart(11)} rows in ${r.seconds.toFixed(1)}s = ${r.rowsPerSec.toLocaleString('en-US')} rows/s`,
+  );
+  printer.line(
+    `heaviest user ${r.heavyUser.id} (${r.heavyUser.sessions.toLocaleString('en-US')} sessions), API token: ${r.heavyUser.token}`,
+  );
 }

@@ -27,11 +27,13 @@ interface ServeOptions {
   json?: boolean;
 }
 
-const integer = (min: number, max: number) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer in ${min}..${max}`);
-  return n;
-};
+const integer =
+  (min: number, max: number) =>
+  (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`expected an integer in ${min}..${max}`);
+    return n;
+  };
 
 const positive = (v: string): number => {
   const n = Number(v);
@@ -42,13 +44,28 @@ const positive = (v: string): number => {
 export function registerServeCommand(program: Command, ctx: CommandContext): void {
   program
     .command('serve')
-    .description('Run the engine as an HTTP service (bo1 routes, SSE, /api/health, /metrics, /api/docs/json). Embedded PostgreSQL and a redis-server child unless URLs are given; prints the URL and a demo bearer token; Ctrl-C drains and flushes before exiting')
+    .description(
+      'Run the engine as an HTTP service (bo1 routes, SSE, /api/health, /metrics, /api/docs/json). Embedded PostgreSQL and a redis-server child unless URLs are given; prints the URL and a demo bearer token; Ctrl-C drains and flushes before exiting',
+    )
     .addOption(new Option('--port <port>', 'TCP port (0 = any free port)').argParser(integer(0, 65_535)).default(SERVE_DEFAULTS.port))
     .addOption(new Option('--host <host>', 'interface to listen on').default(SERVE_DEFAULTS.host))
-    .addOption(new Option('--variant <variant>', 'engine variant: the audited system or the audit recommendations applied').choices(['audited', 'optimized']).default(SERVE_DEFAULTS.variant))
+    .addOption(
+      new Option('--variant <variant>', 'engine variant: the audited system or the audit recommendations applied')
+        .choices(['audited', 'optimized'])
+        .default(SERVE_DEFAULTS.variant),
+    )
     .addOption(new Option('--mock-profile <name>', 'mock LLM profile (instant, realistic, flaky)').default(SERVE_DEFAULTS.mockProfile))
-    .addOption(new Option('--time-scale <factor>', 'factor applied to every mock LLM delay (0.01 = 100x faster)').argParser(positive).default(SERVE_DEFAULTS.timeScale))
-    .addOption(new Option('--database-url <url>', 'serve this database (migrated if needed) instead of a fresh one on an embedded server (default: DATABASE_URL)'))
+    .addOption(
+      new Option('--time-scale <factor>', 'factor applied to every mock LLM delay (0.01 = 100x faster)')
+        .argParser(positive)
+        .default(SERVE_DEFAULTS.timeScale),
+    )
+    .addOption(
+      new Option(
+        '--database-url <url>',
+        'serve this database (migrated if needed) instead of a fresh one on an embedded server (default: DATABASE_URL)',
+      ),
+    )
     .addOption(new Option('--redis-url <url>', 'use this Redis instead of a redis-server child (default: REDIS_URL)'))
     .option('--json', 'print one JSON object with the URL and token once listening')
     .action(async (opts: ServeOptions) => {
@@ -63,7 +80,9 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
         await stop?.();
         if (engine !== undefined) {
           const m = engine.metrics();
-          printer.status(`stopped: events ${m.events.persisted}/${m.events.emitted} persisted, cost records ${m.costs.persisted}/${m.costs.generated} persisted (${m.costs.queued} queued, ${m.costs.evicted} evicted)`);
+          printer.status(
+            `stopped: events ${m.events.persisted}/${m.events.emitted} persisted, cost records ${m.costs.persisted}/${m.costs.generated} persisted (${m.costs.queued} queued, ${m.costs.evicted} evicted)`,
+          );
         }
       };
       await ctx.withInfra({ databaseUrl: externalDb, redisUrl: opts.redisUrl, label: 'serve', onSignal }, async (infra) => {
@@ -74,7 +93,9 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
           await migrate({ databaseUrl, optimizations: opts.variant === 'audited' ? [] : OPTIMIZATION_NAMES });
           engine = await createEngine({
             config: {
-              databaseUrl, redisUrl: infra.redis?.url ?? '', variant: opts.variant,
+              databaseUrl,
+              redisUrl: infra.redis?.url ?? '',
+              variant: opts.variant,
               llm: { mockProfile: opts.mockProfile, timeScale: opts.timeScale },
             },
             logger: ctx.logger,
@@ -88,10 +109,16 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
           // start, then every lease period (a lease still fresh now may go stale later).
           const sweep = async (): Promise<void> => {
             const r = await open.resumeOrphans();
-            for (const s of r.resumed) printer.status(`resumed session ${s.report.sessionId} after step ${s.report.step} (${s.report.lastStep}); ${s.report.redoneEvents} events redone`);
+            for (const s of r.resumed)
+              printer.status(
+                `resumed session ${s.report.sessionId} after step ${s.report.step} (${s.report.lastStep}); ${s.report.redoneEvents} events redone`,
+              );
           };
           await sweep();
-          const sweeper = setInterval(() => void sweep().catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'resume sweep failed')), open.config.checkpoint.leaseMs);
+          const sweeper = setInterval(
+            () => void sweep().catch((err: unknown) => ctx.logger.warn({ err: (err as Error).message }, 'resume sweep failed')),
+            open.config.checkpoint.leaseMs,
+          );
           sweeper.unref();
           stop = async () => {
             clearInterval(sweeper);
@@ -102,9 +129,13 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
           const address = server.app.server.address();
           const port = typeof address === 'object' && address !== null ? address.port : opts.port;
           const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
-          printer.line(`loadlab serve: listening on ${url} (variant ${opts.variant}, mock profile ${opts.mockProfile}, time scale ${opts.timeScale})`);
+          printer.line(
+            `loadlab serve: listening on ${url} (variant ${opts.variant}, mock profile ${opts.mockProfile}, time scale ${opts.timeScale})`,
+          );
           printer.line(`demo user "${SERVE_DEFAULTS.demoUserId}": Authorization: Bearer ${token}`);
-          printer.line(`try: curl -s -H 'Authorization: Bearer ${token}' ${url}/api/v1/sessions   (health: ${url}/api/health, metrics: ${url}/metrics, OpenAPI: ${url}/api/docs/json)`);
+          printer.line(
+            `try: curl -s -H 'Authorization: Bearer ${token}' ${url}/api/v1/sessions   (health: ${url}/api/health, metrics: ${url}/metrics, OpenAPI: ${url}/api/docs/json)`,
+          );
           // From a script, signal this PID: `npx` does not forward signals to it when not on a TTY.
           printer.status(`stop with Ctrl-C, or kill -INT ${process.pid} (SIGTERM works too)`);
           printer.result({ url, userId: SERVE_DEFAULTS.demoUserId, token, variant: opts.variant, pid: process.pid });

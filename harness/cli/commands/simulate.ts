@@ -32,7 +32,8 @@ const PROBLEMS = [
 
 const positiveInt = (name: string, v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new LoadlabError(HARNESS_ERRORS.USAGE, `--${name} must be a positive integer, got "${v}"`, { kind: 'usage' });
+  if (!Number.isInteger(n) || n <= 0)
+    throw new LoadlabError(HARNESS_ERRORS.USAGE, `--${name} must be a positive integer, got "${v}"`, { kind: 'usage' });
   return n;
 };
 
@@ -40,14 +41,24 @@ const positiveInt = (name: string, v: string): number => {
 export function registerSimulateCommand(program: Command, ctx: CommandContext): void {
   program
     .command('simulate')
-    .description('Run N complete deliberations (C concurrently) through the engine with the mock LLM; report calls, cost, events and the cost accounting')
+    .description(
+      'Run N complete deliberations (C concurrently) through the engine with the mock LLM; report calls, cost, events and the cost accounting',
+    )
     .option('--sessions <n>', 'number of sessions', '10')
     .option('--concurrency <c>', 'sessions in flight at once', '5')
     .addOption(new Option('--variant <v>', 'engine variant').choices(['audited', 'optimized']).default('optimized'))
     .addOption(new Option('--mock-profile <name>', 'mock LLM profile').choices(MOCK_PROFILE_NAMES).default('realistic'))
     .option('--time-scale <s>', 'multiplies every mock delay (0.01 = 100x faster); durations are also reported in mock real time', '1')
-    .option('--rate-limits <preset>', `provider rate limits the mock enforces (${RATE_LIMIT_PRESET_NAMES.join(', ')}); 429s are retried by the SDK`, 'none')
-    .option('--broker-retries <n>', 'retries of the whole SDK call on 429/5xx, as the audited broker did (bo1: 5); 0 = the SDK\'s own retries only', '0')
+    .option(
+      '--rate-limits <preset>',
+      `provider rate limits the mock enforces (${RATE_LIMIT_PRESET_NAMES.join(', ')}); 429s are retried by the SDK`,
+      'none',
+    )
+    .option(
+      '--broker-retries <n>',
+      "retries of the whole SDK call on 429/5xx, as the audited broker did (bo1: 5); 0 = the SDK's own retries only",
+      '0',
+    )
     .option('--seed <n>', 'mock seed (deterministic text and latencies)', '1')
     .option('--database-url <url>', 'use this PostgreSQL server instead of an embedded one')
     .option('--redis-url <url>', 'use this Redis instead of a redis-server child')
@@ -57,30 +68,52 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
       const sessions = positiveInt('sessions', opts.sessions);
       const concurrency = Math.min(sessions, positiveInt('concurrency', opts.concurrency));
       const timeScale = Number(opts.timeScale);
-      if (!(timeScale >= 0) || !Number.isFinite(timeScale)) throw new LoadlabError(HARNESS_ERRORS.USAGE, `--time-scale must be a number >= 0, got "${opts.timeScale}"`, { kind: 'usage' });
+      if (!(timeScale >= 0) || !Number.isFinite(timeScale))
+        throw new LoadlabError(HARNESS_ERRORS.USAGE, `--time-scale must be a number >= 0, got "${opts.timeScale}"`, { kind: 'usage' });
       const brokerRetries = Number(opts.brokerRetries);
-      if (!Number.isInteger(brokerRetries) || brokerRetries < 0) throw new LoadlabError(HARNESS_ERRORS.USAGE, `--broker-retries must be an integer >= 0, got "${opts.brokerRetries}"`, { kind: 'usage' });
+      if (!Number.isInteger(brokerRetries) || brokerRetries < 0)
+        throw new LoadlabError(HARNESS_ERRORS.USAGE, `--broker-retries must be an integer >= 0, got "${opts.brokerRetries}"`, {
+          kind: 'usage',
+        });
       // Checked before any infrastructure starts, with the engine's own code for an unknown preset.
       if (!RATE_LIMIT_PRESET_NAMES.includes(opts.rateLimits)) {
-        throw new LoadlabError(LLM_ERRORS.RATE_LIMIT_PRESET_UNKNOWN, `--rate-limits: unknown preset "${opts.rateLimits}"`, { kind: 'usage', hint: `use one of: ${RATE_LIMIT_PRESET_NAMES.join(', ')}` });
+        throw new LoadlabError(LLM_ERRORS.RATE_LIMIT_PRESET_UNKNOWN, `--rate-limits: unknown preset "${opts.rateLimits}"`, {
+          kind: 'usage',
+          hint: `use one of: ${RATE_LIMIT_PRESET_NAMES.join(', ')}`,
+        });
       }
       if (opts.rateLimits !== 'none' && timeScale === 0) {
-        throw new LoadlabError(HARNESS_ERRORS.USAGE, `--rate-limits ${opts.rateLimits} needs --time-scale > 0 (at 0 no provider time passes, so buckets never refill)`, { kind: 'usage', hint: 'use --time-scale 0.01 for a fast run' });
+        throw new LoadlabError(
+          HARNESS_ERRORS.USAGE,
+          `--rate-limits ${opts.rateLimits} needs --time-scale > 0 (at 0 no provider time passes, so buckets never refill)`,
+          { kind: 'usage', hint: 'use --time-scale 0.01 for a fast run' },
+        );
       }
       await ctx.withInfra({ databaseUrl: opts.databaseUrl, redisUrl: opts.redisUrl, label: 'simulate' }, async (infra) => {
         const database = await infra.createDatabase('simulate');
         await migrate({ databaseUrl: database.url, optimizations: opts.variant === 'optimized' ? OPTIMIZATION_NAMES : [] });
         const redisUrl = infra.redis?.url;
-        if (redisUrl === undefined) throw new LoadlabError(HARNESS_ERRORS.USAGE, 'simulate needs Redis', { kind: 'usage', hint: 'pass --redis-url or let loadlab start a redis-server child' });
-        printer.status(`simulate: ${sessions} sessions, ${concurrency} concurrent, variant ${opts.variant}, mock ${opts.mockProfile} x${timeScale}, rate limits ${opts.rateLimits}`);
+        if (redisUrl === undefined)
+          throw new LoadlabError(HARNESS_ERRORS.USAGE, 'simulate needs Redis', {
+            kind: 'usage',
+            hint: 'pass --redis-url or let loadlab start a redis-server child',
+          });
+        printer.status(
+          `simulate: ${sessions} sessions, ${concurrency} concurrent, variant ${opts.variant}, mock ${opts.mockProfile} x${timeScale}, rate limits ${opts.rateLimits}`,
+        );
         const engine = await createEngine({
           config: {
-            variant: opts.variant, databaseUrl: database.url, redisUrl, redisKeyPrefix: `${infra.runId}:`,
+            variant: opts.variant,
+            databaseUrl: database.url,
+            redisUrl,
+            redisKeyPrefix: `${infra.runId}:`,
             llm: { mockProfile: opts.mockProfile, timeScale, seed: Number(opts.seed), rateLimits: opts.rateLimits, brokerRetries },
           },
           logger: ctx.logger,
         });
-        const report = await drive(engine, sessions, concurrency, (done, failed) => printer.progress(`sessions ${done + failed}/${sessions} (failed ${failed})`));
+        const report = await drive(engine, sessions, concurrency, (done, failed) =>
+          printer.progress(`sessions ${done + failed}/${sessions} (failed ${failed})`),
+        );
         printer.endProgress();
         await engine.close();
         const m = engine.metrics();
@@ -89,7 +122,12 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
         const c = m.costs;
         const mockStats = engine.llm.mock?.stats();
         const result = {
-          sessions: { completed: report.completed, failed: report.failed, evicted: m.sessions.evicted, peakWaitingStarts: m.sessions.peakWaitingStarts },
+          sessions: {
+            completed: report.completed,
+            failed: report.failed,
+            evicted: m.sessions.evicted,
+            peakWaitingStarts: m.sessions.peakWaitingStarts,
+          },
           llmCalls: m.llm.calls,
           llmAttempts: m.llm.attempts,
           llmCallsByModel: m.llm.callsByModel,
@@ -113,25 +151,56 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
           failedLlmCalls: m.llm.failedCalls,
           totalCostUsd: Number(report.costUsd.toFixed(6)),
           events: { emitted: m.events.emitted, persisted: persistedEvents },
-          costRecords: { generated: c.generated, persisted: c.persisted, queued: c.queued, buffered: c.buffered, evicted: c.evicted, lostInRetryQueue: c.lostInRetryQueue, inDatabase: persistedCosts },
+          costRecords: {
+            generated: c.generated,
+            persisted: c.persisted,
+            queued: c.queued,
+            buffered: c.buffered,
+            evicted: c.evicted,
+            lostInRetryQueue: c.lostInRetryQueue,
+            inDatabase: persistedCosts,
+          },
           sessionDurationMs: report.durations,
           // The mock's clock: durations divided by timeScale (what the same run takes at real latencies).
           sessionDurationMockRealTimeMs: timeScale > 0 ? scale(report.durations, 1 / timeScale) : null,
           failureReasons: report.failureReasons,
           failures: report.failures.slice(0, 5),
-          config: { variant: opts.variant, mockProfile: opts.mockProfile, timeScale, seed: Number(opts.seed), concurrency, rateLimits: opts.rateLimits, brokerRetries },
+          config: {
+            variant: opts.variant,
+            mockProfile: opts.mockProfile,
+            timeScale,
+            seed: Number(opts.seed),
+            concurrency,
+            rateLimits: opts.rateLimits,
+            brokerRetries,
+          },
           wallTimeMs: Math.round(report.wallMs),
         };
         // Evictions and records lost from the retry list are accounted for, but still data loss for simulate.
-        const accountingOk = c.generated === c.persisted + c.queued + c.buffered + c.evicted + c.lostInRetryQueue && c.evicted === 0 && c.lostInRetryQueue === 0;
+        const accountingOk =
+          c.generated === c.persisted + c.queued + c.buffered + c.evicted + c.lostInRetryQueue &&
+          c.evicted === 0 &&
+          c.lostInRetryQueue === 0;
         const eventsOk = result.events.emitted === result.events.persisted;
-        printer.line(`sessions: ${report.completed} completed, ${report.failed} failed (${m.sessions.evicted} evicted) in ${(report.wallMs / 1000).toFixed(1)} s`);
-        printer.line(`LLM calls: ${m.llm.calls} (${m.llm.attempts} attempts) ${Object.entries(m.llm.callsByModel).map(([k, v]) => `${k}=${v}`).join(' ')}; embedding requests ${m.llm.embeddingRequests}`);
-        printer.line(`rate limited (429): ${result.rateLimited}, overloaded (529): ${result.overloaded}, SDK retries: ${result.retries}, time before final attempts: ${result.retryCost.waitMs} ms, failed LLM calls: ${result.failedLlmCalls}`);
+        printer.line(
+          `sessions: ${report.completed} completed, ${report.failed} failed (${m.sessions.evicted} evicted) in ${(report.wallMs / 1000).toFixed(1)} s`,
+        );
+        printer.line(
+          `LLM calls: ${m.llm.calls} (${m.llm.attempts} attempts) ${Object.entries(m.llm.callsByModel)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}; embedding requests ${m.llm.embeddingRequests}`,
+        );
+        printer.line(
+          `rate limited (429): ${result.rateLimited}, overloaded (529): ${result.overloaded}, SDK retries: ${result.retries}, time before final attempts: ${result.retryCost.waitMs} ms, failed LLM calls: ${result.failedLlmCalls}`,
+        );
         printer.line(`total cost (in-state formula): $${result.totalCostUsd.toFixed(4)}`);
         printer.line(`events: emitted ${result.events.emitted}, persisted ${result.events.persisted}${eventsOk ? '' : '  <-- MISMATCH'}`);
-        printer.line(`cost records: generated ${c.generated} = persisted ${c.persisted} + queued ${c.queued} + buffered ${c.buffered} + evicted ${c.evicted} + lost in retry queue ${c.lostInRetryQueue}${accountingOk ? '' : '  <-- INVARIANT VIOLATED'}`);
-        printer.line(`session duration ms: p50 ${report.durations.p50} p95 ${report.durations.p95} p99 ${report.durations.p99} (n=${report.durations.count})`);
+        printer.line(
+          `cost records: generated ${c.generated} = persisted ${c.persisted} + queued ${c.queued} + buffered ${c.buffered} + evicted ${c.evicted} + lost in retry queue ${c.lostInRetryQueue}${accountingOk ? '' : '  <-- INVARIANT VIOLATED'}`,
+        );
+        printer.line(
+          `session duration ms: p50 ${report.durations.p50} p95 ${report.durations.p95} p99 ${report.durations.p99} (n=${report.durations.count})`,
+        );
         for (const [code, n] of Object.entries(result.failureReasons)) printer.line(`  failed sessions with ${code}: ${n}`);
         for (const f of result.failures) printer.line(`  failed ${f.sessionId}: ${f.code} ${f.message}`);
         printer.result(result);
@@ -152,9 +221,22 @@ interface DriveReport {
 }
 
 /** Closed-model driver: C workers, each creating and running sessions until N have been started. */
-async function drive(engine: Engine, total: number, concurrency: number, onProgress: (done: number, failed: number) => void): Promise<DriveReport> {
+async function drive(
+  engine: Engine,
+  total: number,
+  concurrency: number,
+  onProgress: (done: number, failed: number) => void,
+): Promise<DriveReport> {
   const hist = createHistogram();
-  const r: DriveReport = { completed: 0, failed: 0, costUsd: 0, wallMs: 0, durations: { count: 0, p50: 0, p95: 0, p99: 0, max: 0 }, failures: [], failureReasons: {} };
+  const r: DriveReport = {
+    completed: 0,
+    failed: 0,
+    costUsd: 0,
+    wallMs: 0,
+    durations: { count: 0, p50: 0, p95: 0, p99: 0, max: 0 },
+    failures: [],
+    failureReasons: {},
+  };
   let next = 0;
   const t0 = performance.now();
   const worker = async () => {
@@ -178,7 +260,13 @@ async function drive(engine: Engine, total: number, concurrency: number, onProgr
   await Promise.all(Array.from({ length: concurrency }, worker));
   r.wallMs = performance.now() - t0;
   const round = (x: number) => Math.round(x * 10) / 10;
-  r.durations = { count: hist.count, p50: round(hist.percentile(50)), p95: round(hist.percentile(95)), p99: round(hist.percentile(99)), max: round(hist.percentile(100)) };
+  r.durations = {
+    count: hist.count,
+    p50: round(hist.percentile(50)),
+    p95: round(hist.percentile(95)),
+    p99: round(hist.percentile(99)),
+    max: round(hist.percentile(100)),
+  };
   hist.destroy();
   return r;
 }

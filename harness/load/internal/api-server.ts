@@ -14,7 +14,7 @@ import type { EngineConfigInput } from '../../../engine/config/index.js';
 import { createEngine, type Engine } from '../../../engine/index.js';
 
 function fail(err: unknown): never {
-  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 }
 

@@ -13,7 +13,10 @@ interface Window {
  */
 export class WindowedStats {
   private readonly windows = new Map<number, Window>();
-  constructor(private readonly t0: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly t0: number,
+    private readonly windowMs: number,
+  ) {}
 
   record(latencyMs: number, ok: boolean, at: number = performance.now()): void {
     const idx = Math.max(0, Math.floor((at - this.t0) / this.windowMs));

@@ -48,7 +48,10 @@ export class ClinicProcess {
       // clinic runs this once the server listens and stops the profiler when it exits; it exits
       // when stop() creates the stop file. Written as a file to keep shell quoting out of it.
       const waiter = path.join(opts.workDir, 'wait-for-stop.cjs');
-      writeFileSync(waiter, "const fs = require('fs');\nsetInterval(() => { if (fs.existsSync(process.argv[2])) process.exit(0); }, 200);\n");
+      writeFileSync(
+        waiter,
+        "const fs = require('fs');\nsetInterval(() => { if (fs.existsSync(process.argv[2])) process.exit(0); }, 200);\n",
+      );
       args.push('--on-port', `"${process.execPath}" "${waiter}" "${this.stopFile}"`);
     }
     args.push('--', process.execPath, LOADLAB_BIN, 'serve', '--port', String(opts.port), '--host', '127.0.0.1', '--json');
@@ -112,10 +115,15 @@ export class ClinicProcess {
 
   failure(message: string, cause?: unknown): LoadlabError {
     const out = this.output();
-    return new LoadlabError(HARNESS_ERRORS.PROFILE_FAILED, `${message}${out === '' ? '' : `\n--- last output of clinic and serve ---\n${out}`}`, {
-      kind: 'infra', ...(cause === undefined ? {} : { cause }),
-      hint: 'run with LOADLAB_LOG_LEVEL=info to see serve\'s logs; `npx loadlab serve` alone must start first',
-    });
+    return new LoadlabError(
+      HARNESS_ERRORS.PROFILE_FAILED,
+      `${message}${out === '' ? '' : `\n--- last output of clinic and serve ---\n${out}`}`,
+      {
+        kind: 'infra',
+        ...(cause === undefined ? {} : { cause }),
+        hint: "run with LOADLAB_LOG_LEVEL=info to see serve's logs; `npx loadlab serve` alone must start first",
+      },
+    );
   }
 
   /**

@@ -8,5 +8,7 @@ export function isCostBufferTimeline(name: string): boolean {
 }
 
 export function costBufferCharts(result: RunResult): string[] {
-  return findTimelines(result, (_s, t) => isCostBufferTimeline(t.name)).map(({ scenario, timeline }) => figure(timelineSvg('cost-buffer', timeline), timelineCaption(scenario, timeline)));
+  return findTimelines(result, (_s, t) => isCostBufferTimeline(t.name)).map(({ scenario, timeline }) =>
+    figure(timelineSvg('cost-buffer', timeline), timelineCaption(scenario, timeline)),
+  );
 }

@@ -12,5 +12,7 @@ export function isFailoverTimeline(scenario: string, name: string): boolean {
 }
 
 export function failoverTimelineCharts(result: RunResult): string[] {
-  return findTimelines(result, (s, t) => isFailoverTimeline(s, t.name)).map(({ scenario, timeline }) => figure(timelineSvg('failover-timeline', timeline), timelineCaption(scenario, timeline), true));
+  return findTimelines(result, (s, t) => isFailoverTimeline(s, t.name)).map(({ scenario, timeline }) =>
+    figure(timelineSvg('failover-timeline', timeline), timelineCaption(scenario, timeline), true),
+  );
 }

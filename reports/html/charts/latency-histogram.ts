@@ -22,8 +22,10 @@ function chart(scenario: string, name: string, h: HistogramSummary): string {
   const bars = buckets.map((b, k) => {
     const x = box.left + slot * k;
     const top = y(b.count);
-    return `<rect data-series="${escapeHtml(name)}" data-le="${b.le}" data-value="${b.count}" x="${c(x + 2)}" y="${c(top)}" width="${c(slot - 4)}" height="${c(box.height - box.bottom - top)}" fill="${fill}"><title>${escapeHtml(`≤ ${fmtValue(b.le, h.unit)}: ${num(b.count)}`)}</title></rect>`
-      + `<text class="tick" x="${c(x + slot / 2)}" y="${box.height - box.bottom + 16}" text-anchor="middle">≤${escapeHtml(num(b.le))}</text>`;
+    return (
+      `<rect data-series="${escapeHtml(name)}" data-le="${b.le}" data-value="${b.count}" x="${c(x + 2)}" y="${c(top)}" width="${c(slot - 4)}" height="${c(box.height - box.bottom - top)}" fill="${fill}"><title>${escapeHtml(`≤ ${fmtValue(b.le, h.unit)}: ${num(b.count)}`)}</title></rect>` +
+      `<text class="tick" x="${c(x + slot / 2)}" y="${box.height - box.bottom + 16}" text-anchor="middle">≤${escapeHtml(num(b.le))}</text>`
+    );
   });
   const svg = [
     svgOpen('histogram', `${scenario} ${name} latency histogram`, box),
@@ -34,11 +36,16 @@ function chart(scenario: string, name: string, h: HistogramSummary): string {
   ].join('');
   const pct = (['p50', 'p95', 'p99'] as const).map((k) => `${k} ${percentileText(h, k, (v) => fmtValue(v, h.unit))}`).join(', ');
   const note = anyHidden(h) ? ` ${PERCENTILE_LEGEND}` : '';
-  return figure(svg, `<strong>${escapeHtml(name)}</strong> (${escapeHtml(scenario)}): n=${escapeHtml(num(h.count))}; ${escapeHtml(pct)}, max ${escapeHtml(fmtValue(h.max, h.unit))}.${escapeHtml(note)}`);
+  return figure(
+    svg,
+    `<strong>${escapeHtml(name)}</strong> (${escapeHtml(scenario)}): n=${escapeHtml(num(h.count))}; ${escapeHtml(pct)}, max ${escapeHtml(fmtValue(h.max, h.unit))}.${escapeHtml(note)}`,
+  );
 }
 
 export function latencyHistogramCharts(result: RunResult): string[] {
-  return result.scenarios.flatMap((s) => Object.entries(s.measurements.histograms)
-    .filter(([, h]) => h.buckets !== undefined && h.buckets.length > 0)
-    .map(([name, h]) => chart(s.name, name, h)));
+  return result.scenarios.flatMap((s) =>
+    Object.entries(s.measurements.histograms)
+      .filter(([, h]) => h.buckets !== undefined && h.buckets.length > 0)
+      .map(([name, h]) => chart(s.name, name, h)),
+  );
 }

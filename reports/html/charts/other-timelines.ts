@@ -7,6 +7,7 @@ import { figure } from './svg.js';
 import { findTimelines, timelineCaption, timelineSvg } from './timeline-svg.js';
 
 export function otherTimelineCharts(result: RunResult): string[] {
-  return findTimelines(result, (s, t) => !isFailoverTimeline(s, t.name) && !isPoolTimeline(t.name) && !isCostBufferTimeline(t.name))
-    .map(({ scenario, timeline }) => figure(timelineSvg('timeline', timeline), timelineCaption(scenario, timeline)));
+  return findTimelines(result, (s, t) => !isFailoverTimeline(s, t.name) && !isPoolTimeline(t.name) && !isCostBufferTimeline(t.name)).map(
+    ({ scenario, timeline }) => figure(timelineSvg('timeline', timeline), timelineCaption(scenario, timeline)),
+  );
 }

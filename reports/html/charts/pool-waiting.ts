@@ -8,5 +8,7 @@ export function isPoolTimeline(name: string): boolean {
 }
 
 export function poolWaitingCharts(result: RunResult): string[] {
-  return findTimelines(result, (_s, t) => isPoolTimeline(t.name)).map(({ scenario, timeline }) => figure(timelineSvg('pool-waiting', timeline), timelineCaption(scenario, timeline)));
+  return findTimelines(result, (_s, t) => isPoolTimeline(t.name)).map(({ scenario, timeline }) =>
+    figure(timelineSvg('pool-waiting', timeline), timelineCaption(scenario, timeline)),
+  );
 }

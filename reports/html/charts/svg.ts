@@ -69,7 +69,8 @@ export function yAxis(side: 'left' | 'right', axis: Axis, y: Scale, title: strin
   const anchor = side === 'left' ? 'end' : 'start';
   const dx = side === 'left' ? -6 : 6;
   const parts = axis.ticks.map((t) => {
-    const grid = side === 'left' ? `<line class="grid" x1="${box.left}" x2="${box.width - box.right}" y1="${c(y(t))}" y2="${c(y(t))}"/>` : '';
+    const grid =
+      side === 'left' ? `<line class="grid" x1="${box.left}" x2="${box.width - box.right}" y1="${c(y(t))}" y2="${c(y(t))}"/>` : '';
     return `${grid}<text class="tick" x="${x + dx}" y="${c(y(t) + 4)}" text-anchor="${anchor}">${escapeHtml(num(t))}</text>`;
   });
   const tx = side === 'left' ? 14 : box.width - 10;
@@ -79,7 +80,9 @@ export function yAxis(side: 'left' | 'right', axis: Axis, y: Scale, title: strin
 
 export function xAxis(axis: Axis, x: Scale, title: string, box: Box = BOX): string {
   const base = box.height - box.bottom;
-  const parts = axis.ticks.map((t) => `<text class="tick" x="${c(x(t))}" y="${base + 16}" text-anchor="middle">${escapeHtml(num(t))}</text>`);
+  const parts = axis.ticks.map(
+    (t) => `<text class="tick" x="${c(x(t))}" y="${base + 16}" text-anchor="middle">${escapeHtml(num(t))}</text>`,
+  );
   return `<g class="axis">${parts.join('')}<line x1="${box.left}" x2="${box.width - box.right}" y1="${base}" y2="${base}"/><text class="axis-title" x="${c(box.left + (box.width - box.left - box.right) / 2)}" y="${box.height - 6}" text-anchor="middle">${escapeHtml(title)}</text></g>`;
 }
 
@@ -93,9 +96,10 @@ export interface LegendItem {
 export function legend(items: readonly LegendItem[], box: Box = BOX): string {
   let x = box.left;
   const parts = items.map((it) => {
-    const swatch = it.dashed === true
-      ? `<line x1="${x}" x2="${x + 16}" y1="12" y2="12" stroke="${it.color}" stroke-width="2" stroke-dasharray="4 3"/>`
-      : `<rect x="${x}" y="6" width="14" height="12" fill="${it.color}"/>`;
+    const swatch =
+      it.dashed === true
+        ? `<line x1="${x}" x2="${x + 16}" y1="12" y2="12" stroke="${it.color}" stroke-width="2" stroke-dasharray="4 3"/>`
+        : `<rect x="${x}" y="6" width="14" height="12" fill="${it.color}"/>`;
     const text = `<text class="legend" x="${x + 20}" y="16">${escapeHtml(it.label)}</text>`;
     x += 30 + it.label.length * 6.2;
     return swatch + text;

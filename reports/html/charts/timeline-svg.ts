@@ -9,7 +9,10 @@ import { fmtDuration, fmtValue } from '../../internal/format.js';
 import { BOX, c, color, legend, linear, niceAxis, svgOpen, xAxis, yAxis, type Axis, type Scale } from './svg.js';
 
 const MARK_COLOR: Record<TimelineMark['kind'], string> = {
-  'fault-start': '#c0392b', 'fault-end': '#1e8449', phase: '#7f8c8d', event: '#8e44ad',
+  'fault-start': '#c0392b',
+  'fault-end': '#1e8449',
+  phase: '#7f8c8d',
+  event: '#8e44ad',
 };
 
 function seriesPath(s: TimeSeries, x: Scale, y: Scale, stroke: string): string {
@@ -21,14 +24,18 @@ function seriesPath(s: TimeSeries, x: Scale, y: Scale, stroke: string): string {
 }
 
 function marks(list: readonly TimelineMark[], x: Scale): string {
-  return list.map((m, i) => {
-    const mx = c(x(m.t / 1000));
-    const stroke = MARK_COLOR[m.kind];
-    // Stagger labels so marks close in time do not overprint each other.
-    const ly = BOX.top + 12 + (i % 3) * 12;
-    return `<line class="mark-line" data-mark="${escapeHtml(m.kind)}" data-t="${m.t}" x1="${mx}" x2="${mx}" y1="${BOX.top}" y2="${BOX.height - BOX.bottom}" stroke="${stroke}" stroke-width="1.5" stroke-dasharray="3 3"/>`
-      + `<text class="mark" x="${Number(mx) + 4}" y="${ly}" fill="${stroke}">${escapeHtml(m.label)}</text>`;
-  }).join('');
+  return list
+    .map((m, i) => {
+      const mx = c(x(m.t / 1000));
+      const stroke = MARK_COLOR[m.kind];
+      // Stagger labels so marks close in time do not overprint each other.
+      const ly = BOX.top + 12 + (i % 3) * 12;
+      return (
+        `<line class="mark-line" data-mark="${escapeHtml(m.kind)}" data-t="${m.t}" x1="${mx}" x2="${mx}" y1="${BOX.top}" y2="${BOX.height - BOX.bottom}" stroke="${stroke}" stroke-width="1.5" stroke-dasharray="3 3"/>` +
+        `<text class="mark" x="${Number(mx) + 4}" y="${ly}" fill="${stroke}">${escapeHtml(m.label)}</text>`
+      );
+    })
+    .join('');
 }
 
 export function timelineSvg(chart: string, t: Timeline): string {
@@ -38,14 +45,18 @@ export function timelineSvg(chart: string, t: Timeline): string {
   const tAxis = niceAxis(Math.max(1, ...allT) / 1000);
   const x = linear(0, tAxis.max, box.left, box.width - box.right);
   // Left axis: first unit; right axis: every other unit (usually exactly one).
-  const axisOf = (pred: (s: TimeSeries) => boolean): Axis => niceAxis(Math.max(0, ...t.series.filter(pred).flatMap((s) => s.points.map((p) => p.value))));
+  const axisOf = (pred: (s: TimeSeries) => boolean): Axis =>
+    niceAxis(Math.max(0, ...t.series.filter(pred).flatMap((s) => s.points.map((p) => p.value))));
   const left = axisOf((s) => s.unit === units[0]);
   const right = axisOf((s) => s.unit !== units[0]);
   const yLeft = linear(0, left.max, box.height - box.bottom, box.top);
   const yRight = linear(0, right.max, box.height - box.bottom, box.top);
   const parts = [
     svgOpen(chart, t.title, box),
-    legend(t.series.map((s, i) => ({ label: `${s.name} (${s.unit})`, color: color(i) })), box),
+    legend(
+      t.series.map((s, i) => ({ label: `${s.name} (${s.unit})`, color: color(i) })),
+      box,
+    ),
     yAxis('left', left, yLeft, units[0] ?? '', box),
     units.length > 1 ? yAxis('right', right, yRight, units.slice(1).join(', '), box) : '',
     xAxis(tAxis, x, 'seconds since scenario start', box),
@@ -70,7 +81,9 @@ export interface FoundTimeline {
 
 /** Timelines with at least one point, in run order, that satisfy `match`. */
 export function findTimelines(result: RunResult, match: (scenario: string, t: Timeline) => boolean): FoundTimeline[] {
-  return result.scenarios.flatMap((s) => s.evidence.timelines
-    .filter((t) => t.series.some((x) => x.points.length > 0) && match(s.name, t))
-    .map((timeline) => ({ scenario: s.name, timeline })));
+  return result.scenarios.flatMap((s) =>
+    s.evidence.timelines
+      .filter((t) => t.series.some((x) => x.points.length > 0) && match(s.name, t))
+      .map((timeline) => ({ scenario: s.name, timeline })),
+  );
 }

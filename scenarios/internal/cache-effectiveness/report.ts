@@ -30,7 +30,7 @@ function priorityOf(msPer1000: number): Priority {
 
 const RECOMMENDATION: Record<keyof typeof STATEMENTS, string> = {
   aggregation: 'Keep the aggregation cache (invalidate on flush); it pays only for sessions viewed repeatedly within its 60 s TTL.',
-  metadata: 'Read listed sessions\' live fields from Redis metadata before PostgreSQL (or batch them: the optimized listing needs neither).',
+  metadata: "Read listed sessions' live fields from Redis metadata before PostgreSQL (or batch them: the optimized listing needs neither).",
   userContext: 'Keep the user-context read-through cache (300 s, invalidated on save).',
 };
 
@@ -50,34 +50,57 @@ export function reportCaches(off: System, on: System, requests: number, recorder
     savedPct[key] = pct(a - b, a);
     recorder.set(`cache.${key}.queries_saved_pct`, savedPct[key], 'percent');
     recorder.set(`cache.${key}.share_of_all_queries_saved_pct`, pct(a - b, totalOff), 'percent');
-    const msSaved = requests > 0 ? ((off.timeMs.get(stmt) ?? 0) - (on.timeMs.get(stmt) ?? 0)) / requests * 1000 : 0;
+    const msSaved = requests > 0 ? (((off.timeMs.get(stmt) ?? 0) - (on.timeMs.get(stmt) ?? 0)) / requests) * 1000 : 0;
     report.findings.push({
-      id: `cache-effectiveness.${key}`, priority: priorityOf(msSaved),
+      id: `cache-effectiveness.${key}`,
+      priority: priorityOf(msSaved),
       title: `${key} cache: ${fmt(savedPct[key])}% of its queries saved (${fmt(pct(a - b, totalOff))}% of all DB queries of the mix)`,
-      evidence: [{ kind: 'measurement', ref: `cache.${key}.queries_saved_pct` }, { kind: 'comparison', ref: 'DB queries per request' }],
-      measuredImpact: { summary: `${a - b} of ${a} ${stmt} statements avoided over ${requests} HTTP requests; ${fmt(msSaved)} ms of database time saved per 1,000 requests`, metric: 'DB time saved per 1,000 requests', value: msSaved, unit: 'ms', score: msSaved },
+      evidence: [
+        { kind: 'measurement', ref: `cache.${key}.queries_saved_pct` },
+        { kind: 'comparison', ref: 'DB queries per request' },
+      ],
+      measuredImpact: {
+        summary: `${a - b} of ${a} ${stmt} statements avoided over ${requests} HTTP requests; ${fmt(msSaved)} ms of database time saved per 1,000 requests`,
+        metric: 'DB time saved per 1,000 requests',
+        value: msSaved,
+        unit: 'ms',
+        score: msSaved,
+      },
       recommendation: RECOMMENDATION[key],
       auditRef: key === 'aggregation' ? '§3.2 gap 2; §7 P2.8' : key === 'metadata' ? '§3.2 gap 1; §7 P2.6' : '§3.1',
     });
   }
   for (const [name, c] of Object.entries(on.engine.caches.counters())) {
     const n = c.hits + c.misses;
-    recorder.ratio(`cache.${name}.hit_rate`, { value: n > 0 ? c.hits / n : 0, unit: 'ratio', definition: `hits / (hits + misses) over ${n} lookups by the engine (mix and deliberations)` });
+    recorder.ratio(`cache.${name}.hit_rate`, {
+      value: n > 0 ? c.hits / n : 0,
+      unit: 'ratio',
+      definition: `hits / (hits + misses) over ${n} lookups by the engine (mix and deliberations)`,
+    });
     recorder.set(`cache.${name}.lookups`, n, 'count');
   }
   report.comparisons.push({
-    name: 'DB queries per request', metric: 'queries/request', unit: 'count', better: 'lower',
-    before: { variant: 'caches-off', value: totalOff / Math.max(1, requests) }, after: { variant: 'caches-on', value: totalOn / Math.max(1, requests) }, ratio: totalOff / Math.max(1, totalOn),
+    name: 'DB queries per request',
+    metric: 'queries/request',
+    unit: 'count',
+    better: 'lower',
+    before: { variant: 'caches-off', value: totalOff / Math.max(1, requests) },
+    after: { variant: 'caches-on', value: totalOn / Math.max(1, requests) },
+    ratio: totalOff / Math.max(1, totalOn),
   });
   const meta = pct(per(off, STATEMENTS.metadata) - per(on, STATEMENTS.metadata), totalOff);
-  report.claims.push(checkClaim('C17', meta, {
-    summary: `metadata cache removed ${fmt(meta)}% of all DB queries of the dashboard mix over the engine's HTTP API (${fmt(savedPct.metadata)}% of metadata reads; ${per(off, STATEMENTS.metadata)} → ${per(on, STATEMENTS.metadata)} of ${totalOff} statements)`,
-    method,
-  }));
-  report.claims.push(checkClaim('C18', savedPct.aggregation, {
-    summary: `get_session_costs statements ${per(off, STATEMENTS.aggregation)} → ${per(on, STATEMENTS.aggregation)} (${fmt(savedPct.aggregation)}% saved) with the engine's 60 s aggregation cache`,
-    method,
-  }));
+  report.claims.push(
+    checkClaim('C17', meta, {
+      summary: `metadata cache removed ${fmt(meta)}% of all DB queries of the dashboard mix over the engine's HTTP API (${fmt(savedPct.metadata)}% of metadata reads; ${per(off, STATEMENTS.metadata)} → ${per(on, STATEMENTS.metadata)} of ${totalOff} statements)`,
+      method,
+    }),
+  );
+  report.claims.push(
+    checkClaim('C18', savedPct.aggregation, {
+      summary: `get_session_costs statements ${per(off, STATEMENTS.aggregation)} → ${per(on, STATEMENTS.aggregation)} (${fmt(savedPct.aggregation)}% saved) with the engine's 60 s aggregation cache`,
+      method,
+    }),
+  );
 }
 
 /** The deliberations: provider calls and cost the LLM response and persona caches avoided, user-context reads saved. */
@@ -94,19 +117,31 @@ export function reportDeliberations(off: DeliberationTotals, on: DeliberationTot
   const savedUsd = off.costUsd - on.costUsd;
   recorder.set('cache.llm_and_persona.saved_usd', savedUsd, 'usd');
   report.comparisons.push({
-    name: 'LLM calls per deliberation', metric: 'calls/session', unit: 'count', better: 'lower',
-    before: { variant: 'caches-off', value: off.llmCalls / Math.max(1, off.sessions) }, after: { variant: 'caches-on', value: on.llmCalls / Math.max(1, on.sessions) },
+    name: 'LLM calls per deliberation',
+    metric: 'calls/session',
+    unit: 'count',
+    better: 'lower',
+    before: { variant: 'caches-off', value: off.llmCalls / Math.max(1, off.sessions) },
+    after: { variant: 'caches-on', value: on.llmCalls / Math.max(1, on.sessions) },
     ratio: off.llmCalls / Math.max(1, on.llmCalls),
   });
   report.findings.push({
-    id: 'cache-effectiveness.llm-and-persona', priority: callsSaved >= 20 ? 'P2' : 'P3',
+    id: 'cache-effectiveness.llm-and-persona',
+    priority: callsSaved >= 20 ? 'P2' : 'P3',
     title: `LLM response + persona caches (off in bo1): ${fmt(callsSaved)}% of the deliberations' LLM calls avoided, $${savedUsd.toFixed(4)} over ${on.sessions} sessions`,
-    evidence: [{ kind: 'measurement', ref: 'cache.deliberation.llm_calls_saved_pct' }, { kind: 'comparison', ref: 'LLM calls per deliberation' }],
+    evidence: [
+      { kind: 'measurement', ref: 'cache.deliberation.llm_calls_saved_pct' },
+      { kind: 'comparison', ref: 'LLM calls per deliberation' },
+    ],
     measuredImpact: {
       summary: `${off.llmCalls} → ${on.llmCalls} provider calls and ${off.embeddingRequests} → ${on.embeddingRequests} embedding requests (the persona cache embeds each goal) over ${on.sessions} sessions of repeated problems; in-state cost $${off.costUsd.toFixed(4)} → $${on.costUsd.toFixed(4)}`,
-      metric: 'LLM calls saved', value: callsSaved, unit: 'percent', score: callsSaved,
+      metric: 'LLM calls saved',
+      value: callsSaved,
+      unit: 'percent',
+      score: callsSaved,
     },
-    recommendation: 'Worth it only where problems repeat verbatim, and then it replays sampled answers (persona calls run at temperature 0.7): a repeated problem gets the same debate. If enabled, limit the response cache to deterministic calls (temperature 0).',
+    recommendation:
+      'Worth it only where problems repeat verbatim, and then it replays sampled answers (persona calls run at temperature 0.7): a repeated problem gets the same debate. If enabled, limit the response cache to deterministic calls (temperature 0).',
     auditRef: '§3.1',
   });
 }

@@ -14,7 +14,11 @@ export const REAL_TTL_S = {
 } as const;
 
 /** Statement names the engine's tracer reports for each cache's source query. */
-export const STATEMENTS = { metadata: 'sessions.get_metadata', aggregation: 'api_costs.get_session_costs', userContext: 'user_context.get' } as const;
+export const STATEMENTS = {
+  metadata: 'sessions.get_metadata',
+  aggregation: 'api_costs.get_session_costs',
+  userContext: 'user_context.get',
+} as const;
 
 /** What the scenario is measuring when a statement arrives: the dashboard mix or the deliberations. */
 export type Phase = 'idle' | 'mix' | 'deliberations';
@@ -46,7 +50,11 @@ const TERMINAL = new Set(['completed', 'failed', 'killed']);
  * Cache TTLs are divided by `compression` so a run of seconds covers minutes of modelled traffic.
  */
 export async function createSystem(o: {
-  name: 'off' | 'on'; databaseUrl: string; redisUrl: string; prefix: string; compression: number;
+  name: 'off' | 'on';
+  databaseUrl: string;
+  redisUrl: string;
+  prefix: string;
+  compression: number;
   engineConfig: (input: EngineConfigInput) => EngineConfigInput;
 }): Promise<System> {
   const ttl = (s: number): number => Math.max(1, Math.round(s / o.compression));
@@ -55,10 +63,16 @@ export async function createSystem(o: {
     config: o.engineConfig({
       // bo1's API shape (§2.1): the listing reads each session's metadata on its own, the path the metadata cache serves.
       variant: 'audited',
-      databaseUrl: o.databaseUrl, redisUrl: o.redisUrl, redisKeyPrefix: o.prefix,
+      databaseUrl: o.databaseUrl,
+      redisUrl: o.redisUrl,
+      redisKeyPrefix: o.prefix,
       cache: {
-        userContextCacheEnabled: on, sessionMetadataCacheEnabled: on, llmResponseCacheEnabled: on, personaSelectionCacheEnabled: on,
-        userContextTtlSeconds: ttl(REAL_TTL_S.userContext), metadataRecacheTtlSeconds: ttl(REAL_TTL_S.metadataRecache),
+        userContextCacheEnabled: on,
+        sessionMetadataCacheEnabled: on,
+        llmResponseCacheEnabled: on,
+        personaSelectionCacheEnabled: on,
+        userContextTtlSeconds: ttl(REAL_TTL_S.userContext),
+        metadataRecacheTtlSeconds: ttl(REAL_TTL_S.metadataRecache),
       },
       costs: { aggregationCacheEnabled: on, aggregationCacheTtlMs: (REAL_TTL_S.aggregation * 1000) / o.compression },
       llm: { mockProfile: 'instant', timeScale: 0.001 },
@@ -67,7 +81,10 @@ export async function createSystem(o: {
   const counts = new Map<string, number>();
   const timeMs = new Map<string, number>();
   const deliberationCounts = new Map<string, number>();
-  const api = await createApiServer(engine).catch(async (err: unknown) => { await engine.close(); throw err; });
+  const api = await createApiServer(engine).catch(async (err: unknown) => {
+    await engine.close();
+    throw err;
+  });
   await api.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
   const tag = randomBytes(3).toString('hex');
@@ -76,24 +93,47 @@ export async function createSystem(o: {
   async function http(method: 'GET' | 'POST', path: string, token: string, body?: unknown): Promise<Record<string, unknown>> {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, 'x-request-id': `ce-${tag}-${++n}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-request-id': `ce-${tag}-${++n}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
-    if (res.status >= 300) throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, `${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`, { kind: 'internal' });
+    if (res.status >= 300)
+      throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, `${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`, {
+        kind: 'internal',
+      });
     return JSON.parse(text) as Record<string, unknown>;
   }
 
   const sys: System = {
-    name: o.name, engine, api, phase: 'idle', counts, timeMs, deliberationCounts,
+    name: o.name,
+    engine,
+    api,
+    phase: 'idle',
+    counts,
+    timeMs,
+    deliberationCounts,
     async execute(req, token) {
       const s = encodeURIComponent(req.sessionId);
       switch (req.kind) {
-        case 'session_list': await http('GET', '/api/v1/sessions?limit=10', token); break;
-        case 'session_detail': await http('GET', `/api/v1/sessions/${s}`, token); break;
-        case 'session_costs': await http('GET', `/api/v1/sessions/${s}/costs`, token); break;
-        case 'event_history': await http('GET', `/api/v1/sessions/${s}/events`, token); break;
-        case 'context_view': await http('GET', '/api/v1/context', token); break;
+        case 'session_list':
+          await http('GET', '/api/v1/sessions?limit=10', token);
+          break;
+        case 'session_detail':
+          await http('GET', `/api/v1/sessions/${s}`, token);
+          break;
+        case 'session_costs':
+          await http('GET', `/api/v1/sessions/${s}/costs`, token);
+          break;
+        case 'event_history':
+          await http('GET', `/api/v1/sessions/${s}/events`, token);
+          break;
+        case 'context_view':
+          await http('GET', '/api/v1/context', token);
+          break;
       }
     },
     async deliberate(token, problem) {

@@ -34,10 +34,14 @@ export function zipf(n: number, s: number): (u: number) => number {
   };
 }
 
-export async function loadPopulation(c: pg.Client, o: { users: number; sessionsPerUser: number; problems: number; problemMaxBytes: number }): Promise<Population> {
+export async function loadPopulation(
+  c: pg.Client,
+  o: { users: number; sessionsPerUser: number; problems: number; problemMaxBytes: number },
+): Promise<Population> {
   const r = await c.query<{ user_id: string; ids: string[] }>(
     `SELECT user_id, (array_agg(id ORDER BY created_at DESC))[1:$2] AS ids FROM sessions
-     GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT $1`, [o.users, o.sessionsPerUser],
+     GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT $1`,
+    [o.users, o.sessionsPerUser],
   );
   const ids = r.rows.flatMap((x) => x.ids);
   const live = await c.query<{ id: string }>("SELECT id FROM sessions WHERE id = ANY($1) AND status IN ('running', 'paused')", [ids]);
@@ -46,7 +50,11 @@ export async function loadPopulation(c: pg.Client, o: { users: number; sessionsP
     'SELECT problem_statement AS p FROM sessions WHERE id = ANY($1) AND octet_length(problem_statement) BETWEEN 20 AND $3 ORDER BY md5(id) LIMIT $2',
     [ids, o.problems, o.problemMaxBytes],
   );
-  return { users: r.rows.map((x) => ({ id: x.user_id, sessions: x.ids })), live: live.rows.map((x) => x.id), problems: problems.rows.map((x) => x.p) };
+  return {
+    users: r.rows.map((x) => ({ id: x.user_id, sessions: x.ids })),
+    live: live.rows.map((x) => x.id),
+    problems: problems.rows.map((x) => x.p),
+  };
 }
 
 export interface Request {
@@ -62,7 +70,11 @@ export interface Request {
  * stream re-reads a session's status from PostgreSQL, not through the metadata cache.
  */
 export const MIX: Readonly<Record<RequestKind, number>> = {
-  session_list: 0.5, session_detail: 0.2, session_costs: 0.1, event_history: 0.1, context_view: 0.1,
+  session_list: 0.5,
+  session_detail: 0.2,
+  session_costs: 0.1,
+  event_history: 0.1,
+  context_view: 0.1,
 };
 
 /** Zipf-like access: users by rank (s = 1), and within a user their recent sessions first (s = 1.2). */
@@ -76,7 +88,10 @@ export function requestStream(pop: Population, seed: number): () => Request {
     let x = r();
     let kind: RequestKind = 'session_list';
     for (const [k, w] of kinds) {
-      if (x < w) { kind = k; break; }
+      if (x < w) {
+        kind = k;
+        break;
+      }
       x -= w;
     }
     return { kind, userId: u.id, sessionId: u.sessions[session] as string };

@@ -119,7 +119,12 @@ export async function runTierPhase(engine: Engine, input: PhaseInput): Promise<P
     poolAcquireP99Ms: m.pool.acquireWaitMs.p99,
     dbErrors: m.pool.errors - stats0.pool.errors,
     peakServerConnections,
-    llm: { attempts: llm.attempts - llm0.attempts, rateLimited: llm.rateLimited - llm0.rateLimited, retries: llm.retries - llm0.retries, failedCalls: llm.failedCalls - llm0.failedCalls },
+    llm: {
+      attempts: llm.attempts - llm0.attempts,
+      rateLimited: llm.rateLimited - llm0.rateLimited,
+      retries: llm.retries - llm0.retries,
+      failedCalls: llm.failedCalls - llm0.failedCalls,
+    },
     wallMs,
     cpuPercent: wallMs > 0 ? ((cpu.user + cpu.system) / 1_000 / wallMs) * 100 : 0,
     cpuMsPerSession: raw.started > 0 ? (cpu.user + cpu.system) / 1_000 / raw.started : 0,
@@ -136,13 +141,18 @@ async function sampleServerConnections(probe: { adminUrl: string; database: stri
     if (busy) return;
     busy = true;
     try {
-      const r = await client.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'", [probe.database]);
+      const r = await client.query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'",
+        [probe.database],
+      );
       peak = Math.max(peak, Number(r.rows[0]?.n ?? 0));
     } finally {
       busy = false;
     }
   };
-  const timer = setInterval(() => { void read().catch(() => undefined); }, SERVER_SAMPLE_EVERY_MS);
+  const timer = setInterval(() => {
+    void read().catch(() => undefined);
+  }, SERVER_SAMPLE_EVERY_MS);
   timer.unref();
   return {
     stop: async () => {

@@ -21,7 +21,15 @@ export interface LevelRun {
   /** What the limit classification reads (limits.ts), as deltas over the level. */
   signals: LimitSignals;
   /** LLM client counters over the level. */
-  llm: { calls: number; attempts: number; rateLimited: number; overloaded: number; retries: number; failedCalls: number; failedAttemptCostUsd: number };
+  llm: {
+    calls: number;
+    attempts: number;
+    rateLimited: number;
+    overloaded: number;
+    retries: number;
+    failedCalls: number;
+    failedAttemptCostUsd: number;
+  };
   peakWaitingStarts: number;
   peakPoolWaiting: number;
   /** Pool acquire-wait p99 over the level (the pool's histogram is reset at the level start), ms. */
@@ -34,8 +42,13 @@ function llmSnapshot(engine: Engine) {
   const l = engine.llm.stats();
   const by = engine.llm.mock?.stats().rateLimited;
   return {
-    calls: l.calls, attempts: l.attempts, rateLimited: l.rateLimited, overloaded: l.overloaded, retries: l.retries,
-    failedCalls: l.failedCalls, failedAttemptCostUsd: l.failedAttemptCostUsd,
+    calls: l.calls,
+    attempts: l.attempts,
+    rateLimited: l.rateLimited,
+    overloaded: l.overloaded,
+    retries: l.retries,
+    failedCalls: l.failedCalls,
+    failedAttemptCostUsd: l.failedAttemptCostUsd,
     by: { requests: by?.requests ?? 0, input_tokens: by?.input_tokens ?? 0, output_tokens: by?.output_tokens ?? 0 },
   };
 }
@@ -45,7 +58,10 @@ function llmSnapshot(engine: Engine) {
  * (create -> run to completion through the SessionManager), so every level measures complete
  * sessions only. A session that does not complete counts as an error.
  */
-export async function runLevel(engine: Engine, input: { concurrency: number; sessionsPerWorker: number; problem: string; userId: string; signal: AbortSignal }): Promise<LevelRun> {
+export async function runLevel(
+  engine: Engine,
+  input: { concurrency: number; sessionsPerWorker: number; problem: string; userId: string; signal: AbortSignal },
+): Promise<LevelRun> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   engine.db.resetMetrics();
@@ -77,7 +93,10 @@ export async function runLevel(engine: Engine, input: { concurrency: number; ses
   const cpu = process.cpuUsage(cpu0);
   loop.disable();
   return {
-    concurrency: input.concurrency, raw, startEpochMs, endEpochMs: Date.now(),
+    concurrency: input.concurrency,
+    raw,
+    startEpochMs,
+    endEpochMs: Date.now(),
     cpuPercent: wallUs > 0 ? ((cpu.user + cpu.system) / wallUs) * 100 : 0,
     eventLoopP99Ms: loop.count === 0 ? 0 : loop.percentile(99) / 1e6,
     durations: tally.durations,
@@ -88,14 +107,23 @@ export async function runLevel(engine: Engine, input: { concurrency: number; ses
         input_tokens: after.by.input_tokens - before.by.input_tokens,
         output_tokens: after.by.output_tokens - before.by.output_tokens,
       },
-      samples: sampled.samples, samplesWithWaitingStarts: sampled.waitingStarts, samplesWithPoolWaiters: sampled.poolWaiters,
+      samples: sampled.samples,
+      samplesWithWaitingStarts: sampled.waitingStarts,
+      samplesWithPoolWaiters: sampled.poolWaiters,
     },
     llm: {
-      calls: after.calls - before.calls, attempts: after.attempts - before.attempts, rateLimited: after.rateLimited - before.rateLimited,
-      overloaded: after.overloaded - before.overloaded, retries: after.retries - before.retries, failedCalls: after.failedCalls - before.failedCalls,
+      calls: after.calls - before.calls,
+      attempts: after.attempts - before.attempts,
+      rateLimited: after.rateLimited - before.rateLimited,
+      overloaded: after.overloaded - before.overloaded,
+      retries: after.retries - before.retries,
+      failedCalls: after.failedCalls - before.failedCalls,
       failedAttemptCostUsd: after.failedAttemptCostUsd - before.failedAttemptCostUsd,
     },
-    peakWaitingStarts: sampled.peakWaitingStarts, peakPoolWaiting: sampled.peakPoolWaiting, poolAcquireP99Ms, failedRateLimited: tally.failedRateLimited,
+    peakWaitingStarts: sampled.peakWaitingStarts,
+    peakPoolWaiting: sampled.peakPoolWaiting,
+    poolAcquireP99Ms,
+    failedRateLimited: tally.failedRateLimited,
   };
 }
 
@@ -103,7 +131,10 @@ export async function runLevel(engine: Engine, input: { concurrency: number; ses
 export function peakOverlap(intervals: readonly { start: number; end: number }[], from: number, to: number): number {
   const edges = intervals
     .filter((i) => i.end >= from && i.start <= to)
-    .flatMap((i) => [{ t: i.start, d: 1 }, { t: i.end, d: -1 }])
+    .flatMap((i) => [
+      { t: i.start, d: 1 },
+      { t: i.end, d: -1 },
+    ])
     .sort((a, b) => a.t - b.t || a.d - b.d);
   let cur = 0;
   let max = 0;

@@ -10,7 +10,13 @@
  */
 export type LimitName = 'session_cap' | 'db_pool' | 'llm_requests_per_min' | 'llm_input_tokens_per_min' | 'llm_output_tokens_per_min';
 
-export const LIMIT_NAMES: readonly LimitName[] = ['session_cap', 'db_pool', 'llm_requests_per_min', 'llm_input_tokens_per_min', 'llm_output_tokens_per_min'];
+export const LIMIT_NAMES: readonly LimitName[] = [
+  'session_cap',
+  'db_pool',
+  'llm_requests_per_min',
+  'llm_input_tokens_per_min',
+  'llm_output_tokens_per_min',
+];
 
 export const LIMIT_LABELS: Readonly<Record<LimitName, string>> = {
   session_cap: 'session cap',
@@ -56,7 +62,9 @@ export function bindingLimit(scores: LimitScores): LimitName | null {
 }
 
 /** The limit that binds first across a sweep (levels in ascending concurrency), with the level it first binds at. */
-export function firstBinding(levels: readonly { concurrency: number; binding: LimitName | null }[]): { limit: LimitName; concurrency: number } | null {
+export function firstBinding(
+  levels: readonly { concurrency: number; binding: LimitName | null }[],
+): { limit: LimitName; concurrency: number } | null {
   const sorted = [...levels].sort((a, b) => a.concurrency - b.concurrency);
   for (const l of sorted) if (l.binding !== null) return { limit: l.binding, concurrency: l.concurrency };
   return null;

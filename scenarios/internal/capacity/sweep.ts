@@ -24,19 +24,38 @@ export interface LevelLimits {
  * carry over from level to level as a provider's would), then the cost of each level from
  * api_costs, which holds every attempt, retries included.
  */
-export async function sweepVariant(engine: Engine, input: { levels: readonly number[]; sessionsPerWorker: number; timeScale: number; problem: string; signal: AbortSignal; onLevel(n: number): void }): Promise<LevelLimits[]> {
+export async function sweepVariant(
+  engine: Engine,
+  input: {
+    levels: readonly number[];
+    sessionsPerWorker: number;
+    timeScale: number;
+    problem: string;
+    signal: AbortSignal;
+    onLevel(n: number): void;
+  },
+): Promise<LevelLimits[]> {
   const runs: LevelRun[] = [];
   for (const n of input.levels) {
     input.onLevel(n);
     input.signal.throwIfAborted();
-    runs.push(await runLevel(engine, { concurrency: n, sessionsPerWorker: input.sessionsPerWorker, problem: input.problem, userId: 'capacity', signal: input.signal }));
+    runs.push(
+      await runLevel(engine, {
+        concurrency: n,
+        sessionsPerWorker: input.sessionsPerWorker,
+        problem: input.problem,
+        userId: 'capacity',
+        signal: input.signal,
+      }),
+    );
   }
   await engine.costs.flush();
   const out: LevelLimits[] = [];
   for (const run of runs) {
     const cost = await engine.db.query<{ usd: string | null }>(
       `SELECT sum(total_cost)::float8 AS usd FROM api_costs WHERE created_at >= to_timestamp($1::float8 / 1000) AND created_at <= to_timestamp($2::float8 / 1000)`,
-      [run.startEpochMs, run.endEpochMs], { name: 'capacity.level_cost' },
+      [run.startEpochMs, run.endEpochMs],
+      { name: 'capacity.level_cost' },
     );
     // Failed attempts are cost rows too (priced at what the provider billed: nothing for a 429), so this already includes retries.
     const usd = Number(cost.rows[0]?.usd ?? 0);
@@ -46,7 +65,12 @@ export async function sweepVariant(engine: Engine, input: { levels: readonly num
     const scores = scoreLimits(run.signals);
     const wallS = (run.endEpochMs - run.startEpochMs) / 1_000;
     out.push({
-      concurrency: run.concurrency, run, scores, binding: bindingLimit(scores), completed, failed,
+      concurrency: run.concurrency,
+      run,
+      scores,
+      binding: bindingLimit(scores),
+      completed,
+      failed,
       sessionsPerS: wallS > 0 ? (completed / wallS) * input.timeScale : 0,
       rateLimitedPerSession: started > 0 ? run.llm.rateLimited / started : 0,
       retriesPerSession: started > 0 ? run.llm.retries / started : 0,

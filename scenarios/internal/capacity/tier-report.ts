@@ -56,7 +56,12 @@ export function statementTimeoutMs(shown: string): number {
 }
 
 /** Whether the tier holds at its offered load, with every check and what was (not) applied. */
-export function tierFinding(spec: TierSpec, run: PhaseRun, verdict: TierVerdict, input: { prefix: string; peakHourFactor: number; pooler: string; poolerMissing: boolean }): NewFinding {
+export function tierFinding(
+  spec: TierSpec,
+  run: PhaseRun,
+  verdict: TierVerdict,
+  input: { prefix: string; peakHourFactor: number; pooler: string; poolerMissing: boolean },
+): NewFinding {
   const config = input.poolerMissing ? 'its recommended configuration WITHOUT its connection pooler' : 'its recommended configuration';
   const failing = verdict.checks.filter((c) => !c.ok);
   const load = `${run.sessionsPerDay.toLocaleString('en-US')} sessions/day (${spec.sessionsPerDay.toLocaleString('en-US')}/day x peak-hour factor ${input.peakHourFactor})`;
@@ -68,10 +73,13 @@ export function tierFinding(spec: TierSpec, run: PhaseRun, verdict: TierVerdict,
       : `Tier ${spec.tier} (${spec.band}) does not hold at ${load} with ${config}: ${failing.map((c) => c.name).join(', ')}`,
     evidence: [{ kind: 'measurement', ref: `${input.prefix}.holds` }],
     measuredImpact: {
-      summary: `${verdict.checks.map((c) => `${c.ok ? 'ok' : 'FAILED'} ${c.name}: ${c.text}`).join('; ')}; ${verdict.steady.text}. ` +
+      summary:
+        `${verdict.checks.map((c) => `${c.ok ? 'ok' : 'FAILED'} ${c.name}: ${c.text}`).join('; ')}; ${verdict.steady.text}. ` +
         `Configuration: session cap ${spec.sessionCap}, DB pool ${spec.poolMax}, ${input.pooler}, optimisations ${spec.optimizations.length === 0 ? 'none' : spec.optimizations.join(', ')}, provider limits ${spec.rateLimits}. ` +
         `The audit's items: ${spec.items.map((i) => `${i.item} (${i.applied})`).join('; ')}.`,
-      metric: `${input.prefix}.holds`, value: verdict.holds ? 1 : 0, unit: 'count',
+      metric: `${input.prefix}.holds`,
+      value: verdict.holds ? 1 : 0,
+      unit: 'count',
       score: 0,
     },
     recommendation: verdict.holds
@@ -92,7 +100,10 @@ export function notMeasuredFinding(spec: TierSpec, prefix: string): NewFinding |
     evidence: [{ kind: 'measurement', ref: `${prefix}.holds` }],
     measuredImpact: {
       summary: missing.map((i) => `${i.item}: ${i.applied}`).join('; '),
-      metric: `${prefix}.holds`, value: missing.length, unit: 'count', score: 0,
+      metric: `${prefix}.holds`,
+      value: missing.length,
+      unit: 'count',
+      score: 0,
     },
     recommendation: `Judge these items elsewhere (a multi-server staging environment, or the scenario named beside them); this run's verdict on tier ${spec.tier} covers only what it applied.`,
     auditRef: '§6.2',
@@ -104,11 +115,13 @@ export function poolerFindings(sys: TierSystem, spec: TierSpec, prefix: string):
   const out: NewFinding[] = [];
   if (spec.pooler && sys.pooler.kind === 'none') {
     out.push({
-      id: `capacity.tier.${spec.tier}.pooler-missing`, priority: 'P2',
+      id: `capacity.tier.${spec.tier}.pooler-missing`,
+      priority: 'P2',
       title: `Tier ${spec.tier} ran without its connection pooler: ${sys.pooler.reason ?? 'not available'}`,
       evidence: [{ kind: 'measurement', ref: `${prefix}.pgbouncer` }],
       measuredImpact: { summary: sys.pooler.reason ?? '', metric: `${prefix}.pgbouncer`, value: 0, unit: 'count', score: 0 },
-      recommendation: 'Install pgbouncer and run again: without it the tier\'s verdict is about a pool of 150 straight to PostgreSQL, which is not the audit\'s tier 3.',
+      recommendation:
+        "Install pgbouncer and run again: without it the tier's verdict is about a pool of 150 straight to PostgreSQL, which is not the audit's tier 3.",
       auditRef: '§6.2',
     });
     return out;
@@ -117,27 +130,38 @@ export function poolerFindings(sys: TierSystem, spec: TierSpec, prefix: string):
   const timeoutMs = statementTimeoutMs(sys.statementTimeoutSeen);
   if (timeoutMs === 0) {
     out.push({
-      id: 'capacity.tier.pgbouncer.statement-timeout', priority: 'P1',
-      title: 'Behind PgBouncer the engine\'s 30 s statement_timeout is silently dropped',
+      id: 'capacity.tier.pgbouncer.statement-timeout',
+      priority: 'P1',
+      title: "Behind PgBouncer the engine's 30 s statement_timeout is silently dropped",
       evidence: [{ kind: 'measurement', ref: `${prefix}.statement_timeout_ms` }],
       measuredImpact: {
         summary: `SHOW statement_timeout through the engine's pool answered "${sys.statementTimeoutSeen}": node-postgres sends the timeout as a startup parameter, which a transaction-mode pooler cannot apply per client and is configured to ignore (ignore_startup_parameters), so no statement is ever cut off`,
-        metric: `${prefix}.statement_timeout_ms`, value: timeoutMs, unit: 'ms', score: 0,
+        metric: `${prefix}.statement_timeout_ms`,
+        value: timeoutMs,
+        unit: 'ms',
+        score: 0,
       },
-      recommendation: 'Set the timeout where the pooler cannot drop it: ALTER ROLE … SET statement_timeout (or per database), or SET LOCAL inside each transaction.',
+      recommendation:
+        'Set the timeout where the pooler cannot drop it: ALTER ROLE … SET statement_timeout (or per database), or SET LOCAL inside each transaction.',
       auditRef: '§6.2; §3 StatementTimeoutConfig',
     });
   }
   if (sys.pooler.tracksPrepared === false) {
     out.push({
-      id: 'capacity.tier.pgbouncer.prepared-statements', priority: 'P2',
+      id: 'capacity.tier.pgbouncer.prepared-statements',
+      priority: 'P2',
       title: `PgBouncer ${sys.pooler.version ?? '?'} in transaction mode cannot carry named prepared statements: tier 3 runs the simple protocol`,
       evidence: [{ kind: 'measurement', ref: `${prefix}.pgbouncer` }],
       measuredImpact: {
-        summary: 'Before 1.21 PgBouncer does not track protocol-level prepared statements, so a statement prepared on one server connection is missing on the next (harness/infra/pgbouncer.test.ts shows the "prepared statement … does not exist" errors). The tier runs the audited statement mode (simple), which works through it; the optimized variant\'s prepared mode would fail.',
-        metric: `${prefix}.pgbouncer`, value: 1, unit: 'count', score: 0,
+        summary:
+          'Before 1.21 PgBouncer does not track protocol-level prepared statements, so a statement prepared on one server connection is missing on the next (harness/infra/pgbouncer.test.ts shows the "prepared statement … does not exist" errors). The tier runs the audited statement mode (simple), which works through it; the optimized variant\'s prepared mode would fail.',
+        metric: `${prefix}.pgbouncer`,
+        value: 1,
+        unit: 'count',
+        score: 0,
       },
-      recommendation: 'Pair tier 3\'s pooler with PgBouncer >= 1.21 (max_prepared_statements > 0) before turning on prepared statements, or keep db.statementMode simple/unnamed behind it.',
+      recommendation:
+        "Pair tier 3's pooler with PgBouncer >= 1.21 (max_prepared_statements > 0) before turning on prepared statements, or keep db.statementMode simple/unnamed behind it.",
       auditRef: '§6.2; §1.9',
     });
   }

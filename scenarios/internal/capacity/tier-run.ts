@@ -44,16 +44,24 @@ export async function runTier(ctx: ScenarioContext<unknown>, sys: TierSystem, in
   const spec = TIERS[input.tier];
   const s = input.load.timeScale[input.tier];
   const prefix = `capacity.tier.${spec.tier}`;
-  const pooler = sys.pooler.kind === 'pgbouncer'
-    ? `PgBouncer ${sys.pooler.version ?? ''} (${sys.pooler.poolMode} mode, ${sys.pooler.serverPoolSize} server connections) in the path`
-    : spec.pooler ? `NO pooler (${sys.pooler.reason ?? 'unavailable'})` : 'no pooler';
+  const pooler =
+    sys.pooler.kind === 'pgbouncer'
+      ? `PgBouncer ${sys.pooler.version ?? ''} (${sys.pooler.poolMode} mode, ${sys.pooler.serverPoolSize} server connections) in the path`
+      : spec.pooler
+        ? `NO pooler (${sys.pooler.reason ?? 'unavailable'})`
+        : 'no pooler';
   ctx.progress(`tier ${spec.tier}`, pooler);
   recordSystem(ctx.recorder, prefix, sys);
   const phase = async (factor: number, sessions: number, label: string): Promise<{ run: PhaseRun; verdict: TierVerdict }> => {
     ctx.progress(`tier ${spec.tier}`, `${label}: ${sessions} sessions at ${(spec.sessionsPerDay * factor).toLocaleString('en-US')}/day`);
     const run = await runTierPhase(sys.engine, {
-      sessionsPerDay: spec.sessionsPerDay * factor, sessions, timeScale: s,
-      drainRealS: TIER_CRITERIA.sessionP95RealS * 3, problem: input.problem, userId: `capacity-tier${spec.tier}`, signal: ctx.signal,
+      sessionsPerDay: spec.sessionsPerDay * factor,
+      sessions,
+      timeScale: s,
+      drainRealS: TIER_CRITERIA.sessionP95RealS * 3,
+      problem: input.problem,
+      userId: `capacity-tier${spec.tier}`,
+      signal: ctx.signal,
       ...(sys.pooler.kind === 'pgbouncer' ? { serverProbe: { adminUrl: ctx.infra.postgres.adminUrl, database: sys.databaseName } } : {}),
     });
     return { run, verdict: judgeTier(run, s) };
@@ -69,7 +77,10 @@ export async function runTier(ctx: ScenarioContext<unknown>, sys: TierSystem, in
 
   const ends: { low?: TierVerdict; high?: TierVerdict } = {};
   if (spec.tier === 1) {
-    for (const [end, factor] of [['low', PEAK_FACTOR_ENDS.low], ['high', PEAK_FACTOR_ENDS.high]] as const) {
+    for (const [end, factor] of [
+      ['low', PEAK_FACTOR_ENDS.low],
+      ['high', PEAK_FACTOR_ENDS.high],
+    ] as const) {
       const n = input.load.headroomSessions[end];
       if (n === 0) continue;
       const r = await phase(factor, n, `headroom x${factor}`);
@@ -91,29 +102,44 @@ export async function runTier(ctx: ScenarioContext<unknown>, sys: TierSystem, in
   // Tier 4's claim is that tier 3's single-machine configuration stops being enough: it is confirmed
   // when it does not hold. No verdict without the pooler (not the audit's configuration), nor when
   // it held only because the load stopped before the system filled up (a failure before is still one).
-  const unjudged = poolerMissing ? sys.pooler.reason ?? 'no pooler' : main.verdict.holds && !main.verdict.steady.reached ? main.verdict.steady.text : null;
+  const unjudged = poolerMissing
+    ? (sys.pooler.reason ?? 'no pooler')
+    : main.verdict.holds && !main.verdict.steady.reached
+      ? main.verdict.steady.text
+      : null;
   const value = unjudged !== null ? null : spec.tier === 4 ? 1 - holds : holds;
   // A headroom end that held before steady state is no measurement of that end either.
-  const asValue = (v: TierVerdict | undefined): number | null => (v === undefined || (v.holds && !v.steady.reached) ? null : v.holds ? 1 : 0);
-  ctx.report.claims.push(checkClaim(TIER_CLAIMS[spec.tier], value, {
-    summary: `${unjudged === null ? '' : `not judged: ${unjudged}. `}${finding.title}. ${finding.measuredImpact.summary}` +
-      (spec.tier === 1 ? ` At the ends of the peak-hour range: x${PEAK_FACTOR_ENDS.low} ${endText(ends.low)}, x${PEAK_FACTOR_ENDS.high} ${endText(ends.high)}.` : ''),
-    method,
-    constants: { [PEAK_FACTOR]: { value: input.load.peakHourFactor, measuredLow: asValue(ends.low), measuredHigh: asValue(ends.high) } },
-  }));
+  const asValue = (v: TierVerdict | undefined): number | null =>
+    v === undefined || (v.holds && !v.steady.reached) ? null : v.holds ? 1 : 0;
+  ctx.report.claims.push(
+    checkClaim(TIER_CLAIMS[spec.tier], value, {
+      summary:
+        `${unjudged === null ? '' : `not judged: ${unjudged}. `}${finding.title}. ${finding.measuredImpact.summary}` +
+        (spec.tier === 1
+          ? ` At the ends of the peak-hour range: x${PEAK_FACTOR_ENDS.low} ${endText(ends.low)}, x${PEAK_FACTOR_ENDS.high} ${endText(ends.high)}.`
+          : ''),
+      method,
+      constants: { [PEAK_FACTOR]: { value: input.load.peakHourFactor, measuredLow: asValue(ends.low), measuredHigh: asValue(ends.high) } },
+    }),
+  );
   const verdictLine = main.verdict.holds
     ? `HOLDS${main.verdict.steady.reached ? '' : ' before steady state (not judged)'}`
-    : `DOES NOT HOLD (${main.verdict.checks.filter((c) => !c.ok).map((c) => c.name).join(', ')})`;
+    : `DOES NOT HOLD (${main.verdict.checks
+        .filter((c) => !c.ok)
+        .map((c) => c.name)
+        .join(', ')})`;
   ctx.progress('done', `tier ${spec.tier} ${verdictLine}${poolerMissing ? ' without its pooler' : ''}`);
 }
 
-const endText = (v: TierVerdict | undefined): string => (v === undefined ? 'not run' : `${v.holds ? 'holds' : 'does not hold'} (${v.steady.text})`);
+const endText = (v: TierVerdict | undefined): string =>
+  v === undefined ? 'not run' : `${v.holds ? 'holds' : 'does not hold'} (${v.steady.text})`;
 
 function tierMethod(input: TierRunInput, s: number, pooler: string): string {
   const { tier, load } = input;
   const spec = TIERS[tier];
   const c = TIER_CRITERIA;
-  return `Load tier ${tier} of the audit's §6.2 (${spec.band}) as a runnable configuration: the audited engine (variant audited, statement mode simple) with the tier's settings ` +
+  return (
+    `Load tier ${tier} of the audit's §6.2 (${spec.band}) as a runnable configuration: the audited engine (variant audited, statement mode simple) with the tier's settings ` +
     `(session cap ${spec.sessionCap}, DB pool ${spec.poolMax}, optimisations ${spec.optimizations.length === 0 ? 'none' : spec.optimizations.join(', ')}, ${pooler}), ` +
     `the 'realistic' mock LLM under Anthropic's '${spec.rateLimits}' limits (load tier N paired with provider usage tier N), ${input.subProblems === 0 ? 'sub-problems from the problem' : `${input.subProblems} sub-problem(s)`} per session. ` +
     `Open model: ${load.sessions[tier]} whole sessions (create + run to the end) arriving at fixed intervals at ${spec.sessionsPerDay.toLocaleString('en-US')} sessions/day x a peak-hour factor of ${load.peakHourFactor} ` +
@@ -121,6 +147,9 @@ function tierMethod(input: TierRunInput, s: number, pooler: string): string {
     `Judged only at steady state (peak concurrent sessions >= ${c.steadyStateShare * 100}% of Little's law: arrival rate x session p50). Holds when every check passes: every offered session completed; no session evicted by the cap and starts queued behind the capacity lock in < ${c.waitingStartsShare * 100}% of 20 ms samples; ` +
     `p95 session time <= ${c.sessionP95RealS} s real (the audit's 60-120 s widened by half; nearest rank, the maximum below 20 sessions); DB pool acquire p99 <= ${c.poolAcquireP99Ms} ms wall and no failed statement; no session failed on 429s (retries per session reported). ` +
     `Caveats: the engine's CPU and the database's work are not compressed, so PostgreSQL sees the statements of ${(1 / s).toFixed(0)} real seconds in each wall second: pool waits and server connections are an upper bound on the real tier's, and session times include that unscaled work divided by ${s} (the node CPU per session is printed beside the p95: at most that much, / ${s}, of a session's real time is this artefact). ` +
-    (tier === 1 ? `Tier 1 is also run at the ends of C51's peak-hour range: x${PEAK_FACTOR_ENDS.low} with ${load.headroomSessions.low} and x${PEAK_FACTOR_ENDS.high} with ${load.headroomSessions.high} sessions (0: not run). ` : '') +
-    `Items of the tier this machine cannot run are listed as not measured (finding capacity.tier.${tier}.not-measured).`;
+    (tier === 1
+      ? `Tier 1 is also run at the ends of C51's peak-hour range: x${PEAK_FACTOR_ENDS.low} with ${load.headroomSessions.low} and x${PEAK_FACTOR_ENDS.high} with ${load.headroomSessions.high} sessions (0: not run). `
+      : '') +
+    `Items of the tier this machine cannot run are listed as not measured (finding capacity.tier.${tier}.not-measured).`
+  );
 }

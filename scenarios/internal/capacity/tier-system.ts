@@ -4,7 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { createEngine, type Engine } from '../../../engine/index.js';
-import { findPgbouncer, pgbouncerTracksPrepared, pgbouncerVersion, startPgbouncer, type PgbouncerHandle } from '../../../harness/infra/index.js';
+import {
+  findPgbouncer,
+  pgbouncerTracksPrepared,
+  pgbouncerVersion,
+  startPgbouncer,
+  type PgbouncerHandle,
+} from '../../../harness/infra/index.js';
 import type { ScenarioContext } from '../../../harness/scenario/index.js';
 import type { TierSpec } from './tiers.js';
 
@@ -49,13 +55,21 @@ export interface TierSystem {
  * transaction mode in front of it when the tier has one and pgbouncer is installed, and the
  * audited engine with the tier's session cap, pool and provider limits.
  */
-export async function startTierSystem(ctx: ScenarioContext<unknown>, spec: TierSpec, input: { timeScale: number; subProblems: number; redisUrl: string }): Promise<TierSystem> {
+export async function startTierSystem(
+  ctx: ScenarioContext<unknown>,
+  spec: TierSpec,
+  input: { timeScale: number; subProblems: number; redisUrl: string },
+): Promise<TierSystem> {
   const db = await ctx.data.database({ label: `capacity-tier${spec.tier}`, optimizations: spec.optimizations, seeded: false });
   let bouncer: PgbouncerHandle | undefined;
   let pooler: PoolerInfo = { kind: 'none', reason: 'the tier has no connection pooler' };
   if (spec.pooler) {
     if (findPgbouncer() === undefined) {
-      pooler = { kind: 'none', reason: 'pgbouncer is not installed (PATH, /usr/sbin): the tier ran with the engine connected straight to PostgreSQL; install it (apt-get install pgbouncer) to put the pooler in the path' };
+      pooler = {
+        kind: 'none',
+        reason:
+          'pgbouncer is not installed (PATH, /usr/sbin): the tier ran with the engine connected straight to PostgreSQL; install it (apt-get install pgbouncer) to put the pooler in the path',
+      };
     } else {
       const version = pgbouncerVersion();
       bouncer = await startPgbouncer({
@@ -66,8 +80,11 @@ export async function startTierSystem(ctx: ScenarioContext<unknown>, spec: TierS
         maxClientConn: spec.poolMax + TIER_SYSTEM_DEFAULTS.pgbouncerClientHeadroom,
       });
       pooler = {
-        kind: 'pgbouncer', poolMode: bouncer.poolMode, serverPoolSize: TIER_SYSTEM_DEFAULTS.pgbouncerPoolSize,
-        ...(version === null ? {} : { version: version.join('.') }), tracksPrepared: pgbouncerTracksPrepared(version),
+        kind: 'pgbouncer',
+        poolMode: bouncer.poolMode,
+        serverPoolSize: TIER_SYSTEM_DEFAULTS.pgbouncerPoolSize,
+        ...(version === null ? {} : { version: version.join('.') }),
+        tracksPrepared: pgbouncerTracksPrepared(version),
       };
     }
   }
@@ -77,7 +94,8 @@ export async function startTierSystem(ctx: ScenarioContext<unknown>, spec: TierS
       config: ctx.engineConfig({
         variant: 'audited',
         databaseUrl: bouncer === undefined ? db.url : bouncer.urlFor(db.name),
-        redisUrl: input.redisUrl, redisKeyPrefix: `cap_t${spec.tier}_${crypto.randomBytes(3).toString('hex')}:`,
+        redisUrl: input.redisUrl,
+        redisKeyPrefix: `cap_t${spec.tier}_${crypto.randomBytes(3).toString('hex')}:`,
         sessions: { maxConcurrent: spec.sessionCap },
         // The audited statement mode (psycopg2's simple queries) is also what a transaction-mode
         // pooler without prepared-statement tracking (PgBouncer < 1.21) can carry; it is set here
@@ -87,10 +105,16 @@ export async function startTierSystem(ctx: ScenarioContext<unknown>, spec: TierS
         deliberation: { subProblems: input.subProblems },
       }),
     });
-    const timeout = await engine.db.query<{ statement_timeout: string }>('SHOW statement_timeout', [], { name: 'capacity.tier.statement_timeout' });
+    const timeout = await engine.db.query<{ statement_timeout: string }>('SHOW statement_timeout', [], {
+      name: 'capacity.tier.statement_timeout',
+    });
     const available = await serverHasPgStatStatements(db.url);
     return {
-      engine, databaseName: db.name, directUrl: db.url, pooler, ...(bouncer === undefined ? {} : { bouncer }),
+      engine,
+      databaseName: db.name,
+      directUrl: db.url,
+      pooler,
+      ...(bouncer === undefined ? {} : { bouncer }),
       statementTimeoutSeen: timeout.rows[0]?.statement_timeout ?? 'unknown',
       pgStatStatementsAvailable: available,
       close: async () => {

@@ -64,11 +64,15 @@ const PROBLEMS = [
 export async function runRound(o: RoundOptions): Promise<RoundResult> {
   const engine = await createEngine({
     config: {
-      variant: o.variant, databaseUrl: o.databaseUrl, redisUrl: o.redisUrl, redisKeyPrefix: o.keyPrefix,
+      variant: o.variant,
+      databaseUrl: o.databaseUrl,
+      redisUrl: o.redisUrl,
+      redisKeyPrefix: o.keyPrefix,
       // The pool is not what this scenario compares (pool-exhaustion does): one modest size for both
       // variants keeps the shared PostgreSQL below max_connections.
       db: { poolMax: o.poolMax },
-      sessions: { maxConcurrent: o.cap, gracePeriodMs: o.graceMs }, llm: { mockProfile: o.mockProfile, timeScale: o.timeScale },
+      sessions: { maxConcurrent: o.cap, gracePeriodMs: o.graceMs },
+      llm: { mockProfile: o.mockProfile, timeScale: o.timeScale },
     },
     logger: o.logger,
   });
@@ -84,14 +88,33 @@ export async function runRound(o: RoundOptions): Promise<RoundResult> {
 }
 
 async function drive(engine: Engine, o: RoundOptions): Promise<RoundResult> {
-  const ids = await Promise.all(Array.from({ length: o.sessions }, async (_, i) => (await engine.createSession({ userId: `cs_user_${i % 7}`, problem: PROBLEMS[i % PROBLEMS.length]! })).id));
+  const ids = await Promise.all(
+    Array.from(
+      { length: o.sessions },
+      async (_, i) => (await engine.createSession({ userId: `cs_user_${i % 7}`, problem: PROBLEMS[i % PROBLEMS.length]! })).id,
+    ),
+  );
   const calledAt: number[] = [];
   const startMs: (number | null)[] = ids.map(() => null);
   const endedAt = new Map<string, number>();
   const outcomes = new Map<string, string>();
   const r: RoundResult = {
-    variant: o.variant, order: ids, startMs, evictions: [], stopAfterMs: new Map(), outcomes, maxActive: 0, maxInMemory: 0, peakWaiting: 0,
-    warningsMissing: 0, statusMismatches: 0, series: { active: [], evicting: [], waitingStarts: [] }, marks: [], fillMs: 0, totalMs: 0, closeMs: 0,
+    variant: o.variant,
+    order: ids,
+    startMs,
+    evictions: [],
+    stopAfterMs: new Map(),
+    outcomes,
+    maxActive: 0,
+    maxInMemory: 0,
+    peakWaiting: 0,
+    warningsMissing: 0,
+    statusMismatches: 0,
+    series: { active: [], evicting: [], waitingStarts: [] },
+    marks: [],
+    fillMs: 0,
+    totalMs: 0,
+    closeMs: 0,
   };
   const t0 = performance.now();
   let lastSample = 0;
@@ -137,7 +160,11 @@ async function drive(engine: Engine, o: RoundOptions): Promise<RoundResult> {
       begin(o.cap + k);
     });
     void Promise.allSettled(runs);
-    await waitUntil(() => startMs.every((s) => s !== null), o.staggerMs * o.sessions + (o.sessions - o.cap + 2) * o.graceMs * 3 + 10_000, o.signal);
+    await waitUntil(
+      () => startMs.every((s) => s !== null),
+      o.staggerMs * o.sessions + (o.sessions - o.cap + 2) * o.graceMs * 3 + 10_000,
+      o.signal,
+    );
     r.evictions = [...engine.sessions.evictionLog()];
     const victims = r.evictions.map((e) => e.sessionId);
     await waitUntil(() => victims.every((v) => endedAt.has(v)), o.graceMs * 3 + 10_000, o.signal);
@@ -149,7 +176,11 @@ async function drive(engine: Engine, o: RoundOptions): Promise<RoundResult> {
   for (const e of r.evictions) {
     const end = endedAt.get(e.sessionId);
     if (end !== undefined) r.stopAfterMs.set(e.sessionId, end - toPerf(e.evictedAt));
-    r.marks.push({ t: Math.round(o.now() - (performance.now() - toPerf(e.evictedAt))), label: `evict ${e.sessionId.slice(0, 12)}`, kind: 'event' });
+    r.marks.push({
+      t: Math.round(o.now() - (performance.now() - toPerf(e.evictedAt))),
+      label: `evict ${e.sessionId.slice(0, 12)}`,
+      kind: 'event',
+    });
   }
   await engine.events.flush();
   await checkVictims(engine, o.databaseUrl, r);
@@ -164,7 +195,10 @@ async function checkVictims(engine: Engine, databaseUrl: string, r: RoundResult)
   client.on('error', () => undefined); // a server going away must not crash the process
   await client.connect();
   try {
-    const warned = await client.query<{ id: string }>("SELECT DISTINCT session_id AS id FROM session_events WHERE session_id = ANY($1) AND event_type = 'eviction_warning'", [victims]);
+    const warned = await client.query<{ id: string }>(
+      "SELECT DISTINCT session_id AS id FROM session_events WHERE session_id = ANY($1) AND event_type = 'eviction_warning'",
+      [victims],
+    );
     const have = new Set(warned.rows.map((w) => w.id));
     r.warningsMissing = victims.filter((v) => !have.has(v)).length;
     const st = await client.query<{ id: string; status: string }>('SELECT id, status FROM sessions WHERE id = ANY($1)', [victims]);

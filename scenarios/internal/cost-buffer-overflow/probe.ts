@@ -45,7 +45,8 @@ export class AccountingProbe {
   check(where: string): CostAccounting {
     const a = this.tracker.accounting();
     this.samples += 1;
-    if (a.generated !== a.persisted + a.queued + a.buffered + a.evicted + a.lostInRetryQueue) this.violations.push({ t: Math.round(this.now()), where, accounting: a });
+    if (a.generated !== a.persisted + a.queued + a.buffered + a.evicted + a.lostInRetryQueue)
+      this.violations.push({ t: Math.round(this.now()), where, accounting: a });
     if (a.buffered > this.peakBuffered) this.peakBuffered = a.buffered;
     return a;
   }

@@ -46,12 +46,31 @@ export async function startCostRig(o: { databaseUrl: string; redis: RedisHandle;
   const config = resolveConfig({ variant: 'audited', redisKeyPrefix: o.keyPrefix, costs: { drainLoop: false }, redis: RIG_DEFAULTS.redis });
   const db = createDb({ databaseUrl: proxiedPg.toString(), ...RIG_DEFAULTS.db, logger: o.logger });
   const repos = createRepositories(db, config);
-  const trackerRedis = createRedisClient({ url: `redis://127.0.0.1:${redisProxy.port}`, ...RIG_DEFAULTS.redis, logger: o.logger, name: 'cost-tracker' });
+  const trackerRedis = createRedisClient({
+    url: `redis://127.0.0.1:${redisProxy.port}`,
+    ...RIG_DEFAULTS.redis,
+    logger: o.logger,
+    name: 'cost-tracker',
+  });
   const observer = createRedisClient({ url: o.redis.url, ...RIG_DEFAULTS.redis, logger: o.logger, name: 'observer' });
-  const tracker = new CostTracker({ repository: repos.costs, redis: trackerRedis, config: config.costs, redisKeyPrefix: o.keyPrefix, logger: o.logger });
+  const tracker = new CostTracker({
+    repository: repos.costs,
+    redis: trackerRedis,
+    config: config.costs,
+    redisKeyPrefix: o.keyPrefix,
+    logger: o.logger,
+  });
   await Promise.all([waitReady(trackerRedis, 5_000), waitReady(observer, 5_000)]);
   return {
-    config, directDatabaseUrl: o.databaseUrl, tracker, trackerRedis, observer, db, pgProxy, redisProxy, queueKey: `${o.keyPrefix}${config.costs.retryQueueKey}`,
+    config,
+    directDatabaseUrl: o.databaseUrl,
+    tracker,
+    trackerRedis,
+    observer,
+    db,
+    pgProxy,
+    redisProxy,
+    queueKey: `${o.keyPrefix}${config.costs.retryQueueKey}`,
     async close() {
       await tracker.close().catch(() => undefined);
       await observer.del(`${o.keyPrefix}${config.costs.retryQueueKey}`).catch(() => undefined);
@@ -88,7 +107,14 @@ export async function waitFlushSettled(tracker: CostTracker, timeoutMs = 5_000):
 /** One Sonnet call of a persona contribution (§5.1 sizes), tagged with its place in the workload. */
 export function costInput(phase: string, index: number): TrackCallInput {
   return {
-    provider: 'anthropic', operationType: 'completion', modelName: 'claude-sonnet-4-5-20250929', nodeName: 'persona',
-    phase: 'deliberation', inputTokens: 1_000, outputTokens: 200, latencyMs: 1_500, metadata: { workload: phase, index },
+    provider: 'anthropic',
+    operationType: 'completion',
+    modelName: 'claude-sonnet-4-5-20250929',
+    nodeName: 'persona',
+    phase: 'deliberation',
+    inputTokens: 1_000,
+    outputTokens: 200,
+    latencyMs: 1_500,
+    metadata: { workload: phase, index },
   };
 }

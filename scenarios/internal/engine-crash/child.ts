@@ -76,11 +76,12 @@ export async function startEngineChild(o: EngineChildOptions): Promise<EngineChi
     if (tail.length > STDERR_TAIL) tail.shift();
     o.onStderr?.(line);
   });
-  const failure = (message: string): LoadlabError => new LoadlabError(
-    HARNESS_ERRORS.LOAD_INVALID,
-    `${message}${tail.length === 0 ? '' : `\n--- last stderr lines of the engine child ---\n${tail.join('\n')}`}`,
-    { kind: 'infra' },
-  );
+  const failure = (message: string): LoadlabError =>
+    new LoadlabError(
+      HARNESS_ERRORS.LOAD_INVALID,
+      `${message}${tail.length === 0 ? '' : `\n--- last stderr lines of the engine child ---\n${tail.join('\n')}`}`,
+      { kind: 'infra' },
+    );
   let onHit: ((line: Extract<WorkerLine, { k: 'hit' }>) => void) | undefined;
   let onReady: ((port: number) => void) | undefined;
   readline.createInterface({ input: child.stdout }).on('line', (raw) => {
@@ -103,7 +104,9 @@ export async function startEngineChild(o: EngineChildOptions): Promise<EngineChi
   try {
     port = await new Promise<number>((resolve, reject) => {
       timer = setTimeout(() => reject(failure(`engine child (pid ${pid}) did not listen within ${o.startTimeoutMs} ms`)), o.startTimeoutMs);
-      void exited.then(() => reject(failure(`engine child (pid ${pid}) exited (${child.signalCode ?? `code ${child.exitCode}`}) before listening`)));
+      void exited.then(() =>
+        reject(failure(`engine child (pid ${pid}) exited (${child.signalCode ?? `code ${child.exitCode}`}) before listening`)),
+      );
       onReady = resolve;
     });
   } catch (err) {
@@ -125,8 +128,15 @@ export async function startEngineChild(o: EngineChildOptions): Promise<EngineChi
     },
     hit(timeoutMs) {
       return new Promise((resolve) => {
-        const t = setTimeout(() => { onHit = undefined; resolve(undefined); }, timeoutMs);
-        onHit = (line) => { clearTimeout(t); onHit = undefined; resolve(line); };
+        const t = setTimeout(() => {
+          onHit = undefined;
+          resolve(undefined);
+        }, timeoutMs);
+        onHit = (line) => {
+          clearTimeout(t);
+          onHit = undefined;
+          resolve(line);
+        };
       });
     },
     async kill() {

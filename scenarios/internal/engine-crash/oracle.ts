@@ -48,9 +48,11 @@ export class CrashOracle {
       if (line.k === 'ev' && !line.ok) {
         if (this.acked.has(line.id)) {
           this.reissued += 1;
-          if (this.reissuedIds.length < 5) this.reissuedIds.push(`${line.id} (${line.type}, engine process ${gen}, first accepted by process ${this.ackedBy.get(line.id) ?? '?'})`);
-        }
-        else if (this.invoked.has(line.id)) this.reusedIndeterminate += 1;
+          if (this.reissuedIds.length < 5)
+            this.reissuedIds.push(
+              `${line.id} (${line.type}, engine process ${gen}, first accepted by process ${this.ackedBy.get(line.id) ?? '?'})`,
+            );
+        } else if (this.invoked.has(line.id)) this.reusedIndeterminate += 1;
         this.invoked.add(line.id);
         this.events.invoke(line.id);
       } else if (line.k === 'ev') {
@@ -126,12 +128,23 @@ export interface StoredRows {
 export async function storedRows(client: pg.Client): Promise<StoredRows> {
   const ev = await client.query<{ id: string }>("SELECT session_id || ':' || sequence AS id FROM session_events");
   const co = await client.query<{ id: string }>('SELECT request_id::text AS id FROM api_costs');
-  const n = await client.query<{ events: number; costs: number }>('SELECT (SELECT count(*) FROM session_events)::int AS events, (SELECT count(*) FROM api_costs)::int AS costs');
-  return { events: ev.rows.map((r) => r.id), costs: co.rows.map((r) => r.id), eventCount: n.rows[0]?.events ?? 0, costCount: n.rows[0]?.costs ?? 0 };
+  const n = await client.query<{ events: number; costs: number }>(
+    'SELECT (SELECT count(*) FROM session_events)::int AS events, (SELECT count(*) FROM api_costs)::int AS costs',
+  );
+  return {
+    events: ev.rows.map((r) => r.id),
+    costs: co.rows.map((r) => r.id),
+    eventCount: n.rows[0]?.events ?? 0,
+    costCount: n.rows[0]?.costs ?? 0,
+  };
 }
 
 /** writtenAt (ms) of each session's last checkpoint in Redis; undefined when it has none. */
-export async function checkpointTimes(redis: Redis, prefix: string, sessionIds: readonly string[]): Promise<Map<string, number | undefined>> {
+export async function checkpointTimes(
+  redis: Redis,
+  prefix: string,
+  sessionIds: readonly string[],
+): Promise<Map<string, number | undefined>> {
   const out = new Map<string, number | undefined>();
   for (const id of sessionIds) {
     const keys = checkpointKeys(prefix, id);

@@ -86,7 +86,11 @@ interface Driver {
  * one left running, as `loadlab serve` does) takes over; then every session is left to finish and
  * the store is compared with what the engine processes accepted.
  */
-export async function runVariant(ctx: ScenarioContext<EngineCrashParams>, variant: Variant, o: { redisUrl: string; oracle: CrashOracle; marks: TimelineMark[] }): Promise<VariantRun> {
+export async function runVariant(
+  ctx: ScenarioContext<EngineCrashParams>,
+  variant: Variant,
+  o: { redisUrl: string; oracle: CrashOracle; marks: TimelineMark[] },
+): Promise<VariantRun> {
   const { redisUrl, marks } = o;
   const p = ctx.params;
   const db = await ctx.data.database({ label: `crash_${variant}`, seeded: false, optimizations: variant === 'audited' ? 'none' : 'all' });
@@ -94,12 +98,22 @@ export async function runVariant(ctx: ScenarioContext<EngineCrashParams>, varian
   const users = [0, 1].map((i) => ({ id: `crash_${variant}_${i}`, token: `ll_crash_${randomBytes(16).toString('hex')}` }));
   const input = {
     config: ctx.engineConfig({
-      databaseUrl: db.url, redisUrl, redisKeyPrefix: prefix, variant, db: { poolMax: 8 },
+      databaseUrl: db.url,
+      redisUrl,
+      redisKeyPrefix: prefix,
+      variant,
+      db: { poolMax: 8 },
       llm: { mockProfile: p.mockProfile, timeScale: p.timeScale },
-      deliberation: { subProblems: p.subProblems, personasPerSubProblem: p.personasPerSubProblem, subProblemMaxRounds: p.subProblemMaxRounds },
+      deliberation: {
+        subProblems: p.subProblems,
+        personasPerSubProblem: p.personasPerSubProblem,
+        subProblemMaxRounds: p.subProblemMaxRounds,
+      },
       checkpoint: { leaseMs: p.leaseMs },
     }),
-    users, sweepMs: p.leaseMs, freezeMs: p.triggerTimeoutMs + 5_000,
+    users,
+    sweepMs: p.leaseMs,
+    freezeMs: p.triggerTimeoutMs + 5_000,
   };
   const d: Driver = { ctx, variant, oracle: o.oracle, marks, t0: performance.now() - ctx.elapsed() };
   const client = new pg.Client({ connectionString: db.url });
@@ -108,15 +122,20 @@ export async function runVariant(ctx: ScenarioContext<EngineCrashParams>, varian
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   let gen = 0;
   const log = ctx.logger.child({ component: 'engine-crash', variant });
-  const start = (): Promise<EngineChild> => startEngineChild({
-    input, onLine: d.oracle.listener(gen), onStderr: (line) => log.warn({ gen, line }, 'engine child stderr'), startTimeoutMs: p.startTimeoutMs, signal: ctx.signal,
-  });
+  const start = (): Promise<EngineChild> =>
+    startEngineChild({
+      input,
+      onLine: d.oracle.listener(gen),
+      onStderr: (line) => log.warn({ gen, line }, 'engine child stderr'),
+      startTimeoutMs: p.startTimeoutMs,
+      signal: ctx.signal,
+    });
   let child = await start();
   try {
     const sessionIds: string[] = [];
     for (let i = 0; i < p.sessions; i++) {
       const user = users[i % users.length]!;
-      const id = await api(child, user.token, '/api/v1/sessions', { problem_statement: PROBLEMS[i % PROBLEMS.length]! }) as string;
+      const id = (await api(child, user.token, '/api/v1/sessions', { problem_statement: PROBLEMS[i % PROBLEMS.length]! })) as string;
       await api(child, user.token, `/api/v1/sessions/${id}/start`);
       sessionIds.push(id);
     }
@@ -135,7 +154,12 @@ export async function runVariant(ctx: ScenarioContext<EngineCrashParams>, varian
       const killedAt = performance.now();
       const pid = child.pid;
       await child.kill();
-      mark(d, killedAt, 'fault-start', `${variant}: engine pid ${pid} SIGKILLed at ${point}: ${line?.detail ?? 'not reached in time, killed anyway'}`);
+      mark(
+        d,
+        killedAt,
+        'fault-start',
+        `${variant}: engine pid ${pid} SIGKILLed at ${point}: ${line?.detail ?? 'not reached in time, killed anyway'}`,
+      );
       const orphans = (await statuses(client, sessionIds)).filter(([, s]) => s === 'running').map(([id]) => id);
       const redone = d.oracle.redone(gen, await checkpointTimes(redis, prefix, orphans));
       gen += 1;
@@ -143,10 +167,17 @@ export async function runVariant(ctx: ScenarioContext<EngineCrashParams>, varian
       mark(d, child.spawnedAt, 'fault-end', `${variant}: new engine pid ${child.pid} (resumes ${orphans.length} sessions)`);
       const resumedAt = await until(() => d.oracle.firstResumedAt.get(gen), orphans.length === 0 ? 0 : p.startTimeoutMs, ctx.signal);
       kills.push({
-        point, triggered: line !== undefined, detail: line?.detail ?? 'not reached', pid, orphans: orphans.length,
-        redoneRecords: redone.records, redoneUsd: redone.usd,
-        restartToReadyMs: child.readyAt - child.spawnedAt, restartToResumedEventMs: resumedAt === undefined ? null : resumedAt - child.spawnedAt,
-        killedAt, restartedAt: child.spawnedAt,
+        point,
+        triggered: line !== undefined,
+        detail: line?.detail ?? 'not reached',
+        pid,
+        orphans: orphans.length,
+        redoneRecords: redone.records,
+        redoneUsd: redone.usd,
+        restartToReadyMs: child.readyAt - child.spawnedAt,
+        restartToResumedEventMs: resumedAt === undefined ? null : resumedAt - child.spawnedAt,
+        killedAt,
+        restartedAt: child.spawnedAt,
       });
     }
     ctx.progress(variant, 'sessions finishing');
@@ -158,7 +189,16 @@ export async function runVariant(ctx: ScenarioContext<EngineCrashParams>, varian
     }
     // A clean stop: the last engine flushes what it buffered, as `loadlab serve` does on Ctrl-C.
     await child.stop(10_000);
-    return { variant, sessionIds, oracle: d.oracle, kills, statuses: new Map(final), errors: await sessionErrors(client), stored: await storedRows(client), unusedPoints };
+    return {
+      variant,
+      sessionIds,
+      oracle: d.oracle,
+      kills,
+      statuses: new Map(final),
+      errors: await sessionErrors(client),
+      stored: await storedRows(client),
+      unusedPoints,
+    };
   } finally {
     await child.kill();
     // The Redis may be shared (REDIS_URL): leave none of this variant's keys (checkpoints live 7 days).
@@ -174,7 +214,7 @@ async function api(child: EngineChild, token: string, path: string, body?: unkno
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  const json = await res.json() as { id?: string };
+  const json = (await res.json()) as { id?: string };
   if (!res.ok) throw new Error(`POST ${path}: HTTP ${res.status} ${JSON.stringify(json)}`);
   return json.id;
 }
@@ -194,7 +234,9 @@ async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
 }
 
 async function sessionErrors(client: pg.Client): Promise<Map<string, string>> {
-  const r = await client.query<{ session_id: string; data: { data?: { code?: string; message?: string } } }>("SELECT session_id, data FROM session_events WHERE event_type = 'error' ORDER BY sequence");
+  const r = await client.query<{ session_id: string; data: { data?: { code?: string; message?: string } } }>(
+    "SELECT session_id, data FROM session_events WHERE event_type = 'error' ORDER BY sequence",
+  );
   return new Map(r.rows.map((row) => [row.session_id, `${row.data.data?.code ?? '?'}: ${row.data.data?.message ?? ''}`]));
 }
 

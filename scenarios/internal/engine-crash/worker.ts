@@ -19,7 +19,7 @@ const emit = (line: WorkerLine): void => {
 };
 
 function fail(err: unknown): never {
-  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 }
 
@@ -28,7 +28,10 @@ class Trap {
   private armed: KillPoint | undefined;
   private poll: NodeJS.Timeout | undefined;
 
-  constructor(private readonly engine: Engine, private readonly freezeMs: number) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly freezeMs: number,
+  ) {}
 
   arm(point: KillPoint): void {
     this.armed = point;
@@ -63,7 +66,14 @@ function observe(engine: Engine, trap: Trap): void {
     const id = eventId(sessionId, publisher.currentSequence(sessionId));
     emit({ k: 'ev', id, sid: sessionId, type: eventType, ok: false });
     return pending.then((envelope) => {
-      emit({ k: 'ev', id, sid: sessionId, type: eventType, ok: true, ...(eventType === 'session_resumed' ? { resumed: data as ResumedData } : {}) });
+      emit({
+        k: 'ev',
+        id,
+        sid: sessionId,
+        type: eventType,
+        ok: true,
+        ...(eventType === 'session_resumed' ? { resumed: data as ResumedData } : {}),
+      });
       if (eventType === 'contribution') trap.hit('mid-round', `contribution ${id} accepted; the round's other persona calls are in flight`);
       return envelope;
     });
@@ -128,10 +138,14 @@ async function main(): Promise<void> {
   // every sweepMs (a lease still fresh at start goes stale later).
   const sweep = async (): Promise<void> => {
     const r = await engine.resumeOrphans();
-    if (r.resumed.length + r.skipped.length > 0) emit({ k: 'swept', resumed: r.resumed.length, skipped: r.skipped.map((s) => ({ sid: s.sessionId, code: s.code })) });
+    if (r.resumed.length + r.skipped.length > 0)
+      emit({ k: 'swept', resumed: r.resumed.length, skipped: r.skipped.map((s) => ({ sid: s.sessionId, code: s.code })) });
   };
   await sweep();
-  open.sweeper = setInterval(() => void sweep().catch((err: unknown) => process.stderr.write(`resume sweep failed: ${String(err)}\n`)), o.sweepMs);
+  open.sweeper = setInterval(
+    () => void sweep().catch((err: unknown) => process.stderr.write(`resume sweep failed: ${String(err)}\n`)),
+    o.sweepMs,
+  );
   const server = await createApiServer(engine);
   open.server = server;
   await server.app.listen({ port: 0, host: '127.0.0.1' });

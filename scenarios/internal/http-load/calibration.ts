@@ -1,6 +1,11 @@
 import { autocannonEstimate, type AutocannonCliResult } from '../../../harness/load/index.js';
 import { CALIBRATION_BOUNDS, calibrationRow } from '../../../harness/metrics/index.js';
-import { minSamplesForPercentile, type CalibrationRow, type CalibrationSkip, type HistogramSummary } from '../../../harness/result/index.js';
+import {
+  minSamplesForPercentile,
+  type CalibrationRow,
+  type CalibrationSkip,
+  type HistogramSummary,
+} from '../../../harness/result/index.js';
 import { subjectOf, type HttpLoadParams } from './params.js';
 import type { ServerRound } from './server-round.js';
 
@@ -27,8 +32,10 @@ function undecidable(ll: number, k: number): string | undefined {
   const high = k > 0 ? ll / k : Number.POSITIVE_INFINITY;
   if ((low >= b.low && high <= b.high) || high < b.low || low > b.high) return undefined;
   const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '∞');
-  return `autocannon prints whole milliseconds: its p50 of ${k} ms means ${k}-${k + 1} ms, so beside loadlab's ${ll.toFixed(3)} ms `
-    + `the ratio could be anywhere in ${fmt(low)}-${fmt(high)}, across the ${b.low}-${b.high} bounds: the tool cannot decide at this latency (p95 row kept)`;
+  return (
+    `autocannon prints whole milliseconds: its p50 of ${k} ms means ${k}-${k + 1} ms, so beside loadlab's ${ll.toFixed(3)} ms ` +
+    `the ratio could be anywhere in ${fmt(low)}-${fmt(high)}, across the ${b.low}-${b.high} bounds: the tool cannot decide at this latency (p95 row kept)`
+  );
 }
 
 /**
@@ -52,7 +59,10 @@ export function calibrationRows(rounds: readonly ServerRound[]): { rows: Row[]; 
       for (const statistic of ['p50', 'p95'] as const) {
         const need = minSamplesForPercentile(statistic === 'p50' ? 0.5 : 0.95);
         if (ll.count < need || cli.latency.totalCount < need) {
-          skipped.push({ subject: `${subject} ${statistic}`, reason: `too few samples for ${statistic} (loadlab n = ${ll.count}, autocannon n = ${cli.latency.totalCount}; needs ${need})` });
+          skipped.push({
+            subject: `${subject} ${statistic}`,
+            reason: `too few samples for ${statistic} (loadlab n = ${ll.count}, autocannon n = ${cli.latency.totalCount}; needs ${need})`,
+          });
           continue;
         }
         const blind = statistic === 'p50' ? undecidable(ll.p50, cli.latency.p50) : undefined;
@@ -60,12 +70,18 @@ export function calibrationRows(rounds: readonly ServerRound[]): { rows: Row[]; 
           skipped.push({ subject: `${subject} p50`, reason: blind });
           continue;
         }
-        rows.push(calibrationRow({
-          subject, kind: 'http', statistic,
-          loadlab: ll[statistic], loadlabN: ll.count,
-          independent: autocannonEstimate(cli.latency, statistic), independentN: cli.latency.totalCount,
-          tool: toolString(cli, statistic),
-        }));
+        rows.push(
+          calibrationRow({
+            subject,
+            kind: 'http',
+            statistic,
+            loadlab: ll[statistic],
+            loadlabN: ll.count,
+            independent: autocannonEstimate(cli.latency, statistic),
+            independentN: cli.latency.totalCount,
+            tool: toolString(cli, statistic),
+          }),
+        );
       }
     }
   }
@@ -75,7 +91,9 @@ export function calibrationRows(rounds: readonly ServerRound[]): { rows: Row[]; 
 /** The calibration paragraph of the report: how both figures of each row were obtained. */
 export function calibrationMethod(p: HttpLoadParams, amount: number, version: string | undefined, rounds: readonly ServerRound[]): string {
   const b = CALIBRATION_BOUNDS;
-  const pressure = rounds.flatMap((r) => r.windows.flatMap((w) => (w.cpuPressure === undefined ? [] : [`${w.endpoint} ${w.cpuPressure.toFixed(0)} %`])));
+  const pressure = rounds.flatMap((r) =>
+    r.windows.flatMap((w) => (w.cpuPressure === undefined ? [] : [`${w.endpoint} ${w.cpuPressure.toFixed(0)} %`])),
+  );
   return [
     `For each endpoint of the ${p.calibrate.join(' and ')} variant${p.calibrate.length === 1 ? '' : 's'} in round 1, the autocannon ${version ?? ''} CLI`,
     `runs as a separate child process (node autocannon.js --json) against the same warm server child at the same rate, connections and number of requests`,
@@ -87,11 +105,20 @@ export function calibrationMethod(p: HttpLoadParams, amount: number, version: st
     `adding a sample for every millisecond of every response, so it runs with -C (one sample per response; loadlab's own correction adds samples only for responses slower than c/R,`,
     `visible as loadlab n above the request count); and it records whole milliseconds (its histogram truncates), so a printed k means k <= x < k + 1 and is read as k + 0.5 ms.`,
     `It prints p90 and p97.5 but no p95: its p95 is interpolated linearly in rank between the two (then + 0.5 ms).`,
-    'Where the ratio to any value inside the CLI\'s whole-millisecond p50 bucket could fall on either side of the bounds, the tool cannot decide: such a p50 row is listed as skipped with both figures,',
+    "Where the ratio to any value inside the CLI's whole-millisecond p50 bucket could fall on either side of the bounds, the tool cannot decide: such a p50 row is listed as skipped with both figures,",
     `unless the two disagree by more than the rounding (then it is a row, and out of bounds).`,
     `p50 must agree within ${b.p50.low}-${b.p50.high} (enforced: outside it the run is untrusted); p95 is shown against ${b.p95.low}-${b.p95.high} and does not decide trust.`,
-    pressure.length === 0 ? '' : `Share of each A B A span in which some task on this machine waited for a CPU (Linux PSI): ${pressure.join(', ')}.`,
-    pressure.length === 0 ? '' : `When it is high, other jobs move a latency of a few ms by multiples between consecutive windows whichever generator measures it (loadlab against itself included):`,
-    pressure.length === 0 ? '' : `a p50 row outside its bounds then says this run's figures cannot be trusted, not that either tool is wrong.`,
-  ].join(' ').replace(/ {2,}/g, ' ').trim();
+    pressure.length === 0
+      ? ''
+      : `Share of each A B A span in which some task on this machine waited for a CPU (Linux PSI): ${pressure.join(', ')}.`,
+    pressure.length === 0
+      ? ''
+      : `When it is high, other jobs move a latency of a few ms by multiples between consecutive windows whichever generator measures it (loadlab against itself included):`,
+    pressure.length === 0
+      ? ''
+      : `a p50 row outside its bounds then says this run's figures cannot be trusted, not that either tool is wrong.`,
+  ]
+    .join(' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }

@@ -1,5 +1,11 @@
 import type { EngineConfigInput } from '../../../engine/config/index.js';
-import { runAutocannonCli, runHttpLoad, startApiChild, type AutocannonCliResult, type HttpLoadResult } from '../../../harness/load/index.js';
+import {
+  runAutocannonCli,
+  runHttpLoad,
+  startApiChild,
+  type AutocannonCliResult,
+  type HttpLoadResult,
+} from '../../../harness/load/index.js';
 import { mergeHistograms, type Histogram } from '../../../harness/metrics/index.js';
 import type { HistogramSummary } from '../../../harness/result/index.js';
 import type { HttpLoadParams } from './params.js';
@@ -38,7 +44,9 @@ function toWindow(parts: readonly HttpLoadResult[]): LoadWindow {
   const requests = parts.reduce((a, r) => a + r.requests, 0);
   const ms = parts.reduce((a, r) => a + r.durationMs, 0);
   return {
-    histogram, latency: histogram.summarize(), requests,
+    histogram,
+    latency: histogram.summarize(),
+    requests,
     failures: parts.reduce((a, r) => a + r.non2xx + r.errors + r.timeouts, 0),
     requestsPerSec: ms > 0 ? (requests * 1000) / ms : 0,
   };
@@ -88,7 +96,9 @@ export async function runServerRound(o: ServerRoundOptions): Promise<ServerRound
     const headers = { authorization: `Bearer ${o.target.token}` };
     const common = { headers, connections: p.connections, overallRate: p.ratePerSec, signal: o.signal };
     o.progress(`${o.variant} warm-up`, `${p.warmupSec} s, round ${o.round + 1}/${p.rounds}`);
-    const warm = await Promise.all(ENDPOINTS.map((e) => runHttpLoad({ ...common, url: `${server.baseUrl}${o.target.paths[e]}`, durationSec: p.warmupSec })));
+    const warm = await Promise.all(
+      ENDPOINTS.map((e) => runHttpLoad({ ...common, url: `${server.baseUrl}${o.target.paths[e]}`, durationSec: p.warmupSec })),
+    );
     const windows: WindowResult[] = [];
     const amount = windowRequests(p);
     for (const e of ENDPOINTS) {
@@ -103,7 +113,15 @@ export async function runServerRound(o: ServerRoundOptions): Promise<ServerRound
       const span = cpuPressureSpan();
       const before = await runHttpLoad({ ...common, url, amount: first });
       o.progress(`${o.variant} ${e} (autocannon CLI)`, `${amount} requests`);
-      const cli = await runCli({ url, headers, connections: p.connections, overallRate: p.ratePerSec, amount, warmupAmount: Math.min(amount, p.ratePerSec), signal: o.signal });
+      const cli = await runCli({
+        url,
+        headers,
+        connections: p.connections,
+        overallRate: p.ratePerSec,
+        amount,
+        warmupAmount: Math.min(amount, p.ratePerSec),
+        signal: o.signal,
+      });
       o.progress(`${o.variant} ${e}`, `second half, round ${o.round + 1}/${p.rounds}`);
       const after = await runHttpLoad({ ...common, url, amount: amount - first });
       const cpuPressure = span.stop();
@@ -120,7 +138,8 @@ async function runCli(o: Parameters<typeof runAutocannonCli>[0] & { signal: Abor
   try {
     const result = await runAutocannonCli(o);
     const bad = result.non2xx + result.errors + result.timeouts;
-    if (bad > 0) return { kind: 'skipped', reason: `the autocannon CLI saw ${bad} non-2xx responses or errors: its latencies would mix failures in` };
+    if (bad > 0)
+      return { kind: 'skipped', reason: `the autocannon CLI saw ${bad} non-2xx responses or errors: its latencies would mix failures in` };
     return { kind: 'measured', result };
   } catch (err) {
     if (o.signal.aborted) throw err;

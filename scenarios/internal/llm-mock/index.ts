@@ -15,7 +15,12 @@ export function fixedLatency(llmMs: number, embeddingMs: number): MockProfileOve
 /** The real LLM client (Anthropic SDK + Voyage over msw handlers) with a mock of the given clock. */
 export function scaledLlm(options: { timeScale: number; seed: number; overrides: MockProfileOverrides; profile?: string }): LlmSetup {
   return createLlm({
-    config: { mockProfile: options.profile ?? 'instant', timeScale: options.timeScale, seed: options.seed, mockOverrides: options.overrides },
+    config: {
+      mockProfile: options.profile ?? 'instant',
+      timeScale: options.timeScale,
+      seed: options.seed,
+      mockOverrides: options.overrides,
+    },
     costSink: { record: () => undefined },
   });
 }

@@ -13,16 +13,17 @@ const ROUND_PROMPT = 'Sub-problem: choose the go-to-market channel for Germany. 
  */
 export async function timeRound(llm: LlmClient, personas: number, mode: RoundMode, tag: string): Promise<number> {
   const speakers = PERSONAS.slice(0, personas);
-  const call = (i: number) => llm.complete({
-    role: 'persona',
-    system: `${speakers[i]?.systemPrompt ?? ''}\nPhase: exploration.`,
-    user: `${ROUND_PROMPT}\n(${tag})`,
-    prefill: '<thinking>',
-    maxTokens: 1000,
-    temperature: 0.7,
-    cacheSystem: true,
-    context: { sessionId: `round-${tag}`, persona: speakers[i]?.code ?? String(i), round: 1, phase: 'exploration' },
-  });
+  const call = (i: number) =>
+    llm.complete({
+      role: 'persona',
+      system: `${speakers[i]?.systemPrompt ?? ''}\nPhase: exploration.`,
+      user: `${ROUND_PROMPT}\n(${tag})`,
+      prefill: '<thinking>',
+      maxTokens: 1000,
+      temperature: 0.7,
+      cacheSystem: true,
+      context: { sessionId: `round-${tag}`, persona: speakers[i]?.code ?? String(i), round: 1, phase: 'exploration' },
+    });
   const t0 = performance.now();
   if (mode === 'parallel') {
     await Promise.all(speakers.map((_, i) => call(i)));

@@ -52,7 +52,11 @@ export async function timeSession(
   const result = await runDeliberation(
     ports,
     { sessionId: input.sessionId, userId: 'loadlab', problem: STRATEGIC_PROBLEM, signal: input.signal },
-    { variant: input.variant, settings: { subProblems: input.subProblems, subProblemMode: input.mode }, limits: { maxSubProblems: Math.max(4, input.subProblems) } },
+    {
+      variant: input.variant,
+      settings: { subProblems: input.subProblems, subProblemMode: input.mode },
+      limits: { maxSubProblems: Math.max(4, input.subProblems) },
+    },
   );
   return {
     wallMs: performance.now() - t0,
@@ -65,7 +69,12 @@ export async function timeSession(
 
 /** Largest number of sub-problems running at the same moment (1 = strictly one after another). */
 export function maxOverlap(intervals: readonly SpInterval[]): number {
-  const edges = intervals.flatMap((i) => [{ t: i.start, d: 1 }, { t: i.end, d: -1 }]).sort((a, b) => a.t - b.t || a.d - b.d);
+  const edges = intervals
+    .flatMap((i) => [
+      { t: i.start, d: 1 },
+      { t: i.end, d: -1 },
+    ])
+    .sort((a, b) => a.t - b.t || a.d - b.d);
   let cur = 0;
   let max = 0;
   for (const e of edges) {

@@ -40,10 +40,18 @@ export interface ActionsCost {
 
 /** Per-request cost of each statement shape, from the tracer's per-fingerprint totals of the actions requests. */
 export function statementCosts(stats: readonly FingerprintStats[], requests: number, requestMeanMs: number): StatementCost[] {
-  return stats.map((s) => {
-    const msPerRequest = s.totalMs / requests;
-    return { fingerprint: s.fingerprint, name: s.sql, callsPerRequest: s.calls / requests, msPerRequest, share: requestMeanMs > 0 ? msPerRequest / requestMeanMs : 0 };
-  }).sort((a, b) => b.msPerRequest - a.msPerRequest);
+  return stats
+    .map((s) => {
+      const msPerRequest = s.totalMs / requests;
+      return {
+        fingerprint: s.fingerprint,
+        name: s.sql,
+        callsPerRequest: s.calls / requests,
+        msPerRequest,
+        share: requestMeanMs > 0 ? msPerRequest / requestMeanMs : 0,
+      };
+    })
+    .sort((a, b) => b.msPerRequest - a.msPerRequest);
 }
 
 interface RawNode {
@@ -67,7 +75,13 @@ export function biggestSort(raw: unknown): SortFacts | null {
       const child = n.Plans?.[0];
       const rowsIn = (child?.['Actual Rows'] ?? 0) * (child?.['Actual Loops'] ?? 1);
       if (best === null || rowsIn > best.rowsIn) {
-        best = { rowsIn, keys: n['Sort Key']?.length ?? 0, method: n['Sort Method'] ?? type, spaceType: n['Sort Space Type'] ?? 'unknown', spaceKb: n['Sort Space Used'] ?? 0 };
+        best = {
+          rowsIn,
+          keys: n['Sort Key']?.length ?? 0,
+          method: n['Sort Method'] ?? type,
+          spaceType: n['Sort Space Type'] ?? 'unknown',
+          spaceKb: n['Sort Space Used'] ?? 0,
+        };
       }
     }
     for (const c of n.Plans ?? []) walk(c);
@@ -81,7 +95,13 @@ export function biggestSort(raw: unknown): SortFacts | null {
  * writes it for this variant's settings (tag shape, DISTINCT or not), for the user and page size
  * the requests used.
  */
-export async function explainListing(url: string, db: EngineConfig['db'], userId: string, limit: number, variant: string): Promise<{ plan: PlanEvidence; userActions: number }> {
+export async function explainListing(
+  url: string,
+  db: EngineConfig['db'],
+  userId: string,
+  limit: number,
+  variant: string,
+): Promise<{ plan: PlanEvidence; userActions: number }> {
   const c = new pg.Client({ connectionString: url });
   c.on('error', () => undefined);
   await c.connect();
@@ -95,7 +115,11 @@ export async function explainListing(url: string, db: EngineConfig['db'], userId
     };
     await new ActionRepository(recorder, db.tagFilterShape, db.actionsListShape).getByUser(userId, { limit });
     if (last === undefined) throw new Error('the actions repository sent no statement');
-    const plan = await explainAnalyze(c, last.sql, last.params, { name: 'actions.get_by_user', variant, fingerprint: 'actions.get_by_user' });
+    const plan = await explainAnalyze(c, last.sql, last.params, {
+      name: 'actions.get_by_user',
+      variant,
+      fingerprint: 'actions.get_by_user',
+    });
     const n = await c.query<{ n: string }>('SELECT count(*) AS n FROM actions WHERE user_id = $1 AND deleted_at IS NULL', [userId]);
     return { plan, userActions: Number(n.rows[0]?.n ?? 0) };
   } finally {

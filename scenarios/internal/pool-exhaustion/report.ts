@@ -17,18 +17,29 @@ const f1 = (n: number): string => n.toFixed(n >= 10 ? 0 : n >= 1 ? 1 : 2);
  * Sessions: N × (DB seconds per session) / (real session duration); the time-scaled run
  * compresses LLM time only, so its DB demand is 1/timeScale times the real one (a stress bound).
  */
-export function realDemand(v: VariantRounds, sessions: number, timeScale: number, apiRate: number): { sessions: number; api: number; total: number; realSessionS: number } {
+export function realDemand(
+  v: VariantRounds,
+  sessions: number,
+  timeScale: number,
+  apiRate: number,
+): { sessions: number; api: number; total: number; realSessionS: number } {
   const dbPerSessionS = mean(v.rounds.map((r) => r.sessionDbMs / 1000 / sessions));
   const waitPerSessionS = mean(v.rounds.map((r) => r.sessionWaitMs / 1000 / sessions));
   // What is neither DB work nor pool wait is LLM time (scaled): convert it back, add DB time.
-  const realSessionS = Math.max(0, mean(v.rounds.map((r) => r.meanSessionMs)) / 1000 - dbPerSessionS - waitPerSessionS) / timeScale + dbPerSessionS;
+  const realSessionS =
+    Math.max(0, mean(v.rounds.map((r) => r.meanSessionMs)) / 1000 - dbPerSessionS - waitPerSessionS) / timeScale + dbPerSessionS;
   const apiHoldS = mean(v.rounds.map((r) => r.apiDbMs / 1000 / Math.max(1, r.api.started)));
   const s = (sessions * dbPerSessionS) / realSessionS;
   const a = apiRate * apiHoldS;
   return { sessions: s, api: a, total: s + a, realSessionS };
 }
 
-export function reportPool(variants: readonly VariantRounds[], o: { sessions: number; timeScale: number; apiRate: number; method: string }, recorder: Recorder, report: ScenarioReport): void {
+export function reportPool(
+  variants: readonly VariantRounds[],
+  o: { sessions: number; timeScale: number; apiRate: number; method: string },
+  recorder: Recorder,
+  report: ScenarioReport,
+): void {
   for (const v of variants) {
     const sum = (k: 'completed' | 'failed' | 'poolTimeouts' | 'queuedSessions'): number => v.rounds.reduce((a, r) => a + r[k], 0);
     recorder.set(`pool.${v.label}.sessions_completed`, sum('completed'), 'count');
@@ -37,7 +48,11 @@ export function reportPool(variants: readonly VariantRounds[], o: { sessions: nu
     recorder.set(`pool.${v.label}.sessions_queued`, sum('queuedSessions'), 'count');
     recorder.set(`pool.${v.label}.max_waiting`, Math.max(...v.rounds.map((r) => r.maxWaiting)), 'count');
     recorder.set(`pool.${v.label}.max_connections`, Math.max(...v.rounds.map((r) => r.maxTotal)), 'count');
-    recorder.set(`pool.${v.label}.api_errors`, v.rounds.reduce((a, r) => a + Object.values(r.api.errors).reduce((x, y) => x + y, 0), 0), 'count');
+    recorder.set(
+      `pool.${v.label}.api_errors`,
+      v.rounds.reduce((a, r) => a + Object.values(r.api.errors).reduce((x, y) => x + y, 0), 0),
+      'count',
+    );
     const thr = mean(v.rounds.map((r) => (r.completed * 1000) / r.wallMs));
     recorder.set(`pool.${v.label}.sessions_per_s_scaled`, thr, 'sessions/s');
     // Converted back: LLM waits were compressed by timeScale; DB time was not (see method).
@@ -45,8 +60,10 @@ export function reportPool(variants: readonly VariantRounds[], o: { sessions: nu
     const first = v.rounds[0];
     if (first !== undefined) {
       report.evidence.timelines.push({
-        name: `pool-${v.label}`, title: `Pool ${v.poolMax}: connections and waiting clients, ${o.sessions} sessions + API traffic (round 1)`,
-        series: first.samples.series.filter((s) => s.name.startsWith('pool') || s.name === 'sessions running'), marks: [],
+        name: `pool-${v.label}`,
+        title: `Pool ${v.poolMax}: connections and waiting clients, ${o.sessions} sessions + API traffic (round 1)`,
+        series: first.samples.series.filter((s) => s.name.startsWith('pool') || s.name === 'sessions running'),
+        marks: [],
       });
     }
   }
@@ -57,13 +74,20 @@ export function reportPool(variants: readonly VariantRounds[], o: { sessions: nu
     const b = m[`${metric}.${small.label}`];
     const a = m[`${metric}.${large.label}`];
     if (b === undefined || a === undefined) continue;
-    const per = small.rounds.map((r, i) => {
-      const other = large.rounds[i];
-      return metric === 'api.latency' && other !== undefined ? r.api.latency.p95 / other.api.latency.p95 : Number.NaN;
-    }).filter(Number.isFinite);
+    const per = small.rounds
+      .map((r, i) => {
+        const other = large.rounds[i];
+        return metric === 'api.latency' && other !== undefined ? r.api.latency.p95 / other.api.latency.p95 : Number.NaN;
+      })
+      .filter(Number.isFinite);
     report.comparisons.push({
-      name: `${metric} pool ${small.poolMax} vs ${large.poolMax}`, metric: 'p95', unit: 'ms', better: 'lower',
-      before: { variant: small.label, value: b.p95, summary: b }, after: { variant: large.label, value: a.p95, summary: a }, ratio: b.p95 / Math.max(a.p95, 1e-6),
+      name: `${metric} pool ${small.poolMax} vs ${large.poolMax}`,
+      metric: 'p95',
+      unit: 'ms',
+      better: 'lower',
+      before: { variant: small.label, value: b.p95, summary: b },
+      after: { variant: large.label, value: a.p95, summary: a },
+      ratio: b.p95 / Math.max(a.p95, 1e-6),
       ...(per.length > 0 ? { interval: { method: 'min-max' as const, low: Math.min(...per), high: Math.max(...per), n: per.length } } : {}),
     });
   }
@@ -73,25 +97,41 @@ export function reportPool(variants: readonly VariantRounds[], o: { sessions: nu
   const saturatesReal = demand.total >= 0.8 * small.poolMax;
   const c20 = stressWaiting > 0 && saturatesReal ? 1 : 0;
   const demandText = `real-time demand by Little's law ≈ ${f1(demand.total)} busy connections (sessions ${f1(demand.sessions)}: DB time per session over a ${f1(demand.realSessionS)} s session; API ${f1(demand.api)}: ${o.apiRate} req/s × DB time per request)`;
-  report.claims.push(checkClaim('C20', c20, {
-    summary: `time-scaled stress run (DB demand ×${f1(1 / o.timeScale)}): pool ${small.poolMax} max waiting ${stressWaiting}, max connections ${Math.max(...small.rounds.map((r) => r.maxTotal))}; ${demandText}`,
-    method: o.method,
-  }));
+  report.claims.push(
+    checkClaim('C20', c20, {
+      summary: `time-scaled stress run (DB demand ×${f1(1 / o.timeScale)}): pool ${small.poolMax} max waiting ${stressWaiting}, max connections ${Math.max(...small.rounds.map((r) => r.maxTotal))}; ${demandText}`,
+      method: o.method,
+    }),
+  );
   const failed = small.rounds.reduce((a, r) => a + r.failed, 0);
   const queued = small.rounds.reduce((a, r) => a + r.queuedSessions, 0);
   const failedPerRound = small.rounds.map((r) => r.failed);
-  report.claims.push(checkClaim('C21', failed / small.rounds.length, {
-    interval: { method: 'min-max', low: Math.min(...failedPerRound), high: Math.max(...failedPerRound), n: failedPerRound.length },
-    summary: `pool ${small.poolMax}, ${o.sessions} concurrent sessions: ${f1(failed / small.rounds.length)} failed or timed out per round (${small.rounds.length} rounds); ${f1(queued / small.rounds.length)} waited > 1 ms for a connection at least once under the ×${f1(1 / o.timeScale)} stress`,
-    method: o.method,
-  }));
+  report.claims.push(
+    checkClaim('C21', failed / small.rounds.length, {
+      interval: { method: 'min-max', low: Math.min(...failedPerRound), high: Math.max(...failedPerRound), n: failedPerRound.length },
+      summary: `pool ${small.poolMax}, ${o.sessions} concurrent sessions: ${f1(failed / small.rounds.length)} failed or timed out per round (${small.rounds.length} rounds); ${f1(queued / small.rounds.length)} waited > 1 ms for a connection at least once under the ×${f1(1 / o.timeScale)} stress`,
+      method: o.method,
+    }),
+  );
   const saved = (m[`api.latency.${small.label}`]?.p95 ?? 0) - (m[`api.latency.${large.label}`]?.p95 ?? 0);
   report.findings.push({
-    id: 'pool-exhaustion.pool-size', priority: saturatesReal ? 'P0' : saved > 50 ? 'P2' : 'P3',
+    id: 'pool-exhaustion.pool-size',
+    priority: saturatesReal ? 'P0' : saved > 50 ? 'P2' : 'P3',
     title: `Pool ${small.poolMax} vs ${large.poolMax} at ${o.sessions} concurrent sessions: ${saturatesReal ? 'saturates' : 'does not saturate'} in real time`,
-    evidence: [{ kind: 'comparison', ref: `api.latency pool ${small.poolMax} vs ${large.poolMax}` }, { kind: 'timeline', ref: `pool-${small.label}` }],
-    measuredImpact: { summary: `API p95 ${f1(saved)} ms lower with pool ${large.poolMax} under the ×${f1(1 / o.timeScale)} stress; ${demandText}`, metric: 'API p95 saved', value: saved, unit: 'ms', score: Math.max(0, saved) * 1000 * (saturatesReal ? 1 : o.timeScale) },
-    recommendation: saturatesReal ? `Raise POOL_MAX_CONNECTIONS to ${large.poolMax}.` : `Pool ${small.poolMax} covers ${o.sessions} sessions in real time; a larger pool only helps bursts. Size it from measured demand (connections = rate × hold time), and mind max_connections on the server.`,
+    evidence: [
+      { kind: 'comparison', ref: `api.latency pool ${small.poolMax} vs ${large.poolMax}` },
+      { kind: 'timeline', ref: `pool-${small.label}` },
+    ],
+    measuredImpact: {
+      summary: `API p95 ${f1(saved)} ms lower with pool ${large.poolMax} under the ×${f1(1 / o.timeScale)} stress; ${demandText}`,
+      metric: 'API p95 saved',
+      value: saved,
+      unit: 'ms',
+      score: Math.max(0, saved) * 1000 * (saturatesReal ? 1 : o.timeScale),
+    },
+    recommendation: saturatesReal
+      ? `Raise POOL_MAX_CONNECTIONS to ${large.poolMax}.`
+      : `Pool ${small.poolMax} covers ${o.sessions} sessions in real time; a larger pool only helps bursts. Size it from measured demand (connections = rate × hold time), and mind max_connections on the server.`,
     auditRef: '§4.2; §7 P0.2',
   });
 }

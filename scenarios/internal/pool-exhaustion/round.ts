@@ -53,7 +53,10 @@ const QUEUED_MS = 1;
 export async function runRound(o: RoundInput): Promise<RoundResult> {
   const engine = await createEngine({
     config: {
-      databaseUrl: o.databaseUrl, redisUrl: o.redisUrl, redisKeyPrefix: o.prefix, variant: 'audited',
+      databaseUrl: o.databaseUrl,
+      redisUrl: o.redisUrl,
+      redisKeyPrefix: o.prefix,
+      variant: 'audited',
       db: { poolMax: o.poolMax },
       llm: { mockProfile: 'realistic', timeScale: o.timeScale },
       deliberation: { subProblems: 1 },
@@ -75,7 +78,11 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
     // Statements inside a transaction report 0: they reuse the connection BEGIN acquired.
     if (t.acquireMs > 0) o.recorder.record(`pool.acquire_wait.${o.label}`, t.acquireMs);
   });
-  const sampler = startResourceSampler({ intervalMs: 100, pool: () => engine.db.metrics(), gauges: { 'sessions running': () => engine.metrics().sessions.running } });
+  const sampler = startResourceSampler({
+    intervalMs: 100,
+    pool: () => engine.db.metrics(),
+    gauges: { 'sessions running': () => engine.metrics().sessions.running },
+  });
   const t0 = performance.now();
   const errorsByCode: Record<string, number> = {};
   let completed = 0;
@@ -85,28 +92,34 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
   try {
     const ids: string[] = [];
     for (let i = 0; i < o.sessions; i++) {
-      const { id } = await engine.createSession({ userId: `${o.prefix}u${i % 10}`, problem: o.problems[i % o.problems.length] ?? 'Should we expand into a second market this year?' });
+      const { id } = await engine.createSession({
+        userId: `${o.prefix}u${i % 10}`,
+        problem: o.problems[i % o.problems.length] ?? 'Should we expand into a second market this year?',
+      });
       ids.push(id);
     }
     const done = ids.map((id) => withSpan(id, () => engine.startSession(id)));
     let finished = false;
-    const all = Promise.all(done).finally(() => { finished = true; });
+    const all = Promise.all(done).finally(() => {
+      finished = true;
+    });
     const heavy = o.apiUsers;
     const api = await runOpenModel({
       ratePerSec: o.apiRatePerSec,
       durationMs: 600_000,
       signal: AbortSignal.any([o.signal, untilTrue(() => finished)]),
-      op: async (i) => withSpan(`api:${i}`, async () => {
-        const user = heavy[i % heavy.length] as string;
-        // bo1 Locust BrowsingUser weights: 5 list sessions : 3 list actions.
-        if (i % 8 < 5) {
-          const rows = await engine.repositories.sessions.listByUser(user, { limit: 10 });
-          const first = rows[0];
-          if (first !== undefined) await engine.repositories.sessions.get(first.id);
-        } else {
-          await engine.repositories.actions.getByUser(user, { limit: 100 });
-        }
-      }),
+      op: async (i) =>
+        withSpan(`api:${i}`, async () => {
+          const user = heavy[i % heavy.length] as string;
+          // bo1 Locust BrowsingUser weights: 5 list sessions : 3 list actions.
+          if (i % 8 < 5) {
+            const rows = await engine.repositories.sessions.listByUser(user, { limit: 10 });
+            const first = rows[0];
+            if (first !== undefined) await engine.repositories.sessions.get(first.id);
+          } else {
+            await engine.repositories.actions.getByUser(user, { limit: 100 });
+          }
+        }),
     });
     const outcomes = await all;
     for (const r of outcomes) {
@@ -120,10 +133,23 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
     }
     const wallMs = performance.now() - t0;
     const samples = sampler.stop();
-    const series = (name: string): number => Math.max(0, ...(samples.series.find((s) => s.name === name)?.points.map((p) => p.value) ?? [0]));
+    const series = (name: string): number =>
+      Math.max(0, ...(samples.series.find((s) => s.name === name)?.points.map((p) => p.value) ?? [0]));
     return {
-      wallMs, completed, failed, poolTimeouts, errorsByCode, queuedSessions: waitsBySpan.size,
-      maxWaiting: series('pool waiting'), maxTotal: series('pool total'), sessionDbMs, sessionWaitMs, apiDbMs, meanSessionMs: durations / Math.max(1, outcomes.length), api, samples,
+      wallMs,
+      completed,
+      failed,
+      poolTimeouts,
+      errorsByCode,
+      queuedSessions: waitsBySpan.size,
+      maxWaiting: series('pool waiting'),
+      maxTotal: series('pool total'),
+      sessionDbMs,
+      sessionWaitMs,
+      apiDbMs,
+      meanSessionMs: durations / Math.max(1, outcomes.length),
+      api,
+      samples,
     };
   } finally {
     sampler.stop();

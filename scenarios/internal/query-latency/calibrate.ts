@@ -1,5 +1,12 @@
 import type pg from 'pg';
-import { calibrationRow, Histogram, HISTOGRAM_RANGES, pgbenchLatency, pgbenchScript, pgbenchVersion } from '../../../harness/metrics/index.js';
+import {
+  calibrationRow,
+  Histogram,
+  HISTOGRAM_RANGES,
+  pgbenchLatency,
+  pgbenchScript,
+  pgbenchVersion,
+} from '../../../harness/metrics/index.js';
 import type { ScenarioReport } from '../../../harness/scenario/index.js';
 import type { HotQuery } from './catalogue.js';
 import type { VariantDatabase } from './databases.js';
@@ -25,31 +32,45 @@ export const CALIBRATE_DEFAULTS = {
   blocks: 4,
 } as const;
 
-export const CALIBRATION_METHOD = 'Per hot query, variant (baseline, all) and statement mode: the engine repository renders the statement for one '
-  + 'fixed parameter set (the first drawn); loadlab then sends that statement through the same engine Db (same pool, statement mode, timer and '
-  + 'HDR histogram as the main measurement), sequentially, warm-up executions first, then N recorded, with result rows kept as arrays of text; '
-  + 'pgbench runs the exact same statement (same SQL, same parameters, same database) in the same protocol mode (-M simple with the literals '
-  + 'loadlab interpolated, -M prepared with the parameters bound), one client, and its per-transaction log (-l) gives the percentiles. The two '
-  + `take turns in ${CALIBRATE_DEFAULTS.blocks} blocks of N/${CALIBRATE_DEFAULTS.blocks} recorded executions each (every pgbench block is a new `
-  + 'process and gets its own warm-up, dropped), so a drift of the machine during the pair falls on both sides. Ratio = loadlab / pgbench. What the calibration leaves out on purpose: turning rows into JS objects (timestamps, jsonb), which '
-  + 'pgbench never does; the main figures include it, and the latency split shows it inside the client part.';
+export const CALIBRATION_METHOD =
+  'Per hot query, variant (baseline, all) and statement mode: the engine repository renders the statement for one ' +
+  'fixed parameter set (the first drawn); loadlab then sends that statement through the same engine Db (same pool, statement mode, timer and ' +
+  'HDR histogram as the main measurement), sequentially, warm-up executions first, then N recorded, with result rows kept as arrays of text; ' +
+  'pgbench runs the exact same statement (same SQL, same parameters, same database) in the same protocol mode (-M simple with the literals ' +
+  'loadlab interpolated, -M prepared with the parameters bound), one client, and its per-transaction log (-l) gives the percentiles. The two ' +
+  `take turns in ${CALIBRATE_DEFAULTS.blocks} blocks of N/${CALIBRATE_DEFAULTS.blocks} recorded executions each (every pgbench block is a new ` +
+  'process and gets its own warm-up, dropped), so a drift of the machine during the pair falls on both sides. Ratio = loadlab / pgbench. What the calibration leaves out on purpose: turning rows into JS objects (timestamps, jsonb), which ' +
+  'pgbench never does; the main figures include it, and the latency split shows it inside the client part.';
 
 /** Every column left as the server's text, as pgbench leaves it: no Date, JSON or numeric parsing. */
-const ROWS_AS_TEXT = { getTypeParser: () => (value: string): string => value } as unknown as pg.CustomTypesConfig;
+const ROWS_AS_TEXT = {
+  getTypeParser:
+    () =>
+    (value: string): string =>
+      value,
+} as unknown as pg.CustomTypesConfig;
 
 /**
  * loadlab's figure and pgbench's for the same statement, one pair of runs per (query, variant,
  * mode). Rows go to report.calibration; when pgbench is missing or fails, the subject is listed
  * as skipped with the reason instead.
  */
-export async function calibrateQueries(queries: readonly HotQuery[], urls: ReadonlyMap<VariantDatabase['id'], string>, report: ScenarioReport, o: CalibrateOptions): Promise<void> {
+export async function calibrateQueries(
+  queries: readonly HotQuery[],
+  urls: ReadonlyMap<VariantDatabase['id'], string>,
+  report: ScenarioReport,
+  o: CalibrateOptions,
+): Promise<void> {
   report.calibration.method = CALIBRATION_METHOD;
   const version = await pgbenchVersion();
   for (const q of queries) {
     for (const v of q.variants.filter((x) => o.variants.includes(x.id))) {
       const subject = `${q.id}.${v.id}`;
       if (version === null) {
-        report.calibration.skipped.push({ subject: `${subject} (${q.mode})`, reason: 'pgbench is not on PATH (install postgresql-client to calibrate query latency)' });
+        report.calibration.skipped.push({
+          subject: `${subject} (${q.mode})`,
+          reason: 'pgbench is not on PATH (install postgresql-client to calibrate query latency)',
+        });
         continue;
       }
       if (o.signal.aborted) throw o.signal.reason;
@@ -79,16 +100,26 @@ export async function calibrateQueries(queries: readonly HotQuery[], urls: Reado
         }
         for (const statistic of ['p50', 'p95'] as const) {
           const pct = statistic === 'p50' ? 50 : 95;
-          report.calibration.rows.push(calibrationRow({
-            subject, kind: 'query', mode: q.mode, statistic,
-            loadlab: mine.percentile(pct), loadlabN: mine.count,
-            independent: theirs.percentile(pct), independentN: theirs.count,
-            tool: `${tool}, 1 client, same SQL and parameters, ${o.blocks ?? CALIBRATE_DEFAULTS.blocks} alternating blocks`,
-          }));
+          report.calibration.rows.push(
+            calibrationRow({
+              subject,
+              kind: 'query',
+              mode: q.mode,
+              statistic,
+              loadlab: mine.percentile(pct),
+              loadlabN: mine.count,
+              independent: theirs.percentile(pct),
+              independentN: theirs.count,
+              tool: `${tool}, 1 client, same SQL and parameters, ${o.blocks ?? CALIBRATE_DEFAULTS.blocks} alternating blocks`,
+            }),
+          );
         }
       } catch (err) {
         if (o.signal.aborted) throw o.signal.reason;
-        report.calibration.skipped.push({ subject: `${subject} (${q.mode})`, reason: `pgbench failed: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}` });
+        report.calibration.skipped.push({
+          subject: `${subject} (${q.mode})`,
+          reason: `pgbench failed: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`,
+        });
       }
     }
   }

@@ -17,10 +17,12 @@ const ORDER = (seed: number, col: string): string => `md5(${col}::text || '${Mat
 
 export async function drawParams(c: pg.Client, seed: number, sizes: { users: number; samples: number }): Promise<QueryParams> {
   const users = await c.query<{ user_id: string }>(
-    'SELECT user_id FROM sessions GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT $1', [sizes.users],
+    'SELECT user_id FROM sessions GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT $1',
+    [sizes.users],
   );
   const actionUsers = await c.query<{ user_id: string }>(
-    'SELECT user_id FROM actions WHERE deleted_at IS NULL GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT $1', [sizes.users],
+    'SELECT user_id FROM actions WHERE deleted_at IS NULL GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT $1',
+    [sizes.users],
   );
   const tagFilters: QueryParams['tagFilters'] = { 1: [], 2: [], 3: [] };
   for (const n of [1, 2, 3] as const) {
@@ -43,5 +45,10 @@ export async function drawParams(c: pg.Client, seed: number, sizes: { users: num
     );
     return r.rows.map((x) => x.session_id);
   };
-  return { listUsers: users.rows.map((u) => u.user_id), tagFilters, eventSessions: await recent('session_events'), costSessions: await recent('api_costs') };
+  return {
+    listUsers: users.rows.map((u) => u.user_id),
+    tagFilters,
+    eventSessions: await recent('session_events'),
+    costSessions: await recent('api_costs'),
+  };
 }

@@ -49,11 +49,16 @@ export async function capturePlans(queries: readonly HotQuery[], clients: Readon
       const raw = (plan.raw as { Plan: RawNode } | undefined)?.Plan;
       const nodes = raw === undefined ? [] : scans(raw, []);
       const rels = [...new Set(nodes.map((n) => n['Relation Name'] as string))];
-      const pages = await client.query<{ relname: string; relpages: number }>('SELECT relname, relpages FROM pg_class WHERE relname = ANY($1::text[])', [rels]);
+      const pages = await client.query<{ relname: string; relpages: number }>(
+        'SELECT relname, relpages FROM pg_class WHERE relname = ANY($1::text[])',
+        [rels],
+      );
       const nonEmpty = new Set(pages.rows.filter((r) => r.relpages > 0).map((r) => r.relname));
       const onData = nodes.filter((n) => nonEmpty.has(n['Relation Name'] as string));
       out.push({
-        query: q.id, variant: v.id, plan,
+        query: q.id,
+        variant: v.id,
+        plan,
         facts: {
           seqScanOnData: onData.some((n) => n['Node Type'] === 'Seq Scan'),
           indexOnlyOnData: onData.length > 0 && onData.every((n) => n['Node Type'] === 'Index Only Scan'),

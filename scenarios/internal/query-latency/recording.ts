@@ -16,7 +16,11 @@ export class RecordingDb implements Queryable {
 
   constructor(readonly db: Db) {}
 
-  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: readonly unknown[] = [], options: QueryOptions = {}): Promise<pg.QueryResult<R>> {
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: QueryOptions = {},
+  ): Promise<pg.QueryResult<R>> {
     this.last = { sql, params };
     return this.db.query<R>(sql, params, options);
   }

@@ -23,11 +23,15 @@ const fmt = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixe
 
 function summary(m: Measurements, q: string, v: string, mode?: StatementMode): HistogramSummary {
   const s = m.histograms[metricName(q, v, mode)];
-  if (s === undefined) throw new LoadlabError(HARNESS_ERRORS.METRIC_INVALID, `missing measurement ${metricName(q, v, mode)}`, { kind: 'internal' });
+  if (s === undefined)
+    throw new LoadlabError(HARNESS_ERRORS.METRIC_INVALID, `missing measurement ${metricName(q, v, mode)}`, { kind: 'internal' });
   return s;
 }
 
-interface Side { variant: string; mode: StatementMode }
+interface Side {
+  variant: string;
+  mode: StatementMode;
+}
 
 /** before/after p95 with the min-max of the per-round ratios as its spread. */
 function compareSides(input: ReportInput, q: HotQuery, name: string, a: Side, b: Side): Comparison {
@@ -38,7 +42,10 @@ function compareSides(input: ReportInput, q: HotQuery, name: string, a: Side, b:
   const per = rb.map((x, i) => x / (ra[i] ?? Number.NaN)).filter(Number.isFinite);
   const label = (x: Side): string => (x.mode === AUDITED_MODE ? x.variant : `${x.variant} (${x.mode})`);
   return {
-    name, metric: 'p95', unit: 'ms', better: 'lower',
+    name,
+    metric: 'p95',
+    unit: 'ms',
+    better: 'lower',
     before: { variant: label(a), value: before.p95, summary: before },
     after: { variant: label(b), value: after.p95, summary: after },
     ratio: before.p95 / after.p95,
@@ -55,12 +62,36 @@ function priorityOf(savedMsPer1000: number): Priority {
 }
 
 const RECOMMENDATION: Record<string, { title: string; ref: string; keep: string }> = {
-  'task-count': { title: 'Denormalise sessions.task_count (drop the LEFT JOIN session_tasks)', ref: '§1.1 issue 1; §7 P0.1', keep: 'Apply the task-count migration and use the task_count listing shape' },
-  'sessions-covering': { title: 'Covering index sessions (user_id, created_at DESC) INCLUDE (...)', ref: '§1.2 missing index 3', keep: 'Add the covering index only if the listing stops selecting columns outside it' },
-  'cte-rewrite': { title: 'Rewrite the tag filter as a CTE + JOIN', ref: '§1.1 issue 2; §7 P1.4', keep: 'The CTE is inlined by PostgreSQL >= 12; keep whichever reads better' },
-  'action-tags-tag-action': { title: 'Index action_tags (tag_id, action_id)', ref: '§1.1 issue 2', keep: 'Add the (tag_id, action_id) index' },
-  'session-events-covering': { title: 'Covering index session_events (session_id, created_at DESC) INCLUDE (event_type, sequence)', ref: '§1.2 missing index 1; §7 P1.3', keep: 'The plain (session_id, created_at) index already serves get_events; the INCLUDE adds little' },
-  'api-costs-covering': { title: 'Covering index api_costs (session_id, created_at DESC) INCLUDE (total_cost, cache_hit)', ref: '§1.2 missing index 2; §7 P1.3', keep: 'The plain (session_id, created_at) index already serves the cost aggregations' },
+  'task-count': {
+    title: 'Denormalise sessions.task_count (drop the LEFT JOIN session_tasks)',
+    ref: '§1.1 issue 1; §7 P0.1',
+    keep: 'Apply the task-count migration and use the task_count listing shape',
+  },
+  'sessions-covering': {
+    title: 'Covering index sessions (user_id, created_at DESC) INCLUDE (...)',
+    ref: '§1.2 missing index 3',
+    keep: 'Add the covering index only if the listing stops selecting columns outside it',
+  },
+  'cte-rewrite': {
+    title: 'Rewrite the tag filter as a CTE + JOIN',
+    ref: '§1.1 issue 2; §7 P1.4',
+    keep: 'The CTE is inlined by PostgreSQL >= 12; keep whichever reads better',
+  },
+  'action-tags-tag-action': {
+    title: 'Index action_tags (tag_id, action_id)',
+    ref: '§1.1 issue 2',
+    keep: 'Add the (tag_id, action_id) index',
+  },
+  'session-events-covering': {
+    title: 'Covering index session_events (session_id, created_at DESC) INCLUDE (event_type, sequence)',
+    ref: '§1.2 missing index 1; §7 P1.3',
+    keep: 'The plain (session_id, created_at) index already serves get_events; the INCLUDE adds little',
+  },
+  'api-costs-covering': {
+    title: 'Covering index api_costs (session_id, created_at DESC) INCLUDE (total_cost, cache_hit)',
+    ref: '§1.2 missing index 2; §7 P1.3',
+    keep: 'The plain (session_id, created_at) index already serves the cost aggregations',
+  },
 };
 
 function compare(input: ReportInput, q: HotQuery, variant: string, mode: StatementMode = AUDITED_MODE): Comparison {
@@ -70,7 +101,8 @@ function compare(input: ReportInput, q: HotQuery, variant: string, mode: Stateme
 
 /** Time a statement spends in each part, for the claims' text: "execution 0.21 -> 0.15 ms, planning 3.1 ms". */
 function partsText(input: ReportInput, q: QueryId, before: string, after: string, mode: StatementMode): string {
-  const row = (v: string): LatencyBreakdownRow | undefined => input.breakdown.find((r) => r.query === q && r.variant === v && r.mode === mode);
+  const row = (v: string): LatencyBreakdownRow | undefined =>
+    input.breakdown.find((r) => r.query === q && r.variant === v && r.mode === mode);
   const a = row(before);
   const b = row(after);
   if (a?.execMeanMs == null || b?.execMeanMs == null) return '';
@@ -109,13 +141,21 @@ export function buildReport(input: ReportInput, report: ScenarioReport): void {
     if (rec === undefined) continue;
     const priority = priorityOf(e.saved);
     report.findings.push({
-      id: `query-latency.${opt}`, priority, title: rec.title,
+      id: `query-latency.${opt}`,
+      priority,
+      title: rec.title,
       evidence: e.refs.map((ref) => ({ kind: 'comparison' as const, ref })),
       measuredImpact: {
         summary: `${fmt(e.saved)} ms saved per 1,000 API requests: ${e.parts.join('; ')}`,
-        metric: 'p95 time saved per 1,000 requests', value: e.saved, unit: 'ms', score: e.saved,
+        metric: 'p95 time saved per 1,000 requests',
+        value: e.saved,
+        unit: 'ms',
+        score: e.saved,
       },
-      recommendation: e.saved > 0 ? `${rec.keep}. Measured gain ${fmt(e.saved)} ms per 1,000 requests.` : `${rec.keep}. No p95 gain measured at this size.`,
+      recommendation:
+        e.saved > 0
+          ? `${rec.keep}. Measured gain ${fmt(e.saved)} ms per 1,000 requests.`
+          : `${rec.keep}. No p95 gain measured at this size.`,
       auditRef: rec.ref,
     });
   }
@@ -131,7 +171,9 @@ function claims(input: ReportInput, report: ScenarioReport): void {
   const plan = (q: string, v: string): CapturedPlan | undefined => input.plans.find((p) => p.query === q && p.variant === v);
   const p95 = (q: QueryId, v: string): number => summary(m, q, v).p95;
   const method = input.method;
-  const push = (id: string, value: number | null, s: string): void => { report.claims.push(checkClaim(id, value, { summary: s, method })); };
+  const push = (id: string, value: number | null, s: string): void => {
+    report.claims.push(checkClaim(id, value, { summary: s, method }));
+  };
 
   // Judged in the audited mode (simple queries, re-planned each call); the parts and the prepared
   // mode are written beside, so "the index did not help" cannot hide "planning dwarfs execution".
@@ -140,37 +182,84 @@ function claims(input: ReportInput, report: ScenarioReport): void {
     for (const mode of input.otherModes) {
       const a = m.histograms[metricName(q, 'baseline', mode)];
       const b = m.histograms[metricName(q, v, mode)];
-      if (a !== undefined && b !== undefined) parts.push(`${mode}: p95 ${fmt(a.p95)} → ${fmt(b.p95)} ms (${fmt(a.p95 / b.p95)}x); ${partsText(input, q, 'baseline', v, mode)}`);
+      if (a !== undefined && b !== undefined)
+        parts.push(`${mode}: p95 ${fmt(a.p95)} → ${fmt(b.p95)} ms (${fmt(a.p95 / b.p95)}x); ${partsText(input, q, 'baseline', v, mode)}`);
     }
     const text = parts.filter((x) => x !== '').join('; ');
     return text === '' ? '' : `. ${text}`;
   };
   const c02 = ratio(m, 'list_sessions', 'baseline', 'task-count');
-  push('C02', c02, `listing p95 ${fmt(p95('list_sessions', 'baseline'))} ms (LEFT JOIN) vs ${fmt(p95('list_sessions', 'task-count'))} ms (task_count): ${fmt(c02)}x${beside('list_sessions', 'task-count')}`);
+  push(
+    'C02',
+    c02,
+    `listing p95 ${fmt(p95('list_sessions', 'baseline'))} ms (LEFT JOIN) vs ${fmt(p95('list_sessions', 'task-count'))} ms (task_count): ${fmt(c02)}x${beside('list_sessions', 'task-count')}`,
+  );
   const tagsAudited = ([1, 2, 3] as const).map((n) => `${n} tag(s) ${fmt(p95(`actions_tags_${n}`, 'baseline'))} ms`).join(', ');
-  push('C03', p95('actions_tags_2', 'baseline'), `audited IN-subquery p95 with 2 tags ${fmt(p95('actions_tags_2', 'baseline'))} ms (${tagsAudited})`);
+  push(
+    'C03',
+    p95('actions_tags_2', 'baseline'),
+    `audited IN-subquery p95 with 2 tags ${fmt(p95('actions_tags_2', 'baseline'))} ms (${tagsAudited})`,
+  );
   const tagsAll = ([1, 2, 3] as const).map((n) => `${n} tag(s) ${fmt(p95(`actions_tags_${n}`, 'all'))} ms`).join(', ');
-  push('C04', p95('actions_tags_2', 'all'), `CTE + (tag_id, action_id) index p95 with 2 tags ${fmt(p95('actions_tags_2', 'all'))} ms (${tagsAll})`);
+  push(
+    'C04',
+    p95('actions_tags_2', 'all'),
+    `CTE + (tag_id, action_id) index p95 with 2 tags ${fmt(p95('actions_tags_2', 'all'))} ms (${tagsAll})`,
+  );
   const c05 = ratio(m, 'actions_tags_2', 'baseline', 'all');
-  push('C05', c05, `2-tag filter p95 ratio audited / CTE+index ${fmt(c05)}x (CTE alone ${fmt(ratio(m, 'actions_tags_2', 'baseline', 'cte-rewrite'))}x, index alone ${fmt(ratio(m, 'actions_tags_2', 'baseline', 'action-tags-tag-action'))}x)${beside('actions_tags_2', 'all')}`);
+  push(
+    'C05',
+    c05,
+    `2-tag filter p95 ratio audited / CTE+index ${fmt(c05)}x (CTE alone ${fmt(ratio(m, 'actions_tags_2', 'baseline', 'cte-rewrite'))}x, index alone ${fmt(ratio(m, 'actions_tags_2', 'baseline', 'action-tags-tag-action'))}x)${beside('actions_tags_2', 'all')}`,
+  );
   const evBase = plan('get_events', 'baseline');
-  push('C06', evBase === undefined ? null : evBase.facts.seqScanOnData ? 1 : 0,
-    evBase === undefined ? 'no plan captured' : `baseline get_events scans: ${evBase.plan.scanTypes.join(', ')} on ${evBase.plan.partitionsScanned.length} partitions; Seq Scan on a non-empty partition: ${evBase.facts.seqScanOnData ? 'yes' : 'no'}`);
+  push(
+    'C06',
+    evBase === undefined ? null : evBase.facts.seqScanOnData ? 1 : 0,
+    evBase === undefined
+      ? 'no plan captured'
+      : `baseline get_events scans: ${evBase.plan.scanTypes.join(', ')} on ${evBase.plan.partitionsScanned.length} partitions; Seq Scan on a non-empty partition: ${evBase.facts.seqScanOnData ? 'yes' : 'no'}`,
+  );
   const c07 = ratio(m, 'get_events', 'baseline', 'session-events-covering');
-  push('C07', c07, `get_events p95 ${fmt(p95('get_events', 'baseline'))} ms → ${fmt(p95('get_events', 'session-events-covering'))} ms: ${fmt(c07)}x${beside('get_events', 'session-events-covering')}`);
+  push(
+    'C07',
+    c07,
+    `get_events p95 ${fmt(p95('get_events', 'baseline'))} ms → ${fmt(p95('get_events', 'session-events-covering'))} ms: ${fmt(c07)}x${beside('get_events', 'session-events-covering')}`,
+  );
   const evIdx = plan('get_events', 'session-events-covering');
-  push('C08', evIdx === undefined ? null : evIdx.facts.indexOnlyOnData ? 1 : 0,
-    evIdx === undefined ? 'no plan captured' : `indexed get_events scans: ${evIdx.plan.scanTypes.join(', ')} via ${evIdx.plan.indexes.slice(0, 3).join(', ')}; index-only on data: ${evIdx.facts.indexOnlyOnData ? 'yes' : 'no'} (the query reads id and data, which no INCLUDE covers)`);
+  push(
+    'C08',
+    evIdx === undefined ? null : evIdx.facts.indexOnlyOnData ? 1 : 0,
+    evIdx === undefined
+      ? 'no plan captured'
+      : `indexed get_events scans: ${evIdx.plan.scanTypes.join(', ')} via ${evIdx.plan.indexes.slice(0, 3).join(', ')}; index-only on data: ${evIdx.facts.indexOnlyOnData ? 'yes' : 'no'} (the query reads id and data, which no INCLUDE covers)`,
+  );
   const c09 = ratio(m, 'get_session_costs', 'baseline', 'api-costs-covering');
-  push('C09', c09, `get_session_costs p95 ${fmt(p95('get_session_costs', 'baseline'))} ms → ${fmt(p95('get_session_costs', 'api-costs-covering'))} ms: ${fmt(c09)}x${beside('get_session_costs', 'api-costs-covering')}`);
+  push(
+    'C09',
+    c09,
+    `get_session_costs p95 ${fmt(p95('get_session_costs', 'baseline'))} ms → ${fmt(p95('get_session_costs', 'api-costs-covering'))} ms: ${fmt(c09)}x${beside('get_session_costs', 'api-costs-covering')}`,
+  );
   const lsBase = plan('list_sessions', 'baseline');
-  push('C10', lsBase === undefined ? null : lsBase.facts.sortSteps > 0 ? 1 : 0,
-    lsBase === undefined ? 'no plan captured' : `baseline listing plan: ${lsBase.facts.sortSteps} sort step(s); nodes ${lsBase.plan.nodeTypes.join(', ')} (the baseline already had (user_id, created_at DESC), schema-deviations #8)`);
+  push(
+    'C10',
+    lsBase === undefined ? null : lsBase.facts.sortSteps > 0 ? 1 : 0,
+    lsBase === undefined
+      ? 'no plan captured'
+      : `baseline listing plan: ${lsBase.facts.sortSteps} sort step(s); nodes ${lsBase.plan.nodeTypes.join(', ')} (the baseline already had (user_id, created_at DESC), schema-deviations #8)`,
+  );
   const lsIdx = plan('list_sessions', 'sessions-covering');
-  push('C11', lsIdx === undefined ? null : lsIdx.facts.indexOnlyOnData ? 1 : 0,
-    lsIdx === undefined ? 'no plan captured' : `listing with the covering index: ${lsIdx.plan.scanTypes.join(', ')} via ${lsIdx.plan.indexes.join(', ')}; index-only: ${lsIdx.facts.indexOnlyOnData ? 'yes' : 'no'} (the select list has columns outside the index)`);
+  push(
+    'C11',
+    lsIdx === undefined ? null : lsIdx.facts.indexOnlyOnData ? 1 : 0,
+    lsIdx === undefined
+      ? 'no plan captured'
+      : `listing with the covering index: ${lsIdx.plan.scanTypes.join(', ')} via ${lsIdx.plan.indexes.join(', ')}; index-only: ${lsIdx.facts.indexOnlyOnData ? 'yes' : 'no'} (the select list has columns outside the index)`,
+  );
   const idx = [
-    ['session_events', c07], ['api_costs', c09], ['sessions', ratio(m, 'list_sessions', 'baseline', 'sessions-covering')],
+    ['session_events', c07],
+    ['api_costs', c09],
+    ['sessions', ratio(m, 'list_sessions', 'baseline', 'sessions-covering')],
   ] as const;
   const best = Math.max(...idx.map((x) => x[1]));
   push('C12', best, `p95 ratios: ${idx.map(([t, r]) => `${t} ${fmt(r)}x`).join(', ')}${beside('list_sessions', 'sessions-covering')}`);
@@ -189,7 +278,13 @@ function prepared(input: ReportInput, report: ScenarioReport): void {
   const parts: string[] = [];
   const refs: string[] = [];
   for (const q of input.queries) {
-    const c = compareSides(input, q, `${q.id}: ${AUDITED_MODE} vs ${mode} (all)`, { variant: 'all', mode: AUDITED_MODE }, { variant: 'all', mode });
+    const c = compareSides(
+      input,
+      q,
+      `${q.id}: ${AUDITED_MODE} vs ${mode} (all)`,
+      { variant: 'all', mode: AUDITED_MODE },
+      { variant: 'all', mode },
+    );
     report.comparisons.push(c);
     const calls = input.callsPer1000[q.id];
     saved += calls * (c.before.value - c.after.value);
@@ -197,12 +292,16 @@ function prepared(input: ReportInput, report: ScenarioReport): void {
     refs.push(c.name);
   }
   report.findings.push({
-    id: 'query-latency.prepared-statements', priority: priorityOf(saved),
+    id: 'query-latency.prepared-statements',
+    priority: priorityOf(saved),
     title: 'Send hot queries as prepared statements (plan once per connection) instead of client-interpolated simple queries',
     evidence: refs.map((ref) => ({ kind: 'comparison' as const, ref })),
     measuredImpact: {
       summary: `${fmt(saved)} ms saved per 1,000 API requests: ${parts.join('; ')}`,
-      metric: 'p95 time saved per 1,000 requests', value: saved, unit: 'ms', score: saved,
+      metric: 'p95 time saved per 1,000 requests',
+      value: saved,
+      unit: 'ms',
+      score: saved,
     },
     recommendation: `Use server-side prepared statements (psycopg 3 prepare_threshold, asyncpg, or node-postgres named queries); behind a transaction-mode pooler this needs PgBouncer >= 1.21 with max_prepared_statements. Measured gain ${fmt(saved)} ms per 1,000 requests.`,
     auditRef: '§1.9 (psycopg2 simple queries); not in the audit',

@@ -20,14 +20,22 @@ export async function probeServerStats(client: pg.Client): Promise<ServerStats> 
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     await client.query('SELECT 1 FROM pg_stat_statements LIMIT 1');
   } catch (err) {
-    return { available: false, trackPlanning: false, note: `pg_stat_statements unavailable on this server (${(err as Error).message}); planning and execution come from EXPLAIN (ANALYZE, SUMMARY) samples` };
+    return {
+      available: false,
+      trackPlanning: false,
+      note: `pg_stat_statements unavailable on this server (${(err as Error).message}); planning and execution come from EXPLAIN (ANALYZE, SUMMARY) samples`,
+    };
   }
   try {
     await client.query('SET pg_stat_statements.track_planning = on');
     await client.query('RESET pg_stat_statements.track_planning');
     return { available: true, trackPlanning: true, note: 'pg_stat_statements with track_planning on for the measuring connections' };
   } catch (err) {
-    return { available: true, trackPlanning: false, note: `pg_stat_statements.track_planning cannot be set (${(err as Error).message}); planning time is not split out` };
+    return {
+      available: true,
+      trackPlanning: false,
+      note: `pg_stat_statements.track_planning cannot be set (${(err as Error).message}); planning time is not split out`,
+    };
   }
 }
 
@@ -81,7 +89,12 @@ export function breakdownRow(
   useExplain: boolean,
 ): LatencyBreakdownRow {
   const fromExplain = server === null && useExplain && explain !== undefined;
-  const parts = server !== null ? { plan: server.planMeanMs, exec: server.execMeanMs } : fromExplain ? { plan: explain.planningMs, exec: explain.executionMs } : null;
+  const parts =
+    server !== null
+      ? { plan: server.planMeanMs, exec: server.execMeanMs }
+      : fromExplain
+        ? { plan: explain.planningMs, exec: explain.executionMs }
+        : null;
   return {
     ...base,
     planMeanMs: parts?.plan ?? null,

@@ -47,24 +47,32 @@ export class ClientFleet {
     const view: ClientView = { sessionId, lastSequence: 0, gaps: 0, duplicates: 0, distinct: 0, fallbacks: 0, resumes: 0, mode: 'polling' };
     const seen = new Set<number>();
     this.views.set(sessionId, view);
-    this.subs.push(this.subscriber.subscribe(sessionId, {
-      afterSequence: 0,
-      onEvent: (e: EventEnvelope) => {
-        const at = performance.now();
-        if (seen.has(e.sequence)) view.duplicates += 1;
-        else if (e.sequence !== view.lastSequence + 1) view.gaps += 1;
-        seen.add(e.sequence);
-        view.distinct = seen.size;
-        view.lastSequence = Math.max(view.lastSequence, e.sequence);
-        this.deliveries.push({ sessionId, sequence: e.sequence, type: e.event_type, at, latencyMs: Date.now() - Date.parse(e.timestamp) });
-      },
-      onMode: (mode) => {
-        if (mode === 'polling' && view.mode === 'redis') view.fallbacks += 1;
-        if (mode === 'redis' && view.fallbacks > 0) view.resumes += 1;
-        view.mode = mode;
-        this.modeChanges.push({ at: performance.now(), sessionId, mode });
-      },
-    }));
+    this.subs.push(
+      this.subscriber.subscribe(sessionId, {
+        afterSequence: 0,
+        onEvent: (e: EventEnvelope) => {
+          const at = performance.now();
+          if (seen.has(e.sequence)) view.duplicates += 1;
+          else if (e.sequence !== view.lastSequence + 1) view.gaps += 1;
+          seen.add(e.sequence);
+          view.distinct = seen.size;
+          view.lastSequence = Math.max(view.lastSequence, e.sequence);
+          this.deliveries.push({
+            sessionId,
+            sequence: e.sequence,
+            type: e.event_type,
+            at,
+            latencyMs: Date.now() - Date.parse(e.timestamp),
+          });
+        },
+        onMode: (mode) => {
+          if (mode === 'polling' && view.mode === 'redis') view.fallbacks += 1;
+          if (mode === 'redis' && view.fallbacks > 0) view.resumes += 1;
+          view.mode = mode;
+          this.modeChanges.push({ at: performance.now(), sessionId, mode });
+        },
+      }),
+    );
   }
 
   polling(): number {

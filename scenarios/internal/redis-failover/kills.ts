@@ -36,15 +36,18 @@ interface Driver {
 function ready(d: Driver, point: KillPointName): () => boolean {
   switch (point) {
     // A persona round is running: its contributions are arriving.
-    case 'round': return () => d.fleet.deliveries.some((x) => x.type === 'contribution');
+    case 'round':
+      return () => d.fleet.deliveries.some((x) => x.type === 'contribution');
     // Events accepted and not yet confirmed by PostgreSQL: a batch is pending or being written.
-    case 'event-flush': return () => d.engine.events.counters().backlog > 0;
+    case 'event-flush':
+      return () => d.engine.events.counters().backlog > 0;
     // A cost batch in flight, or the buffer about to reach the batch size.
-    case 'cost-flush': return () => {
-      const a = d.engine.costs.accounting();
-      const size = d.engine.costs.bufferStats().bufferSize;
-      return a.buffered > size || size >= d.engine.config.costs.batchSize - 3;
-    };
+    case 'cost-flush':
+      return () => {
+        const a = d.engine.costs.accounting();
+        const size = d.engine.costs.bufferStats().bufferSize;
+        return a.buffered > size || size >= d.engine.config.costs.batchSize - 3;
+      };
   }
 }
 
@@ -71,10 +74,15 @@ export async function runKills(d: Driver, points: readonly KillPointName[]): Pro
     const ev = d.engine.events.counters();
     const co = d.engine.costs.accounting();
     d.marks.push({
-      t: Math.round(killedAt - d.t0), kind: 'event',
+      t: Math.round(killedAt - d.t0),
+      kind: 'event',
       label: `kill point ${point}${triggered ? '' : ' (trigger timed out)'}: event backlog ${ev.backlog}, cost records in memory ${co.buffered}`,
     });
-    const run = startFaultSchedule([{ atMs: 0, fault: { kind: 'redis-kill', downMs: d.outageMs } }], { redis: d.redis }, { t0: d.t0, signal: d.signal });
+    const run = startFaultSchedule(
+      [{ atMs: 0, fault: { kind: 'redis-kill', downMs: d.outageMs } }],
+      { redis: d.redis },
+      { t0: d.t0, signal: d.signal },
+    );
     const report = await run.done;
     d.marks.push(...report.marks);
     const restartedAt = performance.now();

@@ -39,7 +39,10 @@ export async function storedIds(databaseUrl: string, sessionIds: readonly string
   client.on('error', () => undefined); // a server going away must not crash the process
   await client.connect();
   try {
-    const ev = await client.query<{ id: string }>("SELECT session_id || ':' || sequence AS id FROM session_events WHERE session_id = ANY($1)", [sessionIds]);
+    const ev = await client.query<{ id: string }>(
+      "SELECT session_id || ':' || sequence AS id FROM session_events WHERE session_id = ANY($1)",
+      [sessionIds],
+    );
     const co = await client.query<{ id: string }>('SELECT request_id::text AS id FROM api_costs');
     return { events: ev.rows.map((r) => r.id), costs: co.rows.map((r) => r.id) };
   } finally {

@@ -11,7 +11,11 @@ export class FailoverSampler {
   private timer: NodeJS.Timeout | undefined;
   private last = { emitted: 0, failures: 0, deliveries: 0 };
 
-  constructor(private readonly engine: Engine, private readonly fleet: ClientFleet, private readonly t0: number) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly fleet: ClientFleet,
+    private readonly t0: number,
+  ) {}
 
   start(intervalMs: number): void {
     this.timer = setInterval(() => this.tick(intervalMs), intervalMs);
@@ -26,7 +30,8 @@ export class FailoverSampler {
   }
 
   series(): TimeSeries[] {
-    const unit = (n: string): TimeSeries['unit'] => (n === 'deliveryP95' ? 'ms' : n === 'redisErrorRate' ? 'ratio' : n === 'deliveriesPerSec' ? 'ops/s' : 'count');
+    const unit = (n: string): TimeSeries['unit'] =>
+      n === 'deliveryP95' ? 'ms' : n === 'redisErrorRate' ? 'ratio' : n === 'deliveriesPerSec' ? 'ops/s' : 'count';
     return [...this.points.entries()].map(([name, points]) => ({ name, unit: unit(name), points }));
   }
 

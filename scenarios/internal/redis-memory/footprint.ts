@@ -35,13 +35,27 @@ export interface Footprint {
 export function footprint(groups: readonly KeyGroup[], sessions: number, o: { extrapolateTo: number; sessionsPerDay: number }): Footprint {
   const perSessionGroups = groups.filter((g) => g.perSession);
   const sum = (gs: readonly KeyGroup[], f: (g: KeyGroup) => number): number => gs.reduce((a, g) => a + f(g), 0);
-  const components = Object.fromEntries(COMPONENTS.map((c) => [c, sum(perSessionGroups.filter((g) => componentOf(g.pattern) === c), (g) => g.bytes) / sessions])) as Record<Component, number>;
+  const components = Object.fromEntries(
+    COMPONENTS.map((c) => [
+      c,
+      sum(
+        perSessionGroups.filter((g) => componentOf(g.pattern) === c),
+        (g) => g.bytes,
+      ) / sessions,
+    ]),
+  ) as Record<Component, number>;
   const perSession = sum(perSessionGroups, (g) => g.bytes) / sessions;
   const longLivedPerSession = sum(perSessionGroups, (g) => g.bytesLongLived) / sessions;
-  const shared = sum(groups.filter((g) => !g.perSession), (g) => g.bytes);
+  const shared = sum(
+    groups.filter((g) => !g.perSession),
+    (g) => g.bytes,
+  );
   const hourOfSessions = o.sessionsPerDay / 24;
   return {
-    perSession, components, longLivedPerSession, shared,
+    perSession,
+    components,
+    longLivedPerSession,
+    shared,
     keysPerSession: sum(perSessionGroups, (g) => g.keys) / sessions,
     allResident: perSession * o.extrapolateTo + shared,
     steadyState: hourOfSessions * perSession + (o.extrapolateTo - hourOfSessions) * longLivedPerSession + shared,

@@ -36,7 +36,10 @@ export async function usedMemory(redis: Redis): Promise<{ used: number; dataset:
  * SCANs every key under `prefix` and groups MEMORY USAGE (SAMPLES 0: exact for lists) by pattern,
  * splitting each group by TTL class. Pipelined per SCAN page.
  */
-export async function inventory(redis: Redis, o: { prefix: string; userIds: readonly string[]; shortTtlSeconds: number }): Promise<KeyGroup[]> {
+export async function inventory(
+  redis: Redis,
+  o: { prefix: string; userIds: readonly string[]; shortTtlSeconds: number },
+): Promise<KeyGroup[]> {
   const groups = new Map<string, KeyGroup>();
   let cursor = '0';
   do {
@@ -51,7 +54,14 @@ export async function inventory(redis: Redis, o: { prefix: string; userIds: read
       const ttl = Number(res[2 * i + 1]?.[1] ?? -2);
       if (ttl === -2) return; // expired between SCAN and MEMORY USAGE
       const pattern = keyPattern(key, o.prefix, o.userIds);
-      const g = groups.get(pattern) ?? { pattern, keys: 0, bytes: 0, bytesShortTtl: 0, bytesLongLived: 0, perSession: pattern.includes('{session}') };
+      const g = groups.get(pattern) ?? {
+        pattern,
+        keys: 0,
+        bytes: 0,
+        bytesShortTtl: 0,
+        bytesLongLived: 0,
+        perSession: pattern.includes('{session}'),
+      };
       g.keys += 1;
       g.bytes += bytes;
       if (ttl >= 0 && ttl <= o.shortTtlSeconds) g.bytesShortTtl += bytes;

@@ -46,9 +46,13 @@ export async function heapPerSession(
   const target = input.sessions * input.subProblems;
   const seen = new Set<string>();
   let release!: () => void;
-  const gate = new Promise<void>((r) => { release = r; });
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
   let allHeld!: () => void;
-  const held = new Promise<void>((r) => { allHeld = r; });
+  const held = new Promise<void>((r) => {
+    allHeld = r;
+  });
   const base = createMemoryPorts(llm, { keep: false });
   const ports: DeliberationPorts = {
     ...base,
@@ -73,11 +77,13 @@ export async function heapPerSession(
   };
   full();
   const beforeBytes = process.memoryUsage().heapUsed;
-  const runs = Array.from({ length: input.sessions }, (_, i) => runDeliberation(
-    ports,
-    { sessionId: `${input.tag}-${i}`, userId: 'loadlab', problem: variantOf(i), signal: input.signal },
-    { settings: { subProblems: input.subProblems, pruning: input.pruning }, limits: { maxSubProblems: Math.max(4, input.subProblems) } },
-  ));
+  const runs = Array.from({ length: input.sessions }, (_, i) =>
+    runDeliberation(
+      ports,
+      { sessionId: `${input.tag}-${i}`, userId: 'loadlab', problem: variantOf(i), signal: input.signal },
+      { settings: { subProblems: input.subProblems, pruning: input.pruning }, limits: { maxSubProblems: Math.max(4, input.subProblems) } },
+    ),
+  );
   // A run that fails before it is held must not leave the others parked at the gate.
   const failed = Promise.race(runs.map((r) => r.then(() => new Promise<never>(() => undefined))));
   let heldBytes: number;

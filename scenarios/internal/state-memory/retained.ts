@@ -28,7 +28,10 @@ const bytesOf = (c: StateContribution): number => Buffer.byteLength(JSON.stringi
  * summary per persona quoting that persona's contributions from the state list. A contribution is
  * retained when its opening is quoted there. Bytes are the JSON size of the state objects.
  */
-export async function measureRetained(llm: LlmClient, input: { sessionId: string; problem: number; subProblems: number; pruning: boolean }): Promise<RetainedContributions> {
+export async function measureRetained(
+  llm: LlmClient,
+  input: { sessionId: string; problem: number; subProblems: number; pruning: boolean },
+): Promise<RetainedContributions> {
   const made = new Map<string, StateContribution[]>();
   const quoted = new Map<string, string>();
   const base = createMemoryPorts(llm, { keep: false });
@@ -45,15 +48,24 @@ export async function measureRetained(llm: LlmClient, input: { sessionId: string
       emit: async (_id, type, data) => {
         if (type !== 'contribution') return;
         const key = `${String(data['sub_problem_index'])}:${String(data['persona_code'])}`;
-        const c: StateContribution = { persona: String(data['persona_code']), name: String(data['persona_name']), content: String(data['content']), round: Number(data['round']) };
+        const c: StateContribution = {
+          persona: String(data['persona_code']),
+          name: String(data['persona_name']),
+          content: String(data['content']),
+          round: Number(data['round']),
+        };
         made.set(key, [...(made.get(key) ?? []), c]);
       },
     },
   };
-  await runDeliberation(ports, { sessionId: input.sessionId, userId: 'loadlab', problem: variantOf(input.problem) }, {
-    settings: { subProblems: input.subProblems, pruning: input.pruning },
-    limits: { maxSubProblems: Math.max(4, input.subProblems) },
-  });
+  await runDeliberation(
+    ports,
+    { sessionId: input.sessionId, userId: 'loadlab', problem: variantOf(input.problem) },
+    {
+      settings: { subProblems: input.subProblems, pruning: input.pruning },
+      limits: { maxSubProblems: Math.max(4, input.subProblems) },
+    },
+  );
   const out: RetainedContributions = { emitted: 0, emittedBytes: 0, retained: 0, retainedBytes: 0 };
   for (const [key, list] of made) {
     const prompt = quoted.get(key) ?? '';

@@ -9,9 +9,12 @@ const CONFIG = JSON.parse(open(__ENV.LOADLAB_CONFIG ?? './config.json')) as K6Co
 export const TARGET = (__ENV.LOADLAB_TARGET ?? CONFIG.target).replace(/\/+$/, '');
 
 /** Bearer tokens; LOADLAB_TOKEN (comma-separated) overrides the exported ones. */
-export const TOKENS: readonly string[] = __ENV.LOADLAB_TOKEN === undefined
-  ? CONFIG.tokens
-  : __ENV.LOADLAB_TOKEN.split(',').map((t) => t.trim()).filter((t) => t !== '');
+export const TOKENS: readonly string[] =
+  __ENV.LOADLAB_TOKEN === undefined
+    ? CONFIG.tokens
+    : __ENV.LOADLAB_TOKEN.split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== '');
 
 export const TAG_IDS: readonly string[] = CONFIG.tagIds;
 export const STREAM_TIMEOUT = CONFIG.streamTimeout;

@@ -40,7 +40,7 @@ function params(name: string, token: string, extra: { headers?: Record<string, s
 function field<T>(res: RefinedResponse<ResponseType | undefined>, key: string): T | undefined {
   try {
     const body = res.json();
-    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)[key] as T : undefined;
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? ((body as Record<string, unknown>)[key] as T) : undefined;
   } catch {
     return undefined;
   }
@@ -51,7 +51,11 @@ function pick<T>(items: readonly T[]): T | undefined {
 }
 
 function createSession(token: string): string | undefined {
-  const res = http.post(api('/sessions'), JSON.stringify({ problem_statement: pick(PROBLEMS) ?? PROBLEMS[0] }), params('create_session', token, { headers: { 'Content-Type': 'application/json' } }));
+  const res = http.post(
+    api('/sessions'),
+    JSON.stringify({ problem_statement: pick(PROBLEMS) ?? PROBLEMS[0] }),
+    params('create_session', token, { headers: { 'Content-Type': 'application/json' } }),
+  );
   const ok = check(res, { 'create_session 201': (r) => r.status === 201 });
   return ok ? field<string>(res, 'id') : undefined;
 }
@@ -61,7 +65,8 @@ export function prepareSessions(): SetupData {
   if (TOKENS.length === 0) fail('no bearer token: export with --token (loadlab serve prints a demo token) or set LOADLAB_TOKEN');
   const sessions = TOKENS.map((token) => {
     const res = http.get(api('/sessions?limit=100'), params('list_sessions', token));
-    if (res.status !== 200) fail(`GET /api/v1/sessions answered ${res.status} for a configured token: is ${TARGET} a loadlab serve and the token valid?`);
+    if (res.status !== 200)
+      fail(`GET /api/v1/sessions answered ${res.status} for a configured token: is ${TARGET} a loadlab serve and the token valid?`);
     let ids = (field<{ id: string }[]>(res, 'sessions') ?? []).map((s) => s.id);
     if (ids.length === 0) ids = [0, 1, 2, 3, 4].map(() => createSession(token)).filter((id): id is string => id !== undefined);
     return ids;
@@ -89,7 +94,10 @@ export function actionsByTags(): void {
   const tags = TAG_IDS.length > 0 ? TAG_IDS : PLACEHOLDER_TAGS;
   // 1..n tags: AND semantics, so more tags means a narrower, differently planned query.
   const n = 1 + Math.floor(Math.random() * Math.min(tags.length, 3));
-  const res = http.get(api(`/actions?tag_ids=${tags.slice(0, n).join(',')}&limit=50`), params('actions_by_tags', TOKENS[tokenIndex()] ?? ''));
+  const res = http.get(
+    api(`/actions?tag_ids=${tags.slice(0, n).join(',')}&limit=50`),
+    params('actions_by_tags', TOKENS[tokenIndex()] ?? ''),
+  );
   check(res, {
     'actions_by_tags 200': (r) => r.status === 200,
     'actions_by_tags has actions[]': (r) => Array.isArray(field(r, 'actions')),
@@ -107,7 +115,10 @@ export function sessionStream(): void {
   if (id === undefined) return;
   const started = http.post(api(`/sessions/${id}/start`), null, params('start_session', token));
   if (!check(started, { 'start_session 202': (r) => r.status === 202 })) return;
-  const res = http.get(api(`/sessions/${id}/stream`), params('stream_session', token, { headers: { Accept: 'text/event-stream' }, timeout: STREAM_TIMEOUT }));
+  const res = http.get(
+    api(`/sessions/${id}/stream`),
+    params('stream_session', token, { headers: { Accept: 'text/event-stream' }, timeout: STREAM_TIMEOUT }),
+  );
   const body = typeof res.body === 'string' ? res.body : '';
   const events = body.split('\n').filter((line) => line.startsWith('id: ')).length;
   sseEvents.add(events);

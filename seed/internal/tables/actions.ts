@@ -15,9 +15,27 @@ const TAG_COUNTS = [0, 1, 1, 1, 2, 2, 2, 3, 3, 4] as const;
 export const actions: TableSpec = {
   table: 'actions',
   columns: [
-    'id', 'user_id', 'source_session_id', 'title', 'description', 'what_and_how', 'success_criteria', 'status', 'priority', 'category',
-    'estimated_duration_days', 'estimated_start_date', 'estimated_end_date', 'blocking_reason', 'blocked_at', 'confidence',
-    'source_section', 'sub_problem_index', 'sort_order', 'created_at', 'updated_at',
+    'id',
+    'user_id',
+    'source_session_id',
+    'title',
+    'description',
+    'what_and_how',
+    'success_criteria',
+    'status',
+    'priority',
+    'category',
+    'estimated_duration_days',
+    'estimated_start_date',
+    'estimated_end_date',
+    'blocking_reason',
+    'blocked_at',
+    'confidence',
+    'source_section',
+    'sub_problem_index',
+    'sort_order',
+    'created_at',
+    'updated_at',
   ],
   *rows(ctx) {
     const p = ctx.pools;
@@ -29,9 +47,11 @@ export const actions: TableSpec = {
         const created = s.endMs + 1_000 * (i + 1);
         const days = r.int(1, 30);
         const start = created + r.int(0, 14) * DAY;
-        yield `${actionId(ctx.seed, s.k, i)}\t${s.userId}\t${s.id}\t${r.pick(p.actionTitles)}\t${r.pick(p.paragraphs)}\t{"${r.pick(p.actionTitles)}","${r.pick(p.actionTitles)}"}\t{"${r.pick(p.actionTitles)}"}\t${status}\t${r.pick(['high', 'medium', 'medium', 'low'])}\t${r.pick(['implementation', 'research', 'decision', 'communication'])}\t`
-          + `${days}\t${isoDate(start)}\t${isoDate(start + days * DAY)}\t${blocked ? 'waiting on a third party' : NULL}\t${blocked ? ts(created + DAY) : NULL}\t0.${r.int(40, 99)}\t`
-          + `recommendations\t${i % s.subProblems}\t${i}\t${ts(created)}\t${ts(created)}\n`;
+        yield (
+          `${actionId(ctx.seed, s.k, i)}\t${s.userId}\t${s.id}\t${r.pick(p.actionTitles)}\t${r.pick(p.paragraphs)}\t{"${r.pick(p.actionTitles)}","${r.pick(p.actionTitles)}"}\t{"${r.pick(p.actionTitles)}"}\t${status}\t${r.pick(['high', 'medium', 'medium', 'low'])}\t${r.pick(['implementation', 'research', 'decision', 'communication'])}\t` +
+          `${days}\t${isoDate(start)}\t${isoDate(start + days * DAY)}\t${blocked ? 'waiting on a third party' : NULL}\t${blocked ? ts(created + DAY) : NULL}\t0.${r.int(40, 99)}\t` +
+          `recommendations\t${i % s.subProblems}\t${i}\t${ts(created)}\t${ts(created)}\n`
+        );
       }
     }
   },

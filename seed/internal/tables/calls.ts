@@ -51,9 +51,30 @@ export function forEachCall(ctx: SeedContext, s: SessionPlan, visit: (c: Call) =
   const research = s.costs - base;
   const span = s.endMs - s.createdMs;
   const c: Call = {
-    index: 0, kind: 'decompose', provider: 'anthropic', model: SONNET, operation: 'completion', node: '', phase: '',
-    persona: null, round: null, subProblem: 0, contribution: 0, inputTokens: 0, outputTokens: 0, cacheCreation: 0,
-    cacheRead: 0, inputU: 0, outputU: 0, writeU: 0, readU: 0, totalU: 0, withoutU: 0, latencyMs: 0, createdMs: 0, failed: false,
+    index: 0,
+    kind: 'decompose',
+    provider: 'anthropic',
+    model: SONNET,
+    operation: 'completion',
+    node: '',
+    phase: '',
+    persona: null,
+    round: null,
+    subProblem: 0,
+    contribution: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreation: 0,
+    cacheRead: 0,
+    inputU: 0,
+    outputU: 0,
+    writeU: 0,
+    readU: 0,
+    totalU: 0,
+    withoutU: 0,
+    latencyMs: 0,
+    createdMs: 0,
+    failed: false,
   };
   const emit = (kind: CallKind, persona: string | null, round: number | null, contribution: number): void => {
     c.kind = kind;
@@ -62,7 +83,14 @@ export function forEachCall(ctx: SeedContext, s: SessionPlan, visit: (c: Call) =
     c.contribution = contribution;
     c.subProblem = round === null ? 0 : (round - 1) % s.subProblems;
     shape(c, r, round);
-    const price = priceCall({ provider: c.provider, model: c.model, inputTokens: c.inputTokens, outputTokens: c.outputTokens, cacheCreationTokens: c.cacheCreation, cacheReadTokens: c.cacheRead });
+    const price = priceCall({
+      provider: c.provider,
+      model: c.model,
+      inputTokens: c.inputTokens,
+      outputTokens: c.outputTokens,
+      cacheCreationTokens: c.cacheCreation,
+      cacheReadTokens: c.cacheRead,
+    });
     c.inputU = units(price.inputCost);
     c.outputU = units(price.outputCost);
     c.writeU = units(price.cacheWriteCost);

@@ -11,10 +11,38 @@ const FEATURE = 'meeting';
 export const apiCosts: TableSpec = {
   table: 'api_costs',
   columns: [
-    'id', 'request_id', 'created_at', 'session_id', 'user_id', 'provider', 'model_name', 'operation_type', 'node_name', 'phase',
-    'persona_name', 'round_number', 'sub_problem_index', 'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens',
-    'cache_hit', 'input_cost', 'output_cost', 'cache_write_cost', 'cache_read_cost', 'total_cost', 'optimization_type',
-    'cost_without_optimization', 'latency_ms', 'status', 'error_message', 'metadata', 'contribution_id', 'feature', 'cost_category',
+    'id',
+    'request_id',
+    'created_at',
+    'session_id',
+    'user_id',
+    'provider',
+    'model_name',
+    'operation_type',
+    'node_name',
+    'phase',
+    'persona_name',
+    'round_number',
+    'sub_problem_index',
+    'input_tokens',
+    'output_tokens',
+    'cache_creation_tokens',
+    'cache_read_tokens',
+    'cache_hit',
+    'input_cost',
+    'output_cost',
+    'cache_write_cost',
+    'cache_read_cost',
+    'total_cost',
+    'optimization_type',
+    'cost_without_optimization',
+    'latency_ms',
+    'status',
+    'error_message',
+    'metadata',
+    'contribution_id',
+    'feature',
+    'cost_category',
   ],
   *rows(ctx) {
     let id = 0;
@@ -46,7 +74,20 @@ export const apiCosts: TableSpec = {
  */
 export const contributions: TableSpec = {
   table: 'contributions',
-  columns: ['id', 'session_id', 'persona_code', 'content', 'round_number', 'phase', 'cost', 'tokens', 'model', 'user_id', 'created_at', 'status'],
+  columns: [
+    'id',
+    'session_id',
+    'persona_code',
+    'content',
+    'round_number',
+    'phase',
+    'cost',
+    'tokens',
+    'model',
+    'user_id',
+    'created_at',
+    'status',
+  ],
   *rows(ctx) {
     const p = ctx.pools;
     let id = 0;
@@ -55,7 +96,9 @@ export const contributions: TableSpec = {
       forEachCall(ctx, s, (c: Call) => {
         if (c.kind !== 'contribution') return;
         const content = p.paragraphs[(s.k * 31 + c.contribution * 7) % p.paragraphs.length] as string;
-        out.push(`${++id}\t${s.id}\t${c.persona as string}\t${content}\t${c.round as number}\t${c.phase}\t${money(c.totalU, 4)}\t${c.inputTokens + c.outputTokens}\t${c.model}\t${s.userId}\t${ts(c.createdMs)}\tcommitted\n`);
+        out.push(
+          `${++id}\t${s.id}\t${c.persona as string}\t${content}\t${c.round as number}\t${c.phase}\t${money(c.totalU, 4)}\t${c.inputTokens + c.outputTokens}\t${c.model}\t${s.userId}\t${ts(c.createdMs)}\tcommitted\n`,
+        );
       });
       yield* out;
       out.length = 0;

@@ -15,10 +15,31 @@ const PHASE_BY_STATUS: Record<SessionPlan['status'], readonly string[]> = {
 };
 
 const BASE_COLUMNS = [
-  'id', 'user_id', 'problem_statement', 'problem_context', 'status', 'phase', 'total_cost', 'total_tokens', 'round_number',
-  'created_at', 'updated_at', 'completed_at', 'killed_at', 'killed_by', 'kill_reason', 'synthesis_text', 'final_recommendation',
-  'expert_count', 'contribution_count', 'focus_area_count', 'terminated_at', 'termination_reason', 'termination_type',
-  'persona_count_variant', 'total_sub_problems',
+  'id',
+  'user_id',
+  'problem_statement',
+  'problem_context',
+  'status',
+  'phase',
+  'total_cost',
+  'total_tokens',
+  'round_number',
+  'created_at',
+  'updated_at',
+  'completed_at',
+  'killed_at',
+  'killed_by',
+  'kill_reason',
+  'synthesis_text',
+  'final_recommendation',
+  'expert_count',
+  'contribution_count',
+  'focus_area_count',
+  'terminated_at',
+  'termination_reason',
+  'termination_type',
+  'persona_count_variant',
+  'total_sub_problems',
 ] as const;
 
 /**
@@ -64,7 +85,18 @@ export function sessionsSpec(ctx: SeedContext): TableSpec {
 /** One row per completed session (bo1 extracts tasks after synthesis); ids are 1..n in order. */
 export const sessionTasks: TableSpec = {
   table: 'session_tasks',
-  columns: ['id', 'session_id', 'tasks', 'total_tasks', 'extraction_confidence', 'synthesis_sections_analyzed', 'extracted_at', 'sub_problem_index', 'user_id', 'task_statuses'],
+  columns: [
+    'id',
+    'session_id',
+    'tasks',
+    'total_tasks',
+    'extraction_confidence',
+    'synthesis_sections_analyzed',
+    'extracted_at',
+    'sub_problem_index',
+    'user_id',
+    'task_statuses',
+  ],
   *rows(ctx) {
     const p = ctx.pools;
     let id = 0;

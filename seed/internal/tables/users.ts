@@ -18,7 +18,19 @@ function userCreatedMs(ctx: SeedContext, u: number): number {
 
 export const users: TableSpec = {
   table: 'users',
-  columns: ['id', 'email', 'auth_provider', 'subscription_tier', 'is_admin', 'data_retention_days', 'skip_clarification', 'meeting_credits', 'preferred_currency', 'created_at', 'updated_at'],
+  columns: [
+    'id',
+    'email',
+    'auth_provider',
+    'subscription_tier',
+    'is_admin',
+    'data_retention_days',
+    'skip_clarification',
+    'meeting_credits',
+    'preferred_currency',
+    'created_at',
+    'updated_at',
+  ],
   *rows(ctx) {
     const p = ctx.pools;
     for (let u = 0; u < ctx.profile.users; u++) {
@@ -33,7 +45,24 @@ export const users: TableSpec = {
 
 export const userContext: TableSpec = {
   table: 'user_context',
-  columns: ['id', 'user_id', 'business_model', 'target_market', 'product_description', 'revenue', 'customers', 'growth_rate', 'company_name', 'business_stage', 'primary_objective', 'industry', 'team_size', 'clarifications', 'created_at', 'updated_at'],
+  columns: [
+    'id',
+    'user_id',
+    'business_model',
+    'target_market',
+    'product_description',
+    'revenue',
+    'customers',
+    'growth_rate',
+    'company_name',
+    'business_stage',
+    'primary_objective',
+    'industry',
+    'team_size',
+    'clarifications',
+    'created_at',
+    'updated_at',
+  ],
   *rows(ctx) {
     const p = ctx.pools;
     for (let u = 0; u < ctx.profile.users; u++) {
@@ -77,7 +106,22 @@ export const tags: TableSpec = {
 
 export const researchCache: TableSpec = {
   table: 'research_cache',
-  columns: ['id', 'question', 'answer_summary', 'confidence', 'sources', 'category', 'industry', 'research_date', 'access_count', 'last_accessed_at', 'tokens_used', 'research_cost_usd', 'user_id', 'is_shareable'],
+  columns: [
+    'id',
+    'question',
+    'answer_summary',
+    'confidence',
+    'sources',
+    'category',
+    'industry',
+    'research_date',
+    'access_count',
+    'last_accessed_at',
+    'tokens_used',
+    'research_cost_usd',
+    'user_id',
+    'is_shareable',
+  ],
   *rows(ctx) {
     const p = ctx.pools;
     const { startMs, endMs } = ctx.timeline;
@@ -92,4 +136,3 @@ export const researchCache: TableSpec = {
     }
   },
 };
-

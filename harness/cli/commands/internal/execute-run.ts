@@ -7,7 +7,15 @@ import { HARNESS_ERRORS } from '../../../errors/index.js';
 import type { Infra } from '../../../infra/index.js';
 import type { Profile, RunResult, ScenarioResult } from '../../../result/index.js';
 import { locateData } from '../../../infra/index.js';
-import { checkDiskRoom, defaultOutDir, estimateDiskNeed, formatBytes, pointLatest, runScenarios, writeResult } from '../../../runner/index.js';
+import {
+  checkDiskRoom,
+  defaultOutDir,
+  estimateDiskNeed,
+  formatBytes,
+  pointLatest,
+  runScenarios,
+  writeResult,
+} from '../../../runner/index.js';
 import { loadScenarios, selectScenarios, type AnyScenario } from '../../../scenario/index.js';
 import { internalError } from '../../crash.js';
 import { EXIT_CODES } from '../../exit-codes.js';
@@ -50,7 +58,10 @@ export interface RunCommandOptions {
 function parseProfile(value: string | undefined): Profile {
   const p = value ?? RUN_DEFAULTS.profile;
   if (!(PROFILES as readonly string[]).includes(p)) {
-    throw new LoadlabError(HARNESS_ERRORS.PROFILE_UNKNOWN, `unknown profile "${p}"`, { kind: 'usage', hint: `use one of: ${PROFILES.join(', ')}` });
+    throw new LoadlabError(HARNESS_ERRORS.PROFILE_UNKNOWN, `unknown profile "${p}"`, {
+      kind: 'usage',
+      hint: `use one of: ${PROFILES.join(', ')}`,
+    });
   }
   return p as Profile;
 }
@@ -58,13 +69,18 @@ function parseProfile(value: string | undefined): Profile {
 function parseSeed(value: string | undefined): number {
   if (value === undefined) return RUN_DEFAULTS.seed;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new LoadlabError(HARNESS_ERRORS.USAGE, `--seed must be a non-negative integer, got "${value}"`, { kind: 'usage' });
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new LoadlabError(HARNESS_ERRORS.USAGE, `--seed must be a non-negative integer, got "${value}"`, { kind: 'usage' });
   return n;
 }
 
 async function readConfig(file: string | undefined): Promise<Readonly<LoadlabConfig>> {
   if (file !== undefined) {
-    if (!fs.existsSync(file)) throw new LoadlabError(HARNESS_ERRORS.CONFIG_LOAD_FAILED, `config file ${file} does not exist`, { kind: 'usage', hint: 'pass a path to loadlab.config.ts or a .json file' });
+    if (!fs.existsSync(file))
+      throw new LoadlabError(HARNESS_ERRORS.CONFIG_LOAD_FAILED, `config file ${file} does not exist`, {
+        kind: 'usage',
+        hint: 'pass a path to loadlab.config.ts or a .json file',
+      });
     return loadConfig(file);
   }
   return fs.existsSync(RUN_DEFAULTS.configFile) ? loadConfig(RUN_DEFAULTS.configFile) : {};
@@ -90,7 +106,10 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
   const catalogue = await loadScenarios();
   const selected: AnyScenario[] = requested === 'all' ? catalogue : await selectScenarios(requested, catalogue);
   if (requested !== 'all' && selected.length === 0) {
-    throw new LoadlabError(HARNESS_ERRORS.USAGE, 'no scenario to run', { kind: 'usage', hint: 'name one or more scenarios (see loadlab list)' });
+    throw new LoadlabError(HARNESS_ERRORS.USAGE, 'no scenario to run', {
+      kind: 'usage',
+      hint: 'name one or more scenarios (see loadlab list)',
+    });
   }
   const scenarios = applyTier(selected, opts.tier, profile);
   const outDir = opts.out ?? defaultOutDir();
@@ -123,7 +142,12 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
         printer.error(`\n${signal}: stopping; writing the partial result to ${outDir}`);
         abort.abort(new LoadlabError(HARNESS_ERRORS.INTERRUPTED, `interrupted by ${signal}`, { kind: 'interrupted' }));
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([finished, new Promise((r) => { timer = setTimeout(r, RUN_DEFAULTS.abortGraceMs); })]);
+        await Promise.race([
+          finished,
+          new Promise((r) => {
+            timer = setTimeout(r, RUN_DEFAULTS.abortGraceMs);
+          }),
+        ]);
         clearTimeout(timer);
         // Still not stopped: write what is known before the teardown cuts the run's connections.
         if (written === undefined && activeInfra !== undefined) await fallback(activeInfra, { kind: 'interrupted' });
@@ -135,12 +159,22 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
       const size = dataSizeOf(data, profile);
       const need = estimateDiskNeed({ sessions: size.sessions, scenarios });
       const preflight = checkDiskRoom(need, dataLocation, size.size);
-      if (need.peakDatabases > 0) printer.status(`disk: this run needs about ${formatBytes(need.bytes)} at its peak (${need.peakDatabases} databases at data size ${size.size}); ${preflight.where}`);
+      if (need.peakDatabases > 0)
+        printer.status(
+          `disk: this run needs about ${formatBytes(need.bytes)} at its peak (${need.peakDatabases} databases at data size ${size.size}); ${preflight.where}`,
+        );
       activeInfra = infra;
       // A crash (uncaught anywhere) still leaves the scenarios finished so far, before the
       // infrastructure's own cleanup (registered earlier, so run later) stops PostgreSQL.
-      const untrack = ctx.crashGuard.track({ name: 'partial result', run: async (error) => { await fallback(infra, { kind: 'crashed', error }); } });
-      printer.status(`loadlab: profile ${profile}, ${scenarios.length} scenario(s), postgres ${infra.postgres.kind}, redis ${infra.redis?.owned === true ? 'child' : infra.redis === undefined ? 'none' : 'external'}, report in ${outDir}`);
+      const untrack = ctx.crashGuard.track({
+        name: 'partial result',
+        run: async (error) => {
+          await fallback(infra, { kind: 'crashed', error });
+        },
+      });
+      printer.status(
+        `loadlab: profile ${profile}, ${scenarios.length} scenario(s), postgres ${infra.postgres.kind}, redis ${infra.redis?.owned === true ? 'child' : infra.redis === undefined ? 'none' : 'external'}, report in ${outDir}`,
+      );
       const running = (async (): Promise<RunResult> => {
         let run: RunResult;
         try {
@@ -163,9 +197,12 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
               done.push(s);
               printer.endProgress();
               const failed = s.budgets.filter((b) => !b.passed && b.judgeable !== false).length;
-              printer.status(`[${i + 1}/${total}] ${s.name}: ${s.status}${failed > 0 ? ` (${failed} budget(s) failed)` : ''} in ${(s.durationMs / 1000).toFixed(1)} s${s.error === undefined ? '' : ` — ${s.error.message}`}`);
+              printer.status(
+                `[${i + 1}/${total}] ${s.name}: ${s.status}${failed > 0 ? ` (${failed} budget(s) failed)` : ''} in ${(s.durationMs / 1000).toFixed(1)} s${s.error === undefined ? '' : ` — ${s.error.message}`}`,
+              );
             },
-            onProgress: (name, phase, figure, ms) => printer.progress(`    ${name}: ${phase}${figure === undefined ? '' : ` · ${figure}`} · ${(ms / 1000).toFixed(1)} s`),
+            onProgress: (name, phase, figure, ms) =>
+              printer.progress(`    ${name}: ${phase}${figure === undefined ? '' : ` · ${figure}`} · ${(ms / 1000).toFixed(1)} s`),
             onSeedProgress: (line) => printer.progress(`    ${line}`),
           });
         } catch (err) {

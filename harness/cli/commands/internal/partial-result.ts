@@ -2,7 +2,15 @@ import type { Logger } from '../../../../engine/log/index.js';
 import { writeReports } from '../../../../reports/index.js';
 import { unmeasuredClaims } from '../../../audit/index.js';
 import type { Infra } from '../../../infra/index.js';
-import { emptyRunResult, exitCodeFor, finalizeRunResult, type Profile, type ResultError, type RunResult, type ScenarioResult } from '../../../result/index.js';
+import {
+  emptyRunResult,
+  exitCodeFor,
+  finalizeRunResult,
+  type Profile,
+  type ResultError,
+  type RunResult,
+  type ScenarioResult,
+} from '../../../result/index.js';
 import { basicEnvironment, writeResult } from '../../../runner/index.js';
 
 export interface PartialRunInput {
@@ -25,7 +33,9 @@ export interface PartialRunInput {
  * claims and the servers' versions, which this one cannot ask for any more.
  */
 export function partialRunResult(input: PartialRunInput): RunResult {
-  const base = emptyRunResult(basicEnvironment(input.infra, { profile: input.profile, seed: input.seed, timeScale: 1, startedAt: input.startedAt }));
+  const base = emptyRunResult(
+    basicEnvironment(input.infra, { profile: input.profile, seed: input.seed, timeScale: 1, startedAt: input.startedAt }),
+  );
   base.scenarios.push(...input.scenarios);
   base.claims.push(...unmeasuredClaims([]));
   const finished = finalizeRunResult(base, {

@@ -20,7 +20,10 @@ const PROFILES = Object.keys(DATA_FOR_PROFILE) as Profile[];
 /** A run profile name (ci, default, full); anything else is a usage error listing them. */
 export function parseProfileName(value: string): Profile {
   if (!(PROFILES as string[]).includes(value)) {
-    throw new LoadlabError(HARNESS_ERRORS.PROFILE_UNKNOWN, `unknown profile "${value}"`, { kind: 'usage', hint: `use one of: ${PROFILES.join(', ')} (or --data ${DATA_SIZES.join('|')} for a data size)` });
+    throw new LoadlabError(HARNESS_ERRORS.PROFILE_UNKNOWN, `unknown profile "${value}"`, {
+      kind: 'usage',
+      hint: `use one of: ${PROFILES.join(', ')} (or --data ${DATA_SIZES.join('|')} for a data size)`,
+    });
   }
   return value as Profile;
 }
@@ -34,7 +37,10 @@ export function seedProfileFor(data: string | undefined, profile: Profile): Seed
 export function parseDataSize(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!(DATA_SIZES as readonly string[]).includes(value)) {
-    throw new LoadlabError(HARNESS_ERRORS.USAGE, `unknown data size "${value}"`, { kind: 'usage', hint: `use one of: ${DATA_SIZES.join(', ')}` });
+    throw new LoadlabError(HARNESS_ERRORS.USAGE, `unknown data size "${value}"`, {
+      kind: 'usage',
+      hint: `use one of: ${DATA_SIZES.join(', ')}`,
+    });
   }
   return value;
 }
@@ -61,7 +67,9 @@ export function makeSeedFn(data: string | undefined, signal?: AbortSignal): Seed
         if (e.phase !== 'table') onProgress?.(`seed (${size}): ${e.phase}`);
       },
     });
-    onProgress?.(`seed (${size}): ${result.totalRows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(1)} s (${Math.round(result.rowsPerSec).toLocaleString('en-US')} rows/s)`);
+    onProgress?.(
+      `seed (${size}): ${result.totalRows.toLocaleString('en-US')} rows in ${result.seconds.toFixed(1)} s (${Math.round(result.rowsPerSec).toLocaleString('en-US')} rows/s)`,
+    );
     return { heavyUser: { userId: result.heavyUser.id, token: result.heavyUser.token } };
   };
 }

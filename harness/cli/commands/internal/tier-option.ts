@@ -15,19 +15,27 @@ export function applyTier(scenarios: readonly AnyScenario[], raw: string | undef
   if (raw === undefined) return [...scenarios];
   const tier = Number(raw);
   if (!(LOAD_TIERS as readonly number[]).includes(tier) || raw.trim() !== String(tier)) {
-    throw new LoadlabError(HARNESS_ERRORS.USAGE, `--tier must be one of ${LOAD_TIERS.join(', ')} (the audit's §6.2 load tiers), got "${raw}"`, {
-      kind: 'usage',
-      hint: 'e.g. loadlab run capacity --tier 3 (1: < 100 sessions/day, 2: 100-1,000, 3: 1,000-10,000, 4: 10,000+)',
-    });
+    throw new LoadlabError(
+      HARNESS_ERRORS.USAGE,
+      `--tier must be one of ${LOAD_TIERS.join(', ')} (the audit's §6.2 load tiers), got "${raw}"`,
+      {
+        kind: 'usage',
+        hint: 'e.g. loadlab run capacity --tier 3 (1: < 100 sessions/day, 2: 100-1,000, 3: 1,000-10,000, 4: 10,000+)',
+      },
+    );
   }
   const takesTier = (s: AnyScenario): boolean => typeof (s.profiles[profile] as Record<string, unknown> | undefined)?.['tier'] === 'number';
   if (!scenarios.some(takesTier)) {
-    throw new LoadlabError(HARNESS_ERRORS.USAGE, `--tier applies to scenarios with load tiers, and none of ${scenarios.map((s) => s.name).join(', ')} has them`, {
-      kind: 'usage',
-      hint: 'loadlab run capacity --tier N',
-    });
+    throw new LoadlabError(
+      HARNESS_ERRORS.USAGE,
+      `--tier applies to scenarios with load tiers, and none of ${scenarios.map((s) => s.name).join(', ')} has them`,
+      {
+        kind: 'usage',
+        hint: 'loadlab run capacity --tier N',
+      },
+    );
   }
-  return scenarios.map((s) => (takesTier(s)
-    ? Object.freeze({ ...s, profiles: { ...s.profiles, [profile]: { ...s.profiles[profile], tier } } })
-    : s));
+  return scenarios.map((s) =>
+    takesTier(s) ? Object.freeze({ ...s, profiles: { ...s.profiles, [profile]: { ...s.profiles[profile], tier } } }) : s,
+  );
 }

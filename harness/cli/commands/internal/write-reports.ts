@@ -21,7 +21,10 @@ export async function writeRunReports(result: RunResult, outDir: string, logger:
   try {
     const shot = await screenshotReport(path.join(outDir, REPORT_FILES.html), path.join(outDir, SCREENSHOT_FILE));
     if (shot.consoleErrors.length > 0) logger.warn({ consoleErrors: shot.consoleErrors }, 'the HTML report logged errors in the browser');
-    const withShot: RunResult = { ...result, artifacts: [...result.artifacts, { name: 'Report screenshot', path: SCREENSHOT_FILE, kind: 'screenshot' }] };
+    const withShot: RunResult = {
+      ...result,
+      artifacts: [...result.artifacts, { name: 'Report screenshot', path: SCREENSHOT_FILE, kind: 'screenshot' }],
+    };
     writeResult(withShot, outDir);
     await writeReports(withShot, outDir, ['md', 'html', 'junit']);
     return withShot;
