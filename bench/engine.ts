@@ -44,9 +44,7 @@ const QUESTION = (n: number) => ({
  * The machine is shared, so its load drifts within a run: the SDK and the engine path are measured
  * in alternating windows (ROUNDS x WINDOW_SECONDS each) and each rate is total calls / total time.
  */
-async function alternating(
-  databaseUrl: string,
-): Promise<{
+async function alternating(databaseUrl: string): Promise<{
   sdk: Rate;
   engine: Rate & { eventsEmitted: number; eventsPersisted: number; costRecords: number; costRecordsPersisted: number };
 }> {
