@@ -103,7 +103,7 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
       cap: 50,
       rateLimits: 'tier-1',
       variants: ['optimized', 'audited'],
-      bindingLevels: [2, 5, 10],
+      bindingLevels: [2, 5],
       tier: 0,
       tierLoad: TIER_LOAD_CI,
     },

@@ -39,7 +39,9 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
     // box) stays a few % of a converted step, and the generator stays below saturation.
     ci: {
       timeScale: 0.05,
-      sessionTimeScale: 0.05,
+      // Whole sessions run more engine code per mock second than a round: at 0.05 the generator's
+      // CPU p95 reached 92 % of a core on a busy 2-core box (self-check limit 90 %).
+      sessionTimeScale: 0.08,
       llmLatencyMs: 2_000,
       embeddingLatencyMs: 150,
       personasPerRound: 5,

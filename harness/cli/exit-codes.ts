@@ -27,6 +27,6 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<CliExitCode, string>> = {
   3: 'a budget failed',
   4: 'data loss or an accounting invariant violated',
   5: 'regression against a baseline',
-  6: 'results untrusted (the load generator saturated)',
+  6: 'results untrusted (a self-check or a calibration row failed: see the UNTRUSTED lines)',
   7: 'interrupted (SIGINT/SIGTERM); the partial result was written',
 };
