@@ -6,6 +6,11 @@ import { createDb, SessionEventRepository, SessionRepository, UserRepository, ty
 import { EventPublisher, EventSubscriber, type EventEnvelope, type StreamMode } from './index.js';
 
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Polls (I/O, not time) until `cond` holds or 5 s pass; the assertion after it says what was expected. */
+const until = async (cond: () => boolean): Promise<void> => {
+  const deadline = Date.now() + 5_000;
+  while (!cond() && Date.now() < deadline) await wait(20);
+};
 let tdb: TestDatabase;
 let db: Db;
 let redisChild: RedisHandle;
@@ -54,7 +59,7 @@ describe('EventPublisher + EventSubscriber', () => {
       config: cfg.events,
     });
     const sub = subs.subscribe(sessionId, { onEvent: (e) => received.push(e), onMode: (m) => modes.push(m) });
-    await wait(200);
+    await until(() => sub.mode === 'redis');
     expect(sub.mode).toBe('redis');
     for (let i = 0; i < 60; i++) await pub.publish(sessionId, i % 10 === 0 ? 'contribution' : 'working_status', { i });
     await redisChild.kill();
@@ -69,10 +74,10 @@ describe('EventPublisher + EventSubscriber', () => {
     expect(received.map((e) => e.sequence)).toEqual(Array.from({ length: 121 }, (_, i) => i + 1));
     expect(modes).toContain('polling');
     await redisChild.restart();
-    await wait(600); // the subscriber re-checks Redis and goes back to pub/sub
+    await until(() => sub.mode === 'redis'); // the subscriber re-checks Redis and goes back to pub/sub
     expect(sub.mode).toBe('redis');
     await pub.publish(sessionId, 'working_status', { after: true });
-    await wait(200);
+    await until(() => received.length >= 122);
     expect(received.at(-1)?.sequence).toBe(122);
     await sub.close();
     await pub.close();
@@ -96,9 +101,9 @@ describe('EventPublisher + EventSubscriber', () => {
       config: cfg.events,
       redisKeyPrefix: 'rp:',
     }).subscribe(sessionId, { afterSequence: 7, onEvent: (e) => got.push(e.sequence) });
-    await wait(200);
+    await until(() => sub.mode === 'redis' && got.length >= 3); // subscribed, and 8-10 replayed from the history
     await pub.publish(sessionId, 'round_start', {});
-    await wait(100);
+    await until(() => got.length >= 4);
     expect(got).toEqual([8, 9, 10, 11]);
     await sub.close();
     await pub.close();
