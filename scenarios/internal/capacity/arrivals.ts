@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Engine } from '../../../engine/index.js';
 import { runOpenModel } from '../../../harness/load/index.js';
 import { sessionOp, type SessionOpTally } from './session-op.js';
+import { sampleEngine, type EngineSamples } from './engine-sampler.js';
 
 // Queueing behind the session cap or the pool is a state, not an event: sample it (as level.ts does).
 const SAMPLE_EVERY_MS = 20;
@@ -67,23 +68,13 @@ export async function runTierPhase(engine: Engine, input: PhaseInput): Promise<P
   engine.db.resetMetrics();
   const stats0 = engine.metrics();
   const llm0 = engine.llm.stats();
-  const s = { samples: 0, waiting: 0, poolWaiting: 0, peakActive: 0, peakWaiting: 0, peakPool: 0, peakClients: 0 };
-  const sampler = setInterval(() => {
-    const m = engine.metrics();
-    s.samples++;
-    if (m.sessions.waitingStarts > 0) s.waiting++;
-    if (m.pool.waiting > 0) s.poolWaiting++;
-    s.peakActive = Math.max(s.peakActive, m.sessions.active);
-    s.peakWaiting = Math.max(s.peakWaiting, m.sessions.waitingStarts);
-    s.peakPool = Math.max(s.peakPool, m.pool.waiting);
-    s.peakClients = Math.max(s.peakClients, m.pool.total);
-  }, SAMPLE_EVERY_MS);
-  sampler.unref();
+  const sampler = sampleEngine(engine, SAMPLE_EVERY_MS);
   const servers = input.serverProbe === undefined ? undefined : await sampleServerConnections(input.serverProbe);
   const tally: SessionOpTally = { durations: [], failedRateLimited: 0 };
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let raw;
+  let samples: EngineSamples;
   try {
     raw = await runOpenModel({
       ratePerSec,
@@ -94,7 +85,7 @@ export async function runTierPhase(engine: Engine, input: PhaseInput): Promise<P
       op: sessionOp(engine, input, tally),
     });
   } finally {
-    clearInterval(sampler);
+    samples = sampler.stop();
   }
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
@@ -109,13 +100,13 @@ export async function runTierPhase(engine: Engine, input: PhaseInput): Promise<P
     failedRateLimited: tally.failedRateLimited,
     durations: tally.durations,
     arrivalLagP95Ms: Math.max(0, raw.latency.p95 - raw.serviceTime.p95),
-    peakActive: s.peakActive,
-    peakWaitingStarts: s.peakWaiting,
-    waitingStartsShare: s.samples > 0 ? s.waiting / s.samples : 0,
+    peakActive: samples.peakActive,
+    peakWaitingStarts: samples.peakWaitingStarts,
+    waitingStartsShare: samples.samples > 0 ? samples.withWaitingStarts / samples.samples : 0,
     evicted: m.sessions.evicted - stats0.sessions.evicted,
-    peakPoolWaiting: s.peakPool,
-    peakPoolClients: s.peakClients,
-    poolWaitingShare: s.samples > 0 ? s.poolWaiting / s.samples : 0,
+    peakPoolWaiting: samples.peakPoolWaiting,
+    peakPoolClients: samples.peakPoolClients,
+    poolWaitingShare: samples.samples > 0 ? samples.withPoolWaiters / samples.samples : 0,
     poolAcquireP99Ms: m.pool.acquireWaitMs.p99,
     dbErrors: m.pool.errors - stats0.pool.errors,
     peakServerConnections,

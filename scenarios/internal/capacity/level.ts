@@ -3,6 +3,7 @@ import type { Engine } from '../../../engine/index.js';
 import { runClosedModel, type LoadResult } from '../../../harness/load/index.js';
 import type { LimitSignals } from './limits.js';
 import { sessionOp, type SessionOpTally } from './session-op.js';
+import { sampleEngine } from './engine-sampler.js';
 
 // Queueing behind the session cap or the pool is a state, not an event with a counter: sample it.
 const SAMPLE_EVERY_MS = 20;
@@ -66,16 +67,7 @@ export async function runLevel(
   loop.enable();
   engine.db.resetMetrics();
   const before = llmSnapshot(engine);
-  const sampled = { samples: 0, waitingStarts: 0, poolWaiters: 0, peakWaitingStarts: 0, peakPoolWaiting: 0 };
-  const sampler = setInterval(() => {
-    const m = engine.metrics();
-    sampled.samples++;
-    if (m.sessions.waitingStarts > 0) sampled.waitingStarts++;
-    if (m.pool.waiting > 0) sampled.poolWaiters++;
-    sampled.peakWaitingStarts = Math.max(sampled.peakWaitingStarts, m.sessions.waitingStarts);
-    sampled.peakPoolWaiting = Math.max(sampled.peakPoolWaiting, m.pool.waiting);
-  }, SAMPLE_EVERY_MS);
-  sampler.unref();
+  const sampler = sampleEngine(engine, SAMPLE_EVERY_MS);
   const tally: SessionOpTally = { durations: [], failedRateLimited: 0 };
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -86,7 +78,7 @@ export async function runLevel(
     signal: input.signal,
     op: sessionOp(engine, input, tally),
   });
-  clearInterval(sampler);
+  const sampled = sampler.stop();
   const after = llmSnapshot(engine);
   const poolAcquireP99Ms = engine.metrics().pool.acquireWaitMs.p99;
   const wallUs = (performance.now() - t0) * 1000;
@@ -108,8 +100,8 @@ export async function runLevel(
         output_tokens: after.by.output_tokens - before.by.output_tokens,
       },
       samples: sampled.samples,
-      samplesWithWaitingStarts: sampled.waitingStarts,
-      samplesWithPoolWaiters: sampled.poolWaiters,
+      samplesWithWaitingStarts: sampled.withWaitingStarts,
+      samplesWithPoolWaiters: sampled.withPoolWaiters,
     },
     llm: {
       calls: after.calls - before.calls,
