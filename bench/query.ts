@@ -7,18 +7,18 @@
  * through the engine's Db with one fixed parameter set, warm-up then N recorded executions into an
  * HDR histogram, and right after it pgbench on the exact same statement, parameters and protocol
  * mode (one client, same warm-up and N, per-transaction log), the two taking turns in blocks. Ratio =
- * loadlab p50 / pgbench p50. Then node-postgres' bare Client on the same statement, to split that
- * ratio into what the harness's query path adds (loadlab / driver) and what the JS driver costs
- * against libpq (driver / pgbench).
+ * loadlab p50 / pgbench p50. Inside loadlab's blocks node-postgres' bare Client sends the same
+ * statement call by call in turn with loadlab, which splits that ratio into what the harness's query
+ * path adds (loadlab / driver) and what the JS driver costs against libpq (driver / pgbench).
  * Target (issue 13): worstRatio <= 1.3. Reads DATABASE_URL (admin URL of the server to use),
  * BENCH_QUERY_N (default 500). Last line: JSON.
  */
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { createDb, interpolate, type StatementMode } from '../engine/db/index.js';
+import { createDb, type StatementMode } from '../engine/db/index.js';
 import { migrate, OPTIMIZATION_NAMES } from '../engine/migrate/index.js';
 import { createDatabase, dropDatabase } from '../harness/infra/index.js';
-import { Histogram, HISTOGRAM_RANGES, pgbenchLatency, pgbenchScript } from '../harness/metrics/index.js';
+import { calibrationReasons, Histogram, HISTOGRAM_RANGES, pgbenchLatency, pgbenchScript } from '../harness/metrics/index.js';
 import type { ScenarioReport } from '../harness/scenario/index.js';
 import { seedDatabase } from '../seed/index.js';
 import { calibrateQueries, CALIBRATION_METHOD } from '../scenarios/internal/query-latency/calibrate.js';
@@ -43,7 +43,6 @@ async function main(): Promise<void> {
   const databaseUrl = u.toString();
   await createDatabase(ADMIN, name);
   const dbs: RecordingDb[] = [];
-  const driver = new Map<string, number>();
   try {
     await migrate({ databaseUrl, optimizations: OPTIMIZATION_NAMES, createDatabase: false });
     log(`seeding profile ci into ${name} …`);
@@ -91,16 +90,6 @@ async function main(): Promise<void> {
         signal: new AbortController().signal,
         onStep: (s) => log(`  ${s}`),
       });
-      // The driver alone: node-postgres' own Client, same statement and mode, no pool, no Db, no
-      // histogram wrapper. loadlab / driver is what the harness's query path adds; driver /
-      // pgbench is node-postgres against libpq, which no change to the harness can remove.
-      for (const q of queries) {
-        const v = q.variants.find((x) => x.id === 'all');
-        if (v === undefined) continue;
-        await v.exec(0);
-        const st = db.last;
-        if (st !== undefined) driver.set(`${q.id}.all/${mode}`, await rawDriverP50(databaseUrl, st.sql, st.params, mode));
-      }
     }
     // The floor: the cheapest possible statement, so the fixed client cost shows on its own.
     const floor: { mode: StatementMode; loadlabP50Ms: number; pgbenchP50Ms: number; ratio: number }[] = [];
@@ -135,7 +124,7 @@ async function main(): Promise<void> {
       );
     }
     const queries = rows.map((r) => {
-      const d = driver.get(`${r.subject}/${r.mode}`);
+      const d = r.driver?.value;
       return {
         id: r.subject.replace(/\.all$/, ''),
         mode: r.mode,
@@ -154,12 +143,19 @@ async function main(): Promise<void> {
     const worstHarness = Math.max(...queries.map((q) => q.harnessRatio ?? 0));
     log(`worst harness ratio (loadlab / node-postgres alone) ${round(worstHarness)}`);
     const worstRatio = rows.length === 0 ? null : round(Math.max(...rows.map((r) => r.ratio)));
+    const untrusted = calibrationReasons(report.calibration.rows);
+    log(
+      untrusted.length === 0
+        ? 'every row passes the trust rule of the audit (ratio in bounds, or the gap is node-postgres against libpq and the harness ratio is in bounds)'
+        : `rows that would make an audit untrusted:\n  ${untrusted.join('\n  ')}`,
+    );
     log(`worst p50 ratio ${worstRatio} (target <= ${TARGET}): ${worstRatio !== null && worstRatio <= TARGET ? 'met' : 'NOT met'}`);
     console.log(
       JSON.stringify({
         queries,
         worstRatio,
         worstHarnessRatio: round(worstHarness),
+        untrustedRows: untrusted.length,
         floor,
         n: N,
         target: TARGET,
@@ -169,40 +165,6 @@ async function main(): Promise<void> {
   } finally {
     for (const d of dbs) await d.db.close().catch(() => undefined);
     await dropDatabase(ADMIN, name).catch((err: unknown) => log(`could not drop ${name}: ${(err as Error).message}`));
-  }
-}
-
-/** p50 of the statement through a bare node-postgres Client (same mode, rows as arrays of text). */
-async function rawDriverP50(url: string, sql: string, params: readonly unknown[], mode: StatementMode): Promise<number> {
-  const c = new pg.Client({ connectionString: url });
-  c.on('error', () => undefined);
-  await c.connect();
-  try {
-    const types = {
-      getTypeParser:
-        () =>
-        (value: string): string =>
-          value,
-    } as unknown as pg.CustomTypesConfig;
-    const config: pg.QueryConfig =
-      mode === 'simple'
-        ? ({ text: interpolate(sql, params), types, rowMode: 'array' } as pg.QueryConfig)
-        : ({
-            text: sql,
-            values: params as unknown[],
-            types,
-            rowMode: 'array',
-            ...(mode === 'prepared' ? { name: 'bench_raw' } : {}),
-          } as pg.QueryConfig);
-    const h = new Histogram(HISTOGRAM_RANGES.latencyMs);
-    for (let k = 0; k < WARMUP + N; k++) {
-      const t0 = performance.now();
-      await c.query(config);
-      if (k >= WARMUP) h.record(performance.now() - t0);
-    }
-    return h.percentile(50);
-  } finally {
-    await c.end();
   }
 }
 

@@ -46,6 +46,11 @@ describe('query-latency scenario', () => {
       expect(r.loadlabN).toBe(20);
       expect(r.independentN).toBe(20);
       expect(r.tool).toMatch(/^pgbench .* -M (simple|prepared)/);
+      // node-postgres alone, timed in turn with loadlab: the same count, and the split ratios.
+      expect(r.driver?.n).toBe(20);
+      expect(r.driver!.value).toBeGreaterThan(0);
+      expect(r.driver!.harnessRatio).toBeCloseTo(r.loadlab / r.driver!.value, 6);
+      expect(r.driver!.driverRatio).toBeCloseTo(r.driver!.value / r.independent, 6);
     }
     expect(new Set(cal.map((r) => r.subject.split('.')[0])).size).toBe(cal.length === 0 ? 0 : 7);
     // One plan per variant, with planning and execution time.

@@ -36,6 +36,44 @@ describe('calibrationRow', () => {
     ]);
   });
 
+  it('splits the gap to pgbench into the driver and the harness when the bare driver was timed', () => {
+    const withDriver = (loadlab: number, independent: number, driver: number, statistic: 'p50' | 'p95' = 'p50') =>
+      calibrationRow({
+        subject: 'q.all',
+        kind: 'query',
+        mode: 'simple',
+        statistic,
+        loadlab,
+        loadlabN: 500,
+        independent,
+        independentN: 500,
+        tool: 'pgbench 15 -M simple',
+        driver: { value: driver, n: 500 },
+      });
+    // 1.40 against libpq, but node-postgres alone is 1.30 of it: the harness adds 0.1 of pgbench.
+    const driverBound = withDriver(1.4, 1, 1.3);
+    expect(driverBound.withinBounds).toBe(false);
+    expect(driverBound.enforced).toBe(false);
+    expect(driverBound.driver).toMatchObject({ driverRatio: 1.3, withinBounds: true, enforced: true });
+    expect(driverBound.driver?.harnessRatio).toBeCloseTo(1.4 / 1.3);
+    expect(calibrationReasons([driverBound])).toEqual([]);
+    // The same 1.40, but the driver alone is close to libpq: the harness added 0.32 of it, untrusted.
+    const harnessBound = withDriver(1.4, 1, 1.08);
+    expect(harnessBound.enforced).toBe(true);
+    expect(calibrationReasons([harnessBound])).toEqual([expect.stringContaining('ratio 1.40 outside 0.77-1.3')]);
+    // A harness that doubles a sub-millisecond statement is caught although pgbench's row is not enforced.
+    const slowHarness = withDriver(0.4, 0.05, 0.15);
+    expect(slowHarness.enforced).toBe(false);
+    expect(calibrationReasons([slowHarness])).toEqual([
+      expect.stringMatching(
+        /^calibration q\.all \(simple\) p50: loadlab 0\.400 ms vs node-postgres alone 0\.150 ms, harness ratio 2\.67 outside/,
+      ),
+    ]);
+    // Faster than libpq is never explained away, and p95 harness ratios are reported only.
+    expect(withDriver(1.5, 2, 1.5).enforced).toBe(true);
+    expect(calibrationReasons([withDriver(3, 2, 1.5, 'p95')])).toEqual([]);
+  });
+
   it('records a zero independent figure as out of bounds, not as Infinity', () => {
     const r = row(1, 0);
     expect(r.ratio).toBe(0);

@@ -1,6 +1,7 @@
 export type {
   Artifact,
   Calibration,
+  CalibrationDriver,
   CalibrationRow,
   CalibrationSkip,
   LatencyBreakdownRow,
@@ -46,7 +47,7 @@ export type {
   VariantValue,
   Verdict,
 } from './types.js';
-export { EXIT_CODES, RUN_RESULT_SCHEMA_VERSION, minSamplesForPercentile } from './types.js';
+export { EXIT_CODES, RUN_RESULT_SCHEMA_VERSION, calibrationRowUntrusted, minSamplesForPercentile } from './types.js';
 export { RUN_RESULT_SCHEMA, assertRunResult, validateRunResult } from './validate.js';
 export type { ResultValidationError, RunResultValidation } from './validate.js';
 export { emptyMeasurements, emptyRunResult, emptyScenarioResult, exitCodeFor, finalizeRunResult } from './build.js';

@@ -390,8 +390,41 @@ export interface CalibrationRow {
   ratio: number;
   bounds: { low: number; high: number };
   withinBounds: boolean;
-  /** Rows whose ratio decides trust: outside its bounds the run is untrusted (exit 6). */
+  /**
+   * Whether this row's ratio decides trust: outside its bounds the run is untrusted (exit 6).
+   * False for p95 rows, for subjects under CALIBRATION_BOUNDS.minEnforcedMs, and for query rows
+   * whose gap to pgbench the driver measurement attributes to node-postgres itself (`driver`).
+   */
   enforced: boolean;
+  /**
+   * Query rows: node-postgres' own Client alone on the same statement (same mode, rows as text),
+   * timed call by call in turn with loadlab's sends, so the gap to pgbench splits into what the
+   * JS driver costs against libpq (driverRatio) and what loadlab's query path adds (harnessRatio).
+   */
+  driver?: CalibrationDriver;
+}
+
+/** The bare-driver side of a query calibration row. */
+export interface CalibrationDriver {
+  /** node-postgres Client alone, same statistic as the row. */
+  value: number;
+  n: number;
+  /** loadlab / driver: what loadlab's own query path (pool, Db, timer, histogram) adds. */
+  harnessRatio: number;
+  /** driver / independent: node-postgres against libpq on the same statement. */
+  driverRatio: number;
+  /** Whether harnessRatio lies within the row's bounds. */
+  withinBounds: boolean;
+  /** Whether harnessRatio decides trust (p50 rows). */
+  enforced: boolean;
+}
+
+/**
+ * Whether a calibration row makes the run untrusted: its ratio to the independent tool is
+ * enforced and outside the bounds, or its harness ratio (loadlab / the bare driver) is.
+ */
+export function calibrationRowUntrusted(r: Pick<CalibrationRow, 'enforced' | 'withinBounds' | 'driver'>): boolean {
+  return (r.enforced && !r.withinBounds) || (r.driver !== undefined && r.driver.enforced && !r.driver.withinBounds);
 }
 
 export interface CalibrationSkip {

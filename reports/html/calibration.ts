@@ -1,6 +1,6 @@
 /** The calibration section of audit.html: loadlab's figures beside independent tools' figures. */
 import type { CalibrationRow, RunResult } from '../../harness/result/index.js';
-import { boundsText, CALIBRATION_INTRO, NO_CALIBRATION, roleText, rowTooFew } from '../internal/calibration.js';
+import { boundsText, CALIBRATION_INTRO, driverText, NO_CALIBRATION, rowTooFew, rowVerdict } from '../internal/calibration.js';
 import { escapeHtml as h } from '../internal/escape.js';
 import { fmtValue, num } from '../internal/format.js';
 import { anchors } from '../internal/select.js';
@@ -9,10 +9,8 @@ import { htmlTable } from './table.js';
 function verdict(r: CalibrationRow): string {
   const few = rowTooFew(r);
   const note = few === null ? '' : `<br><span class="muted">${h(few)}: figures indicative only</span>`;
-  if (r.withinBounds) return `<span class="ok">within</span> · ${h(roleText(r))}${note}`;
-  return r.enforced
-    ? `<span class="bad">OUTSIDE</span> · enforced: run untrusted${note}`
-    : `<span class="warn">OUTSIDE</span> · reported only${note}`;
+  const v = rowVerdict(r);
+  return `<span class="${v.tone}">${h(v.label)}</span> · ${h(v.detail)}${note}`;
 }
 
 export function calibrationHtml(result: RunResult): string {
@@ -26,7 +24,19 @@ export function calibrationHtml(result: RunResult): string {
     cal.rows.length === 0
       ? '<p class="empty">No figure was calibrated in this run.</p>'
       : htmlTable(
-          ['Scenario', 'Subject', 'Mode', 'Statistic', 'loadlab (n)', 'Independent (n)', 'Tool', 'Ratio', 'Bounds', 'Verdict'],
+          [
+            'Scenario',
+            'Subject',
+            'Mode',
+            'Statistic',
+            'loadlab (n)',
+            'Independent (n)',
+            'Tool',
+            'Ratio',
+            'node-postgres alone',
+            'Bounds',
+            'Verdict',
+          ],
           cal.rows.map((r) => [
             scenario(r.scenario),
             `<code>${h(r.subject)}</code>`,
@@ -36,6 +46,7 @@ export function calibrationHtml(result: RunResult): string {
             `${h(fmtValue(r.independent, r.unit))} <span class="muted">n=${h(num(r.independentN))}</span>`,
             h(r.tool),
             `${h(num(r.ratio))}x`,
+            h(driverText(r)),
             h(boundsText(r)),
             verdict(r),
           ]),

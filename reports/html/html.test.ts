@@ -78,11 +78,14 @@ describe('renderHtml', () => {
     expect(p50).toContain(
       '<td class="num">0.19 ms <span class="muted">n=400</span></td><td class="num">0.176 ms <span class="muted">n=56,800</span></td>',
     );
-    expect(p50).toContain('<td class="num">1.08x</td><td>0.77–1.3</td><td><span class="ok">within</span> · enforced</td>');
-    expect(row(cal, '<td>p95</td>')).toContain('<span class="warn">OUTSIDE</span> · reported only');
+    expect(p50).toContain(
+      '<td class="num">1.08x</td><td>0.181 ms (n=400) · harness 1.05x · driver 1.03x</td><td>0.77–1.3</td><td><span class="ok">within</span> · enforced</td>',
+    );
+    expect(row(cal, '<td>simple</td>')).toContain('<span class="warn">OUTSIDE</span> · node-postgres against libpq accounts for it');
+    expect(row(cal, '<td>p95</td>')).toContain('<span class="warn">OUTSIDE</span> · node-postgres against libpq accounts for it');
     expect(cal).toContain('<strong>Method</strong> (<a href="#s-query-latency">query-latency</a>): pgbench 15.10');
     expect(cal).toContain('<code>actions_by_tags_2.action_tags_idx</code>: pgbench scripts cannot bind');
-    expect(html).toMatch(/<div class="card ok"><div class="card-label">Calibration<\/div><div class="card-value">2\/3<\/div>/);
+    expect(html).toMatch(/<div class="card ok"><div class="card-label">Calibration<\/div><div class="card-value">2\/4<\/div>/);
     expect(html).not.toContain('Calibration failed');
   });
 
@@ -90,10 +93,10 @@ describe('renderHtml', () => {
     const out = renderHtml(calibrationFailedRun());
     expect(out).toContain('<p class="bad">Calibration failed: 1 enforced row(s) outside bounds');
     expect(row(sectionById(out, 'calibration'), 'http-load')).toContain(
-      '<td class="num">1.41x</td><td>0.77–1.3</td><td><span class="bad">OUTSIDE</span> · enforced: run untrusted</td>',
+      '<td class="num">1.41x</td><td>—</td><td>0.77–1.3</td><td><span class="bad">OUTSIDE</span> · enforced: run untrusted</td>',
     );
     expect(out).toMatch(
-      /<div class="card bad"><div class="card-label">Calibration<\/div><div class="card-value">1\/3<\/div><div class="card-detail">1 enforced row\(s\) OUTSIDE bounds/,
+      /<div class="card bad"><div class="card-label">Calibration<\/div><div class="card-value">1\/4<\/div><div class="card-detail">1 enforced row\(s\) OUTSIDE bounds/,
     );
     expect(renderHtml(uncalibratedRun())).toContain(
       '<p class="empty">This run had no calibration: no figure was checked against an independent tool.</p>',

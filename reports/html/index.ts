@@ -6,7 +6,7 @@ import type { RunResult } from '../../harness/result/index.js';
 import { escapeHtml as h } from '../internal/escape.js';
 import { fmtDuration } from '../internal/format.js';
 import { anchors } from '../internal/select.js';
-import { enforcedOutside } from '../internal/calibration.js';
+import { untrustedRows } from '../internal/calibration.js';
 import { calibrationHtml } from './calibration.js';
 import { concurrencySweepChart } from './charts/concurrency-sweep.js';
 import { costBufferCharts } from './charts/cost-buffer.js';
@@ -72,7 +72,7 @@ export function renderHtml(result: RunResult): string {
   const list = sections(result);
   const title = `loadlab scalability audit: ${result.profile}, ${env.startedAt}`;
   const untrusted = result.trusted ? '' : `<p class="bad">Results untrusted: ${h(result.untrustedReasons.join('; '))}</p>`;
-  const outside = enforcedOutside(result.calibration).length;
+  const outside = untrustedRows(result.calibration).length;
   const calibration =
     outside === 0
       ? ''

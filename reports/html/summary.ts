@@ -3,7 +3,7 @@ import type { RunResult, Verdict } from '../../harness/result/index.js';
 import { CLASS_MEANING, claimsByClass, claimTally, classOf, methodText } from '../internal/claims.js';
 import { diskSummary } from '../internal/disk.js';
 import { budgetOutcome, NOT_JUDGEABLE, tallyBudgets } from '../internal/budgets.js';
-import { enforcedOutside } from '../internal/calibration.js';
+import { untrustedRows } from '../internal/calibration.js';
 import { escapeHtml as h } from '../internal/escape.js';
 import { fmtDuration, fmtValue, num } from '../internal/format.js';
 import { PERCENTILE_LEGEND } from '../internal/percentile.js';
@@ -33,7 +33,7 @@ function calibrationCard(result: RunResult): string {
   const cal = result.calibration;
   const link = `<a href="#${anchors.calibration}">details</a>`;
   if (cal === undefined) return card('Calibration', 'none', 'no calibration in this run', 'plain');
-  const outside = enforcedOutside(cal).length;
+  const outside = untrustedRows(cal).length;
   const within = cal.rows.filter((r) => r.withinBounds).length;
   const detail =
     outside > 0 ? `${outside} enforced row(s) OUTSIDE bounds · ${link}` : `rows within bounds; all enforced rows inside · ${link}`;

@@ -1,6 +1,6 @@
 /** The calibration section: loadlab's figures beside independent tools' figures for the same subjects. */
 import type { CalibrationRow, RunResult } from '../../harness/result/index.js';
-import { boundsText, CALIBRATION_INTRO, NO_CALIBRATION, roleText, rowTooFew } from '../internal/calibration.js';
+import { boundsText, CALIBRATION_INTRO, driverText, NO_CALIBRATION, rowTooFew, rowVerdict } from '../internal/calibration.js';
 import { mdCode, mdText } from '../internal/escape.js';
 import { fmtValue, num } from '../internal/format.js';
 import { anchors } from '../internal/select.js';
@@ -9,8 +9,10 @@ import { anchor, table } from './blocks.js';
 function verdict(r: CalibrationRow): string {
   const few = rowTooFew(r);
   const note = few === null ? '' : ` (${few}: figures indicative only)`;
-  if (r.withinBounds) return `✅ within · ${roleText(r)}${note}`;
-  return r.enforced ? `❌ **OUTSIDE** · enforced: run untrusted${note}` : `⚠️ OUTSIDE · reported only${note}`;
+  const v = rowVerdict(r);
+  const icon = v.tone === 'ok' ? '✅' : v.tone === 'warn' ? '⚠️' : '❌';
+  const label = v.tone === 'bad' ? `**${v.label}**` : v.label;
+  return `${icon} ${label} · ${mdText(v.detail)}${note}`;
 }
 
 export function calibrationSection(result: RunResult): string {
@@ -34,12 +36,25 @@ export function calibrationSection(result: RunResult): string {
       `${fmtValue(r.independent, r.unit)} (n=${num(r.independentN)})`,
       mdText(r.tool),
       `${num(r.ratio)}x`,
+      driverText(r),
       boundsText(r),
       verdict(r),
     ]);
     parts.push(
       table(
-        ['Scenario', 'Subject', 'Mode', 'Statistic', 'loadlab (n)', 'Independent (n)', 'Tool', 'Ratio', 'Bounds', 'Verdict'],
+        [
+          'Scenario',
+          'Subject',
+          'Mode',
+          'Statistic',
+          'loadlab (n)',
+          'Independent (n)',
+          'Tool',
+          'Ratio',
+          'node-postgres alone',
+          'Bounds',
+          'Verdict',
+        ],
         rows,
         [4, 5, 7],
       ),

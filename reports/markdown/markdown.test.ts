@@ -42,7 +42,8 @@ function block(md: string, scenario: string): string {
   return md.slice(start, end === -1 ? undefined : end);
 }
 
-const CALIBRATION_HEADER = '| Scenario | Subject | Mode | Statistic | loadlab (n) | Independent (n) | Tool | Ratio | Bounds | Verdict |';
+const CALIBRATION_HEADER =
+  '| Scenario | Subject | Mode | Statistic | loadlab (n) | Independent (n) | Tool | Ratio | node-postgres alone | Bounds | Verdict |';
 const BREAKDOWN_HEADER =
   '| Query | Variant | Mode | n | Client p50 | Client p95 | Client mean | = Planning | + Execution | + Client/driver | Plans per call | Source | EXPLAIN planning / execution |';
 
@@ -144,18 +145,24 @@ describe('renderMarkdown', () => {
     expect(md.indexOf('## Calibration')).toBeLessThan(md.indexOf('## Claims Check'));
     expect(md).toContain('<a id="calibration"></a>');
     const rows = tableRows(md, CALIBRATION_HEADER);
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(4);
     expect(rows[0]).toBe(
-      '| [query-latency](#s-query-latency) | <code>events\\_by\\_session.events\\_idx</code> | prepared | p50 | 0.19 ms (n=400) | 0.176 ms (n=56,800) | pgbench 15.10 -M prepared | 1.08x | 0.77–1.3 | ✅ within · enforced |',
+      '| [query-latency](#s-query-latency) | <code>events\\_by\\_session.events\\_idx</code> | prepared | p50 | 0.19 ms (n=400) | 0.176 ms (n=56,800) | pgbench 15.10 -M prepared | 1.08x | 0.181 ms (n=400) · harness 1.05x · driver 1.03x | 0.77–1.3 | ✅ within · enforced |',
     );
     expect(rows[1]).toMatch(
-      /\| p95 \| 0\.36 ms \(n=400\) \| 0\.228 ms \(n=56,800\) \| .* \| 1\.58x \| 0\.67–1\.5 \| ⚠️ OUTSIDE · reported only \|$/,
+      /\| p95 \| 0\.36 ms \(n=400\) \| 0\.228 ms \(n=56,800\) \| .* \| 1\.58x \| .* \| 0\.67–1\.5 \| ⚠️ OUTSIDE · node-postgres against libpq accounts for it \(driver 1\.45x, harness 1\.09x\) \|$/,
     );
+    // Too slow against libpq, but node-postgres alone is nearly as slow: reported, not enforced.
+    expect(rows[2]).toMatch(
+      /\| simple \| p50 \| 1\.36 ms \(n=400\) \| 1\.02 ms \(n=400\) \| .* \| 1\.33x \| 1\.31 ms \(n=400\) · harness 1\.04x · driver 1\.28x \| 0\.77–1\.3 \| ⚠️ OUTSIDE · node-postgres against libpq accounts for it \(driver 1\.28x, harness 1\.04x\) \|$/,
+    );
+    expect(rows[3]).toContain('| [http-load](#s-http-load)');
+    expect(rows[3]).toContain('| — | 0.77–1.3 |');
     expect(md).toContain('- [http-load](#s-http-load): autocannon as a CLI child process');
     expect(md).toContain(
       '**Not calibrated:**\n\n- [query-latency](#s-query-latency) <code>actions\\_by\\_tags\\_2.action\\_tags\\_idx</code>: pgbench scripts cannot bind',
     );
-    expect(md).toContain('[calibration](#calibration) 2/3 within bounds');
+    expect(md).toContain('[calibration](#calibration) 2/4 within bounds');
     expect(md).not.toContain('Calibration failed');
   });
 
@@ -163,7 +170,7 @@ describe('renderMarkdown', () => {
     const out = renderMarkdown(calibrationFailedRun());
     const row = tableRows(out, CALIBRATION_HEADER).find((r) => r.includes('http-load'));
     expect(row).toContain(
-      '| 5.1 ms (n=6,000) | 3.62 ms (n=2,500) | autocannon 8 CLI child, 250 req/s | 1.41x | 0.77–1.3 | ❌ **OUTSIDE** · enforced: run untrusted |',
+      '| 5.1 ms (n=6,000) | 3.62 ms (n=2,500) | autocannon 8 CLI child, 250 req/s | 1.41x | — | 0.77–1.3 | ❌ **OUTSIDE** · enforced: run untrusted |',
     );
     const summary = out.slice(out.indexOf('## Executive Summary'), out.indexOf('## Calibration'));
     expect(summary).toContain('[**calibration: 1 enforced row(s) OUTSIDE bounds**](#calibration)');
@@ -172,6 +179,21 @@ describe('renderMarkdown', () => {
       'GET /api/v1/sessions (optimized) p50: loadlab 5.1 ms vs autocannon 8 CLI child, 250 req/s 3.62 ms, ratio 1.41x outside 0.77–1.3',
     );
     expect(summary).toContain('**results untrusted**');
+  });
+
+  it('flags a query row whose harness ratio (loadlab / node-postgres alone) is outside the bounds', () => {
+    const r = sampleRun();
+    const row = r.calibration?.rows.find((x) => x.driver !== undefined && x.statistic === 'p50' && x.withinBounds);
+    if (row?.driver === undefined) throw new Error('fixture changed');
+    Object.assign(row, { loadlab: 0.25 });
+    Object.assign(row.driver, { harnessRatio: 1.381, withinBounds: false });
+    const out = renderMarkdown(r);
+    const line = tableRows(out, CALIBRATION_HEADER).find((x) => x.includes('| p50 | 0.25 ms'));
+    expect(line).toContain('| ❌ **HARNESS OUTSIDE** · loadlab / node-postgres 1.38x: run untrusted |');
+    const summary = out.slice(out.indexOf('## Executive Summary'), out.indexOf('## Calibration'));
+    expect(summary).toContain(
+      'events\\_by\\_session.events\\_idx (prepared) p50: loadlab 0.25 ms vs node-postgres alone 0.181 ms, harness ratio 1.38x outside 0.77–1.3',
+    );
   });
 
   it('says in one line when the run had no calibration', () => {
@@ -232,7 +254,7 @@ describe('renderMarkdown', () => {
     expect(out).toContain('&lt;script&gt;');
     const rows = tableRows(out, '| Budget | Scenario | Threshold | Measured | Result |');
     expect(rows.every((r) => cells(r) === 5)).toBe(true);
-    expect(tableRows(out, CALIBRATION_HEADER).every((r) => cells(r) === 10)).toBe(true);
+    expect(tableRows(out, CALIBRATION_HEADER).every((r) => cells(r) === 11)).toBe(true);
     expect(tableRows(out, BREAKDOWN_HEADER).every((r) => cells(r) === 13)).toBe(true);
   });
 

@@ -2,7 +2,7 @@
 import type { BudgetResult, RunResult, Verdict } from '../../harness/result/index.js';
 import { budgetOutcome, NOT_JUDGEABLE, tallyBudgets } from '../internal/budgets.js';
 import { CLASS_MEANING, claimsByClass, claimTally, classOf, methodText } from '../internal/claims.js';
-import { boundsText, enforcedOutside, rowLabel } from '../internal/calibration.js';
+import { rowLabel, untrustedRows, untrustedText } from '../internal/calibration.js';
 import { mdCode, mdText } from '../internal/escape.js';
 import { fmtDuration, fmtValue, num } from '../internal/format.js';
 import { allBudgets, anchors } from '../internal/select.js';
@@ -26,7 +26,7 @@ function budgetLine(budgets: BudgetResult[]): string {
 function calibrationLine(result: RunResult): string {
   const cal = result.calibration;
   if (cal === undefined) return 'no calibration';
-  const outside = enforcedOutside(cal).length;
+  const outside = untrustedRows(cal).length;
   if (outside > 0) return `[**calibration: ${outside} enforced row(s) OUTSIDE bounds**](#${anchors.calibration})`;
   return `[calibration](#${anchors.calibration}) ${cal.rows.filter((r) => r.withinBounds).length}/${cal.rows.length} within bounds`;
 }
@@ -83,12 +83,9 @@ export function executiveSummary(result: RunResult): string {
   if (!result.trusted && result.untrustedReasons.length > 0)
     parts.push(`> ⚠️ Untrusted: ${result.untrustedReasons.map(mdText).join('; ')}`);
   if (result.error !== undefined) parts.push(`> ❌ ${mdCode(result.error.code)}: ${mdText(result.error.message)}`);
-  const outside = enforcedOutside(result.calibration);
+  const outside = untrustedRows(result.calibration);
   if (outside.length > 0) {
-    const rows = outside.map(
-      (r) =>
-        `${mdText(rowLabel(r))}: loadlab ${fmtValue(r.loadlab, r.unit)} vs ${mdText(r.tool)} ${fmtValue(r.independent, r.unit)}, ratio ${num(r.ratio)}x outside ${boundsText(r)}`,
-    );
+    const rows = outside.map((r) => `${mdText(rowLabel(r))}: ${mdText(untrustedText(r))}`);
     parts.push(
       `> ❌ **Calibration failed:** ${outside.length} enforced row(s) outside bounds, so loadlab's own figures cannot be trusted in this run (exit code 6): ${rows.join('; ')} — [calibration](#${anchors.calibration})`,
     );

@@ -1,4 +1,5 @@
-import type pg from 'pg';
+import pg from 'pg';
+import { interpolate } from '../../../engine/db/index.js';
 import {
   calibrationRow,
   Histogram,
@@ -39,7 +40,14 @@ export const CALIBRATION_METHOD =
   'pgbench runs the exact same statement (same SQL, same parameters, same database) in the same protocol mode (-M simple with the literals ' +
   'loadlab interpolated, -M prepared with the parameters bound), one client, and its per-transaction log (-l) gives the percentiles. The two ' +
   `take turns in ${CALIBRATE_DEFAULTS.blocks} blocks of N/${CALIBRATE_DEFAULTS.blocks} recorded executions each (every pgbench block is a new ` +
-  'process and gets its own warm-up, dropped), so a drift of the machine during the pair falls on both sides. Ratio = loadlab / pgbench. What the calibration leaves out on purpose: turning rows into JS objects (timestamps, jsonb), which ' +
+  'process and gets its own warm-up, dropped), so a drift of the machine during the pair falls on both sides. Ratio = loadlab / pgbench. ' +
+  'The statement carries a comment naming its subject, so in prepared mode all three clients start a fresh prepared statement on the ' +
+  "same parameters (the engine's own statement for that text may already run a generic plan learnt from other parameters). " +
+  "Inside loadlab's blocks every send alternates with one from node-postgres' bare Client (its own connection, same statement and mode, " +
+  "rows as text, which side goes first swapped each time): loadlab / driver is what loadlab's query path adds, driver / pgbench is what the " +
+  'JS driver costs against libpq (decoding every field in JS, an event-loop turn per reply). A p50 row outside its bounds decides trust ' +
+  'unless the harness share alone, 1 + (loadlab - driver) / pgbench, lies within them; the harness ratio is enforced on every p50 row. ' +
+  'What the calibration leaves out on purpose: turning rows into JS objects (timestamps, jsonb), which ' +
   'pgbench never does; the main figures include it, and the latency split shows it inside the client part.';
 
 /** Every column left as the server's text, as pgbench leaves it: no Date, JSON or numeric parsing. */
@@ -63,67 +71,122 @@ export async function calibrateQueries(
 ): Promise<void> {
   report.calibration.method = CALIBRATION_METHOD;
   const version = await pgbenchVersion();
-  for (const q of queries) {
-    for (const v of q.variants.filter((x) => o.variants.includes(x.id))) {
-      const subject = `${q.id}.${v.id}`;
-      if (version === null) {
-        report.calibration.skipped.push({
-          subject: `${subject} (${q.mode})`,
-          reason: 'pgbench is not on PATH (install postgresql-client to calibrate query latency)',
-        });
-        continue;
-      }
-      if (o.signal.aborted) throw o.signal.reason;
-      o.onStep?.(`${subject} ${q.mode}`);
-      // The repository renders the statement once; from then on the same Db (pool, mode, timer,
-      // histogram) sends it with rows kept as text, which is what pgbench does with them.
-      await v.exec(0);
-      const st = v.recording.last;
-      const url = urls.get(v.db);
-      if (st === undefined || url === undefined) continue;
-      const send = (): Promise<unknown> => v.recording.db.query(st.sql, st.params, { types: ROWS_AS_TEXT, rowMode: 'array' });
-      const script = pgbenchScript(st.sql, st.params, q.mode);
-      const mine = new Histogram(HISTOGRAM_RANGES.latencyMs);
-      const theirs = new Histogram(HISTOGRAM_RANGES.latencyMs);
-      let tool = 'pgbench';
-      for (let i = 0; i < o.warmup; i++) await send();
-      try {
-        for (const n of blockSizes(o.executions, o.blocks ?? CALIBRATE_DEFAULTS.blocks)) {
-          for (let i = 0; i < n; i++) {
-            const t0 = performance.now();
-            await send();
-            mine.record(performance.now() - t0);
-          }
-          const run = await pgbenchLatency({ url, mode: q.mode, script, transactions: n, warmup: o.warmup, signal: o.signal });
-          theirs.add(run.histogram);
-          tool = run.tool;
+  const drivers = new Map<string, pg.Client>();
+  let statements = 0;
+  try {
+    for (const q of queries) {
+      for (const v of q.variants.filter((x) => o.variants.includes(x.id))) {
+        const subject = `${q.id}.${v.id}`;
+        if (version === null) {
+          report.calibration.skipped.push({
+            subject: `${subject} (${q.mode})`,
+            reason: 'pgbench is not on PATH (install postgresql-client to calibrate query latency)',
+          });
+          continue;
         }
-        for (const statistic of ['p50', 'p95'] as const) {
-          const pct = statistic === 'p50' ? 50 : 95;
-          report.calibration.rows.push(
-            calibrationRow({
-              subject,
-              kind: 'query',
-              mode: q.mode,
-              statistic,
-              loadlab: mine.percentile(pct),
-              loadlabN: mine.count,
-              independent: theirs.percentile(pct),
-              independentN: theirs.count,
-              tool: `${tool}, 1 client, same SQL and parameters, ${o.blocks ?? CALIBRATE_DEFAULTS.blocks} alternating blocks`,
-            }),
-          );
-        }
-      } catch (err) {
         if (o.signal.aborted) throw o.signal.reason;
-        report.calibration.skipped.push({
-          subject: `${subject} (${q.mode})`,
-          reason: `pgbench failed: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`,
-        });
+        o.onStep?.(`${subject} ${q.mode}`);
+        // The repository renders the statement once; from then on the same Db (pool, mode, timer,
+        // histogram) sends it with rows kept as text, which is what pgbench does with them.
+        await v.exec(0);
+        const rendered = v.recording.last;
+        const url = urls.get(v.db);
+        if (rendered === undefined || url === undefined) continue;
+        // A text of its own, so in prepared mode every side starts a fresh statement on these
+        // parameters: the engine's statement for this text may have been planned generically after
+        // other parameter shapes (actions_tags_1..3 share one text), which pgbench's never is.
+        const st = { sql: `/* loadlab calibration ${subject.replace(/[^\w.-]/g, '_')} */ ${rendered.sql}`, params: rendered.params };
+        const send = (): Promise<unknown> => v.recording.db.query(st.sql, st.params, { types: ROWS_AS_TEXT, rowMode: 'array' });
+        const driver = await driverFor(drivers, url);
+        const bare = driverQuery(st.sql, st.params, q.mode, ++statements);
+        const sendBare = (): Promise<unknown> => driver.query(bare);
+        const script = pgbenchScript(st.sql, st.params, q.mode);
+        const mine = new Histogram(HISTOGRAM_RANGES.latencyMs);
+        const bareH = new Histogram(HISTOGRAM_RANGES.latencyMs);
+        const theirs = new Histogram(HISTOGRAM_RANGES.latencyMs);
+        let tool = 'pgbench';
+        for (let i = 0; i < o.warmup; i++) {
+          await send();
+          await sendBare();
+        }
+        try {
+          let k = 0;
+          for (const n of blockSizes(o.executions, o.blocks ?? CALIBRATE_DEFAULTS.blocks)) {
+            for (let i = 0; i < n; i++, k++) {
+              // Which side goes first alternates, so neither always follows the other's reply.
+              if (k % 2 === 0) {
+                mine.record(await timed(send));
+                bareH.record(await timed(sendBare));
+              } else {
+                bareH.record(await timed(sendBare));
+                mine.record(await timed(send));
+              }
+            }
+            const run = await pgbenchLatency({ url, mode: q.mode, script, transactions: n, warmup: o.warmup, signal: o.signal });
+            theirs.add(run.histogram);
+            tool = run.tool;
+          }
+          for (const statistic of ['p50', 'p95'] as const) {
+            const pct = statistic === 'p50' ? 50 : 95;
+            report.calibration.rows.push(
+              calibrationRow({
+                subject,
+                kind: 'query',
+                mode: q.mode,
+                statistic,
+                loadlab: mine.percentile(pct),
+                loadlabN: mine.count,
+                independent: theirs.percentile(pct),
+                independentN: theirs.count,
+                tool: `${tool}, 1 client, same SQL and parameters, ${o.blocks ?? CALIBRATE_DEFAULTS.blocks} alternating blocks`,
+                driver: { value: bareH.percentile(pct), n: bareH.count },
+              }),
+            );
+          }
+        } catch (err) {
+          if (o.signal.aborted) throw o.signal.reason;
+          report.calibration.skipped.push({
+            subject: `${subject} (${q.mode})`,
+            reason: `pgbench failed: ${(err as Error).message.split('\n').slice(0, 3).join(' ')}`,
+          });
+        }
       }
     }
+  } finally {
+    for (const c of drivers.values()) await c.end().catch(() => undefined);
   }
 }
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+/** One bare node-postgres Client per database, opened on first use. */
+async function driverFor(drivers: Map<string, pg.Client>, url: string): Promise<pg.Client> {
+  const known = drivers.get(url);
+  if (known !== undefined) return known;
+  const c = new pg.Client({ connectionString: url });
+  // A server going away mid-calibration rejects the pending query; without a listener it would crash.
+  c.on('error', () => undefined);
+  await c.connect();
+  drivers.set(url, c);
+  return c;
+}
+
+/**
+ * The statement as the bare driver sends it in `mode`: literals interpolated once (simple), or
+ * bound parameters with a statement name of its own (prepared) so it is parsed once per connection.
+ */
+function driverQuery(sql: string, params: readonly unknown[], mode: CalibrationMode, id: number): pg.QueryConfig {
+  const text = { types: ROWS_AS_TEXT, rowMode: 'array' } as const;
+  if (params.length === 0) return { text: sql, ...text };
+  if (mode === 'simple') return { text: interpolate(sql, params), ...text };
+  return { text: sql, values: params as unknown[], ...text, ...(mode === 'prepared' ? { name: `ll_cal_${id}` } : {}) };
+}
+
+type CalibrationMode = HotQuery['mode'];
 
 /** `total` split into `blocks` near-equal positive parts (fewer blocks when total is small). */
 export function blockSizes(total: number, blocks: number): number[] {
