@@ -81,8 +81,8 @@ describe('renderHtml', () => {
     expect(p50).toContain(
       '<td class="num">1.08x</td><td>0.181 ms (n=400) · harness 1.05x · driver 1.03x</td><td>0.77–1.3</td><td><span class="ok">within</span> · enforced</td>',
     );
-    expect(row(cal, '<td>simple</td>')).toContain('<span class="warn">OUTSIDE</span> · node-postgres against libpq accounts for it');
-    expect(row(cal, '<td>p95</td>')).toContain('<span class="warn">OUTSIDE</span> · node-postgres against libpq accounts for it');
+    expect(row(cal, '<td>simple</td>')).toContain('<span class="warn">OUTSIDE</span> · outside only with node-postgres&#39; gap to libpq');
+    expect(row(cal, '<td>p95</td>')).toContain('<span class="warn">OUTSIDE</span> · outside only with node-postgres&#39; gap to libpq');
     expect(cal).toContain('<strong>Method</strong> (<a href="#s-query-latency">query-latency</a>): pgbench 15.10');
     expect(cal).toContain('<code>actions_by_tags_2.action_tags_idx</code>: pgbench scripts cannot bind');
     expect(html).toMatch(/<div class="card ok"><div class="card-label">Calibration<\/div><div class="card-value">2\/4<\/div>/);

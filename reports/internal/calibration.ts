@@ -46,7 +46,7 @@ export function rowVerdict(r: CalibrationRow): { tone: 'ok' | 'warn' | 'bad'; la
       return {
         tone: 'warn',
         label: 'OUTSIDE',
-        detail: `node-postgres against libpq accounts for it (driver ${num(d.driverRatio)}x, harness ${num(d.harnessRatio)}x)`,
+        detail: `outside only with node-postgres' gap to libpq (driver ${num(d.driverRatio)}x); loadlab's own path alone is within (harness ${num(d.harnessRatio)}x)`,
       };
     }
   }
