@@ -158,7 +158,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     stats: () => setup.client.stats(),
     setErrorInjection(faults) {
       if (setup.mock === undefined)
-        throw new LoadlabError(ENGINE_ERRORS.CONFIG_INVALID, 'LLM error injection needs the mock (llm.mode "mock")', { kind: 'usage' });
+        throw new LoadlabError(ENGINE_ERRORS.CONFIG_INVALID, 'LLM error injection needs the mock (llm.mode "mock")');
       setup.mock.setFaults(faults);
     },
   };

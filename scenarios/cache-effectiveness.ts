@@ -126,9 +126,8 @@ async function runDeliberations(
     t.userContextQueries = s.deliberationCounts.get(STATEMENTS.userContext) ?? 0;
     if (t.completed < t.sessions) {
       throw new LoadlabError(
-        HARNESS_ERRORS.LOAD_INVALID,
+        HARNESS_ERRORS.TARGET_FAILED,
         `${t.sessions - t.completed} of ${t.sessions} deliberations on the caches-${s.name} engine did not complete`,
-        { kind: 'internal' },
       );
     }
     out[s.name] = t;
@@ -188,8 +187,7 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
   async run(ctx) {
     const p = ctx.params;
     const redisUrl = ctx.infra.redis?.url;
-    if (redisUrl === undefined)
-      throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'cache-effectiveness needs Redis', { kind: 'config' });
+    if (redisUrl === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'cache-effectiveness needs Redis');
     const db = await ctx.data.database({ label: 'cache', optimizations: 'none' });
     const client = new pg.Client({ connectionString: db.url });
     client.on('error', () => undefined); // a server going away must not crash the process
@@ -201,9 +199,7 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
       problemMaxBytes: API_DEFAULTS.problemMaxBytes,
     }).finally(() => client.end());
     if (pop.users.length === 0 || pop.problems.length === 0)
-      throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'cache-effectiveness needs seeded users, sessions and problems', {
-        kind: 'config',
-      });
+      throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'cache-effectiveness needs seeded users, sessions and problems');
     const prefix = `ll:${ctx.name}:${Date.now().toString(36)}:`;
     const systems: System[] = [];
     try {

@@ -154,7 +154,6 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
     if (p.tier !== 0) {
       if (!isTierNumber(p.tier)) {
         throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `capacity: tier must be 0 (the sweep) or 1-4, got ${p.tier}`, {
-          kind: 'usage',
           hint: 'loadlab run capacity --tier 1|2|3|4',
         });
       }

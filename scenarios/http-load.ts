@@ -40,7 +40,7 @@ export const httpLoadScenario = defineScenario<HttpLoadParams, void>({
   async run(ctx) {
     const p = ctx.params;
     const redisUrl = ctx.infra.redis?.url;
-    if (redisUrl === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'http-load needs Redis', { kind: 'config' });
+    if (redisUrl === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'http-load needs Redis');
     // The audited variant on the schema as audited, the optimized one with every schema
     // recommendation (less what --disable turned off): the engine's own recommendations alone
     // cannot fix a listing whose index is missing (the actions endpoint, issue 18).
@@ -50,8 +50,7 @@ export const httpLoadScenario = defineScenario<HttpLoadParams, void>({
     };
     const db = dbs.audited;
     const user = await ctx.data.heavyUser();
-    if (user === undefined)
-      throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'http-load needs seeded data (a heavy user)', { kind: 'config' });
+    if (user === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'http-load needs seeded data (a heavy user)');
     const c = new pg.Client({ connectionString: db.url });
     await c.connect();
     const recent = await c

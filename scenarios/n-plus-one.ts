@@ -54,9 +54,7 @@ async function measure(
         const res = await api.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, 'x-request-id': id } });
         const ms = performance.now() - t0;
         if (res.statusCode !== 200)
-          throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, `GET ${url} answered ${res.statusCode}: ${res.body.slice(0, 200)}`, {
-            kind: 'internal',
-          });
+          throw new LoadlabError(HARNESS_ERRORS.TARGET_FAILED, `GET ${url} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
         record(endpoint, agg.queriesPerSpan().get(id) ?? 0, ms);
       }
     }
@@ -89,7 +87,7 @@ export const nPlusOneScenario = defineScenario<NPlusOneParams, void>({
   async run(ctx) {
     const p = ctx.params;
     const redisUrl = ctx.infra.redis?.url;
-    if (redisUrl === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'n-plus-one needs Redis', { kind: 'config' });
+    if (redisUrl === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'n-plus-one needs Redis');
     // Audited on the schema as audited; optimized with every schema recommendation (the actions
     // listing needs its index as much as its batched lookup).
     const dbs = {
@@ -97,8 +95,7 @@ export const nPlusOneScenario = defineScenario<NPlusOneParams, void>({
       optimized: await ctx.data.database({ label: 'n1_optimized', optimizations: 'all' }),
     };
     const user = await ctx.data.heavyUser();
-    if (user === undefined)
-      throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'n-plus-one needs seeded data (a heavy user)', { kind: 'config' });
+    if (user === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'n-plus-one needs seeded data (a heavy user)');
     const perRequest = new Map<string, number[]>();
     const costs: ActionsCost[] = [];
     for (const variant of VARIANTS) {

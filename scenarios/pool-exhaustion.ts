@@ -51,7 +51,7 @@ export const poolExhaustionScenario = defineScenario<PoolExhaustionParams, void>
   async run(ctx) {
     const p = ctx.params;
     const redisUrl = ctx.infra.redis?.url;
-    if (redisUrl === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'pool-exhaustion needs Redis', { kind: 'config' });
+    if (redisUrl === undefined) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'pool-exhaustion needs Redis');
     const db = await ctx.data.database({ label: 'pool', optimizations: 'none' });
     const c = new pg.Client({ connectionString: db.url });
     c.on('error', () => undefined); // a server going away must not crash the process

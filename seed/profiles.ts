@@ -31,7 +31,6 @@ export function resolveProfile(profile: string | SeedProfile): SeedProfile {
   const found = (SEED_PROFILES as Record<string, SeedProfile>)[profile];
   if (found === undefined) {
     throw new LoadlabError(ENGINE_ERRORS.SEED_PROFILE_UNKNOWN, `unknown seed profile "${profile}"`, {
-      kind: 'usage',
       hint: `use one of: ${SEED_PROFILE_NAMES.join(', ')}`,
     });
   }
@@ -44,7 +43,6 @@ function validateCustom(p: SeedProfile): SeedProfile {
     throw new LoadlabError(
       ENGINE_ERRORS.SEED_PROFILE_UNKNOWN,
       `invalid seed profile "${p.name}": ${bad.join(', ')} must be positive integers`,
-      { kind: 'usage' },
     );
   }
   return p;

@@ -77,8 +77,7 @@ export interface SeedResult {
 export async function seedDatabase(options: SeedOptions): Promise<SeedResult> {
   const profile = resolveProfile(options.profile);
   const seed = options.seed ?? SEED_DEFAULTS.seed;
-  if (!Number.isSafeInteger(seed))
-    throw new LoadlabError(ENGINE_ERRORS.SEED_PROFILE_UNKNOWN, `--seed must be an integer, got ${seed}`, { kind: 'usage' });
+  if (!Number.isSafeInteger(seed)) throw new LoadlabError(ENGINE_ERRORS.SEED_PROFILE_UNKNOWN, `--seed must be an integer, got ${seed}`);
   const t0 = Date.now();
   const emit = (e: SeedProgress): void => options.onProgress?.(e);
   const signal = options.signal;
@@ -161,7 +160,6 @@ async function prepare(
         ENGINE_ERRORS.SEED_DATABASE_NOT_EMPTY,
         `the database already holds data (${filled.join(', ')}); refusing to add to it`,
         {
-          kind: 'config',
           hint: 'pass --reset to empty the seeded tables first (TRUNCATE ... CASCADE), or seed a fresh database',
         },
       );
@@ -191,7 +189,6 @@ async function connect(pool: pg.Pool, url: string): Promise<pg.PoolClient> {
     // A missing database is the "not migrated" case: `loadlab migrate` creates it.
     if ((err as { code?: string }).code === '3D000') throw notMigrated(url, 'the database does not exist', err);
     throw new LoadlabError(ENGINE_ERRORS.DB_UNREACHABLE, `cannot connect: ${err instanceof Error ? err.message : String(err)}`, {
-      kind: 'infra',
       hint: 'check that PostgreSQL is running and the URL is right',
       cause: err,
     });

@@ -104,7 +104,6 @@ export function resolveConfig(input: EngineConfigInput = {}): EngineConfig {
   }
   if (errors.length > 0) {
     throw new LoadlabError(ENGINE_ERRORS.CONFIG_INVALID, `invalid engine config:\n  - ${errors.join('\n  - ')}`, {
-      kind: 'config',
       hint: 'see engine/config/defaults.ts for every key, its default and its section of docs/audited-system.md',
     });
   }

@@ -189,7 +189,6 @@ export class Db implements Queryable {
           ENGINE_ERRORS.DB_POOL_TIMEOUT,
           `no PostgreSQL connection came free within ${Math.round(waitedMs)} ms: all ${max} of the pool are busy`,
           {
-            kind: 'infra',
             cause: err,
             hint: 'raise db.poolMax or db.connectionTimeoutMs, or lower the load (sessions × queries per step)',
           },
@@ -199,7 +198,6 @@ export class Db implements Queryable {
         ENGINE_ERRORS.DB_UNREACHABLE,
         `cannot get a PostgreSQL connection (${redactUrl(this.url)}): ${(err as Error).message}`,
         {
-          kind: 'infra',
           cause: err,
           hint: 'check that PostgreSQL is running and reachable at that URL',
         },

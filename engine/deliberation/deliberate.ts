@@ -58,7 +58,6 @@ export async function runDeliberation(
     throw new LoadlabError(
       DELIBERATION_ERRORS.STATE_VERSION,
       `checkpoint of session ${input.sessionId} has state version ${String(input.resumeFrom.version)}, this engine reads ${STATE_VERSION}`,
-      { kind: 'internal' },
     );
   }
   // A copy: the caller's checkpoint stays as it was read.
@@ -204,7 +203,7 @@ async function runAll(run: SessionRun, sps: readonly SubProblem[], personaCount:
       throw new LoadlabError(
         DELIBERATION_ERRORS.SUBPROBLEM_FAILED,
         `a sub-problem failed: ${reason instanceof Error ? reason.message : String(reason)}`,
-        { kind: 'internal', cause: reason },
+        { cause: reason },
       );
     }
     for (const r of settled) if (r.status === 'fulfilled') out.push(r.value);

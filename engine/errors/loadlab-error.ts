@@ -1,21 +1,21 @@
+import { errorKind, type ErrorCode, type ErrorKind } from './registry.js';
+
 /**
  * The one error type every part throws for conditions a user can act on. `code` is stable
- * (tests and scripts branch on it, never on the message); `kind` decides the CLI exit code;
- * `hint` says how to fix it when the fix is known. `interrupted` is a run stopped by SIGINT or
- * SIGTERM: not a failure of the run's subject, and it has an exit code of its own.
+ * (tests and scripts branch on it, never on the message) and registered (engine/errors/codes.ts,
+ * harness/errors/codes.ts); its registry entry gives `kind`, which decides the CLI exit code, so a
+ * code exits the same way wherever it is thrown. `hint` says how to fix it when the fix is known.
  */
-export type ErrorKind = 'usage' | 'config' | 'infra' | 'internal' | 'data-loss' | 'interrupted';
-
 export class LoadlabError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly kind: ErrorKind;
   readonly hint: string | undefined;
 
-  constructor(code: string, message: string, options: { kind: ErrorKind; hint?: string; cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LoadlabError';
     this.code = code;
-    this.kind = options.kind;
+    this.kind = errorKind(code);
     this.hint = options.hint;
   }
 }

@@ -109,8 +109,7 @@ export function deliberationSettings(config: EngineConfig): DeliberationSettings
       ? []
       : [`deliberation.embeddingMode: expected one of ${EMBEDDING_MODES.join(', ')}, got "${d.embeddingMode}"`]),
   ];
-  if (errors.length > 0)
-    throw new LoadlabError(ENGINE_ERRORS.CONFIG_INVALID, `invalid engine config:\n  - ${errors.join('\n  - ')}`, { kind: 'config' });
+  if (errors.length > 0) throw new LoadlabError(ENGINE_ERRORS.CONFIG_INVALID, `invalid engine config:\n  - ${errors.join('\n  - ')}`);
   return d as DeliberationSettings;
 }
 

@@ -99,7 +99,7 @@ export class Resumer {
       this.d.events.forgetSession(sessionId);
       await this.d.repos.sessions.updateStatus(sessionId, 'failed');
       this.d.log.warn({ sessionId }, error.message);
-      throw new LoadlabError(CHECKPOINT_ERRORS.LOST, error.message, { kind: 'internal' });
+      throw new LoadlabError(CHECKPOINT_ERRORS.LOST, error.message);
     }
     this.d.events.registerSession(sessionId, row.user_id);
     const report = await prepareResume(this.d.resume, sessionId, row.user_id, record);
@@ -158,7 +158,6 @@ export class Resumer {
 
 function notResumable(sessionId: string, why: string): LoadlabError {
   return new LoadlabError(CHECKPOINT_ERRORS.NOT_RESUMABLE, `session ${sessionId} cannot be resumed: ${why}`, {
-    kind: 'usage',
     hint: 'a session is resumed only when it is running and its engine stopped renewing its lease (checkpoint.leaseMs)',
   });
 }

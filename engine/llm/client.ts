@@ -220,7 +220,6 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
         LLM_ERRORS.CALL_FAILED,
         `LLM call (${req.role}, ${model}) failed after ${registry.get(callId)?.attempts ?? 0} attempt(s)${status === undefined ? '' : `: HTTP ${status}`}`,
         {
-          kind: 'infra',
           hint: 'the provider kept failing past the SDK retries (maxRetries); check the mock profile error rates or the provider status',
           cause: err,
         },
@@ -313,7 +312,7 @@ export function createLlmClient(options: LlmClientOptions): LlmClient {
           throw new LoadlabError(
             LLM_ERRORS.EMBEDDING_FAILED,
             `embedding request failed after ${reg.attempts} attempt(s)${res === undefined ? '' : `: HTTP ${res.status}`}`,
-            { kind: 'infra', cause: failure },
+            { cause: failure },
           );
         }
         // §10.2: 0.5 s x2 backoff between attempts (scaled with the mock's clock).

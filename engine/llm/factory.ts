@@ -65,7 +65,7 @@ export function createLlm(options: {
     ...(c.mode === 'mock' || c.mode === 'real' ? [] : [`llm.mode: expected mock or real, got "${c.mode}"`]),
     ...(c.modelSet in MODEL_SETS ? [] : [`llm.modelSet: expected one of ${Object.keys(MODEL_SETS).join(', ')}, got "${c.modelSet}"`]),
   ];
-  if (problems.length > 0) throw new LoadlabError(LLM_ERRORS.CONFIG_INVALID, problems.join('; '), { kind: 'config' });
+  if (problems.length > 0) throw new LoadlabError(LLM_ERRORS.CONFIG_INVALID, problems.join('; '));
   const common = {
     models: MODEL_SETS[c.modelSet as ModelSetName],
     costSink: options.costSink,
@@ -79,7 +79,6 @@ export function createLlm(options: {
   if (c.mode === 'real') {
     if (options.apiKey === undefined || options.apiKey === '') {
       throw new LoadlabError(LLM_ERRORS.API_KEY_MISSING, 'llm.mode is "real" but no Anthropic API key was given', {
-        kind: 'config',
         hint: 'set ANTHROPIC_API_KEY, or use the mock (llm.mode "mock", the default)',
       });
     }

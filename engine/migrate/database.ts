@@ -20,7 +20,6 @@ export async function connectClient(url: string): Promise<pg.Client> {
 function unreachable(url: string, err: unknown): LoadlabError {
   const cause = err instanceof Error ? err.message || (err as NodeJS.ErrnoException).code || err.name : String(err);
   return new LoadlabError(ENGINE_ERRORS.DB_UNREACHABLE, `cannot connect to ${redactUrl(url)}: ${cause}`, {
-    kind: 'infra',
     hint: 'check that PostgreSQL is running and the URL (host, port, user, password) is right, or unset DATABASE_URL to use the embedded server',
     cause: err,
   });

@@ -42,8 +42,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
       { track: 'baseline', pattern: path.join(dir, 'baseline', '*.sql'), table: MIGRATE_DEFAULTS.baselineTable },
       ...options.optimizations.map((name) => {
         const opt = OPTIMIZATIONS.find((o) => o.name === name);
-        if (opt === undefined)
-          throw new LoadlabError(ENGINE_ERRORS.OPTIMIZATION_UNKNOWN, `unknown optimization "${name}"`, { kind: 'usage' });
+        if (opt === undefined) throw new LoadlabError(ENGINE_ERRORS.OPTIMIZATION_UNKNOWN, `unknown optimization "${name}"`);
         return {
           track: name,
           pattern: path.join(dir, 'optimizations', opt.file),
@@ -84,7 +83,6 @@ async function runTrack(client: pg.Client, pattern: string, table: string, track
       checksum ? ENGINE_ERRORS.MIGRATION_CHECKSUM : ENGINE_ERRORS.MIGRATION_FAILED,
       `migration track "${track}" failed: ${message}`,
       {
-        kind: 'infra',
         ...(checksum
           ? { hint: 'a migration file changed after it was applied; migrations are immutable once merged: add a new file instead' }
           : {}),

@@ -67,7 +67,6 @@ export function parseOptimizations(input: string): OptimizationName[] {
   const unknown = names.filter((n) => !(OPTIMIZATION_NAMES as readonly string[]).includes(n));
   if (unknown.length > 0) {
     throw new LoadlabError(ENGINE_ERRORS.OPTIMIZATION_UNKNOWN, `unknown optimization ${unknown.map((u) => `"${u}"`).join(', ')}`, {
-      kind: 'usage',
       hint: `use all, none, or a comma-separated list of: ${OPTIMIZATION_NAMES.join(', ')}`,
     });
   }

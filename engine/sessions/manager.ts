@@ -111,13 +111,13 @@ export class SessionManager {
 
   /** Starts `task` for a session (the row must exist). Resolves once it runs (after any audited eviction wait). */
   async start(sessionId: string, userId: string, task: SessionTask): Promise<SessionHandle> {
-    if (this.closed) throw new LoadlabError(ENGINE_ERRORS.SESSION_MANAGER_CLOSED, 'session manager is closed', { kind: 'usage' });
+    if (this.closed) throw new LoadlabError(ENGINE_ERRORS.SESSION_MANAGER_CLOSED, 'session manager is closed');
     this.waiting.now += 1;
     this.waiting.peak = Math.max(this.waiting.peak, this.waiting.now);
     return this.withLock(async () => {
       this.waiting.now -= 1;
       if (this.active.has(sessionId)) {
-        throw new LoadlabError(ENGINE_ERRORS.SESSION_ALREADY_RUNNING, `session ${sessionId} is already running`, { kind: 'usage' });
+        throw new LoadlabError(ENGINE_ERRORS.SESSION_ALREADY_RUNNING, `session ${sessionId} is already running`);
       }
       if (this.countRunning() >= this.o.config.maxConcurrent) {
         const victim = this.oldestRunning();

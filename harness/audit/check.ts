@@ -13,7 +13,6 @@ export function claimSpec(id: string): ClaimSpec {
   const spec = CLAIMS.find((c) => c.id === id);
   if (spec === undefined) {
     throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `a scenario reported unknown claim id ${id}`, {
-      kind: 'config',
       hint: 'claim ids are listed in harness/audit/claims.ts',
     });
   }
@@ -47,7 +46,6 @@ export function checkClaim(id: string, value: number | null, detail: ClaimDetail
   for (const name of Object.keys(detail.constants ?? {})) {
     if (!(spec.constants ?? []).some((c) => c.name === name)) {
       throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `claim ${id} has no constant ${name}`, {
-        kind: 'config',
         hint: `${id} depends on: ${(spec.constants ?? []).map((c) => c.name).join(', ') || 'no constants'}`,
       });
     }

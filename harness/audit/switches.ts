@@ -47,7 +47,6 @@ export function parseDisabled(list: string | undefined): DisabledOptimizations {
   const unknown = names.filter((n) => !SWITCH_NAMES.includes(n));
   if (unknown.length > 0) {
     throw new LoadlabError(HARNESS_ERRORS.USAGE, `--disable: unknown optimisation ${unknown.map((u) => `"${u}"`).join(', ')}`, {
-      kind: 'usage',
       hint: `use a comma-separated list of: ${SWITCH_NAMES.join(', ')}`,
     });
   }

@@ -93,7 +93,6 @@ export function resolveConfig(config: unknown, source = 'config'): Readonly<Load
       HARNESS_ERRORS.BUDGET_CONFIG_INVALID,
       `invalid ${source} (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${lines.join('\n')}`,
       {
-        kind: 'config',
         hint: 'see the budgets section of the README for the format: { budgets: { ci: { "query.list_sessions": { p95: "< 10ms" } } } }',
       },
     );
@@ -112,7 +111,7 @@ export async function loadConfig(path: string): Promise<Readonly<LoadlabConfig>>
       raw = mod.default ?? mod.config;
     }
   } catch (cause) {
-    throw new LoadlabError(HARNESS_ERRORS.CONFIG_LOAD_FAILED, `cannot load config ${path}`, { kind: 'config', cause });
+    throw new LoadlabError(HARNESS_ERRORS.CONFIG_LOAD_FAILED, `cannot load config ${path}`, { cause });
   }
   return resolveConfig(raw, path);
 }

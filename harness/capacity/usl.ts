@@ -39,7 +39,6 @@ export function fitUsl(points: readonly ThroughputPoint[]): UslFit {
   const distinct = new Set(points.map((p) => p.n));
   if (distinct.size < 3) {
     throw new LoadlabError(HARNESS_ERRORS.CAPACITY_INSUFFICIENT_DATA, `USL fit needs at least 3 concurrency levels, got ${distinct.size}`, {
-      kind: 'usage',
       hint: 'sweep more levels, e.g. 1, 2, 4, 8, 16, 32',
     });
   }

@@ -37,7 +37,6 @@ function parseLogLevel(value: string | undefined): LogLevel {
   const level = value.toLowerCase();
   if ((LOG_LEVELS as readonly string[]).includes(level)) return level as LogLevel;
   throw new LoadlabError(HARNESS_ERRORS.LOG_LEVEL_INVALID, `LOADLAB_LOG_LEVEL is "${value}", which is not a log level`, {
-    kind: 'config',
     hint: `set it to one of ${LOG_LEVELS.join(', ')}, or unset it (default ${CLI_ENV_DEFAULTS.logLevel})`,
   });
 }

@@ -72,7 +72,7 @@ describe('internal errors', () => {
       message: 'cannot reach postgres://u:***@h/db',
     });
     expect(internalError('a string')).toEqual({ code: 'LL_INTERNAL', message: 'a string' });
-    const escaped = internalError(new LoadlabError('LL_USAGE', 'bad', { kind: 'usage' }));
+    const escaped = internalError(new LoadlabError('LL_USAGE', 'bad'));
     expect(escaped.code).toBe('LL_INTERNAL');
     expect(escaped.message).toContain('LL_USAGE');
   });

@@ -1,3 +1,4 @@
+import type { ErrorKind } from '../../engine/errors/index.js';
 import { EXIT_CODES as RESULT_EXIT_CODES } from '../result/index.js';
 
 /**
@@ -18,6 +19,16 @@ export const EXIT_CODES = {
 } as const;
 
 export type CliExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+/** The exit code of a LoadlabError, by the kind its code is registered with. */
+export const EXIT_BY_KIND: Readonly<Record<ErrorKind, CliExitCode>> = {
+  usage: EXIT_CODES.USAGE,
+  config: EXIT_CODES.USAGE,
+  infra: EXIT_CODES.UNEXPECTED,
+  internal: EXIT_CODES.UNEXPECTED,
+  'data-loss': EXIT_CODES.DATA_LOSS,
+  interrupted: EXIT_CODES.INTERRUPTED,
+};
 
 /** What each code means, for the last line of a run and for docs/errors.md. */
 export const EXIT_CODE_MEANINGS: Readonly<Record<CliExitCode, string>> = {

@@ -1,20 +1,11 @@
 import { Command, CommanderError } from 'commander';
-import { isLoadlabError, type ErrorKind } from '../../engine/errors/index.js';
+import { isLoadlabError } from '../../engine/errors/index.js';
 import { registerCommands } from './commands/index.js';
 import { createContext, readEnv, showsStacks } from './context.js';
 import { createCrashGuard, installCrashHandlers, printInternalError } from './crash.js';
-import { EXIT_CODES } from './exit-codes.js';
+import { EXIT_BY_KIND, EXIT_CODES } from './exit-codes.js';
 import { createPrinter } from './printer.js';
 import { VERSION } from '../runner/index.js';
-
-const EXIT_BY_KIND: Record<ErrorKind, number> = {
-  usage: EXIT_CODES.USAGE,
-  config: EXIT_CODES.USAGE,
-  infra: EXIT_CODES.UNEXPECTED,
-  internal: EXIT_CODES.UNEXPECTED,
-  'data-loss': EXIT_CODES.DATA_LOSS,
-  interrupted: EXIT_CODES.INTERRUPTED,
-};
 
 /**
  * Runs the CLI and returns the exit code; bin/loadlab.js passes it to process.exit. While it runs,

@@ -10,7 +10,6 @@ export interface AppliedEffect {
 
 function missing(kind: string, what: string): LoadlabError {
   return new LoadlabError(HARNESS_ERRORS.FAULT_HANDLE_MISSING, `fault ${kind} needs a ${what} handle, none was given`, {
-    kind: 'internal',
     hint: 'pass it in the scenario context faults handles (harness/infra provides redis and pg handles for servers it owns)',
   });
 }

@@ -148,7 +148,7 @@ export class FaultProxy implements ProxyFaultHandle {
           new LoadlabError(
             HARNESS_ERRORS.PROXY_LISTEN_FAILED,
             `fault proxy ${this.name} cannot listen on ${this.listenHost}:${this.boundPort}`,
-            { kind: 'infra', cause },
+            { cause },
           ),
         );
       });

@@ -51,8 +51,7 @@ function toError(err: unknown): { code: string; message: string } {
  */
 export function startFaultSchedule(entries: readonly FaultScheduleEntry[], handles: FaultHandles, opts: FaultRunOptions = {}): FaultRun {
   for (const e of entries) {
-    if (!(e.atMs >= 0))
-      throw new LoadlabError(HARNESS_ERRORS.FAULT_FAILED, `fault ${e.fault.kind} has invalid atMs ${e.atMs}`, { kind: 'config' });
+    if (!(e.atMs >= 0)) throw new LoadlabError(HARNESS_ERRORS.FAULT_SCHEDULE_INVALID, `fault ${e.fault.kind} has invalid atMs ${e.atMs}`);
   }
   const t0 = opts.t0 ?? performance.now();
   const now = (): number => Math.max(0, Math.round(performance.now() - t0));

@@ -110,7 +110,6 @@ export async function startPgbouncer(o: PgbouncerOptions): Promise<PgbouncerHand
   const binary = findPgbouncer();
   if (binary === undefined) {
     throw new LoadlabError(HARNESS_ERRORS.PGBOUNCER_MISSING, 'pgbouncer was not found (PATH, /usr/sbin)', {
-      kind: 'config',
       hint: 'install it (Debian/Ubuntu: apt-get install pgbouncer) to put a transaction-mode pooler in the path; without it the tier is measured without one and says so',
     });
   }
@@ -155,7 +154,6 @@ export async function startPgbouncer(o: PgbouncerOptions): Promise<PgbouncerHand
     throw new LoadlabError(
       HARNESS_ERRORS.PGBOUNCER_START_FAILED,
       `pgbouncer did not start on 127.0.0.1:${port}: ${stderr.trim() || log.trim() || 'no output'}`,
-      { kind: 'infra' },
     );
   }
   return {

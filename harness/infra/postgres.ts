@@ -36,7 +36,6 @@ export function externalPostgres(url: string): PostgresHandle {
     pid: () => undefined,
     restart: async () => {
       throw new LoadlabError(HARNESS_ERRORS.PG_NOT_OWNED, 'cannot restart a PostgreSQL that loadlab did not start', {
-        kind: 'config',
         hint: 'unset DATABASE_URL so loadlab runs an embedded PostgreSQL for the pg-restart fault',
       });
     },
@@ -113,7 +112,6 @@ export async function startEmbeddedPostgres(options: {
       HARNESS_ERRORS.PG_START_FAILED,
       `embedded PostgreSQL failed to start in ${options.dataDir}: ${err instanceof Error ? err.message : String(err)}`,
       {
-        kind: 'infra',
         hint: 'set DATABASE_URL to a PostgreSQL server you run, or check disk space and that the directory is writable',
         cause: err,
       },

@@ -39,7 +39,6 @@ export function findBinary(name: string): string | undefined {
 
 export function redisMissingError(binary: string): LoadlabError {
   return new LoadlabError(HARNESS_ERRORS.REDIS_SERVER_MISSING, `${binary} was not found on PATH`, {
-    kind: 'config',
     hint: 'install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL to a Redis you run (then the scenarios that kill or pause Redis are skipped)',
   });
 }
@@ -49,7 +48,6 @@ export function externalRedis(url: string): RedisHandle {
   const port = Number(new URL(url).port || 6379);
   const refuse = async (): Promise<never> => {
     throw new LoadlabError(HARNESS_ERRORS.REDIS_NOT_OWNED, `cannot kill, pause or restart the Redis at ${url}: loadlab did not start it`, {
-      kind: 'config',
       hint: 'unset REDIS_URL so loadlab starts its own redis-server for fault scenarios',
     });
   };
@@ -108,7 +106,6 @@ export async function startRedisChild(options: {
       throw new LoadlabError(
         HARNESS_ERRORS.REDIS_START_FAILED,
         `redis-server did not start on 127.0.0.1:${port}: ${stderr.trim() || 'no output'}`,
-        { kind: 'infra' },
       );
     }
   };

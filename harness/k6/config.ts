@@ -35,7 +35,6 @@ export function normalizeTarget(raw: string): string {
     url = new URL(raw);
   } catch (cause) {
     throw new LoadlabError(HARNESS_ERRORS.K6_TARGET_INVALID, `--target "${raw}" is not a URL`, {
-      kind: 'usage',
       cause,
       hint: 'pass the base URL `loadlab serve` printed, e.g. --target http://10.0.0.5:8000',
     });
@@ -44,7 +43,6 @@ export function normalizeTarget(raw: string): string {
     throw new LoadlabError(
       HARNESS_ERRORS.K6_TARGET_INVALID,
       `--target must be an http(s) base URL without query or fragment, got "${raw}"`,
-      { kind: 'usage' },
     );
   }
   return url.href.replace(/\/+$/, '');
@@ -83,7 +81,6 @@ export function buildK6Config(input: K6ConfigInput = {}): K6Config {
   const badTags = (input.tagIds ?? []).filter((t) => !UUID.test(t));
   if (badTags.length > 0) {
     throw new LoadlabError(HARNESS_ERRORS.K6_TARGET_INVALID, `--tag-ids must be tag UUIDs, got: ${badTags.join(', ')}`, {
-      kind: 'usage',
       hint: 'read them from the seeded database: SELECT id FROM tags LIMIT 5',
     });
   }

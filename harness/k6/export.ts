@@ -49,7 +49,6 @@ export async function exportK6Scripts(config: K6Config, outDir: string, sourceDi
       HARNESS_ERRORS.K6_EXPORT_FAILED,
       `could not bundle the k6 scripts in ${sourceDir}: ${(cause as Error).message.split('\n')[0] ?? ''}`,
       {
-        kind: 'internal',
         cause,
       },
     );

@@ -62,7 +62,8 @@ describe('startApiChild', () => {
   it("rejects with the child's stderr when the server cannot start", async () => {
     const before = Date.now();
     await expect(startApiChild({ config: { ...config('optimized'), db: { poolMax: -1 } } })).rejects.toMatchObject({
-      code: 'LL_LOAD_INVALID',
+      code: 'LL_SERVER_CHILD_FAILED',
+      kind: 'infra',
       message: expect.stringMatching(/exited .* before listening[\s\S]*poolMax/),
     });
     expect(Date.now() - before).toBeLessThan(30_000);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EngineConfigInput } from '../../engine/config/index.js';
-import { HARNESS_ERRORS, LoadlabError } from '../errors/index.js';
+import { ENGINE_ERRORS, HARNESS_ERRORS, LoadlabError } from '../errors/index.js';
 import { procStatCpuMicros } from '../metrics/index.js';
 
 /** The engine's API server running in a Node process of its own (harness/load/internal/api-server.ts). */
@@ -55,16 +55,14 @@ function signalPid(pid: number, signal: NodeJS.Signals): void {
  */
 export async function startApiChild(o: ApiChildOptions): Promise<ApiChild> {
   if (o.config.databaseUrl === undefined || o.config.redisUrl === undefined) {
-    throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, 'the API server child needs config.databaseUrl and config.redisUrl', {
-      kind: 'internal',
-    });
+    throw new LoadlabError(ENGINE_ERRORS.INTERNAL, 'the API server child needs config.databaseUrl and config.redisUrl');
   }
   o.signal?.throwIfAborted();
   const args = [...(o.nodeFlags ?? []), '--import', TSX_LOADER, SERVER_ENTRY];
   const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const pid = child.pid;
   if (pid === undefined || child.stdin === null || child.stdout === null || child.stderr === null) {
-    throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, 'could not start the API server child', { kind: 'infra' });
+    throw new LoadlabError(HARNESS_ERRORS.SERVER_CHILD_FAILED, 'could not start the API server child');
   }
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
@@ -88,9 +86,9 @@ export async function startApiChild(o: ApiChildOptions): Promise<ApiChild> {
   });
   const failure = (message: string, cause?: unknown): LoadlabError =>
     new LoadlabError(
-      HARNESS_ERRORS.LOAD_INVALID,
+      HARNESS_ERRORS.SERVER_CHILD_FAILED,
       `${message}${tail.length === 0 ? '' : `\n--- last stderr lines of the server child ---\n${tail.join('\n')}`}`,
-      { kind: 'infra', ...(cause === undefined ? {} : { cause }) },
+      { ...(cause === undefined ? {} : { cause }) },
     );
   // Ignored write errors: a child that died at once is reported by the exit below.
   child.stdin.on('error', () => undefined);

@@ -80,7 +80,8 @@ describe('runAutocannonCli', () => {
 
   it('fails with a stable code when the CLI gives no result', async () => {
     await expect(runAutocannonCli({ url: 'http://127.0.0.1:1/', connections: 1, overallRate: 10, amount: 0 })).rejects.toMatchObject({
-      code: 'LL_LOAD_INVALID',
+      code: 'LL_LOAD_GENERATOR_FAILED',
+      kind: 'infra',
     });
   });
 

@@ -95,8 +95,7 @@ function parseResult(stdout: string): Record<string, unknown> | undefined {
 export async function runAutocannonCli(o: AutocannonCliOptions): Promise<AutocannonCliResult> {
   const cli = findAutocannonCli();
   if (cli === undefined) {
-    throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, 'the autocannon CLI was not found (node_modules/autocannon)', {
-      kind: 'config',
+    throw new LoadlabError(HARNESS_ERRORS.LOAD_GENERATOR_FAILED, 'the autocannon CLI was not found (node_modules/autocannon)', {
       hint: 'npm ci installs it (a dependency of loadlab)',
     });
   }
@@ -156,9 +155,9 @@ export async function runAutocannonCli(o: AutocannonCliOptions): Promise<Autocan
   const parsed = parseResult(stdout);
   if (exit.error !== undefined || exit.code !== 0 || parsed === undefined) {
     throw new LoadlabError(
-      HARNESS_ERRORS.LOAD_INVALID,
+      HARNESS_ERRORS.LOAD_GENERATOR_FAILED,
       `autocannon CLI ${flags} ${o.url} failed (${exit.error?.message ?? exit.signal ?? `exit ${exit.code}`}${parsed === undefined ? ', no JSON result' : ''})${tail.length === 0 ? '' : `: ${tail.join(' | ')}`}`,
-      { kind: 'infra', ...(exit.error === undefined ? {} : { cause: exit.error }) },
+      { ...(exit.error === undefined ? {} : { cause: exit.error }) },
     );
   }
   const l = parsed.latency as Record<string, number>;

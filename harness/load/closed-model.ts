@@ -27,7 +27,7 @@ export interface ClosedModelOptions {
  */
 export async function runClosedModel(opts: ClosedModelOptions): Promise<LoadResult> {
   if (!(opts.concurrency >= 1) || (opts.durationMs === undefined && opts.count === undefined)) {
-    throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, 'closed model needs concurrency >= 1 and durationMs or count', { kind: 'usage' });
+    throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, 'closed model needs concurrency >= 1 and durationMs or count');
   }
   const t0 = opts.t0 ?? performance.now();
   const latency = new Histogram(HISTOGRAM_RANGES.latencyMs);

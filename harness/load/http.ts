@@ -69,7 +69,7 @@ export async function runHttpLoad(opts: HttpLoadOptions): Promise<HttpLoadResult
     const instance = autocannon(acOpts, (err: unknown, res: autocannon.Result) => {
       opts.signal?.removeEventListener('abort', stop);
       if (err !== null && err !== undefined) {
-        reject(new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, `autocannon failed for ${opts.url}`, { kind: 'infra', cause: err }));
+        reject(new LoadlabError(HARNESS_ERRORS.LOAD_GENERATOR_FAILED, `autocannon failed for ${opts.url}`, { cause: err }));
       } else resolve(res);
     });
     const stop = (): void => instance.stop();

@@ -34,7 +34,6 @@ export async function runOpenModel(opts: OpenModelOptions): Promise<LoadResult> 
     throw new LoadlabError(
       HARNESS_ERRORS.LOAD_INVALID,
       `open model needs ratePerSec > 0 and durationMs > 0 (got ${opts.ratePerSec}, ${opts.durationMs})`,
-      { kind: 'usage' },
     );
   }
   const maxInFlight = opts.maxInFlight ?? OPEN_MODEL_DEFAULTS.maxInFlight;
@@ -117,7 +116,7 @@ export async function runOpenModel(opts: OpenModelOptions): Promise<LoadResult> 
     });
   await waitIdle(ac.signal.aborted ? 0 : drainTimeoutMs);
   if (inFlight > 0) {
-    ac.abort(new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, 'drain timeout', { kind: 'internal' }));
+    ac.abort(new LoadlabError(HARNESS_ERRORS.LOAD_DRAIN_TIMEOUT, 'drain timeout'));
     await waitIdle(ABORT_GRACE_MS);
   }
   finished = true;

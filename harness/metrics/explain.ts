@@ -115,7 +115,7 @@ export async function explainAnalyze(
       if (opts.rollback === true) await client.query('ROLLBACK');
     }
   } catch (cause) {
-    throw new LoadlabError(HARNESS_ERRORS.EXPLAIN_FAILED, `EXPLAIN ANALYZE failed for: ${sql.slice(0, 120)}`, { kind: 'infra', cause });
+    throw new LoadlabError(HARNESS_ERRORS.EXPLAIN_FAILED, `EXPLAIN ANALYZE failed for: ${sql.slice(0, 120)}`, { cause });
   }
   const facts = summarizePlan(root);
   let partitionsScanned: string[] = [];

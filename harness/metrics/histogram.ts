@@ -52,9 +52,7 @@ export class Histogram {
 
   constructor(range: HistogramRange = HISTOGRAM_RANGES.latencyMs) {
     if (!(range.lowest > 0) || !(range.highest >= range.lowest * 2)) {
-      throw new LoadlabError(HARNESS_ERRORS.METRIC_INVALID, `invalid histogram range ${range.lowest}..${range.highest}`, {
-        kind: 'internal',
-      });
+      throw new LoadlabError(HARNESS_ERRORS.METRIC_INVALID, `invalid histogram range ${range.lowest}..${range.highest}`);
     }
     this.range = range;
     this.scale = 1 / range.lowest;
@@ -118,9 +116,7 @@ export class Histogram {
   /** Adds another histogram's values (autocannon aggregateResult merges workers this way). */
   add(other: Histogram): void {
     if (other.range.unit !== this.range.unit) {
-      throw new LoadlabError(HARNESS_ERRORS.METRIC_INVALID, `cannot merge ${other.range.unit} into ${this.range.unit}`, {
-        kind: 'internal',
-      });
+      throw new LoadlabError(HARNESS_ERRORS.METRIC_INVALID, `cannot merge ${other.range.unit} into ${this.range.unit}`);
     }
     if (other.count === 0) return;
     if (other.scale === this.scale && other.range.highest <= this.range.highest) {

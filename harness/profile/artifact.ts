@@ -42,7 +42,6 @@ export function collectHtml(dest: string, outDir: string, tool: ProfileToolName)
   const found = html[0];
   if (found === undefined) {
     throw new LoadlabError(HARNESS_ERRORS.PROFILE_FAILED, `clinic wrote no HTML report in ${dest}`, {
-      kind: 'infra',
       hint: "clinic needs NO_INSIGHT=1 without a TTY (loadlab sets it); check the output above for clinic's own error",
     });
   }

@@ -16,7 +16,6 @@ export function resolveClinic(explicit?: string, require: NodeJS.Require = creat
       return require.resolve(path.resolve(explicit));
     } catch (cause) {
       throw new LoadlabError(HARNESS_ERRORS.CLINIC_MISSING, `clinic not found at ${explicit}`, {
-        kind: 'config',
         cause,
         hint: INSTALL_HINT,
       });
@@ -25,7 +24,7 @@ export function resolveClinic(explicit?: string, require: NodeJS.Require = creat
   try {
     return require.resolve('clinic/bin.js');
   } catch (cause) {
-    throw new LoadlabError(HARNESS_ERRORS.CLINIC_MISSING, 'clinic is not installed', { kind: 'config', cause, hint: INSTALL_HINT });
+    throw new LoadlabError(HARNESS_ERRORS.CLINIC_MISSING, 'clinic is not installed', { cause, hint: INSTALL_HINT });
   }
 }
 

@@ -43,9 +43,7 @@ export async function createSessions(baseUrl: string, token: string, count: numb
     });
     const body = (await res.json().catch(() => ({}))) as { id?: string };
     if (res.status !== 201 || typeof body.id !== 'string') {
-      throw new LoadlabError(HARNESS_ERRORS.PROFILE_FAILED, `POST /api/v1/sessions answered ${res.status} while preparing the profile`, {
-        kind: 'infra',
-      });
+      throw new LoadlabError(HARNESS_ERRORS.PROFILE_FAILED, `POST /api/v1/sessions answered ${res.status} while preparing the profile`);
     }
     ids.push(body.id);
   }
@@ -66,9 +64,7 @@ export async function waitForHealth(baseUrl: string, timeoutMs: number, signal?:
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new LoadlabError(HARNESS_ERRORS.PROFILE_FAILED, `${baseUrl}/api/health did not answer 200 within ${timeoutMs / 1000} s (${last})`, {
-    kind: 'infra',
-  });
+  throw new LoadlabError(HARNESS_ERRORS.PROFILE_FAILED, `${baseUrl}/api/health did not answer 200 within ${timeoutMs / 1000} s (${last})`);
 }
 
 /** Splits the connections by weight (at least one each) and drives every endpoint at once for the duration. */

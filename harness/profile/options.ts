@@ -9,13 +9,12 @@ export function parseTool(value: string): ProfileToolName {
     value === 'bubbleprof'
       ? 'bubbleprof is not offered: it hangs under load on Node 20 and leaves node_trace.*.log files that stop every clinic tool from starting'
       : `unknown profiling tool "${value}"`;
-  throw new LoadlabError(HARNESS_ERRORS.PROFILE_TOOL_UNKNOWN, why, { kind: 'usage', hint: `use --tool ${TOOLS.join('|')}` });
+  throw new LoadlabError(HARNESS_ERRORS.PROFILE_TOOL_UNKNOWN, why, { hint: `use --tool ${TOOLS.join('|')}` });
 }
 
 export function parseScenario(value: string): ProfileScenarioName {
   if ((PROFILE_SCENARIOS as readonly string[]).includes(value)) return value as ProfileScenarioName;
   throw new LoadlabError(HARNESS_ERRORS.SCENARIO_UNKNOWN, `loadlab profile cannot drive scenario "${value}"`, {
-    kind: 'usage',
     hint: `profiling drives the HTTP endpoints of: ${PROFILE_SCENARIOS.join(', ')}`,
   });
 }
@@ -23,7 +22,7 @@ export function parseScenario(value: string): ProfileScenarioName {
 export function parseDuration(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0 || n > 3600) {
-    throw new LoadlabError(HARNESS_ERRORS.USAGE, `--duration must be a number of seconds in (0, 3600], got "${value}"`, { kind: 'usage' });
+    throw new LoadlabError(HARNESS_ERRORS.USAGE, `--duration must be a number of seconds in (0, 3600], got "${value}"`);
   }
   return n;
 }

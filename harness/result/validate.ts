@@ -49,6 +49,5 @@ export function assertRunResult(json: unknown): RunResult {
   throw new LoadlabError(
     HARNESS_ERRORS.RESULT_INVALID,
     `RunResult does not match schema v1 (${r.errors.length} error(s)):\n${lines.join('\n')}`,
-    { kind: 'internal' },
   );
 }

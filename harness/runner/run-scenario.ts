@@ -108,9 +108,7 @@ export async function runScenario(def: AnyScenario, options: RunScenarioOptions)
     } else {
       result.status = 'error';
       const e = timeout.aborted
-        ? new LoadlabError(HARNESS_ERRORS.SCENARIO_TIMEOUT, `scenario ${def.name} did not finish within ${timeoutMs} ms`, {
-            kind: 'internal',
-          })
+        ? new LoadlabError(HARNESS_ERRORS.SCENARIO_TIMEOUT, `scenario ${def.name} did not finish within ${timeoutMs} ms`)
         : err;
       result.error = isLoadlabError(e)
         ? { code: e.code, message: e.message, ...(e.hint === undefined ? {} : { hint: e.hint }) }

@@ -12,7 +12,7 @@ export function defineScenario<P, S = void>(def: ScenarioDefinition<P, S>): Scen
   if (def.auditRef.trim() === '') problems.push('auditRef is empty');
   for (const p of ['ci', 'default', 'full'] as const) if (def.profiles[p] === undefined) problems.push(`profile ${p} is missing`);
   if (problems.length > 0) {
-    throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `scenario ${def.name}: ${problems.join('; ')}`, { kind: 'config' });
+    throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `scenario ${def.name}: ${problems.join('; ')}`);
   }
   return Object.freeze(def);
 }

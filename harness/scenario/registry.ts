@@ -29,8 +29,7 @@ export async function loadScenarios(dir: string = REGISTRY_DEFAULTS.dir): Promis
   for (const file of files) out.push(...(await loadScenarioFile(path.join(dir, file))));
   const seen = new Set<string>();
   for (const s of out) {
-    if (seen.has(s.name))
-      throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `two scenarios are named "${s.name}"`, { kind: 'config' });
+    if (seen.has(s.name)) throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `two scenarios are named "${s.name}"`);
     seen.add(s.name);
   }
   return out;
@@ -59,7 +58,6 @@ export async function selectScenarios(requested: readonly string[], catalogue: r
   }
   if (unknown.length > 0) {
     throw new LoadlabError(HARNESS_ERRORS.SCENARIO_UNKNOWN, `unknown scenario ${unknown.map((u) => `"${u}"`).join(', ')}`, {
-      kind: 'usage',
       hint:
         catalogue.length === 0
           ? 'no scenario is registered yet'

@@ -90,7 +90,6 @@ export async function validateForeignKeys(client: pg.PoolClient | pg.Client, tab
   const bad = rows.find((_, j) => flags?.[`f${j}`] === true);
   if (bad !== undefined) {
     throw new LoadlabError(ENGINE_ERRORS.SEED_FK_VIOLATION, `seeded rows violate foreign key ${bad.name} (${table} -> ${bad.parent})`, {
-      kind: 'internal',
       hint: 'this is a seeder bug; nothing of this table was committed',
     });
   }

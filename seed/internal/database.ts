@@ -33,7 +33,6 @@ export async function assertMigrated(client: pg.PoolClient, url: string): Promis
 
 export function notMigrated(url: string, detail: string, cause?: unknown): LoadlabError {
   return new LoadlabError(ENGINE_ERRORS.DB_NOT_MIGRATED, `${redactUrl(url)} is not migrated (${detail})`, {
-    kind: 'config',
     hint: `run \`loadlab migrate --database-url ${redactUrl(url)}\` first`,
     ...(cause === undefined ? {} : { cause }),
   });

@@ -44,7 +44,6 @@ export async function readTimeline(client: pg.PoolClient | pg.Client): Promise<T
   }
   if (best.length === 0) {
     throw new LoadlabError(ENGINE_ERRORS.SEED_NO_PARTITIONS, 'session_events, api_costs and contributions share no monthly partition', {
-      kind: 'config',
       hint: 'run `loadlab migrate` (it creates partitions for months -6..+6)',
     });
   }

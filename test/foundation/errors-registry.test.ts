@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ENGINE_ERRORS } from '../../engine/errors/index.js';
+import { ENGINE_ERRORS, LoadlabError, registeredErrors } from '../../engine/errors/index.js';
+import { EXIT_BY_KIND } from '../../harness/cli/exit-codes.js';
 import { HARNESS_ERRORS } from '../../harness/errors/index.js';
 
 const DOC = path.resolve(import.meta.dirname, '../../docs/errors.md');
@@ -20,6 +21,28 @@ describe('error code registry', () => {
     const stale = [...documented].filter((c) => c !== undefined && !codes.includes(c as never));
     expect(missing, 'codes missing from docs/errors.md').toEqual([]);
     expect(stale, 'codes in docs/errors.md that no registry has').toEqual([]);
+  });
+
+  it('gives every code one kind, and docs/errors.md the exit code that kind has', () => {
+    const kinds = registeredErrors();
+    expect([...kinds.keys()].sort()).toEqual([...codes].sort());
+    // `| \`LL_X\` | when | 2 |`: rows of the tables whose last column is the exit code.
+    const doc = fs.readFileSync(DOC, 'utf8');
+    const rows = [...doc.matchAll(/^\| `(LL_[A-Z0-9_]+)` \|.*\| (\d+) \|$/gm)].map((m) => ({ code: m[1] as string, exit: Number(m[2]) }));
+    const wrong = rows
+      .filter((r) => kinds.has(r.code) && EXIT_BY_KIND[kinds.get(r.code)!] !== r.exit)
+      .map((r) => `${r.code}: documented ${r.exit}, registered ${kinds.get(r.code)} -> ${EXIT_BY_KIND[kinds.get(r.code)!]}`);
+    expect(wrong).toEqual([]);
+    // Every code outside the HTTP table has its exit documented.
+    const api = codes.filter((c) => c.startsWith('LL_API_'));
+    expect(codes.filter((c) => !api.includes(c) && !rows.some((r) => r.code === c))).toEqual([]);
+  });
+
+  it('takes the kind of an error from its code, wherever it is thrown', () => {
+    expect(new LoadlabError(HARNESS_ERRORS.USAGE, 'x').kind).toBe('usage');
+    expect(new LoadlabError(ENGINE_ERRORS.DB_POOL_TIMEOUT, 'x').kind).toBe('infra');
+    expect(new LoadlabError(HARNESS_ERRORS.INTERRUPTED, 'x').kind).toBe('interrupted');
+    expect(EXIT_BY_KIND[new LoadlabError(HARNESS_ERRORS.DATA_LOSS, 'x').kind]).toBe(4);
   });
 
   // Source files a throw site can live in (tests and the registries themselves aside).

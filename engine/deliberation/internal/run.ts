@@ -32,7 +32,6 @@ export class SessionRun {
   checkAborted(): void {
     if (this.signal?.aborted === true) {
       throw new LoadlabError(DELIBERATION_ERRORS.ABORTED, `session ${this.sessionId} was stopped`, {
-        kind: 'internal',
         cause: this.signal.reason,
       });
     }

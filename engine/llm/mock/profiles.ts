@@ -145,15 +145,12 @@ export function resolveMockProfile(name: string, overrides: MockProfileOverrides
   const base = MOCK_PROFILES[name];
   if (base === undefined) {
     throw new LoadlabError(LLM_ERRORS.MOCK_PROFILE_UNKNOWN, `unknown mock profile "${name}"`, {
-      kind: 'usage',
       hint: `use one of: ${MOCK_PROFILE_NAMES.join(', ')}`,
     });
   }
   const profile = { ...base, ...overrides, name };
   if (!(profile.timeScale >= 0) || !Number.isFinite(profile.timeScale)) {
-    throw new LoadlabError(LLM_ERRORS.MOCK_PROFILE_INVALID, `timeScale must be a finite number >= 0, got ${profile.timeScale}`, {
-      kind: 'usage',
-    });
+    throw new LoadlabError(LLM_ERRORS.MOCK_PROFILE_INVALID, `timeScale must be a finite number >= 0, got ${profile.timeScale}`);
   }
   // At timeScale 0 the provider clock would run infinitely fast: every bucket refills at once.
   if (profile.timeScale === 0 && profile.rateLimits.classes !== undefined) {
@@ -161,7 +158,6 @@ export function resolveMockProfile(name: string, overrides: MockProfileOverrides
       LLM_ERRORS.MOCK_PROFILE_INVALID,
       `rate limits ("${profile.rateLimits.name}") need a timeScale > 0: at 0 no provider time passes between calls`,
       {
-        kind: 'usage',
         hint: 'use a small timeScale such as 0.01 instead of 0, or rate limits "none"',
       },
     );
@@ -171,7 +167,6 @@ export function resolveMockProfile(name: string, overrides: MockProfileOverrides
     throw new LoadlabError(
       LLM_ERRORS.MOCK_PROFILE_INVALID,
       `overload: maxConcurrent and overloadedSlope must be >= 0 and maxOverloadedRate within 0..1`,
-      { kind: 'usage' },
     );
   }
   return Object.freeze(profile);

@@ -75,7 +75,6 @@ export function resolveRateLimits(name: string, overrides: RateLimitOverrides = 
   const preset = RATE_LIMIT_PRESETS[name];
   if (preset === undefined) {
     throw new LoadlabError(LLM_ERRORS.RATE_LIMIT_PRESET_UNKNOWN, `unknown rate-limit preset "${name}"`, {
-      kind: 'usage',
       hint: `use one of: ${RATE_LIMIT_PRESET_NAMES.join(', ')}`,
     });
   }
@@ -86,7 +85,6 @@ export function resolveRateLimits(name: string, overrides: RateLimitOverrides = 
         LLM_ERRORS.RATE_LIMITS_INVALID,
         `rate-limit overrides (${touched.join(', ')}) need a preset with limits, not "none"`,
         {
-          kind: 'config',
           hint: `start from one of ${RATE_LIMIT_PRESET_NAMES.filter((n) => n !== 'none').join(', ')} and override its numbers`,
         },
       );
@@ -104,9 +102,7 @@ export function resolveRateLimits(name: string, overrides: RateLimitOverrides = 
     classes[c] = merged;
   }
   if (problems.length > 0) {
-    throw new LoadlabError(LLM_ERRORS.RATE_LIMITS_INVALID, `invalid rate limits for preset "${name}": ${problems.join('; ')}`, {
-      kind: 'config',
-    });
+    throw new LoadlabError(LLM_ERRORS.RATE_LIMITS_INVALID, `invalid rate limits for preset "${name}": ${problems.join('; ')}`);
   }
   return Object.freeze({ name: touched.length > 0 ? `${name}+overrides` : name, classes: Object.freeze(classes) });
 }

@@ -8,7 +8,7 @@ import type { CommandContext } from './types.js';
 function floor(name: string, raw: string): number {
   const v = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(v) || v < 0) {
-    throw new LoadlabError(HARNESS_ERRORS.USAGE, `${name} must be a non-negative number, got "${raw}"`, { kind: 'usage' });
+    throw new LoadlabError(HARNESS_ERRORS.USAGE, `${name} must be a non-negative number, got "${raw}"`);
   }
   return v;
 }

@@ -21,7 +21,6 @@ export function registerMigrateCommand(program: Command, ctx: CommandContext): v
       const databaseUrl = opts.databaseUrl ?? ctx.env.databaseUrl;
       if (databaseUrl === undefined) {
         throw new LoadlabError(HARNESS_ERRORS.USAGE, 'migrate needs a database', {
-          kind: 'usage',
           hint: 'pass --database-url postgres://user@host:5432/db or set DATABASE_URL (`loadlab infra up` prints one)',
         });
       }

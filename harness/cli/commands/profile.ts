@@ -71,7 +71,7 @@ export function registerProfileCommand(program: Command, ctx: CommandContext): v
       const outcome = await withInterrupts(
         (signal) => {
           printer.error(`\n${signal}: stopping serve and clinic`);
-          abort.abort(new LoadlabError(HARNESS_ERRORS.USAGE, `interrupted by ${signal}`, { kind: 'usage' }));
+          abort.abort(new LoadlabError(HARNESS_ERRORS.USAGE, `interrupted by ${signal}`));
         },
         () => clinic?.killAll(),
         () =>

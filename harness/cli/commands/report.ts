@@ -23,7 +23,6 @@ export async function loadRunResultFile(path: string): Promise<RunResult> {
     text = await readFile(path, 'utf8');
   } catch (cause) {
     throw new LoadlabError(HARNESS_ERRORS.REPORT_INPUT_MISSING, `cannot read ${path}`, {
-      kind: 'usage',
       cause,
       hint: 'pass the audit.json written by `loadlab audit` (e.g. loadlab-report/ci/audit.json)',
     });
@@ -33,7 +32,6 @@ export async function loadRunResultFile(path: string): Promise<RunResult> {
     json = JSON.parse(text);
   } catch (cause) {
     throw new LoadlabError(HARNESS_ERRORS.REPORT_INPUT_INVALID, `${path} is not JSON: ${(cause as Error).message}`, {
-      kind: 'usage',
       cause,
     });
   }
@@ -45,7 +43,6 @@ export async function loadRunResultFile(path: string): Promise<RunResult> {
       HARNESS_ERRORS.REPORT_INPUT_INVALID,
       `${path} is not a loadlab RunResult (${v.errors.length} schema error(s)):\n${lines.join('\n')}${more}`,
       {
-        kind: 'usage',
         hint: 'only audit.json files written by loadlab (schemaVersion 1) can be re-rendered',
       },
     );
@@ -63,7 +60,6 @@ function parseFormats(list: string): Wanted[] {
   const bad = names.filter((n) => n !== 'png' && !isReportFormat(n));
   if (bad.length > 0 || names.length === 0) {
     throw new LoadlabError(HARNESS_ERRORS.REPORT_FORMAT_UNKNOWN, `unknown report format: ${bad.join(', ') || '(empty)'}`, {
-      kind: 'usage',
       hint: `use a comma-separated list of: ${[...REPORT_FORMATS, 'png'].join(', ')}`,
     });
   }
@@ -109,7 +105,6 @@ export function registerReportCommand(program: Command, ctx: CommandContext): vo
             HARNESS_ERRORS.SCREENSHOT_FAILED,
             `could not screenshot ${html}: ${(cause as Error).message.split('\n')[0] ?? ''}`,
             {
-              kind: 'config',
               cause,
               hint: 'install Chromium (apt-get install chromium) or pass --chromium <path>; or drop png from --format',
             },

@@ -36,12 +36,11 @@ export function registerSeedCommand(program: Command, ctx: CommandContext): void
       const profile = seedProfileFor(parseDataSize(opts.data), parseProfileName(opts.profile));
       const seed = Number(opts.seed);
       if (!Number.isSafeInteger(seed)) {
-        throw new LoadlabError(HARNESS_ERRORS.USAGE, `--seed must be an integer, got "${opts.seed}"`, { kind: 'usage' });
+        throw new LoadlabError(HARNESS_ERRORS.USAGE, `--seed must be an integer, got "${opts.seed}"`);
       }
       const databaseUrl = opts.databaseUrl ?? ctx.env.databaseUrl;
       if (databaseUrl === undefined) {
         throw new LoadlabError(HARNESS_ERRORS.USAGE, 'seed needs a database', {
-          kind: 'usage',
           hint: 'pass --database-url postgres://user@host:5432/db or set DATABASE_URL (then `loadlab migrate` it first)',
         });
       }

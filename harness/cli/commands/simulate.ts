@@ -32,8 +32,7 @@ const PROBLEMS = [
 
 const positiveInt = (name: string, v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new LoadlabError(HARNESS_ERRORS.USAGE, `--${name} must be a positive integer, got "${v}"`, { kind: 'usage' });
+  if (!Number.isInteger(n) || n <= 0) throw new LoadlabError(HARNESS_ERRORS.USAGE, `--${name} must be a positive integer, got "${v}"`);
   return n;
 };
 
@@ -69,16 +68,13 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
       const concurrency = Math.min(sessions, positiveInt('concurrency', opts.concurrency));
       const timeScale = Number(opts.timeScale);
       if (!(timeScale >= 0) || !Number.isFinite(timeScale))
-        throw new LoadlabError(HARNESS_ERRORS.USAGE, `--time-scale must be a number >= 0, got "${opts.timeScale}"`, { kind: 'usage' });
+        throw new LoadlabError(HARNESS_ERRORS.USAGE, `--time-scale must be a number >= 0, got "${opts.timeScale}"`);
       const brokerRetries = Number(opts.brokerRetries);
       if (!Number.isInteger(brokerRetries) || brokerRetries < 0)
-        throw new LoadlabError(HARNESS_ERRORS.USAGE, `--broker-retries must be an integer >= 0, got "${opts.brokerRetries}"`, {
-          kind: 'usage',
-        });
+        throw new LoadlabError(HARNESS_ERRORS.USAGE, `--broker-retries must be an integer >= 0, got "${opts.brokerRetries}"`);
       // Checked before any infrastructure starts, with the engine's own code for an unknown preset.
       if (!RATE_LIMIT_PRESET_NAMES.includes(opts.rateLimits)) {
         throw new LoadlabError(LLM_ERRORS.RATE_LIMIT_PRESET_UNKNOWN, `--rate-limits: unknown preset "${opts.rateLimits}"`, {
-          kind: 'usage',
           hint: `use one of: ${RATE_LIMIT_PRESET_NAMES.join(', ')}`,
         });
       }
@@ -86,7 +82,7 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
         throw new LoadlabError(
           HARNESS_ERRORS.USAGE,
           `--rate-limits ${opts.rateLimits} needs --time-scale > 0 (at 0 no provider time passes, so buckets never refill)`,
-          { kind: 'usage', hint: 'use --time-scale 0.01 for a fast run' },
+          { hint: 'use --time-scale 0.01 for a fast run' },
         );
       }
       await ctx.withInfra({ databaseUrl: opts.databaseUrl, redisUrl: opts.redisUrl, label: 'simulate' }, async (infra) => {
@@ -95,7 +91,6 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
         const redisUrl = infra.redis?.url;
         if (redisUrl === undefined)
           throw new LoadlabError(HARNESS_ERRORS.USAGE, 'simulate needs Redis', {
-            kind: 'usage',
             hint: 'pass --redis-url or let loadlab start a redis-server child',
           });
         printer.status(

@@ -119,7 +119,6 @@ export class ClinicProcess {
       HARNESS_ERRORS.PROFILE_FAILED,
       `${message}${out === '' ? '' : `\n--- last output of clinic and serve ---\n${out}`}`,
       {
-        kind: 'infra',
         ...(cause === undefined ? {} : { cause }),
         hint: "run with LOADLAB_LOG_LEVEL=info to see serve's logs; `npx loadlab serve` alone must start first",
       },

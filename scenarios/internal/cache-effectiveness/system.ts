@@ -102,9 +102,7 @@ export async function createSystem(o: {
     });
     const text = await res.text();
     if (res.status >= 300)
-      throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, `${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`, {
-        kind: 'internal',
-      });
+      throw new LoadlabError(HARNESS_ERRORS.TARGET_FAILED, `${method} ${path} answered ${res.status}: ${text.slice(0, 200)}`);
     return JSON.parse(text) as Record<string, unknown>;
   }
 

@@ -48,7 +48,7 @@ export async function startEngineChild(o: EngineChildOptions): Promise<EngineChi
   const child = spawn(process.execPath, ['--import', TSX_LOADER, WORKER], { stdio: ['pipe', 'pipe', 'pipe'] });
   const pid = child.pid;
   if (pid === undefined || child.stdin === null || child.stdout === null || child.stderr === null) {
-    throw new LoadlabError(HARNESS_ERRORS.LOAD_INVALID, 'could not start the engine child', { kind: 'infra' });
+    throw new LoadlabError(HARNESS_ERRORS.SERVER_CHILD_FAILED, 'could not start the engine child');
   }
   const stdin = child.stdin;
   const exited = new Promise<void>((resolve) => {
@@ -78,9 +78,8 @@ export async function startEngineChild(o: EngineChildOptions): Promise<EngineChi
   });
   const failure = (message: string): LoadlabError =>
     new LoadlabError(
-      HARNESS_ERRORS.LOAD_INVALID,
+      HARNESS_ERRORS.SERVER_CHILD_FAILED,
       `${message}${tail.length === 0 ? '' : `\n--- last stderr lines of the engine child ---\n${tail.join('\n')}`}`,
-      { kind: 'infra' },
     );
   let onHit: ((line: Extract<WorkerLine, { k: 'hit' }>) => void) | undefined;
   let onReady: ((port: number) => void) | undefined;

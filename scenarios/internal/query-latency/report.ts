@@ -23,8 +23,7 @@ const fmt = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixe
 
 function summary(m: Measurements, q: string, v: string, mode?: StatementMode): HistogramSummary {
   const s = m.histograms[metricName(q, v, mode)];
-  if (s === undefined)
-    throw new LoadlabError(HARNESS_ERRORS.METRIC_INVALID, `missing measurement ${metricName(q, v, mode)}`, { kind: 'internal' });
+  if (s === undefined) throw new LoadlabError(HARNESS_ERRORS.METRIC_INVALID, `missing measurement ${metricName(q, v, mode)}`);
   return s;
 }
 

@@ -59,7 +59,6 @@ function parseProfile(value: string | undefined): Profile {
   const p = value ?? RUN_DEFAULTS.profile;
   if (!(PROFILES as readonly string[]).includes(p)) {
     throw new LoadlabError(HARNESS_ERRORS.PROFILE_UNKNOWN, `unknown profile "${p}"`, {
-      kind: 'usage',
       hint: `use one of: ${PROFILES.join(', ')}`,
     });
   }
@@ -70,7 +69,7 @@ function parseSeed(value: string | undefined): number {
   if (value === undefined) return RUN_DEFAULTS.seed;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0)
-    throw new LoadlabError(HARNESS_ERRORS.USAGE, `--seed must be a non-negative integer, got "${value}"`, { kind: 'usage' });
+    throw new LoadlabError(HARNESS_ERRORS.USAGE, `--seed must be a non-negative integer, got "${value}"`);
   return n;
 }
 
@@ -78,7 +77,6 @@ async function readConfig(file: string | undefined): Promise<Readonly<LoadlabCon
   if (file !== undefined) {
     if (!fs.existsSync(file))
       throw new LoadlabError(HARNESS_ERRORS.CONFIG_LOAD_FAILED, `config file ${file} does not exist`, {
-        kind: 'usage',
         hint: 'pass a path to loadlab.config.ts or a .json file',
       });
     return loadConfig(file);
@@ -107,7 +105,6 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
   const selected: AnyScenario[] = requested === 'all' ? catalogue : await selectScenarios(requested, catalogue);
   if (requested !== 'all' && selected.length === 0) {
     throw new LoadlabError(HARNESS_ERRORS.USAGE, 'no scenario to run', {
-      kind: 'usage',
       hint: 'name one or more scenarios (see loadlab list)',
     });
   }
@@ -140,7 +137,7 @@ export async function executeRun(ctx: CommandContext, requested: readonly string
       onSignal: async (signal) => {
         interruptedBy = signal;
         printer.error(`\n${signal}: stopping; writing the partial result to ${outDir}`);
-        abort.abort(new LoadlabError(HARNESS_ERRORS.INTERRUPTED, `interrupted by ${signal}`, { kind: 'interrupted' }));
+        abort.abort(new LoadlabError(HARNESS_ERRORS.INTERRUPTED, `interrupted by ${signal}`));
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([
           finished,

@@ -21,7 +21,6 @@ const PROFILES = Object.keys(DATA_FOR_PROFILE) as Profile[];
 export function parseProfileName(value: string): Profile {
   if (!(PROFILES as string[]).includes(value)) {
     throw new LoadlabError(HARNESS_ERRORS.PROFILE_UNKNOWN, `unknown profile "${value}"`, {
-      kind: 'usage',
       hint: `use one of: ${PROFILES.join(', ')} (or --data ${DATA_SIZES.join('|')} for a data size)`,
     });
   }
@@ -38,7 +37,6 @@ export function parseDataSize(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!(DATA_SIZES as readonly string[]).includes(value)) {
     throw new LoadlabError(HARNESS_ERRORS.USAGE, `unknown data size "${value}"`, {
-      kind: 'usage',
       hint: `use one of: ${DATA_SIZES.join(', ')}`,
     });
   }

@@ -19,7 +19,6 @@ export function applyTier(scenarios: readonly AnyScenario[], raw: string | undef
       HARNESS_ERRORS.USAGE,
       `--tier must be one of ${LOAD_TIERS.join(', ')} (the audit's §6.2 load tiers), got "${raw}"`,
       {
-        kind: 'usage',
         hint: 'e.g. loadlab run capacity --tier 3 (1: < 100 sessions/day, 2: 100-1,000, 3: 1,000-10,000, 4: 10,000+)',
       },
     );
@@ -30,7 +29,6 @@ export function applyTier(scenarios: readonly AnyScenario[], raw: string | undef
       HARNESS_ERRORS.USAGE,
       `--tier applies to scenarios with load tiers, and none of ${scenarios.map((s) => s.name).join(', ')} has them`,
       {
-        kind: 'usage',
         hint: 'loadlab run capacity --tier N',
       },
     );
