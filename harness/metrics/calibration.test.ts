@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_PG_ADMIN_URL } from '../../test/support/index.js';
 import { calibrationReasons, calibrationRow } from './calibration.js';
-import { pgbenchLatency, pgbenchScript, pgbenchVersion } from './pgbench.js';
+import { latenciesFromLog, pgbenchLatency, pgbenchScript, pgbenchVersion } from './pgbench.js';
 
 const row = (loadlab: number, independent: number, statistic: 'p50' | 'p95' = 'p50') =>
   calibrationRow({
@@ -61,14 +61,18 @@ describe('calibrationRow', () => {
     const harnessBound = withDriver(1.4, 1, 1.08);
     expect(harnessBound.enforced).toBe(true);
     expect(calibrationReasons([harnessBound])).toEqual([expect.stringContaining('ratio 1.40 outside 0.77-1.3')]);
-    // A harness that doubles a sub-millisecond statement is caught although pgbench's row is not enforced.
-    const slowHarness = withDriver(0.4, 0.05, 0.15);
-    expect(slowHarness.enforced).toBe(false);
+    // A harness that adds 40 % to a 1.5 ms statement is caught although the driver alone is slower than libpq too.
+    const slowHarness = withDriver(2.1, 1.2, 1.5);
     expect(calibrationReasons([slowHarness])).toEqual([
+      expect.stringContaining('ratio 1.75 outside'),
       expect.stringMatching(
-        /^calibration q\.all \(simple\) p50: loadlab 0\.400 ms vs node-postgres alone 0\.150 ms, harness ratio 2\.67 outside/,
+        /^calibration q\.all \(simple\) p50: loadlab 2\.100 ms vs node-postgres alone 1\.500 ms, harness ratio 1\.40 outside/,
       ),
     ]);
+    // Below 1 ms the harness ratio is shown, not enforced: a fixed few tens of µs dominates there.
+    const subMs = withDriver(0.4, 0.05, 0.15);
+    expect(subMs.driver).toMatchObject({ withinBounds: false, enforced: false });
+    expect(calibrationReasons([subMs])).toEqual([]);
     // Faster than libpq is never explained away, and p95 harness ratios are reported only.
     expect(withDriver(1.5, 2, 1.5).enforced).toBe(true);
     expect(calibrationReasons([withDriver(3, 2, 1.5, 'p95')])).toEqual([]);
@@ -94,6 +98,27 @@ describe('pgbenchScript', () => {
   });
 });
 
+describe('latenciesFromLog', () => {
+  it("skips the warm-up, keeps the first N real latencies in transaction order, and drops pgbench's 0 µs lines", () => {
+    // tx 1-2 warm-up; tx 4 and 6 logged 0 µs (pgbench's lazily read clock); tx 3 comes last in the file.
+    const lines = [
+      '0 1 900 0 1 1',
+      '0 2 800 0 1 2',
+      '0 4 0 0 1 4',
+      '0 5 300 0 1 5',
+      '0 3 250 0 1 3',
+      '0 6 0 0 1 6',
+      '0 7 400 0 1 7',
+      '0 8 999 0 1 8',
+    ];
+    const { histogram, zeroDropped } = latenciesFromLog(lines, 2, 3);
+    expect(histogram.count).toBe(3);
+    expect(zeroDropped).toBe(2);
+    expect(histogram.percentile(0)).toBeCloseTo(0.25, 3);
+    expect(histogram.percentile(100)).toBeCloseTo(0.4, 3); // tx 8 is past the 3 kept
+  });
+});
+
 describe.runIf((await pgbenchVersion()) !== null)('pgbenchLatency (real pgbench, real PostgreSQL)', () => {
   it('keeps exactly the recorded transactions after the warm-up', async () => {
     const url = new URL(TEST_PG_ADMIN_URL);
@@ -105,9 +130,11 @@ describe.runIf((await pgbenchVersion()) !== null)('pgbenchLatency (real pgbench,
       transactions: 30,
       warmup: 7,
     });
-    expect(out.histogram.count).toBe(30);
-    // One run under the full parallel suite read a p50 of 0 (cause not found yet); the max must be real.
-    expect(out.histogram.percentile(100)).toBeGreaterThan(0);
+    // 30 real latencies, unless the machine is so busy that pgbench logged 0 µs for most of the
+    // 45 it ran (its lazy clock; see latenciesFromLog): then every line is accounted for.
+    if (out.histogram.count < 30) expect(out.histogram.count + out.zeroDropped).toBe(45);
+    else expect(out.histogram.count).toBe(30);
+    if (out.histogram.count > 0) expect(out.histogram.percentile(0)).toBeGreaterThan(0);
     expect(out.tool).toMatch(/^pgbench \d+(\.\d+)* -M prepared$/);
   });
 });

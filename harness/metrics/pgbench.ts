@@ -68,11 +68,23 @@ export interface PgbenchLatency {
   histogram: Histogram;
   /** e.g. "pgbench 15.20 -M prepared". */
   tool: string;
+  /** Logged latencies of exactly 0 µs left out (see pgbenchLatency). */
+  zeroDropped: number;
 }
+
+/** Extra transactions run so that dropped zero-latency log lines still leave `transactions` real ones. */
+const ZERO_MARGIN = 0.5;
 
 /**
  * Runs the script with one client for warm-up + transactions executions and reads pgbench's
  * per-transaction log (`-l`), dropping the warm-up lines. Throws with pgbench's stderr on failure.
+ *
+ * Log lines with a latency of exactly 0 µs are dropped: pgbench (15) reads its clock lazily, once
+ * per pass of its state machine, so when the reply is already in the socket at the first check
+ * after sending (pgbench was descheduled meanwhile, which on a busy 2-core machine is common) the
+ * transaction's start and end are the same reading and it logs 0. No round trip takes 0 µs; kept,
+ * those lines pulled pgbench's median down and loadlab's ratio up. The run has ZERO_MARGIN more
+ * transactions so that the first `transactions` real ones after the warm-up are kept.
  */
 export async function pgbenchLatency(o: PgbenchLatencyOptions): Promise<PgbenchLatency> {
   const version = (await pgbenchVersion()) ?? 'pgbench';
@@ -89,7 +101,7 @@ export async function pgbenchLatency(o: PgbenchLatencyOptions): Promise<PgbenchL
       '-M',
       PGBENCH_MODE[o.mode],
       '-t',
-      String(o.warmup + o.transactions),
+      String(o.warmup + o.transactions + Math.ceil(o.transactions * ZERO_MARGIN)),
       '-f',
       file,
       '-l',
@@ -108,15 +120,34 @@ export async function pgbenchLatency(o: PgbenchLatencyOptions): Promise<PgbenchL
       .join('\n')
       .split('\n')
       .filter((l) => l.trim() !== '');
-    // Log line: client_id transaction_no time script_no time_epoch time_us; `time` is the latency in µs.
-    const rows = lines
-      .map((l) => l.trim().split(/\s+/))
-      .map((c) => ({ tx: Number(c[1]), us: Number(c[2]) }))
-      .sort((a, b) => a.tx - b.tx);
-    const histogram = new Histogram(HISTOGRAM_RANGES.latencyMs);
-    for (const r of rows.slice(o.warmup)) if (Number.isFinite(r.us)) histogram.record(r.us / 1000);
-    return { histogram, tool: `${version} -M ${PGBENCH_MODE[o.mode]}` };
+    const { histogram, zeroDropped } = latenciesFromLog(lines, o.warmup, o.transactions);
+    return { histogram, tool: `${version} -M ${PGBENCH_MODE[o.mode]}`, zeroDropped };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * pgbench's per-transaction log lines (`client_id transaction_no time script_no time_epoch time_us`,
+ * `time` being the latency in µs) as a histogram in ms: in transaction order, the warm-up lines
+ * skipped, then the first `transactions` lines with a real latency; lines of 0 µs are counted apart.
+ */
+export function latenciesFromLog(
+  lines: readonly string[],
+  warmup: number,
+  transactions: number,
+): { histogram: Histogram; zeroDropped: number } {
+  const rows = lines
+    .map((l) => l.trim().split(/\s+/))
+    .map((c) => ({ tx: Number(c[1]), us: Number(c[2]) }))
+    .sort((a, b) => a.tx - b.tx);
+  const histogram = new Histogram(HISTOGRAM_RANGES.latencyMs);
+  let zeroDropped = 0;
+  for (const r of rows.slice(warmup)) {
+    if (histogram.count >= transactions) break;
+    if (!Number.isFinite(r.us)) continue;
+    if (r.us <= 0) zeroDropped += 1;
+    else histogram.record(r.us / 1000);
+  }
+  return { histogram, zeroDropped };
 }

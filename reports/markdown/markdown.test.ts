@@ -183,16 +183,16 @@ describe('renderMarkdown', () => {
 
   it('flags a query row whose harness ratio (loadlab / node-postgres alone) is outside the bounds', () => {
     const r = sampleRun();
-    const row = r.calibration?.rows.find((x) => x.driver !== undefined && x.statistic === 'p50' && x.withinBounds);
+    const row = r.calibration?.rows.find((x) => x.driver?.enforced === true && x.statistic === 'p50');
     if (row?.driver === undefined) throw new Error('fixture changed');
-    Object.assign(row, { loadlab: 0.25 });
-    Object.assign(row.driver, { harnessRatio: 1.381, withinBounds: false });
+    Object.assign(row, { loadlab: 1.81 });
+    Object.assign(row.driver, { harnessRatio: 1.382, withinBounds: false });
     const out = renderMarkdown(r);
-    const line = tableRows(out, CALIBRATION_HEADER).find((x) => x.includes('| p50 | 0.25 ms'));
+    const line = tableRows(out, CALIBRATION_HEADER).find((x) => x.includes('| p50 | 1.81 ms'));
     expect(line).toContain('| ❌ **HARNESS OUTSIDE** · loadlab / node-postgres 1.38x: run untrusted |');
     const summary = out.slice(out.indexOf('## Executive Summary'), out.indexOf('## Calibration'));
     expect(summary).toContain(
-      'events\\_by\\_session.events\\_idx (prepared) p50: loadlab 0.25 ms vs node-postgres alone 0.181 ms, harness ratio 1.38x outside 0.77–1.3',
+      'actions\\_by\\_tags\\_3.baseline (simple) p50: loadlab 1.81 ms vs node-postgres alone 1.31 ms, harness ratio 1.38x outside 0.77–1.3',
     );
   });
 
