@@ -30,7 +30,10 @@ export interface EngineOptions {
   readonly voyageApiKey?: string;
   /** Mock profile overrides beyond name/timeScale/seed (error schedules in tests, for example). */
   readonly mockOverrides?: MockProfileOverrides;
-  /** Time for the cost tracker's timers and the session manager's grace period (tests pass a manual clock). */
+  /**
+   * Time for the cost tracker's timers, the session manager's grace period, the event batcher's
+   * window and retries, and subscribers' polling and gap waits (tests pass a manual clock).
+   */
   readonly clock?: Clock;
 }
 
@@ -109,8 +112,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const redis = createRedisClient({ url: config.redisUrl, ...config.redis, logger: log, name: 'engine' });
   await readyOrDegraded(redis, config.redis.connectTimeoutMs);
   const caches = createCaches(redis, config);
+  // One clock for every timed part (the system's when none is given).
+  const withClock = options.clock === undefined ? {} : { clock: options.clock };
   const costs = new CostTracker({
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...withClock,
     repository: repos.costs,
     redis,
     config: config.costs,
@@ -120,7 +125,14 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     onQueued: (ids) => repos.sessions.markUntrackedCosts(ids, true),
     onDrained: (ids) => repos.sessions.markUntrackedCosts(ids, false),
   });
-  const events = new EventPublisher({ redis, repository: repos.events, config: config.events, redisKeyPrefix: prefix, logger: log });
+  const events = new EventPublisher({
+    ...withClock,
+    redis,
+    repository: repos.events,
+    config: config.events,
+    redisKeyPrefix: prefix,
+    logger: log,
+  });
   const instanceId = randomUUID();
   const cp = config.checkpoint;
   const journal = new CostJournal(redis, prefix, cp.costJournal, cp.ttlSeconds, encodeRecord);
@@ -143,7 +155,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     events,
     redisKeyPrefix: prefix,
     logger: log,
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...withClock,
   });
   const setup = createLlm({
     config: { ...config.llm, ...(options.mockOverrides === undefined ? {} : { mockOverrides: options.mockOverrides }) },
@@ -238,6 +250,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
         config: config.events,
         redisKeyPrefix: prefix,
         logger: logger ?? log,
+        ...withClock,
       }),
     ensureUser,
     async createSession(input) {

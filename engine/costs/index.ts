@@ -17,4 +17,4 @@ export type { CallPrice, CostProvider, ModelPrice, PriceCallInput } from './pric
 export { buildCostRecord, decodeRecord, encodeRecord } from './record.js';
 export type { TrackCallInput } from './record.js';
 export { CostTracker } from './tracker.js';
-export type { CostAccounting, CostTrackerOptions } from './tracker.js';
+export type { CostAccounting, CostQueueRedis, CostTrackerOptions } from './tracker.js';

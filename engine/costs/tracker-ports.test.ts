@@ -1,8 +1,7 @@
-import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config/index.js';
 import type { ApiCostInput, CostRepository } from '../db/index.js';
-import { CostTracker } from './index.js';
+import { CostTracker, type CostQueueRedis } from './index.js';
 
 /**
  * CostTracker against fakes of its two ports (no I/O): the orderings these tests need (which
@@ -34,9 +33,9 @@ function fakeRepository(): { repo: CostRepository; down: boolean; saved: ApiCost
 }
 
 /** A Redis whose every command fails (down, no offline queue). */
-const deadRedis = (): Redis => {
+const deadRedis = (): CostQueueRedis => {
   const fail = (): Promise<never> => Promise.reject(new Error('Connection is closed.'));
-  return { rpush: fail, llen: fail, lpop: fail, on: () => undefined, off: () => undefined } as unknown as Redis;
+  return { rpush: fail, llen: fail, lpop: fail, lrange: fail, on: () => undefined, off: () => undefined };
 };
 
 describe('CostTracker eviction order (PostgreSQL and Redis down)', () => {

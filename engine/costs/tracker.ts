@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { EngineConfig } from '../config/index.js';
 import type { ApiCostInput, CostRepository } from '../db/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
@@ -30,9 +29,22 @@ export interface CostAccounting {
   failedFlushes: number;
 }
 
+/**
+ * The Redis commands the tracker uses: the retry list and the reconnect signal. A port, so a test
+ * passes a plain object; ioredis' `Redis` fits it (the engine passes its client).
+ */
+export interface CostQueueRedis {
+  rpush(key: string, ...values: string[]): Promise<number>;
+  llen(key: string): Promise<number>;
+  lpop(key: string, count: number): Promise<string[] | null>;
+  lrange(key: string, start: number, stop: number): Promise<string[]>;
+  on(event: 'ready', listener: () => void): unknown;
+  off(event: 'ready', listener: () => void): unknown;
+}
+
 export interface CostTrackerOptions {
   repository: CostRepository;
-  redis: Redis;
+  redis: CostQueueRedis;
   config: EngineConfig['costs'];
   redisKeyPrefix?: string;
   logger?: Logger;

@@ -1,16 +1,21 @@
+import { systemClock, type Clock } from '../clock/index.js';
 import type { EngineConfig } from '../config/index.js';
 import type { SessionEventInput, SessionEventRepository } from '../db/index.js';
 import type { Logger } from '../log/index.js';
 import { CRITICAL_EVENT_TYPES } from './envelope.js';
 
-const RETRY_DELAY_MS = 500;
+/** How long a failed write waits before it is tried again. */
+export const RETRY_DELAY_MS = 500;
+/** How often drain() looks again while retries are pending. */
+const DRAIN_POLL_MS = 20;
 
 /**
  * Batched persistence to session_events (§7.2): flush at `batchSize`, when the oldest buffered
  * event is `batchWindowMs` old, or at `bufferCapacity`; critical events flush the buffer and are
- * written immediately. With `timerFlush` the window is a real timer (optimized); without it the
+ * written immediately. With `timerFlush` the window is a timer (optimized); without it the
  * window is only checked when the next event arrives (audited), so a quiet session's last
- * non-critical events wait for flush(). A failed write keeps the events and retries, so a
+ * non-critical events wait for flush(). Time (the window, the retry delay, drain's deadline)
+ * comes from the clock, so tests move it by hand. A failed write keeps the events and retries, so a
  * PostgreSQL blip delays events rather than losing them; a long outage holds at most
  * `maxPendingEvents`, beyond which the oldest are dropped and counted (`dropped`), so that
  * emitted = persisted + backlog + dropped always holds and the heap stays bounded.
@@ -24,7 +29,8 @@ export class EventBatcher {
    */
   private retry: SessionEventInput[] = [];
   private firstAt = 0;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the one pending timer (batch window or retry delay), if any. */
+  private cancelTimer: (() => void) | undefined;
   private chain: Promise<void> = Promise.resolve();
   private pendingWrites = 0;
   persisted = 0;
@@ -35,6 +41,7 @@ export class EventBatcher {
     private readonly repo: SessionEventRepository,
     private readonly c: EngineConfig['events'],
     private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Events accepted but not yet confirmed in PostgreSQL. */
@@ -43,28 +50,22 @@ export class EventBatcher {
   }
 
   add(e: SessionEventInput): void {
-    if (this.buffer.length === 0) this.firstAt = Date.now();
+    if (this.buffer.length === 0) this.firstAt = this.clock.now();
     this.buffer.push(e);
     this.cap();
     const critical = CRITICAL_EVENT_TYPES.has(e.eventType);
-    const windowDue = Date.now() - this.firstAt >= this.c.batchWindowMs;
+    const windowDue = this.clock.now() - this.firstAt >= this.c.batchWindowMs;
     if (critical || this.buffer.length >= this.c.batchSize || this.buffer.length >= this.c.bufferCapacity || windowDue) {
       void this.flush();
-    } else if (this.c.timerFlush && this.timer === undefined) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.flush();
-      }, this.c.batchWindowMs);
-      this.timer.unref();
+    } else if (this.c.timerFlush) {
+      this.flushAfter(this.c.batchWindowMs);
     }
   }
 
   /** Writes everything buffered; resolves when it (and earlier writes) are confirmed or re-queued. */
   flush(): Promise<void> {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     const batch = this.retry.length === 0 ? this.buffer : [...this.retry, ...this.buffer];
     this.buffer = [];
     this.retry = [];
@@ -75,17 +76,31 @@ export class EventBatcher {
     return this.chain;
   }
 
-  /** Waits until nothing is buffered or in flight (retries included), or the deadline passes. */
+  /**
+   * Waits until nothing is buffered or in flight (retries included), or the deadline passes. Both
+   * the deadline and the pause between looks are clock time: on a manual clock it returns only as
+   * the test advances it (or once the backlog is empty).
+   */
   async drain(deadlineMs = 10_000): Promise<void> {
-    const end = Date.now() + deadlineMs;
-    while (this.backlog > 0 && Date.now() < end) {
+    const end = this.clock.now() + deadlineMs;
+    while (this.backlog > 0 && this.clock.now() < end) {
       await this.flush();
-      if (this.backlog > 0) await new Promise((r) => setTimeout(r, 20));
+      if (this.backlog > 0) await this.clock.sleep(DRAIN_POLL_MS);
     }
   }
 
   close(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+  }
+
+  /** Arms the flush timer unless one is pending (an earlier deadline is never pushed back). */
+  private flushAfter(ms: number): void {
+    if (this.cancelTimer !== undefined) return;
+    this.cancelTimer = this.clock.after(ms, () => {
+      this.cancelTimer = undefined;
+      void this.flush();
+    });
   }
 
   /**
@@ -120,13 +135,7 @@ export class EventBatcher {
       this.log.warn({ err: (err as Error).message, events: batch.length }, 'event batch write failed; will retry');
       this.retry = this.retry.concat(batch);
       this.cap();
-      if (this.timer === undefined) {
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          void this.flush();
-        }, RETRY_DELAY_MS);
-        this.timer.unref();
-      }
+      this.flushAfter(RETRY_DELAY_MS);
     }
   }
 }

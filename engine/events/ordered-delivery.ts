@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock/index.js';
 import type { Logger } from '../log/index.js';
 import type { EventEnvelope } from './envelope.js';
 
@@ -13,6 +14,8 @@ export interface OrderedDeliveryOptions {
   /** How long newer events wait for a missing one before the gap is skipped (and counted). */
   maxWaitMs: number;
   log: Logger;
+  /** The gap's age and the re-fetch timer; the system's unless a test passes a manual clock. */
+  clock?: Clock;
 }
 
 /**
@@ -29,12 +32,15 @@ export class OrderedDelivery {
   private readonly held = new Map<number, EventEnvelope>();
   private gapSince: number | undefined;
   private retryMs = GAP_RETRY_FIRST_MS;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the pending re-fetch, if any. */
+  private cancelFill: (() => void) | undefined;
   private filling = false;
   private closed = false;
+  private readonly clock: Clock;
 
   constructor(private readonly o: OrderedDeliveryOptions) {
     this.lastSequence = o.afterSequence;
+    this.clock = o.clock ?? systemClock;
   }
 
   /** Events waiting behind a gap. */
@@ -51,7 +57,8 @@ export class OrderedDelivery {
 
   close(): void {
     this.closed = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.cancelFill?.();
+    this.cancelFill = undefined;
     this.held.clear();
   }
 
@@ -65,17 +72,16 @@ export class OrderedDelivery {
       this.gapSince = undefined;
       this.retryMs = GAP_RETRY_FIRST_MS;
     } else {
-      this.gapSince ??= Date.now();
+      this.gapSince ??= this.clock.now();
     }
   }
 
   private scheduleFill(delay: number): void {
-    if (this.closed || this.filling || this.timer !== undefined) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (this.closed || this.filling || this.cancelFill !== undefined) return;
+    this.cancelFill = this.clock.after(delay, () => {
+      this.cancelFill = undefined;
       void this.fill();
-    }, delay);
-    this.timer.unref();
+    });
   }
 
   private async fill(): Promise<void> {
@@ -89,7 +95,8 @@ export class OrderedDelivery {
       this.filling = false;
     }
     if (this.held.size === 0 || this.closed) return;
-    if (Date.now() - (this.gapSince ?? Date.now()) >= this.o.maxWaitMs) {
+    const now = this.clock.now();
+    if (now - (this.gapSince ?? now) >= this.o.maxWaitMs) {
       const first = Math.min(...this.held.keys());
       this.skipped += first - this.lastSequence - 1;
       this.o.log.warn({ from: this.lastSequence + 1, to: first - 1 }, 'event sequences never persisted; skipped');

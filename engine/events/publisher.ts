@@ -1,16 +1,19 @@
-import type { Redis } from 'ioredis';
+import type { Clock } from '../clock/index.js';
 import type { EngineConfig } from '../config/index.js';
 import type { SessionEventRepository } from '../db/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import { EventBatcher } from './batcher.js';
 import { eventKeys, type EventEnvelope } from './envelope.js';
+import type { EventPublishRedis } from './ports.js';
 
 export interface EventPublisherOptions {
-  redis: Redis;
+  redis: EventPublishRedis;
   repository: SessionEventRepository;
   config: EngineConfig['events'];
   redisKeyPrefix?: string;
   logger?: Logger;
+  /** The batcher's window, retry delay and drain deadline; the system's unless a test passes a manual clock. */
+  clock?: Clock;
 }
 
 /** Counters of one publisher; when idle and healthy, emitted == persisted. */
@@ -47,7 +50,7 @@ export class EventPublisher {
   constructor(private readonly o: EventPublisherOptions) {
     this.prefix = o.redisKeyPrefix ?? '';
     this.log = o.logger ?? silentLogger();
-    this.batcher = new EventBatcher(o.repository, o.config, this.log);
+    this.batcher = new EventBatcher(o.repository, o.config, this.log, o.clock);
   }
 
   /** Remembers a session's user so inserts need no sub-select (bo1's cached-user_id INSERT variant). */
@@ -82,6 +85,8 @@ export class EventPublisher {
   async publish(sessionId: string, eventType: string, data: unknown, options: { requestId?: string } = {}): Promise<EventEnvelope> {
     const sequence = (this.sequences.get(sessionId) ?? 0) + 1;
     this.sequences.set(sessionId, sequence);
+    // Wall time, not the clock's: it becomes the row's created_at, which picks the partition (a
+    // manual clock's 1970 would have none), as cost records and session statuses do.
     const now = new Date();
     const envelope: EventEnvelope = {
       event_type: eventType,

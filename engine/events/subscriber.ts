@@ -1,9 +1,10 @@
-import type { Redis } from 'ioredis';
+import { systemClock, type Clock } from '../clock/index.js';
 import type { EngineConfig } from '../config/index.js';
 import type { SessionEventRepository } from '../db/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
 import { eventKeys, parseEnvelope, type EventEnvelope } from './envelope.js';
 import { OrderedDelivery } from './ordered-delivery.js';
+import type { EventHistoryRedis, EventPubSubRedis } from './ports.js';
 
 export type StreamMode = 'redis' | 'polling';
 
@@ -26,13 +27,15 @@ export interface Subscription {
 
 export interface EventSubscriberOptions {
   /** Shared command client (LRANGE for replay). */
-  redis: Redis;
+  redis: EventHistoryRedis;
   /** Makes a dedicated connection for pub/sub (a subscribed ioredis client can run no other command). */
-  createSubscriberClient: () => Redis;
+  createSubscriberClient: () => EventPubSubRedis;
   repository: SessionEventRepository;
   config: EngineConfig['events'];
   redisKeyPrefix?: string;
   logger?: Logger;
+  /** The polling interval, the Redis re-check and the gap wait; the system's unless a test passes a manual clock. */
+  clock?: Clock;
 }
 
 /**
@@ -43,21 +46,24 @@ export interface EventSubscriberOptions {
  */
 export class EventSubscriber {
   private readonly log: Logger;
+  private readonly clock: Clock;
 
   constructor(private readonly o: EventSubscriberOptions) {
     this.log = o.logger ?? silentLogger();
+    this.clock = o.clock ?? systemClock;
   }
 
   subscribe(sessionId: string, options: SubscribeOptions): Subscription {
-    return new LiveSubscription(this.o, this.log, sessionId, options);
+    return new LiveSubscription(this.o, this.log, this.clock, sessionId, options);
   }
 }
 
 class LiveSubscription implements Subscription {
   mode: StreamMode = 'polling';
-  private sub: Redis | undefined;
+  private sub: EventPubSubRedis | undefined;
   private closed = false;
-  private pollTimer: NodeJS.Timeout | undefined;
+  /** Cancels the pending poll, if any. */
+  private cancelPoll: (() => void) | undefined;
   private lastRedisTry = 0;
   private readonly order: OrderedDelivery;
   private readonly keys: { history: string; channel: string };
@@ -65,6 +71,7 @@ class LiveSubscription implements Subscription {
   constructor(
     private readonly o: EventSubscriberOptions,
     private readonly log: Logger,
+    private readonly clock: Clock,
     private readonly sessionId: string,
     private readonly opts: SubscribeOptions,
   ) {
@@ -75,6 +82,7 @@ class LiveSubscription implements Subscription {
       fetchAfter: (after) => this.fetchAfter(after),
       maxWaitMs: o.config.gapWaitMaxMs,
       log,
+      clock,
     });
     void this.tryRedis();
   }
@@ -90,7 +98,7 @@ class LiveSubscription implements Subscription {
   async close(): Promise<void> {
     this.closed = true;
     this.order.close();
-    if (this.pollTimer !== undefined) clearTimeout(this.pollTimer);
+    this.stopPolling();
     this.sub?.disconnect();
     this.sub = undefined;
   }
@@ -102,7 +110,7 @@ class LiveSubscription implements Subscription {
   }
 
   private async tryRedis(): Promise<void> {
-    this.lastRedisTry = Date.now();
+    this.lastRedisTry = this.clock.now();
     const sub = this.o.createSubscriberClient();
     try {
       // Live events ahead of what replay has delivered wait in OrderedDelivery, never jump ahead.
@@ -119,10 +127,7 @@ class LiveSubscription implements Subscription {
       this.sub = sub;
       // Subscribed first, then replay: events published in between arrive live or in the replay.
       await this.replay();
-      if (this.pollTimer !== undefined) {
-        clearTimeout(this.pollTimer);
-        this.pollTimer = undefined;
-      }
+      this.stopPolling();
       this.setMode('redis');
       sub.on('close', () => this.fallBack(sub));
       sub.on('end', () => this.fallBack(sub));
@@ -134,7 +139,7 @@ class LiveSubscription implements Subscription {
     }
   }
 
-  private fallBack(from: Redis | undefined): void {
+  private fallBack(from: EventPubSubRedis | undefined): void {
     if (this.closed || (from !== undefined && from !== this.sub)) return;
     if (this.sub !== undefined) {
       this.sub.disconnect();
@@ -182,11 +187,16 @@ class LiveSubscription implements Subscription {
   }
 
   private schedulePoll(delay: number): void {
-    if (this.closed || this.pollTimer !== undefined) return;
-    this.pollTimer = setTimeout(() => {
-      this.pollTimer = undefined;
+    if (this.closed || this.cancelPoll !== undefined) return;
+    this.cancelPoll = this.clock.after(delay, () => {
+      this.cancelPoll = undefined;
       void this.poll();
-    }, delay);
+    });
+  }
+
+  private stopPolling(): void {
+    this.cancelPoll?.();
+    this.cancelPoll = undefined;
   }
 
   private async poll(): Promise<void> {
@@ -197,7 +207,7 @@ class LiveSubscription implements Subscription {
     } catch (err) {
       this.log.debug({ err: (err as Error).message }, 'event polling failed');
     }
-    if (Date.now() - this.lastRedisTry >= this.o.config.redisRecheckIntervalMs) {
+    if (this.clock.now() - this.lastRedisTry >= this.o.config.redisRecheckIntervalMs) {
       void this.tryRedis();
     }
     if (this.mode === 'polling') this.schedulePoll(this.o.config.pollingIntervalMs);
@@ -208,8 +218,12 @@ function envelopesOf(rows: readonly { data: unknown }[]): EventEnvelope[] {
   return rows.map((r) => parseEnvelope(r.data)).filter((e): e is EventEnvelope => e !== undefined);
 }
 
-/** Resolves when the client is ready; rejects on its first error or after `ms` (no offline queue). */
-function waitReady(client: Redis, ms: number): Promise<void> {
+/**
+ * Resolves when the client is ready; rejects on its first error or after `ms` (no offline queue).
+ * The timeout is wall time on purpose: it bounds a real connection attempt, not a timing rule, and
+ * a manual clock advanced in steps must not fail a connection that is merely still being made.
+ */
+function waitReady(client: EventPubSubRedis, ms: number): Promise<void> {
   if (client.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     const done = (err?: Error): void => {

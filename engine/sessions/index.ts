@@ -11,3 +11,4 @@ export type {
   SessionTask,
 } from './manager.js';
 export { TERMINAL_STATUSES } from './metadata.js';
+export type { SessionMetadataPipeline, SessionMetadataRedis } from './metadata.js';

@@ -1,10 +1,9 @@
-import type { Redis } from 'ioredis';
 import { systemClock, type Clock } from '../clock/index.js';
 import type { EngineConfig } from '../config/index.js';
 import type { SessionRepository } from '../db/index.js';
 import { ENGINE_ERRORS, LoadlabError } from '../errors/index.js';
 import { silentLogger, type Logger } from '../log/index.js';
-import { StatusWriter } from './metadata.js';
+import { StatusWriter, type SessionMetadataRedis } from './metadata.js';
 
 /** The work of one session (the deliberation). Must stop soon after `signal` aborts. */
 export type SessionTask = (signal: AbortSignal) => Promise<{ status?: 'completed' | 'failed' | 'paused' } | void>;
@@ -31,7 +30,8 @@ export interface SessionHandle {
 
 export interface SessionManagerOptions {
   config: EngineConfig['sessions'];
-  redis: Redis;
+  /** Session metadata (`metadata:{id}`) and its cleanup on a terminal status. */
+  redis: SessionMetadataRedis;
   sessions: SessionRepository;
   events?: SessionEventSink;
   redisKeyPrefix?: string;

@@ -1,6 +1,21 @@
-import type { Redis } from 'ioredis';
 import type { SessionRepository, SessionStatus } from '../db/index.js';
 import type { Logger } from '../log/index.js';
+
+/** The terminal-status cleanup: one EXPIRE per session key, sent together. */
+export interface SessionMetadataPipeline {
+  expire(key: string, seconds: number): SessionMetadataPipeline;
+  exec(): Promise<unknown>;
+}
+
+/**
+ * The Redis commands the session status writer uses (`metadata:{id}` and the terminal cleanup).
+ * A port, so a test passes a plain object; ioredis' `Redis` fits it (the engine passes its client).
+ */
+export interface SessionMetadataRedis {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, expiry: 'EX', seconds: number): Promise<unknown>;
+  pipeline(): SessionMetadataPipeline;
+}
 
 /** Session statuses after which Redis keys get the short cleanup TTL (§6). */
 export const TERMINAL_STATUSES: ReadonlySet<SessionStatus> = new Set(['completed', 'failed', 'killed', 'evicted']);
@@ -11,7 +26,7 @@ export class StatusWriter {
   private readonly chains = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: SessionMetadataRedis,
     private readonly sessions: SessionRepository,
     private readonly prefix: string,
     private readonly ttlSeconds: number,
