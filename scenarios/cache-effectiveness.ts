@@ -3,8 +3,11 @@ import pg from 'pg';
 import { API_DEFAULTS } from '../engine/api/index.js';
 import { HARNESS_ERRORS, LoadlabError } from '../harness/errors/index.js';
 import { defineScenario, type ScenarioContext } from '../harness/scenario/index.js';
+import { timeLookups, userContextClaim, type LookupTimes } from './internal/cache-effectiveness/lookups.js';
 import { reportCaches, reportDeliberations, type DeliberationTotals } from './internal/cache-effectiveness/report.js';
+import { researchSavingClaim } from './internal/cache-effectiveness/research-claim.js';
 import { REAL_TTL_S, STATEMENTS, createSystem, type System } from './internal/cache-effectiveness/system.js';
+import { readSeededTables, type SeededTables } from './internal/cache-effectiveness/tables.js';
 import { deliberationStream, loadPopulation, requestStream, type Population } from './internal/cache-effectiveness/workload.js';
 
 export interface CacheEffectivenessParams {
@@ -22,6 +25,10 @@ export interface CacheEffectivenessParams {
   problems: number;
   /** bo1 flushes a live session's costs every 30 s (§5.2): the aggregation entry of a live session is dropped that often. */
   liveUpdatePeriodS: number;
+  /** C35: user-context lookups on the caches-off engine, one at a time: warm-up (not counted), then rounds. */
+  lookupWarmup: number;
+  lookupRounds: number;
+  lookupsPerRound: number;
 }
 
 const METHOD =
@@ -36,6 +43,28 @@ const METHOD =
   'Phase 2, deliberations over HTTP (POST /sessions, /start, polled to the end) of problems drawn from a small pool, the same users and problems ' +
   'on both engines: provider calls counted by the mock, cost from sessions.total_cost. ' +
   'C17 = metadata reads avoided / all statements of the mix with caches off; C18 = get_session_costs avoided / issued.';
+
+const LOOKUP_METHOD =
+  'Measured after both phases, on the caches-off engine while idle: engine.userContexts.get (the read GET /api/v1/context and the ' +
+  "deliberations' context collection make; with the cache off it is the repository's PostgreSQL read), one lookup at a time, wall time " +
+  'around the call (pool checkout, round trip, row decode), users in a seeded order over the whole seeded table, each once; mean of the ' +
+  'timed lookups, interval = min-max of the round means. The statement times the tracer took during the mix are shown beside it.';
+
+/** Phase 3 (C35): the user-context read of the caches-off engine, timed over the seeded table. */
+async function runLookups(ctx: ScenarioContext<CacheEffectivenessParams>, off: System, tables: SeededTables): Promise<LookupTimes> {
+  ctx.progress('user-context lookups');
+  const p = ctx.params;
+  const times = await timeLookups(
+    (id) => off.engine.userContexts.get(id),
+    tables.sampleUserIds,
+    { warmup: p.lookupWarmup, rounds: p.lookupRounds, perRound: p.lookupsPerRound },
+    ctx.signal,
+  );
+  for (const ms of times.rounds.flat()) ctx.recorder.record('cache.user_context_lookup.off', ms);
+  ctx.recorder.set('cache.user_context.rows', tables.userContextRows, 'count');
+  ctx.recorder.set('cache.research_cache.rows', tables.researchRows, 'count');
+  return times;
+}
 
 /** A bearer token per population user, added to the shared database once (both engines read it). */
 async function addTokens(sys: System, pop: Population): Promise<Map<string, string>> {
@@ -138,7 +167,7 @@ async function runDeliberations(
 export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParams, void>({
   name: 'cache-effectiveness',
   title: "Cache hit rates and database queries saved, driving the engine's HTTP API and deliberations",
-  auditRef: '§3.1, §3.2, §7 P2.6, P2.8',
+  auditRef: '§3.1, §3.2, §7 P2.6, P2.8, §9 scenario 2',
   profiles: {
     ci: {
       durationMs: 10_000,
@@ -149,6 +178,9 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
       deliberations: 12,
       problems: 8,
       liveUpdatePeriodS: 30,
+      lookupWarmup: 50,
+      lookupRounds: 4,
+      lookupsPerRound: 250,
     },
     default: {
       durationMs: 60_000,
@@ -159,6 +191,9 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
       deliberations: 40,
       problems: 20,
       liveUpdatePeriodS: 30,
+      lookupWarmup: 50,
+      lookupRounds: 4,
+      lookupsPerRound: 250,
     },
     full: {
       durationMs: 300_000,
@@ -169,6 +204,9 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
       deliberations: 100,
       problems: 50,
       liveUpdatePeriodS: 30,
+      lookupWarmup: 50,
+      lookupRounds: 4,
+      lookupsPerRound: 250,
     },
   },
   // Reads the run's seeded data: the runner seeds before the first scenario, outside this one's timings.
@@ -192,12 +230,19 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
     const client = new pg.Client({ connectionString: db.url });
     client.on('error', () => undefined); // a server going away must not crash the process
     await client.connect();
-    const pop = await loadPopulation(client, {
-      users: p.users,
-      sessionsPerUser: p.sessionsPerUser,
-      problems: p.problems,
-      problemMaxBytes: API_DEFAULTS.problemMaxBytes,
-    }).finally(() => client.end());
+    let pop: Population;
+    let tables: SeededTables;
+    try {
+      pop = await loadPopulation(client, {
+        users: p.users,
+        sessionsPerUser: p.sessionsPerUser,
+        problems: p.problems,
+        problemMaxBytes: API_DEFAULTS.problemMaxBytes,
+      });
+      tables = await readSeededTables(client, { samples: p.lookupWarmup + p.lookupRounds * p.lookupsPerRound, seed: ctx.seed });
+    } finally {
+      await client.end();
+    }
     if (pop.users.length === 0 || pop.problems.length === 0)
       throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, 'cache-effectiveness needs seeded users, sessions and problems');
     const prefix = `ll:${ctx.name}:${Date.now().toString(36)}:`;
@@ -222,6 +267,7 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
       // When the paced loop falls behind, fewer requests share each TTL window: the hit rates are then a lower bound.
       ctx.recorder.set('cache.modelled_rate_per_s', achieved / p.compression, 'req/s');
       const delib = await runDeliberations(ctx, systems, pop, tokens);
+      const lookups = await runLookups(ctx, off, tables);
       const method =
         `${METHOD} Modelled rate ${(achieved / p.compression).toFixed(2)} req/s (target ${p.modelledRatePerSec}), compression ${p.compression}x ` +
         `(aggregation TTL ${REAL_TTL_S.aggregation / p.compression} s, user context ${REAL_TTL_S.userContext / p.compression} s real); ` +
@@ -229,6 +275,10 @@ export const cacheEffectivenessScenario = defineScenario<CacheEffectivenessParam
       ctx.report.method = method;
       reportCaches(off, on, requests, ctx.recorder, ctx.report, method);
       reportDeliberations(delib.off, delib.on, ctx.recorder, ctx.report);
+      const mix = { statements: off.counts.get(STATEMENTS.userContext) ?? 0, totalMs: off.timeMs.get(STATEMENTS.userContext) ?? 0 };
+      ctx.report.claims.push(userContextClaim(lookups, { rows: tables.userContextRows, mix, method: LOOKUP_METHOD }));
+      // C36 is not reported: the engine has no research-cache lookup (no research path) and the seeded rows carry no embedding.
+      ctx.report.claims.push(researchSavingClaim(tables));
       const m = ctx.recorder.toMeasurements().histograms;
       const before = m['cache.request.off'];
       const after = m['cache.request.on'];

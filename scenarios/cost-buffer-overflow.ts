@@ -5,10 +5,22 @@ import { startFaultSchedule } from '../harness/faults/index.js';
 import { History } from '../harness/load/index.js';
 import type { TimelineMark } from '../harness/result/index.js';
 import { defineScenario, type ScenarioContext } from '../harness/scenario/index.js';
+import type { Logger } from '../engine/log/index.js';
 import { forceGc, settledHeapUsed } from './internal/cost-buffer-overflow/heap.js';
+import { runFailingFlushes } from './internal/cost-buffer-overflow/failing-flushes.js';
+import { failingFlushClaim, flushTriggerClaim, insertCostClaim } from './internal/cost-buffer-overflow/flush-claims.js';
+import { observeFlushTriggers } from './internal/cost-buffer-overflow/flush-triggers.js';
+import { measureInsertCost } from './internal/cost-buffer-overflow/insert-cost.js';
 import { checkEvictions, persistedRequestIds } from './internal/cost-buffer-overflow/oracle.js';
 import { AccountingProbe } from './internal/cost-buffer-overflow/probe.js';
-import { costInput, startCostRig, waitFlushSettled, waitReady, type CostRig } from './internal/cost-buffer-overflow/rig.js';
+import {
+  costInput,
+  openDirectCosts,
+  startCostRig,
+  waitFlushSettled,
+  waitReady,
+  type CostRig,
+} from './internal/cost-buffer-overflow/rig.js';
 
 export interface CostBufferOverflowParams {
   /** Records generated with PostgreSQL down (§9 scenario 3: 250, above MAX_BUFFER_SIZE 200). */
@@ -23,6 +35,14 @@ export interface CostBufferOverflowParams {
   crashOutageMs: number;
   /** Period of the accounting sampler. */
   sampleMs: number;
+  /** Records per failure regime of phase D (C46): PostgreSQL down, then PostgreSQL and Redis down. */
+  leakRecords: number;
+  /** Records between two depth samples in phase D. */
+  leakSampleEvery: number;
+  /** C33: records inserted per flush size per round, rounds, and warm-up records per size. */
+  insertRecords: number;
+  insertRounds: number;
+  insertWarmup: number;
   /**
    * Force full GCs before heap readings. Off by default: each one stalls the event loop for
    * 70-200 ms here, which marks the run untrusted; without it heap figures are upper bounds.
@@ -37,8 +57,18 @@ const SHAPE = {
   crashRecords: 100,
   crashOutageMs: 300,
   sampleMs: 10,
+  // 10x MAX_BUFFER_SIZE: far enough past the cap that a bound, or its absence, shows.
+  leakRecords: 2_000,
+  leakSampleEvery: 100,
+  // A lone insert costs ~5 ms of DB time here (its own commit): 2 x 200 of them keep C33 under 2 s.
+  insertRecords: 200,
+  insertRounds: 2,
+  insertWarmup: 20,
   forceGc: false,
 };
+
+/** C33's flush sizes: one record per flush against the audit's batch of 100. */
+const INSERT_SIZES = [1, 100] as const;
 
 type Ctx = ScenarioContext<CostBufferOverflowParams>;
 
@@ -50,7 +80,7 @@ export const costBufferOverflowScenario = defineScenario<CostBufferOverflowParam
     ci: SHAPE,
     default: SHAPE,
     // A longer overflow keeps the buffer on its plateau for many more evictions.
-    full: { ...SHAPE, overflowRecords: 2_000, crashRecords: 200 },
+    full: { ...SHAPE, overflowRecords: 2_000, crashRecords: 200, leakRecords: 10_000, insertRecords: 300, insertRounds: 5 },
   },
   budgets: {
     // The accounting identity generated = persisted + queued + buffered + evicted + lostInRetryQueue at every sample.
@@ -68,6 +98,8 @@ export const costBufferOverflowScenario = defineScenario<CostBufferOverflowParam
     // Records lost with a crashed Redis must show in lostInRetryQueue, never as still queued.
     'costs.crash.phantomQueued': { max: 0 },
     'costs.crash.unaccountedLoss': { max: 0 },
+    // Phase D: every record not counted as evicted reaches api_costs once both stores are back.
+    'costs.leak.lostBeyondEvicted': { max: 0 },
   },
   timeoutMs: { ci: 60_000 },
   async run(ctx) {
@@ -81,6 +113,7 @@ export const costBufferOverflowScenario = defineScenario<CostBufferOverflowParam
     try {
       probe.start(ctx.params.sampleMs);
       await runPhases(ctx, rig, probe, marks);
+      await healthyPhase(ctx, rig, db.url, logger);
     } finally {
       probe.stop();
       ctx.report.evidence.timelines.push({
@@ -184,6 +217,25 @@ async function runPhases(ctx: Ctx, rig: CostRig, probe: AccountingProbe, marks: 
   // C. Durability of the retry list: records queued while PostgreSQL is down, then Redis SIGKILLed.
   const crash = await crashPhase(ctx, rig, probe, mark, marks);
 
+  // D. Flushes failing for 10x the cap (C46): where the records go, and whether anything bounds them.
+  const leak = await runFailingFlushes(rig, probe, { records: p.leakRecords, sampleEvery: p.leakSampleEvery, forceGc: p.forceGc, mark });
+  rec.set('costs.leak.retryListGrowth', leak.pgDown.queuedToRedis, 'count');
+  rec.set('costs.leak.maxBufferedDbDown', leak.pgDown.maxBuffered, 'count');
+  rec.set('costs.leak.maxBufferedBothDown', leak.bothDown.maxBuffered, 'count');
+  rec.set('costs.leak.evicted', leak.bothDown.evicted, 'count');
+  rec.set('costs.leak.growthPerRecordDbDown', leak.pgDown.growthPerRecord, 'ratio');
+  rec.set('costs.leak.growthPerRecordBothDown', leak.bothDown.growthPerRecord, 'ratio');
+  if (leak.redisBytesPerRecord !== null) rec.set('costs.leak.redisBytesPerRecord', leak.redisBytesPerRecord, 'bytes');
+  rec.set('costs.leak.lostBeyondEvicted', leak.lostBeyondEvicted, 'count');
+  report.evidence.samples.push({
+    name: 'retry-list-depth-db-down',
+    unit: 'count',
+    values: leak.pgDown.samples.map((s) => s.retryList),
+  });
+  if (leak.lostBeyondEvicted > 0)
+    report.dataLoss.push(`${leak.lostBeyondEvicted} cost records of phase D missing from api_costs beyond the counted evictions`);
+  report.claims.push(failingFlushClaim(leak, rig.config.costs.maxBufferSize, p.leakSampleEvery));
+
   const violations = probe.violations.length;
   rec.set('costs.invariant.violations', violations, 'count');
   rec.set('costs.invariant.samples', probe.samples, 'count');
@@ -207,6 +259,39 @@ async function runPhases(ctx: Ctx, rig: CostRig, probe: AccountingProbe, marks: 
     }),
   );
   pushFindings(ctx, { evicted: afterB.evicted, generated: p.records + p.overflowRecords, plateau, peak: probe.peakBuffered, crash });
+}
+
+/**
+ * E. Both stores healthy, on a direct connection: the flush triggers on a manual clock (C45) and
+ * the DB time per record with flushes of 1 and 100 (C33).
+ */
+async function healthyPhase(ctx: Ctx, rig: CostRig, databaseUrl: string, logger: Logger): Promise<void> {
+  const p = ctx.params;
+  const direct = openDirectCosts(databaseUrl, rig.config, logger);
+  try {
+    const triggers = await observeFlushTriggers({
+      repository: direct.costs,
+      redis: rig.observer,
+      costs: rig.config.costs,
+      keyPrefix: `${rig.queueKey}:triggers:`,
+    });
+    ctx.recorder.set('costs.flush.sizeTriggerAt', triggers.sizeTriggerAt ?? -1, 'count');
+    ctx.recorder.set('costs.flush.timeTriggerMs', triggers.timeTriggerMs ?? -1, 'ms');
+    ctx.report.claims.push(flushTriggerClaim(triggers, rig.config.costs));
+    const cost = await measureInsertCost({
+      db: direct.db,
+      costs: direct.costs,
+      records: p.insertRecords,
+      rounds: p.insertRounds,
+      warmupRecords: p.insertWarmup,
+      sizes: INSERT_SIZES,
+    });
+    ctx.recorder.set('costs.insert.perRecordMsBatch1', cost.small, 'ms');
+    ctx.recorder.set('costs.insert.perRecordMsBatch100', cost.large, 'ms');
+    ctx.report.claims.push(insertCostClaim(cost, INSERT_SIZES, p.insertWarmup));
+  } finally {
+    await direct.db.close();
+  }
 }
 
 interface CrashOutcome {

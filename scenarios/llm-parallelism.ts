@@ -4,6 +4,8 @@ import type { SubProblemMode } from '../engine/deliberation/index.js';
 import { checkClaim } from '../harness/audit/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
 import type { Comparison } from '../harness/result/index.js';
+import { personaOverlapClaim, roundDurationClaim } from './internal/llm-parallelism/round-claims.js';
+import { realRoundMs } from './internal/llm-parallelism/round-stats.js';
 import { timeRound, type RoundMode } from './internal/llm-parallelism/round.js';
 import { maxOverlap, timeSession, type TimedSession } from './internal/llm-parallelism/session.js';
 import { fixedLatency, fmtMs, median, scaledLlm, toRealMs } from './internal/llm-mock/index.js';
@@ -137,7 +139,7 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
     );
     const roundMethod =
       `${p.personasPerRound} persona calls (Sonnet tier, 1000 max tokens) through the real Anthropic SDK client over the msw mock with a fixed ` +
-      `${fmtMs(p.llmLatencyMs)} latency, gathered (Promise.all, as the engine does in every round) vs awaited one by one; ${p.roundRepeats} ` +
+      `${fmtMs(p.llmLatencyMs)} latency, gathered (Promise.all, as the engine's rounds do: C49 times those) vs awaited one by one; ${p.roundRepeats} ` +
       `alternating pairs at timeScale ${p.timeScale}, durations divided by the time scale. Engine/SDK time at zero mock latency: ` +
       `${median(engineOnly.parallel).toFixed(1)} ms parallel, ${median(engineOnly.serial).toFixed(1)} ms serial (inflated ${(1 / p.timeScale).toFixed(0)}x by the conversion).`;
     ctx.report.claims.push(
@@ -153,6 +155,8 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
     // --- C16 / C31: whole sessions with 1..5 sub-problems per mode ----------------------------
     const auditedMode = resolveConfig({ variant: 'audited' }).deliberation.subProblemMode as SubProblemMode;
     const durations = new Map<string, number[]>();
+    // Every session's rounds, for the engine-round claims (C48, C49).
+    const timed: TimedSession[] = [];
     let audited: TimedSession | undefined;
     for (let r = 0; r < p.sessionRepeats; r++) {
       ctx.progress('sessions', `repeat ${r + 1}/${p.sessionRepeats}`);
@@ -169,6 +173,7 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
           variant: 'optimized',
           signal,
         });
+        timed.push(t);
         const ms = sessionReal(t.wallMs);
         const key = `${mode}.${k}`;
         durations.set(key, [...(durations.get(key) ?? []), ms]);
@@ -185,6 +190,7 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
               signal,
             }).then((t) => {
               audited = t;
+              timed.push(t);
             })
           : Promise.resolve();
       await Promise.all([...runs, auditedRun]);
@@ -259,6 +265,16 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
         }),
       );
     }
+
+    // --- C48 / C49: the engine's own rounds in the sessions above -----------------------------
+    const latencies = { scale: p.sessionTimeScale, llmMs: p.llmLatencyMs, embeddingMs: p.embeddingLatencyMs };
+    for (const t of timed) {
+      for (const r of t.roundTraces) ctx.recorder.record(`engine_round.${t.variant}.real_ms`, realRoundMs(r, latencies));
+    }
+    ctx.report.claims.push(
+      roundDurationClaim(timed, { timeScale: p.sessionTimeScale, llmLatencyMs: p.llmLatencyMs, embeddingLatencyMs: p.embeddingLatencyMs }),
+    );
+    ctx.report.claims.push(personaOverlapClaim(timed));
 
     // --- Findings -------------------------------------------------------------------------------
     const best = speedups.reduce((a, b) => (b.ratio > a.ratio ? b : a), { k: 1, ratio: 1 });

@@ -6,6 +6,9 @@ import type { TimePoint } from '../harness/result/index.js';
 import { defineScenario, type ScenarioContext } from '../harness/scenario/index.js';
 import { footprint, type Footprint } from './internal/redis-memory/footprint.js';
 import { inventory, usedMemory, type KeyGroup } from './internal/redis-memory/inventory.js';
+import { longestLived } from './internal/redis-memory/residency.js';
+import { splitClaims } from './internal/redis-memory/split-claims.js';
+import { componentShare } from './internal/redis-memory/split.js';
 
 type Variant = 'audited' | 'optimized';
 
@@ -40,6 +43,8 @@ interface VariantMemory {
   variant: Variant;
   groups: KeyGroup[];
   footprint: Footprint;
+  /** Every session run, so a component's spread across sessions counts one that left no such key. */
+  sessionIds: string[];
   failed: number;
   usedDelta: number;
   datasetDelta: number;
@@ -144,11 +149,13 @@ async function measure(
   }, 100);
   let failed = 0;
   let next = 0;
+  const sessionIds: string[] = [];
   const worker = async (): Promise<void> => {
     while (next < p.sessions) {
       ctx.signal.throwIfAborted();
       const i = next++;
       const { id } = await engine.createSession({ userId: users[i % users.length]!, problem: PROBLEMS[i % PROBLEMS.length]! });
+      sessionIds.push(id);
       const out = await engine.startSession(id);
       rec.record(`redis.${variant}.session.durationMs`, out.durationMs);
       if (out.status !== 'completed') {
@@ -179,6 +186,7 @@ async function measure(
     variant,
     groups,
     footprint: footprint(groups, p.sessions, p),
+    sessionIds,
     failed,
     usedDelta: after.used - before.used,
     datasetDelta: after.dataset - before.dataset,
@@ -209,6 +217,10 @@ function recordVariant(ctx: Ctx, m: VariantMemory): void {
   rec.set(`${v}.checkpoint.writesPerSession`, m.checkpointWrites / n, 'count');
   rec.set(`${v}.checkpoint.bytesWrittenPerSession`, m.checkpointBytesWritten / n, 'bytes');
   rec.set(`${v}.checkpoint.maxStoredBytes`, m.checkpointMaxStoredBytes, 'bytes');
+  // Events held in Redis (LLEN of events_history) and the longest TTL a finished session's keys carry (C40, C42).
+  rec.set(`${v}.perSession.eventsHeld`, componentShare(m.groups, 'events', m.sessionIds).itemsPerSession, 'count');
+  const top = longestLived(m.groups);
+  if (top !== undefined && Number.isFinite(top.ttlSeconds)) rec.set(`${v}.longestTtlSeconds`, top.ttlSeconds, 's');
   rec.set(`${v}.sharedBytes`, f.shared, 'bytes');
   rec.set(`${v}.extrapolated.allResidentBytes`, f.allResident, 'bytes');
   rec.set(`${v}.extrapolated.steadyStateBytes`, f.steadyState, 'bytes');
@@ -259,11 +271,14 @@ function report(ctx: Ctx, measured: readonly VariantMemory[]): void {
   recordAudited(ctx, audited);
   const a = audited.footprint;
   const o = optimized.footprint;
+  const method = `${p.sessions} complete sessions per variant (mock LLM realistic profile at timeScale 0.05; memory does not depend on it) on a fresh redis-server, one variant after the other under its own key prefix; MEMORY USAGE (SAMPLES 0) of every key grouped by pattern and by component (checkpoint:{session} full / checkpoint_parts:{session} incremental, events_history, metadata, cost_journal), TTL classes from TTL`;
   ctx.report.claims.push(
     checkClaim('C22', a.allResident, {
       summary: `audited variant: ${kb(a.perSession)} per session (${split(a)}) → ${mb(a.allResident)} for ${p.extrapolateTo.toLocaleString('en')} resident sessions (audit ${mb(AUDIT_BYTES)}: checkpoints 50 KB + events 10 KB + metadata 5 KB); with bo1's 1 h terminal expiry, ${mb(a.steadyState)} at ${p.sessionsPerDay}/day, the 7-day checkpoints being what stays. Optimized variant: ${kb(o.perSession)} per session (${split(o)}) → ${mb(o.allResident)}, steady state ${mb(o.steadyState)}`,
-      method: `${p.sessions} complete sessions per variant (mock LLM realistic profile at timeScale 0.05; memory does not depend on it) on a fresh redis-server, one variant after the other under its own key prefix; MEMORY USAGE (SAMPLES 0) of every key grouped by pattern and by component (checkpoint:{session} full / checkpoint_parts:{session} incremental, events_history, metadata, cost_journal), TTL classes from TTL; INFO used_memory delta ${kb(audited.usedDelta / p.sessions)} (audited) and ${kb(optimized.usedDelta / p.sessions)} (optimized) per session as a cross-check. The audited checkpoint is the latest full state only; LangGraph kept one per step, so this understates the audited footprint`,
+      method: `${method}; INFO used_memory delta ${kb(audited.usedDelta / p.sessions)} (audited) and ${kb(optimized.usedDelta / p.sessions)} (optimized) per session as a cross-check. The audited checkpoint is the latest full state only; LangGraph kept one per step, so this understates the audited footprint`,
     }),
+    // C39-C41 are C22's per-session whole by component (metadata + events + checkpoint + cost journal + other = it).
+    ...splitClaims(audited, optimized, { sessionsPerDay: p.sessionsPerDay, method }),
   );
   const ratio = AUDIT_BYTES / Math.max(1, a.allResident);
   const versus =

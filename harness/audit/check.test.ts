@@ -90,7 +90,7 @@ describe('unmeasuredClaims', () => {
     const rows = unmeasuredClaims([{ id: 'C01' }]);
     expect(rows.map((r) => r.id)).toEqual(CLAIMS.filter((c) => c.id !== 'C01').map((c) => c.id));
     expect(rows.find((r) => r.id === 'C02')).toMatchObject({ scenario: 'query-latency', verdict: 'inconclusive' });
-    expect(rows.find((r) => r.id === 'C41')).toMatchObject({
+    expect(rows.find((r) => r.id === 'C36')).toMatchObject({
       scenario: 'none',
       measured: { summary: 'not measured: no scenario measures this claim yet' },
     });

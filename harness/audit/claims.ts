@@ -25,9 +25,9 @@ const PEAK_HOUR_FACTOR = {
  * generated), the one-line method and the scenario that measures it. docs/claims.md explains the
  * classes and the bounds; check.ts turns a scenario's measurement into a verdict.
  *
- * C01-C31 and C51-C54 (the §6.2 load tiers, `loadlab run capacity --tier N`) each name the scenario
- * that measures them. C32-C50 are claims no scenario measures yet (issue #14 part 7): every run
- * lists them as not measured, so the table is the whole audit.
+ * Each claim names the scenario that measures it; the few with `scenario: null` say in their
+ * approach what would measure them, and every run lists them as not measured, so the table is the
+ * whole audit.
  */
 export const CLAIMS: readonly ClaimSpec[] = [
   // §1 database queries, §7 and §9 index claims: real PostgreSQL plans and timings.
@@ -425,7 +425,7 @@ export const CLAIMS: readonly ClaimSpec[] = [
     scenario: 'llm-parallelism',
     approach: 'sub-problem intervals of one audited-variant session; the engine routes them as bo1 did, breaks if that routing changes',
   }),
-  // Not measured by any scenario yet: each approach names the measurement that would judge it.
+  // The audit's remaining figures (issue #14 part 7); a claim still without a scenario says why in its approach.
   defineClaim({
     id: 'C32',
     claim: 'Query patterns will degrade at 100+ concurrent sessions without optimisation',
@@ -445,8 +445,9 @@ export const CLAIMS: readonly ClaimSpec[] = [
     measure: 'DB time per cost record lower with batch 100 than batch 1',
     bound: holds,
     unit: 'count',
-    scenario: null,
-    approach: 'needs DB time per record measured with flush batches of 1 and 100',
+    scenario: 'cost-buffer-overflow',
+    approach:
+      'DB time per record (engine Db tracer) of CostRepository.insertBatch with flush batches of 1 and 100, audited statement mode, direct connection; per-round min-max',
   }),
   defineClaim({
     id: 'C34',
@@ -467,8 +468,9 @@ export const CLAIMS: readonly ClaimSpec[] = [
     measure: 'user_context lookup mean',
     bound: atMost(5),
     unit: 'ms',
-    scenario: null,
-    approach: 'needs the user_context lookup timed on seeded tables of 10K+ rows',
+    scenario: 'cache-effectiveness',
+    approach:
+      'user-context read of the caches-off engine (engine.userContexts.get, user_context by user_id on PostgreSQL) timed one lookup at a time, distinct users over the seeded table (10,000 rows at ci), 50 warm-up excluded, 4 rounds x 250; mean, interval = min-max of the round means; not judged below 10K rows',
   }),
   defineClaim({
     id: 'C36',
@@ -479,18 +481,20 @@ export const CLAIMS: readonly ClaimSpec[] = [
     bound: atMost(15),
     unit: 'ms',
     scenario: null,
-    approach: 'needs the research_cache similarity lookup timed on seeded tables of 10K+ rows',
+    approach:
+      'not measurable on this engine: it has no research path or research-cache lookup, and the seeded research_cache rows carry no question embeddings; needs an engine research-cache repository (cosine >= 0.85, freshness and sharing filters, top 100) and seeded embeddings',
   }),
   defineClaim({
     id: 'C37',
     claim: 'Research cache saves $0.07 per hit',
     section: '§3.1',
     evidence: 'modelled',
-    measure: 'LLM and search cost avoided per research-cache hit',
+    measure: 'LLM and search cost a research-cache hit avoids (the embedding is still paid)',
     bound: about(0.07),
     unit: 'usd',
-    scenario: null,
-    approach: "needs the cost of the research calls a hit avoids, priced from the engine's price table",
+    scenario: 'cache-effectiveness',
+    approach:
+      'priced with engine/costs priceCall: one web search + one fast-tier summary call of research.tokens_per_call tokens, output at the 500-token cap of the audited researcher; run value = mean seeded research_cache.tokens_used (no engine config value); re-priced at 2,000 and 20,000',
     constants: [
       {
         name: 'research.tokens_per_call',
@@ -520,8 +524,9 @@ export const CLAIMS: readonly ClaimSpec[] = [
     measure: "Redis bytes of a session's metadata keys",
     bound: about(5_000),
     unit: 'bytes',
-    scenario: null,
-    approach: 'needs the redis-memory inventory split by key group (metadata)',
+    scenario: 'redis-memory',
+    approach:
+      "MEMORY USAGE of each session's metadata:{session} key in real Redis (audited variant), from the redis-memory inventory split by key group",
   }),
   defineClaim({
     id: 'C40',
@@ -531,8 +536,9 @@ export const CLAIMS: readonly ClaimSpec[] = [
     measure: "Redis bytes of a session's event history",
     bound: about(10_000),
     unit: 'bytes',
-    scenario: null,
-    approach: 'needs the redis-memory inventory split by key group (events)',
+    scenario: 'redis-memory',
+    approach:
+      "MEMORY USAGE of each session's events_history:{session} list (audited variant); events per session from LLEN, bytes per event = bytes / LLEN",
   }),
   defineClaim({
     id: 'C41',
@@ -542,8 +548,9 @@ export const CLAIMS: readonly ClaimSpec[] = [
     measure: "Redis bytes of a session's checkpoints",
     bound: about(50_000),
     unit: 'bytes',
-    scenario: null,
-    approach: "needs the engine's checkpoints (in progress) and the redis-memory inventory split by key group",
+    scenario: 'redis-memory',
+    approach:
+      "MEMORY USAGE of each session's checkpoint key after the session (audited: latest full state); the bytes written over all steps, which a saver keeping every step would hold, shown beside it, and the optimized variant",
   }),
   defineClaim({
     id: 'C42',
@@ -553,8 +560,9 @@ export const CLAIMS: readonly ClaimSpec[] = [
     measure: 'sessions with live keys after 7 days of arrivals',
     bound: about(7_000),
     unit: 'count',
-    scenario: null,
-    approach: 'needs the key TTLs read from Redis, times the daily arrival rate',
+    scenario: 'redis-memory',
+    approach:
+      "TTL read from Redis on a finished session's keys; the longest-lived key group's TTL in days x sessions/day, re-judged at the ends of sessions.per_day",
     constants: [SESSIONS_PER_DAY],
   }),
   defineClaim({
@@ -586,11 +594,12 @@ export const CLAIMS: readonly ClaimSpec[] = [
     claim: 'Cost records flush every 100 records or 30 s',
     section: '§2.1; §5.1 hotspot 1',
     evidence: 'conformance',
-    measure: 'flushes happen at 100 buffered records and on the 30 s timer',
+    measure: 'flushes at the 100th buffered record and on the first record arriving >= 30 s after the last flush (not at 29.999 s)',
     bound: holds,
     unit: 'count',
-    scenario: null,
-    approach: 'needs flush triggers observed on the CostTracker; breaks if the batch size or timer changes',
+    scenario: 'cost-buffer-overflow',
+    approach:
+      'fresh audited-config CostTracker on a manual clock (engine/clock), real PostgreSQL and Redis; breaks if the batch size or interval changes, or the time test becomes strict',
   }),
   defineClaim({
     id: 'C46',
@@ -600,8 +609,9 @@ export const CLAIMS: readonly ClaimSpec[] = [
     measure: 'memory (buffer + retry queue) grows without bound while flushes fail',
     bound: holds,
     unit: 'count',
-    scenario: null,
-    approach: 'needs heap and retry-queue depth sampled over a long run of failing flushes',
+    scenario: 'cost-buffer-overflow',
+    approach:
+      'PostgreSQL made unreachable through the fault proxy for 10x the buffer cap (then Redis too); buffer, Redis LLEN and evictions sampled every 100 records; holds when buffer + retry list keep growing >= 0.5 per record (the retry list is Redis memory; the process buffer is capped at 200, oldest evicted)',
   }),
   defineClaim({
     id: 'C47',
@@ -620,11 +630,12 @@ export const CLAIMS: readonly ClaimSpec[] = [
     claim: '10-20 s per round (6 rounds = 60-120 s)',
     section: '§6.1',
     evidence: 'modelled',
-    measure: 'round duration p50 (real time)',
+    measure: 'round duration p50 (real time), audited variant',
     bound: within(10, 20),
     unit: 's',
-    scenario: null,
-    approach: "needs round durations from the engine's round events, converted to real time",
+    scenario: 'llm-parallelism',
+    approach:
+      "the engine's rounds (round_started to convergence event) of the audited-variant session, every call timed at the engine's LLM port; real time = each stage's mock time with the mock's fixed waits put back to the configured latencies (CPU counted once, not x1/timeScale); LLM waits put back at 2 s and 10 s for the constant's ends",
     constants: [LLM_LATENCY],
   }),
   defineClaim({
@@ -635,8 +646,9 @@ export const CLAIMS: readonly ClaimSpec[] = [
     measure: "the engine's own round code overlaps all persona calls of a round",
     bound: holds,
     unit: 'count',
-    scenario: null,
-    approach: "needs persona-call overlap measured inside the engine's rounds, not a scenario-local Promise.all",
+    scenario: 'llm-parallelism',
+    approach:
+      "every persona call of every engine round (roundStep's Promise.all) in the scenario's sessions, both variants, timed at the engine's LLM port; 1 = in every round the most calls in flight equals the speakers its round_started event names",
   }),
   defineClaim({
     id: 'C50',

@@ -17,3 +17,4 @@ export { CALIBRATION_BOUNDS, calibrationReasons, calibrationRow } from './calibr
 export type { CalibrationInput } from './calibration.js';
 export { PGBENCH_DEFAULTS, pgbenchLatency, pgbenchScript, pgbenchVersion } from './pgbench.js';
 export type { PgbenchLatency, PgbenchLatencyOptions, PgbenchScript, PgbenchStatementMode } from './pgbench.js';
+export { peakOverlap } from './overlap.js';

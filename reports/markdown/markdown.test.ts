@@ -84,7 +84,7 @@ describe('renderMarkdown', () => {
     expect(row('C07')).toMatch(
       /Premise false: idx\\_session\\_events\\_session\\_id .*What the recommendation still changes: 15\.3x; the claim's bound would read it as confirmed\..*⚠️ premise false/,
     );
-    expect(row('C41')).toMatch(
+    expect(row('C36')).toMatch(
       /not measured: no scenario measures this claim yet \| ❔ inconclusive \(not measured in this run\) \| none \|$/,
     );
   });

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { createRedisClient } from '../../../engine/cache/index.js';
 import { resolveConfig, type EngineConfig } from '../../../engine/config/index.js';
 import { CostTracker, type TrackCallInput } from '../../../engine/costs/index.js';
-import { createDb, createRepositories, type Db } from '../../../engine/db/index.js';
+import { createDb, createRepositories, type CostRepository, type Db } from '../../../engine/db/index.js';
 import type { Logger } from '../../../engine/log/index.js';
 import { FaultProxy } from '../../../harness/faults/index.js';
 import type { RedisHandle } from '../../../harness/infra/index.js';
@@ -81,6 +81,16 @@ export async function startCostRig(o: { databaseUrl: string; redis: RedisHandle;
       await redisProxy.close();
     },
   };
+}
+
+/**
+ * The engine's cost repository on one direct connection (never through a fault proxy), in the
+ * variant's statement mode (audited: simple protocol, as psycopg2): for the measurements that need
+ * a working database while the rig's own connections are being failed.
+ */
+export function openDirectCosts(databaseUrl: string, config: EngineConfig, logger: Logger): { db: Db; costs: CostRepository } {
+  const db = createDb({ databaseUrl, ...RIG_DEFAULTS.db, poolMax: 1, statementMode: config.db.statementMode, logger });
+  return { db, costs: createRepositories(db, config).costs };
 }
 
 /** Waits until an ioredis client can take commands; false on timeout. */

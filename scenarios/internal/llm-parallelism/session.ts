@@ -1,6 +1,8 @@
 import { createMemoryPorts, runDeliberation, type DeliberationPorts, type SubProblemMode } from '../../../engine/deliberation/index.js';
 import type { LlmClient } from '../../../engine/llm/index.js';
 import { STRATEGIC_PROBLEM } from '../llm-mock/index.js';
+import { maxInFlight } from './round-stats.js';
+import { RoundTracer, type RoundTrace } from './round-trace.js';
 
 export interface SpInterval {
   index: number;
@@ -9,10 +11,13 @@ export interface SpInterval {
 }
 
 export interface TimedSession {
+  variant: 'audited' | 'optimized';
   wallMs: number;
   subProblems: SpInterval[];
   /** Per round: persona phase (round_started -> its last contribution), ms, and the number of speakers. */
   roundPhases: { ms: number; speakers: number }[];
+  /** The engine's rounds with their completion calls (C48, C49). */
+  roundTraces: RoundTrace[];
   llmCalls: number;
   rounds: number[];
 }
@@ -25,9 +30,9 @@ export async function timeSession(
   llm: LlmClient,
   input: { sessionId: string; subProblems: number; mode: SubProblemMode; variant: 'audited' | 'optimized'; signal: AbortSignal },
 ): Promise<TimedSession> {
-  const base = createMemoryPorts(llm, { keep: false });
+  const tracer = new RoundTracer();
+  const base = createMemoryPorts(tracer.port(llm), { keep: false });
   const sp = new Map<number, SpInterval>();
-  const rounds = new Map<string, { start: number; last: number; speakers: number }>();
   const ports: DeliberationPorts = {
     ...base,
     events: {
@@ -38,13 +43,7 @@ export async function timeSession(
         else if (type === 'subproblem_complete') {
           const s = sp.get(index);
           if (s !== undefined) s.end = now;
-        } else if (type === 'round_started') {
-          const experts = Array.isArray(data['experts']) ? data['experts'].length : 0;
-          rounds.set(`${index}:${String(data['round'])}`, { start: now, last: now, speakers: experts });
-        } else if (type === 'contribution') {
-          const r = rounds.get(`${index}:${String(data['round'])}`);
-          if (r !== undefined) r.last = now;
-        }
+        } else tracer.event(type, data, now);
       },
     },
   };
@@ -58,10 +57,13 @@ export async function timeSession(
       limits: { maxSubProblems: Math.max(4, input.subProblems) },
     },
   );
+  const roundTraces = tracer.rounds();
   return {
+    variant: input.variant,
     wallMs: performance.now() - t0,
     subProblems: [...sp.values()].sort((a, b) => a.index - b.index),
-    roundPhases: [...rounds.values()].map((r) => ({ ms: r.last - r.start, speakers: r.speakers })),
+    roundPhases: roundTraces.map((r) => ({ ms: r.lastContribution - r.start, speakers: r.speakers })),
+    roundTraces,
     llmCalls: result.counters.llmCalls,
     rounds: result.subProblems.map((s) => s.rounds),
   };
@@ -69,17 +71,5 @@ export async function timeSession(
 
 /** Largest number of sub-problems running at the same moment (1 = strictly one after another). */
 export function maxOverlap(intervals: readonly SpInterval[]): number {
-  const edges = intervals
-    .flatMap((i) => [
-      { t: i.start, d: 1 },
-      { t: i.end, d: -1 },
-    ])
-    .sort((a, b) => a.t - b.t || a.d - b.d);
-  let cur = 0;
-  let max = 0;
-  for (const e of edges) {
-    cur += e.d;
-    max = Math.max(max, cur);
-  }
-  return max;
+  return maxInFlight(intervals);
 }
