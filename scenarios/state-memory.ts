@@ -3,8 +3,15 @@ import { checkClaim } from '../harness/audit/index.js';
 import { HISTOGRAM_RANGES } from '../harness/metrics/index.js';
 import type { Comparison } from '../harness/result/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
-import { findGc, heapPerSession, type HeapSample } from './internal/state-memory/heap.js';
+import { findGc, heapPerSession, type GcMethod, type HeapSample } from './internal/state-memory/heap.js';
 import { measureRetained, type RetainedContributions } from './internal/state-memory/retained.js';
+import {
+  contributionHeap,
+  measureListHeap,
+  type ContributionHeapSample,
+  type ContributionList,
+} from './internal/state-memory/contribution-heap.js';
+import { AUDIT_SESSIONS, constantRange, SESSION_SUB_PROBLEMS, sessionClaims } from './internal/state-memory/session-claims.js';
 import { fixedLatency, median, scaledLlm } from './internal/llm-mock/index.js';
 
 export interface StateMemoryParams {
@@ -17,6 +24,9 @@ export interface StateMemoryParams {
   heapSessions: number;
   /** Alternating pruning off/on heap rounds per count. */
   heapRepeats: number;
+  /** C44: concurrent 5-sub-problem sessions whose contribution lists' heap is measured (0: not measured), and repeats. */
+  contributionHeapSessions: number;
+  contributionHeapRepeats: number;
 }
 
 type Pruning = 'off' | 'on';
@@ -28,9 +38,34 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
   title: 'Deliberation state memory: contributions held per session, pruning off vs on',
   auditRef: '§5.1 hotspot 2; §7 P2.9',
   profiles: {
-    ci: { subProblemCounts: [1, 2, 3, 4, 5], problems: 1, heapCounts: [2], heapSessions: 16, heapRepeats: 1 },
-    default: { subProblemCounts: [1, 2, 3, 4, 5], problems: 5, heapCounts: [1, 3, 5], heapSessions: 50, heapRepeats: 3 },
-    full: { subProblemCounts: [1, 2, 3, 4, 5], problems: 10, heapCounts: [1, 2, 3, 4, 5], heapSessions: 100, heapRepeats: 5 },
+    ci: {
+      subProblemCounts: [1, 2, 3, 4, 5],
+      problems: 1,
+      heapCounts: [2],
+      heapSessions: 16,
+      heapRepeats: 1,
+      // 0: C44 from the lists of the 5-sub-problem deliberations above (50 concurrent sessions cost ~50 s of CPU).
+      contributionHeapSessions: 0,
+      contributionHeapRepeats: 0,
+    },
+    default: {
+      subProblemCounts: [1, 2, 3, 4, 5],
+      problems: 5,
+      heapCounts: [1, 3, 5],
+      heapSessions: 50,
+      heapRepeats: 3,
+      contributionHeapSessions: 50,
+      contributionHeapRepeats: 1,
+    },
+    full: {
+      subProblemCounts: [1, 2, 3, 4, 5],
+      problems: 10,
+      heapCounts: [1, 2, 3, 4, 5],
+      heapSessions: 100,
+      heapRepeats: 5,
+      contributionHeapSessions: 50,
+      contributionHeapRepeats: 3,
+    },
   },
   // Self-check: it forces full GCs between measurements on purpose, which stall the loop and burn
   // CPU; it measures bytes, not latency, so neither limit says anything about its figures.
@@ -52,24 +87,52 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
     const stop = (): void => controller.abort(ctx.signal.reason);
     ctx.signal.addEventListener('abort', stop, { once: true });
 
+    const { gc, method: gcMethod } = findGc();
     // --- Retained contribution bytes per session, by sub-problem count and pruning -------------
     ctx.progress('retained', `${p.subProblemCounts.length} counts x ${p.problems} problems`);
     const retained = new Map<string, RetainedContributions[]>();
+    // C43's rounds constant: the 5-sub-problem deliberations again, pruning off, at each end of its range.
+    const roundsEnds = constantRange('C43', 'deliberation.rounds');
+    const forced: Record<'low' | 'high', RetainedContributions[]> = { low: [], high: [] };
+    // C44 without extra sessions: the engine's own lists of the 5-sub-problem deliberations (pruning off), by reference.
+    const sessionLists: ContributionList[][] = [];
     for (const k of p.subProblemCounts) {
       for (let i = 0; i < p.problems; i++) {
         for (const pruning of i % 2 === 0 ? PRUNING : [...PRUNING].reverse()) {
           ctx.signal.throwIfAborted();
-          const r = await measureRetained(llm, {
-            sessionId: `ret-${k}-${i}-${pruning}`,
-            problem: i,
-            subProblems: k,
-            pruning: pruning === 'on',
-          });
+          const hold =
+            k === SESSION_SUB_PROBLEMS && pruning === 'off' ? (lists: ContributionList[]) => sessionLists.push(lists) : undefined;
+          const r = await measureRetained(
+            llm,
+            { sessionId: `ret-${k}-${i}-${pruning}`, problem: i, subProblems: k, pruning: pruning === 'on' },
+            hold,
+          );
           retained.set(`${pruning}.${k}`, [...(retained.get(`${pruning}.${k}`) ?? []), r]);
           ctx.recorder.record(`state.retained_bytes.${pruning}.sp${k}`, r.retainedBytes, HISTOGRAM_RANGES.bytes);
         }
+        if (k !== SESSION_SUB_PROBLEMS) continue;
+        for (const end of ['low', 'high'] as const) {
+          ctx.signal.throwIfAborted();
+          const rounds = roundsEnds[end];
+          forced[end].push(
+            await measureRetained(llm, { sessionId: `ret-${k}-${i}-r${rounds}`, problem: i, subProblems: k, pruning: false, rounds }),
+          );
+        }
       }
     }
+    const own = retained.get(`off.${SESSION_SUB_PROBLEMS}`) ?? [];
+    const perSession: ContributionHeapSample | undefined =
+      gc === undefined || sessionLists.length === 0
+        ? undefined
+        : {
+            ...measureListHeap(sessionLists, gc),
+            sessions: own.length,
+            subProblems: SESSION_SUB_PROBLEMS,
+            rounds: own.reduce((a, r) => a + r.rounds, 0),
+            concurrent: false,
+          };
+    if (perSession !== undefined)
+      ctx.recorder.set('state.contribution_heap.sp5.per_session', perSession.heapBytes / Math.max(1, perSession.sessions), 'bytes');
     const mean = (key: string, f: (r: RetainedContributions) => number): number => {
       const list = retained.get(key) ?? [];
       return list.reduce((a, r) => a + f(r), 0) / Math.max(1, list.length);
@@ -104,7 +167,7 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
     const retainedMethod =
       `runDeliberation (in-memory ports, real client over the msw mock, ${p.problems} problems per cell); the contributions the engine's sub-problem state ` +
       `still held after its last round were read from the wire: the engine's per-persona expert-summary prompt quotes the first 300 characters of every ` +
-      `contribution in that list; bytes = UTF-8 JSON of the state objects {persona, name, content, round}, summed over sub-problems (all alive at once in parallel mode).`;
+      `contribution in that list; bytes = UTF-8 JSON of the state objects {persona, name, content, round}, summed over sub-problems (in parallel mode they run at once, but a finished one drops its list; C43 gives the peak held at once).`;
     ctx.report.claims.push(
       checkClaim('C24', retained.has('off.1') ? oneSpOff : null, {
         summary:
@@ -128,7 +191,6 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
     );
 
     // --- Heap per active session -----------------------------------------------------------------
-    const { gc, method: gcMethod } = findGc();
     const heap = new Map<string, HeapSample[]>();
     // Unrecorded warm-up: the first held batch also pays for compiled code and lazily built caches.
     ctx.progress('heap', 'warm-up');
@@ -160,6 +222,22 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
         cmp(`heap per active session, ${k} sub-problem(s): pruning off vs on`, `state.heap_per_session.sp${k}`, off, on, ratios),
       );
     }
+    // --- C44: heap of the contribution lists alone, 5-sub-problem sessions -----------------------------
+    const listHeap: ContributionHeapSample[] = [];
+    if (gc !== undefined && p.contributionHeapSessions > 0) {
+      for (let r = 0; r < p.contributionHeapRepeats; r++) {
+        ctx.progress('contribution heap', `${p.contributionHeapSessions} sessions x ${SESSION_SUB_PROBLEMS} SP, repeat ${r + 1}`);
+        ctx.signal.throwIfAborted();
+        const h = await contributionHeap(llm, gc, {
+          sessions: p.contributionHeapSessions,
+          subProblems: SESSION_SUB_PROBLEMS,
+          tag: `lh-${r}`,
+          signal: controller.signal,
+        });
+        listHeap.push(h);
+        ctx.recorder.record('state.contribution_heap.sp5.bytes', Math.max(1, h.heapBytes), HISTOGRAM_RANGES.bytes);
+      }
+    }
     ctx.signal.removeEventListener('abort', stop);
     const onValues = p.heapCounts.map((k) => median((heap.get(`on.${k}`) ?? []).map((s) => s.perSessionBytes)));
     ctx.recorder.set('state.heap_per_session.on.max', Math.max(...onValues), 'bytes');
@@ -172,6 +250,17 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
       `${p.heapSessions} sessions held at once, each sub-problem parked at its first vote call (contribution list complete); heapUsed after a full GC ` +
       `(${gcMethod}) minus heapUsed before the sessions started, / sessions; ${p.heapRepeats} alternating off/on round(s), median.`;
     if (gcMethod === 'none') ctx.report.untrusted.push('state-memory: no way to force a GC; heap figures include garbage');
+    ctx.report.claims.push(
+      ...sessionClaims({
+        own,
+        low: forced.low,
+        high: forced.high,
+        heap: listHeap.length > 0 ? listHeap : perSession === undefined ? [] : [perSession],
+        ...(perSession === undefined ? {} : { perSession }),
+        retainedMethod,
+        heapMethod: contributionHeapMethod(p, gcMethod, listHeap.length > 0),
+      }),
+    );
 
     const biggest = Math.max(...p.subProblemCounts);
     const savedKb = (mean(`off.${biggest}`, (r) => r.retainedBytes) - mean(`on.${biggest}`, (r) => r.retainedBytes)) / KB;
@@ -200,6 +289,20 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
     });
   },
 });
+
+function contributionHeapMethod(p: StateMemoryParams, gcMethod: GcMethod, concurrent: boolean): string {
+  if (gcMethod === 'none') return 'no way to force a GC: the heap of the contribution lists cannot be told from garbage';
+  const lists =
+    `each sub-problem's contribution list taken by reference from the state the engine checkpoints after its last round (the list it keeps ` +
+    `until the sub-problem completes); once the sessions have finished, heapUsed after a full GC (${gcMethod}) with only those lists held, ` +
+    `minus the same after dropping them one session at a time`;
+  return concurrent
+    ? `${p.contributionHeapSessions} ${SESSION_SUB_PROBLEMS}-sub-problem sessions run at once, pruning off (in-memory ports, same mock); ${lists}; ` +
+        `${p.contributionHeapRepeats} repeat(s), mean` +
+        (p.contributionHeapSessions === AUDIT_SESSIONS ? '.' : `, x ${AUDIT_SESSIONS}/${p.contributionHeapSessions}.`)
+    : `the ${p.problems} ${SESSION_SUB_PROBLEMS}-sub-problem deliberation(s) of C43 (pruning off), run one after the other; ${lists}; the mean ` +
+        `per session x ${AUDIT_SESSIONS}, min-max over sessions (${AUDIT_SESSIONS} concurrent sessions cost ~1 s of CPU each, too much for ci).`;
+}
 
 function cmp(name: string, metric: string, off: number, on: number, ratios: number[]): Comparison {
   const finite = ratios.filter((x) => Number.isFinite(x));

@@ -1,6 +1,7 @@
 import { checkClaim } from '../../../harness/audit/index.js';
 import type { Recorder } from '../../../harness/metrics/index.js';
 import type { ScenarioReport } from '../../../harness/scenario/index.js';
+import { judgeDemandClaims, recordDemand } from './demand-claims.js';
 import type { RoundResult } from './round.js';
 
 export interface VariantRounds {
@@ -53,6 +54,7 @@ export function reportPool(
       v.rounds.reduce((a, r) => a + Object.values(r.api.errors).reduce((x, y) => x + y, 0), 0),
       'count',
     );
+    recordDemand(v, recorder);
     const thr = mean(v.rounds.map((r) => (r.completed * 1000) / r.wallMs));
     recorder.set(`pool.${v.label}.sessions_per_s_scaled`, thr, 'sessions/s');
     // Converted back: LLM waits were compressed by timeScale; DB time was not (see method).
@@ -103,6 +105,7 @@ export function reportPool(
       method: o.method,
     }),
   );
+  judgeDemandClaims(small, large, { ...o, realMeanSessions: demand.sessions, realSessionS: demand.realSessionS }, report);
   const failed = small.rounds.reduce((a, r) => a + r.failed, 0);
   const queued = small.rounds.reduce((a, r) => a + r.queuedSessions, 0);
   const failedPerRound = small.rounds.map((r) => r.failed);

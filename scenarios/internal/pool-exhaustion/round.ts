@@ -3,6 +3,7 @@ import { ENGINE_ERRORS } from '../../../engine/errors/index.js';
 import { withSpan } from '../../../engine/db/index.js';
 import { runOpenModel, type LoadResult } from '../../../harness/load/index.js';
 import { startResourceSampler, type Recorder, type ResourceSamples } from '../../../harness/metrics/index.js';
+import { DemandLog, type DemandPeaks } from './demand.js';
 
 export interface RoundInput {
   poolMax: number;
@@ -39,6 +40,12 @@ export interface RoundResult {
   apiDbMs: number;
   /** Mean session duration, wall ms (time-scaled). */
   meanSessionMs: number;
+  /** Connections asked for or held at once, from the tracer (exact, unlike the 100 ms samples). */
+  demand: DemandPeaks;
+  /** Longest pool wait of one session statement, ms. */
+  maxSessionWaitMs: number;
+  /** Most connections the pool had open (or opening) at once, read at every new connection. */
+  maxOpened: number;
   api: LoadResult;
   samples: ResourceSamples;
 }
@@ -66,7 +73,14 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
   let sessionDbMs = 0;
   let sessionWaitMs = 0;
   let apiDbMs = 0;
+  let maxSessionWaitMs = 0;
+  const demand = new DemandLog();
+  let maxOpened = 0;
+  engine.db.pool.on('connect', () => {
+    maxOpened = Math.max(maxOpened, engine.db.pool.totalCount);
+  });
   engine.db.setTracer((t) => {
+    demand.add(t, performance.now());
     const span = t.parentSpanId;
     if (span?.startsWith('api:') === true) apiDbMs += t.durationMs;
     else if (span !== undefined) {
@@ -75,6 +89,8 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
       if (t.acquireMs > QUEUED_MS) waitsBySpan.set(span, (waitsBySpan.get(span) ?? 0) + 1);
     }
     if (span === undefined) sessionDbMs += t.durationMs;
+    // Background statements (no span: cost and event flushes) are session work too.
+    if (span?.startsWith('api:') !== true) maxSessionWaitMs = Math.max(maxSessionWaitMs, t.acquireMs);
     // Statements inside a transaction report 0: they reuse the connection BEGIN acquired.
     if (t.acquireMs > 0) o.recorder.record(`pool.acquire_wait.${o.label}`, t.acquireMs);
   });
@@ -98,6 +114,7 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
       });
       ids.push(id);
     }
+    const startedAt = performance.now();
     const done = ids.map((id) => withSpan(id, () => engine.startSession(id)));
     let finished = false;
     const all = Promise.all(done).finally(() => {
@@ -122,6 +139,7 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
         }),
     });
     const outcomes = await all;
+    const endedAt = performance.now();
     for (const r of outcomes) {
       durations += r.durationMs;
       if (r.status === 'completed') completed++;
@@ -148,6 +166,9 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
       sessionWaitMs,
       apiDbMs,
       meanSessionMs: durations / Math.max(1, outcomes.length),
+      demand: demand.peaks(startedAt, endedAt),
+      maxSessionWaitMs,
+      maxOpened,
       api,
       samples,
     };
