@@ -5,7 +5,7 @@ import { queryLatencyScenario, type QueryLatencyParams } from './query-latency.j
 describe('query-latency scenario', () => {
   it('measures every hot query on baseline, each optimisation and all, with plans and claims', async () => {
     const out = await runScenarioForTest<QueryLatencyParams>(queryLatencyScenario, {
-      params: { rounds: 2, perRound: 5, warmup: 6, users: 5, samples: 20, splitExecutions: 10, calibrate: 20 },
+      params: { rounds: 2, perRound: 5, warmup: 6, users: 5, samples: 20, splitExecutions: 10, scalingPerRound: 50, calibrate: 20 },
       seedProfile: { name: 'tiny', users: 300, sessions: 900, researchRows: 10 },
     });
     expect(out.result.error).toBeUndefined();
@@ -44,7 +44,10 @@ describe('query-latency scenario', () => {
       expect(r.loadlab).toBeGreaterThan(0);
       expect(r.independent).toBeGreaterThan(0);
       expect(r.loadlabN).toBe(20);
-      expect(r.independentN).toBe(20);
+      // pgbench's 0 µs log lines are dropped and topped up by further runs; a busy machine can
+      // still leave fewer, never fewer than half (the row is then not calibrated at all).
+      expect(r.independentN).toBeGreaterThanOrEqual(10);
+      expect(r.independentN).toBeLessThanOrEqual(20);
       expect(r.tool).toMatch(/^pgbench .* -M (simple|prepared)/);
       // node-postgres alone, timed in turn with loadlab: the same count, and the split ratios.
       expect(r.driver?.n).toBe(20);
@@ -61,8 +64,20 @@ describe('query-latency scenario', () => {
     expect(plan('list_sessions', 'baseline').indexes.some((i) => i.includes('session_tasks'))).toBe(true);
     expect(plan('list_sessions', 'task-count').indexes.some((i) => i.includes('session_tasks'))).toBe(false);
     const ids = out.claims.map((c) => c.id).sort();
-    expect(ids).toEqual(['C02', 'C03', 'C04', 'C05', 'C06', 'C07', 'C08', 'C09', 'C10', 'C11', 'C12', 'C13']);
+    expect(ids).toEqual(['C02', 'C03', 'C04', 'C05', 'C06', 'C07', 'C08', 'C09', 'C10', 'C11', 'C12', 'C13', 'C34']);
     expect(out.claims.every((c) => c.measured.value !== null)).toBe(true);
+    // C34: the tiny seed's heaviest user has ~100 sessions, so the 1,000 size is a synthetic user
+    // (cloned sessions and tasks). The LEFT JOIN page probes session_tasks once per listed row
+    // (nested loop under LIMIT), so its work does not depend on the user's session count: both
+    // shapes stay flat and "grows >= 2x while task_count stays <= 1.5x" does not hold.
+    const c34 = out.claims.find((c) => c.id === 'C34')!;
+    for (const v of ['baseline', 'task-count'])
+      for (const size of [10, 100, 1000]) expect(h[`listing_scale.${v}.${size}`]?.count).toBe(100);
+    expect(c34.measured.summary).toMatch(/1000: synthetic user with 1000 sessions \(\d+ with tasks\)/);
+    expect(c34.measured.summary).toMatch(/session_tasks probed 10 time\(s\)/);
+    expect(c34.measured.interval?.n).toBe(2);
+    expect(c34.measured.value).toBe(0);
+    expect(c34.verdict).toBe('refuted');
     // 18 in the audited mode, 18 in prepared, 7 simple-vs-prepared on the optimised variant.
     expect(out.result.comparisons.length).toBe(43);
     expect(out.result.findings.some((f) => f.id === 'query-latency.prepared-statements')).toBe(true);

@@ -7,6 +7,7 @@ import type { StatementMode } from '../engine/db/index.js';
 import { calibrateQueries } from './internal/query-latency/calibrate.js';
 import { buildCatalogue, type HotQuery, type QueryId } from './internal/query-latency/catalogue.js';
 import { prepareDatabases, type VariantDatabase } from './internal/query-latency/databases.js';
+import { judgeListingScaling } from './internal/query-latency/listing-scaling.js';
 import { AUDITED_MODE, measureInterleaved } from './internal/query-latency/measure.js';
 import { drawParams } from './internal/query-latency/params.js';
 import { capturePlans } from './internal/query-latency/plans.js';
@@ -35,6 +36,8 @@ export interface QueryLatencyParams {
   listLimit: number;
   /** Executions per variant and mode in the latency-split pass (server statistics of that pass alone). */
   splitExecutions: number;
+  /** Executions per size and shape per round of the sessions-per-user listing sweep (C34; 0: not measured). */
+  scalingPerRound: number;
   /** Executions per side in the pgbench calibration (0: no calibration). */
   calibrate: number;
 }
@@ -68,9 +71,39 @@ export const queryLatencyScenario = defineScenario<QueryLatencyParams, void>({
   title: 'Hot query latency and plans: baseline vs each optimisation vs all',
   auditRef: '§1.2, §1.3, §9 scenario 2',
   profiles: {
-    ci: { rounds: 4, perRound: 50, warmup: 10, users: 20, samples: 200, listLimit: 10, splitExecutions: 100, calibrate: 200 },
-    default: { rounds: 5, perRound: 100, warmup: 20, users: 50, samples: 500, listLimit: 10, splitExecutions: 200, calibrate: 400 },
-    full: { rounds: 10, perRound: 100, warmup: 50, users: 100, samples: 1_000, listLimit: 10, splitExecutions: 400, calibrate: 1_000 },
+    ci: {
+      rounds: 4,
+      perRound: 50,
+      warmup: 10,
+      users: 20,
+      samples: 200,
+      listLimit: 10,
+      splitExecutions: 100,
+      scalingPerRound: 100,
+      calibrate: 200,
+    },
+    default: {
+      rounds: 5,
+      perRound: 100,
+      warmup: 20,
+      users: 50,
+      samples: 500,
+      listLimit: 10,
+      splitExecutions: 200,
+      scalingPerRound: 200,
+      calibrate: 400,
+    },
+    full: {
+      rounds: 10,
+      perRound: 100,
+      warmup: 50,
+      users: 100,
+      samples: 1_000,
+      listLimit: 10,
+      splitExecutions: 400,
+      scalingPerRound: 200,
+      calibrate: 1_000,
+    },
   },
   // Reads the run's seeded data: the runner seeds before the first scenario, outside this one's timings.
   seededData: true,
@@ -215,6 +248,27 @@ export const queryLatencyScenario = defineScenario<QueryLatencyParams, void>({
           signal: ctx.signal,
           onStep: (sub) => ctx.progress('calibration', sub),
         });
+      }
+      // Last: for sizes the seed lacks it writes synthetic users into the baseline and singles clones.
+      if (p.scalingPerRound > 0) {
+        ctx.progress('listing by sessions per user');
+        const simple = engines.get(AUDITED_MODE) as Map<VariantDatabase['id'], RecordingDb>;
+        await judgeListingScaling(
+          {
+            baseline: simple.get('baseline') as RecordingDb,
+            taskCount: simple.get('singles') as RecordingDb,
+            baseClient: base,
+            taskCountClient: clients.get('singles') as pg.Client,
+            listLimit: p.listLimit,
+            warmup: p.warmup,
+            rounds: p.rounds,
+            perRound: p.scalingPerRound,
+            seed: ctx.seed,
+            signal: ctx.signal,
+            recorder: ctx.recorder,
+          },
+          ctx.report,
+        );
       }
     } finally {
       for (const c of clients.values()) await c.end().catch(() => undefined);

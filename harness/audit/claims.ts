@@ -457,8 +457,9 @@ export const CLAIMS: readonly ClaimSpec[] = [
     measure: 'audited listing p95 grows with sessions per user while the task_count listing stays flat',
     bound: holds,
     unit: 'count',
-    scenario: null,
-    approach: 'needs listing latency at 10, 100 and 1,000 sessions per user, both variants, and the slope',
+    scenario: 'query-latency',
+    approach:
+      'list_by_user page of 10 (audited simple mode), LEFT JOIN on the baseline clone vs task_count on the task-count clone, one user per size ~10/100/1,000 sessions (seeded within 1.25x, else synthetic clones of seeded sessions + tasks), interleaved rounds; slope = p95 at largest / p95 at 10; holds if LEFT JOIN slope >= 2x and task_count slope <= 1.5x; interval = per-round holds',
   }),
   defineClaim({
     id: 'C35',

@@ -130,10 +130,10 @@ describe.runIf((await pgbenchVersion()) !== null)('pgbenchLatency (real pgbench,
       transactions: 30,
       warmup: 7,
     });
-    // 30 real latencies, unless the machine is so busy that pgbench logged 0 µs for most of the
-    // 45 it ran (its lazy clock; see latenciesFromLog): then every line is accounted for.
-    if (out.histogram.count < 30) expect(out.histogram.count + out.zeroDropped).toBe(45);
-    else expect(out.histogram.count).toBe(30);
+    // 30 real latencies, unless the machine is so busy that pgbench logged 0 µs for most of what
+    // it ran in all three attempts (its lazy clock; see latenciesFromLog): never more than asked.
+    expect(out.histogram.count).toBeLessThanOrEqual(30);
+    if (out.histogram.count < 30) expect(out.zeroDropped).toBeGreaterThan(0);
     if (out.histogram.count > 0) expect(out.histogram.percentile(0)).toBeGreaterThan(0);
     expect(out.tool).toMatch(/^pgbench \d+(\.\d+)* -M prepared$/);
   });
