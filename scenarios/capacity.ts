@@ -8,7 +8,9 @@ import { peakOverlap } from '../harness/metrics/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
 import type { Variant } from '../engine/config/index.js';
 import { firstBinding, LIMIT_LABELS, LIMIT_NAMES } from './internal/capacity/limits.js';
+import { dbDoublingClaim } from './internal/capacity/db-claim.js';
 import { bindingFinding, sustained, type VariantSweep } from './internal/capacity/report.js';
+import { sustainedClaim } from './internal/capacity/sustained-claim.js';
 import { sweepVariant } from './internal/capacity/sweep.js';
 import { runTier, type TierLoad } from './internal/capacity/tier-run.js';
 import { startTierSystem, type TierSystem } from './internal/capacity/tier-system.js';
@@ -50,6 +52,12 @@ export interface CapacityParams {
   tier: number;
   /** Offered load and clock of the tier runs. */
   tierLoad: TierLoad;
+  /**
+   * C47 (and C32 with two levels or more): the audited variant with no provider limits, on its own
+   * database and mock, when the audited sweep above runs under a preset (whose limit binds from the
+   * first levels, so that sweep's sessions/s would be the preset's). Empty levels: not run.
+   */
+  auditedUnlimited: { levels: number[]; sessionsPerWorker: number };
 }
 
 // The audited engine spends ~0.2-0.3 s of node CPU per session (SDK + mock per call, per-row
@@ -71,6 +79,9 @@ const TIER_LOAD_DEFAULT: TierLoad = {
   timeScale: { 1: 0.05, 2: 0.1, 3: 0.3, 4: 0.6 },
   headroomSessions: { low: 8, high: 20 },
 };
+
+/** The audited engine with no provider limits (C47), beside the audited sweep under the preset. */
+const AUDITED_UNLIMITED = 'audited-unlimited';
 
 /** `unlimited`: the optimized engine with no provider limits, whose sweep the claims describe. */
 interface VariantEngine {
@@ -106,6 +117,8 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
       bindingLevels: [2, 5],
       tier: 0,
       tierLoad: TIER_LOAD_CI,
+      // One round of 5 sessions at once (~3.5 s): the audited engine's own session time, no preset in it.
+      auditedUnlimited: { levels: [5], sessionsPerWorker: 1 },
     },
     default: {
       levels: [5, 10, 20, 35, 50],
@@ -119,6 +132,8 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
       bindingLevels: [],
       tier: 0,
       tierLoad: TIER_LOAD_DEFAULT,
+      // At the cap itself: C47 measured there rather than projected.
+      auditedUnlimited: { levels: [50], sessionsPerWorker: 1 },
     },
     full: {
       levels: [5, 10, 20, 35, 50, 75],
@@ -132,6 +147,7 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
       bindingLevels: [],
       tier: 0,
       tierLoad: TIER_LOAD_DEFAULT,
+      auditedUnlimited: { levels: [5, 20, 50, 75], sessionsPerWorker: 1 },
     },
   },
   // Self-check: sessions last tens of seconds (mock real time); CPU saturation is what would fake a knee, and that limit stays.
@@ -167,6 +183,8 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
     const plan: Omit<VariantEngine, 'engine'>[] = p.variants.map((variant) => ({ variant, label: variant, rateLimits: p.rateLimits }));
     if (p.rateLimits !== 'none' || !p.variants.includes('optimized'))
       plan.unshift({ variant: 'optimized', label: 'unlimited', rateLimits: 'none' });
+    if (p.rateLimits !== 'none' && p.variants.includes('audited') && p.auditedUnlimited.levels.length > 0)
+      plan.push({ variant: 'audited', label: AUDITED_UNLIMITED, rateLimits: 'none' });
     for (const { variant, label, rateLimits } of plan) {
       const db = await ctx.data.database({
         label: `capacity-${label}`,
@@ -207,19 +225,20 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
       return;
     }
     const s = p.timeScale;
-    const sweeps: (VariantSweep & { engine: Engine; label: string })[] = [];
+    const sweeps: (VariantSweep & { engine: Engine; label: string; rateLimits: string })[] = [];
     for (const { variant, label, rateLimits, engine } of state.engines) {
       const claimsSweep = rateLimits === 'none' && variant === 'optimized';
+      const auditedOwn = label === AUDITED_UNLIMITED;
       const levelsOut = await sweepVariant(engine, {
-        levels: claimsSweep || p.bindingLevels.length === 0 ? p.levels : p.bindingLevels,
-        sessionsPerWorker: p.sessionsPerWorker,
+        levels: auditedOwn ? p.auditedUnlimited.levels : claimsSweep || p.bindingLevels.length === 0 ? p.levels : p.bindingLevels,
+        sessionsPerWorker: auditedOwn ? p.auditedUnlimited.sessionsPerWorker : p.sessionsPerWorker,
         timeScale: s,
         problem: STRATEGIC_PROBLEM,
         signal: ctx.signal,
         onLevel: (n) =>
           ctx.progress(`level ${label}`, `${n} concurrent sessions${rateLimits === 'none' ? '' : ` (rate limits ${rateLimits})`}`),
       });
-      sweeps.push({ variant, label, levels: levelsOut, engine });
+      sweeps.push({ variant, label, rateLimits, levels: levelsOut, engine });
       for (const l of levelsOut) {
         const run = l.run;
         const k = `capacity.${label}.level.${l.concurrency}`;
@@ -238,6 +257,10 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
         ctx.recorder.set(`${k}.peak_waiting_starts`, run.peakWaitingStarts, 'count');
         ctx.recorder.set(`${k}.peak_pool_waiting`, run.peakPoolWaiting, 'count');
         ctx.recorder.set(`${k}.pool_acquire_p99_ms`, run.poolAcquireP99Ms, 'ms');
+        ctx.recorder.set(`${k}.db.statement_p50_ms`, run.db.statementP50Ms, 'ms');
+        ctx.recorder.set(`${k}.db.statement_p95_ms`, run.db.statementP95Ms, 'ms');
+        ctx.recorder.set(`${k}.db.statements`, run.db.statements, 'count');
+        ctx.recorder.set(`${k}.db.statements_per_s`, run.db.statementsPerS, 'ops/s');
         if (l.costPerCompletedUsd !== null) ctx.recorder.set(`${k}.cost_per_session_usd`, l.costPerCompletedUsd, 'usd');
         for (const name of LIMIT_NAMES) ctx.recorder.set(`${k}.limit.${name}`, l.scores[name], 'ratio');
         // Session durations in real time: every mock delay was multiplied by s. The headline
@@ -301,7 +324,7 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
         ? `measured at ${p.cap} concurrent sessions`
         : `PROJECTION (USL fit extrapolated to ${p.cap} from levels ${p.levels.join(', ')}; not measured at ${p.cap} in this profile, and a fit cannot see a limit the sweep did not reach)`;
     const cpuNote = `process CPU per level ${runs.map((r) => `${r.concurrency}: ${r.cpuPercent.toFixed(0)}%`).join(', ')}`;
-    const presetSweeps = sweeps.filter((w) => w.label !== 'unlimited');
+    const presetSweeps = sweeps.filter((w) => w.label !== 'unlimited' && w.label !== AUDITED_UNLIMITED);
     const bindingLevels = p.bindingLevels.length === 0 ? p.levels : p.bindingLevels;
     const method =
       `createEngine with the 'realistic' mock profile (token-rate: Sonnet ~1.8 s to first token + ~16 ms/output token) at timeScale ${s}, each sweep with its own database and mock provider. ` +
@@ -361,6 +384,40 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
         method: `${method} In-flight = peak overlap of [created_at - latency_ms, created_at] of the Anthropic attempts' cost records (api_costs) within each level's window.`,
       }),
     );
+
+    const auditedPreset = sweeps.find((w) => w.variant === 'audited' && w.label !== AUDITED_UNLIMITED);
+    const auditedFree = sweeps.find((w) => w.variant === 'audited' && w.rateLimits === 'none');
+    // C32 needs two levels of one sweep; the one free of a preset when it has them (its DB load is not pinned by the provider).
+    const c32Sweep = auditedFree !== undefined && auditedFree.levels.length >= 2 ? auditedFree : (auditedPreset ?? auditedFree);
+    if (c32Sweep !== undefined) {
+      const dbSweep = (w: (typeof sweeps)[number]) => ({
+        ...w,
+        cap: w.engine.config.sessions.maxConcurrent,
+        poolMax: w.engine.config.db.poolMax,
+      });
+      // Beside the audited figures: the optimized sweep under the same provider limits (same conditions).
+      const optimized = sweeps.find((w) => w.variant === 'optimized' && w.rateLimits === c32Sweep.rateLimits);
+      ctx.report.claims.push(
+        dbDoublingClaim(dbSweep(c32Sweep), optimized === undefined ? undefined : dbSweep(optimized), {
+          timeScale: s,
+          method,
+          unpinned: auditedFree === undefined ? undefined : dbSweep(auditedFree),
+        }),
+      );
+    }
+    const c47Sweep = auditedFree ?? auditedPreset;
+    if (c47Sweep !== undefined) {
+      ctx.report.claims.push(
+        await sustainedClaim(c47Sweep, {
+          preset: auditedPreset === c47Sweep ? undefined : auditedPreset,
+          cap: p.cap,
+          timeScale: s,
+          subProblems: p.subProblems,
+          method,
+          optimizedAtCap: `${capX === null ? 'n/a' : capX.toFixed(3)} sessions/s at the cap (${capHow})`,
+        }),
+      );
+    }
 
     const knee = model.knee;
     ctx.report.findings.push({

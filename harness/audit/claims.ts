@@ -431,11 +431,12 @@ export const CLAIMS: readonly ClaimSpec[] = [
     claim: 'Query patterns will degrade at 100+ concurrent sessions without optimisation',
     section: 'Executive summary',
     evidence: 'measured',
-    measure: 'concurrent sessions (plus API traffic) at which audited-variant DB p95 first doubles',
+    measure: 'concurrent sessions at which audited-variant DB statement p95 first doubles (no API traffic)',
     bound: about(100),
     unit: 'count',
-    scenario: null,
-    approach: 'needs a concurrency sweep of sessions plus API traffic, audited vs optimized, DB latency vs concurrency',
+    scenario: 'capacity',
+    approach:
+      "lowest level of the audited sweep (the no-limits audited sweep when it has >= 2 levels, else the preset sweep) whose statement p95 from the engine tracer (pool wait excluded) is >= 2x its p95 at the lowest level; optimized under the same preset beside it; 'not reached up to N' counts as a value only past the refute edge (N > 200), else null; the cap of 50 means at most 50 run at once",
   }),
   defineClaim({
     id: 'C33',
@@ -622,11 +623,12 @@ export const CLAIMS: readonly ClaimSpec[] = [
     claim: '0.5 sessions/sec sustained, ~40,000 sessions/day',
     section: '§6.1',
     evidence: 'modelled',
-    measure: 'sessions/s sustained under mixed load with pooling and queueing',
+    measure: 'audited sessions/s at the cap of 50, real time (no API traffic)',
     bound: about(0.5),
     unit: 'sessions/s',
-    scenario: null,
-    approach: 'needs an open-model run at the cap with API traffic beside the sessions',
+    scenario: 'capacity',
+    approach:
+      "audited variant with no provider limits: measured at the cap when the sweep reaches it, else Little's law (cap / mean session time) at its highest level with no provider limit binding; re-judged with session time proportional to LLM p50 x rounds x sub-problems",
     constants: [LLM_LATENCY, ROUNDS, SUB_PROBLEMS],
   }),
   defineClaim({

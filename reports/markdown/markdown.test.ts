@@ -91,10 +91,10 @@ describe('renderMarkdown', () => {
 
   it('counts claims by evidence class and verdict in the summary line', () => {
     expect(md).toContain(
-      '**29 audit claims: 16 measured (6 confirmed, 3 refuted, 4 inconclusive, 3 premise-false), 7 modelled (2 confirmed, 2 refuted, 3 inconclusive), 4 conformance (2 confirmed, 2 refuted), 2 premise (2 refuted).**',
+      '**27 audit claims: 15 measured (6 confirmed, 3 refuted, 3 inconclusive, 3 premise-false), 6 modelled (2 confirmed, 2 refuted, 2 inconclusive), 4 conformance (2 confirmed, 2 refuted), 2 premise (2 refuted).**',
     );
     expect(md).toMatch(
-      /\*\*Overall:\*\* .*29 audit claims: \d+ measured \(\d+ confirmed, \d+ refuted, \d+ inconclusive, 3 premise-false\), \d+ modelled \(/,
+      /\*\*Overall:\*\* .*27 audit claims: \d+ measured \(\d+ confirmed, \d+ refuted, \d+ inconclusive, 3 premise-false\), \d+ modelled \(/,
     );
   });
 

@@ -4,6 +4,7 @@ import { runClosedModel, type LoadResult } from '../../../harness/load/index.js'
 import type { LimitSignals } from './limits.js';
 import { sessionOp, type SessionOpTally } from './session-op.js';
 import { sampleEngine } from './engine-sampler.js';
+import { timeStatements, type DbTiming } from './db-timing.js';
 
 // Queueing behind the session cap or the pool is a state, not an event with a counter: sample it.
 const SAMPLE_EVERY_MS = 20;
@@ -37,6 +38,8 @@ export interface LevelRun {
   poolAcquireP99Ms: number;
   /** Sessions that failed because an LLM call ran out of retries on 429s (the rate limit, not an engine fault). */
   failedRateLimited: number;
+  /** Statement times over the level (engine tracer). */
+  db: DbTiming;
 }
 
 function llmSnapshot(engine: Engine) {
@@ -68,6 +71,7 @@ export async function runLevel(
   engine.db.resetMetrics();
   const before = llmSnapshot(engine);
   const sampler = sampleEngine(engine, SAMPLE_EVERY_MS);
+  const dbTimer = timeStatements(engine);
   const tally: SessionOpTally = { durations: [], failedRateLimited: 0 };
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -79,6 +83,7 @@ export async function runLevel(
     op: sessionOp(engine, input, tally),
   });
   const sampled = sampler.stop();
+  const db = dbTimer.stop();
   const after = llmSnapshot(engine);
   const poolAcquireP99Ms = engine.metrics().pool.acquireWaitMs.p99;
   const wallUs = (performance.now() - t0) * 1000;
@@ -116,5 +121,6 @@ export async function runLevel(
     peakPoolWaiting: sampled.peakPoolWaiting,
     poolAcquireP99Ms,
     failedRateLimited: tally.failedRateLimited,
+    db,
   };
 }
