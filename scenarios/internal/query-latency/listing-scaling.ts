@@ -7,6 +7,7 @@ import { Histogram, HISTOGRAM_RANGES, type Recorder } from '../../../harness/met
 import type { ScenarioReport } from '../../../harness/scenario/index.js';
 import type { RecordingDb } from './recording.js';
 import { usersBySize, type SizedUser } from './listing-users.js';
+import { shuffled } from './measure.js';
 
 /** Sessions per user the claim names: "slow at 100+", measured a decade either side. */
 export const LISTING_SIZES = [10, 100, 1_000] as const;
@@ -42,15 +43,6 @@ interface RawNode {
   'Relation Name'?: string;
   'Actual Loops'?: number;
   Plans?: RawNode[];
-}
-
-function shuffled<T>(xs: readonly T[], r: () => number): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }
 
 /** How many times the plan probed session_tasks: the join's work per page, whatever the user's session count. */

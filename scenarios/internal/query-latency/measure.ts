@@ -24,7 +24,8 @@ export const metricName = (q: string, v: string, mode: StatementMode = AUDITED_M
 
 const rng = seededRandom;
 
-function shuffled<T>(xs: readonly T[], r: () => number): T[] {
+/** Fisher-Yates with the run's seeded generator, so every run interleaves the same way. */
+export function shuffled<T>(xs: readonly T[], r: () => number): T[] {
   const out = [...xs];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
