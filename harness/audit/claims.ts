@@ -455,12 +455,12 @@ export const CLAIMS: readonly ClaimSpec[] = [
     claim: 'The LEFT JOIN listing becomes slow at 100+ sessions per user; task_count makes it O(1)',
     section: '§1.1 issue 1',
     evidence: 'measured',
-    measure: 'audited listing p95 grows with sessions per user while the task_count listing stays flat',
+    measure: 'audited listing median grows with sessions per user while the task_count listing stays flat',
     bound: holds,
     unit: 'count',
     scenario: 'query-latency',
     approach:
-      'list_by_user page of 10 (audited simple mode), LEFT JOIN on the baseline clone vs task_count on the task-count clone, one user per size ~10/100/1,000 sessions (seeded within 1.25x, else synthetic clones of seeded sessions + tasks), interleaved rounds; slope = p95 at largest / p95 at 10; holds if LEFT JOIN slope >= 2x and task_count slope <= 1.5x; interval = per-round holds',
+      'list_by_user page of 10 (audited simple mode), LEFT JOIN on the baseline clone vs task_count on the task-count clone, one user per size ~10/100/1,000 sessions (seeded within 1.25x, else synthetic clones of seeded sessions + tasks), interleaved rounds; slope = median at largest / median at 10; holds if LEFT JOIN slope >= 2x and task_count slope <= 1.5x; interval = per-round holds',
   }),
   defineClaim({
     id: 'C35',

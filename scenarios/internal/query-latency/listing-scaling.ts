@@ -11,9 +11,9 @@ import { shuffled } from './measure.js';
 
 /** Sessions per user the claim names: "slow at 100+", measured a decade either side. */
 export const LISTING_SIZES = [10, 100, 1_000] as const;
-/** "Grows": the audited listing's p95 at the largest size at least this multiple of the smallest's. */
+/** "Grows": the audited listing's median at the largest size at least this multiple of the smallest's. */
 export const GROWS_AT_LEAST = 2;
-/** "Stays flat (O(1))": the task_count listing's p95 at the largest size at most this multiple. */
+/** "Stays flat (O(1))": the task_count listing's median at the largest size at most this multiple. */
 export const FLAT_AT_MOST = 1.5;
 
 export interface ListingScalingOptions {
@@ -57,7 +57,10 @@ const fmt = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixe
  * C34 (§1.1 issue 1): the listing page (limit `listLimit`, the engine's list_by_user, audited
  * simple mode) for one user per size, in the LEFT JOIN shape on the baseline clone and the
  * task_count shape on the task-count clone. All six cells run interleaved in shuffled order per
- * iteration, so machine noise lands on every size alike; per-round p95s give the slopes' spread.
+ * iteration, so machine noise lands on every size alike; per-round medians give the slopes' spread.
+ * Slopes use the median: the page takes well under a millisecond, where a p95 of a few hundred
+ * executions moves by 2x from one scheduler hiccup (a test run under the full suite read a 2x
+ * "slope" that the medians did not show); the p95s are printed beside.
  * Runs after everything else the scenario measures: synthetic users change the clones' rows.
  */
 export async function judgeListingScaling(o: ListingScalingOptions, report: ScenarioReport): Promise<void> {
@@ -89,7 +92,7 @@ export async function judgeListingScaling(o: ListingScalingOptions, report: Scen
         totals.get(c.name)?.record(ms);
       }
     }
-    for (const [name, h] of local) perRound.set(name, [...(perRound.get(name) ?? []), h.percentile(95)]);
+    for (const [name, h] of local) perRound.set(name, [...(perRound.get(name) ?? []), h.percentile(50)]);
   }
   // The audited statement for the largest user, EXPLAINed: how often the join reads session_tasks.
   const largest = users[users.length - 1] as SizedUser;
@@ -105,8 +108,9 @@ export async function judgeListingScaling(o: ListingScalingOptions, report: Scen
 
   const total = (v: Cell['variant'], u: SizedUser): Histogram | undefined => totals.get(`listing_scale.${v}.${u.size}`);
   const p95 = (v: Cell['variant'], u: SizedUser): number => total(v, u)?.percentile(95) ?? Number.NaN;
+  const p50 = (v: Cell['variant'], u: SizedUser): number => total(v, u)?.percentile(50) ?? Number.NaN;
   const n = (v: Cell['variant'], u: SizedUser): number => total(v, u)?.count ?? 0;
-  const slope = (v: Cell['variant']): number => p95(v, largest) / p95(v, smallest);
+  const slope = (v: Cell['variant']): number => p50(v, largest) / p50(v, smallest);
   const roundSlopes = (v: Cell['variant']): number[] => {
     const hi = perRound.get(`listing_scale.${v}.${largest.size}`) ?? [];
     const lo = perRound.get(`listing_scale.${v}.${smallest.size}`) ?? [];
@@ -121,11 +125,11 @@ export async function judgeListingScaling(o: ListingScalingOptions, report: Scen
   const perRoundHolds = rj.map((x, i) => holdsIn(x, rc[i] ?? Number.NaN));
   const range = (xs: readonly number[]): string => (xs.length === 0 ? 'n/a' : `${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))}`);
   const sizes = users.map((u) => `${u.size}: ${u.source} user with ${u.sessions} sessions (${u.withTasks} with tasks)`).join('; ');
-  const row = (v: Cell['variant']): string => users.map((u) => `${fmt(p95(v, u))} ms @${u.sessions}`).join(', ');
+  const row = (v: Cell['variant']): string => users.map((u) => `${fmt(p50(v, u))} ms (p95 ${fmt(p95(v, u))}) @${u.sessions}`).join(', ');
   const summary =
-    `listing page of ${o.listLimit}, p95 (n ${n('baseline', smallest)} per cell, ${o.rounds} interleaved rounds): ` +
+    `listing page of ${o.listLimit}, p50 (n ${n('baseline', smallest)} per cell, ${o.rounds} interleaved rounds): ` +
     `LEFT JOIN ${row('baseline')}; task_count ${row('task-count')}. ` +
-    `Slope p95@${largest.sessions} / p95@${smallest.sessions}: LEFT JOIN ${fmt(joinSlope)}x (rounds ${range(rj)}), ` +
+    `Slope p50@${largest.sessions} / p50@${smallest.sessions}: LEFT JOIN ${fmt(joinSlope)}x (rounds ${range(rj)}), ` +
     `task_count ${fmt(countSlope)}x (rounds ${range(rc)}). Holds if LEFT JOIN >= ${GROWS_AT_LEAST}x and task_count <= ${FLAT_AT_MOST}x; ` +
     `rounds holding ${perRoundHolds.filter((x) => x === 1).length}/${perRoundHolds.length}. ` +
     `EXPLAIN ANALYZE of the LEFT JOIN page for the ${largest.sessions}-session user: session_tasks probed ${probes ?? '?'} time(s) ` +
@@ -144,9 +148,9 @@ export async function judgeListingScaling(o: ListingScalingOptions, report: Scen
         `on the task-count clone (both VACUUMed). One user per size (seeded when the seed has one within 1.25x of 10, 100 or 1,000 sessions, otherwise a fresh user ` +
         `whose sessions and session_tasks rows are clones of seeded ones, written to the baseline and task-count clones, then VACUUM (ANALYZE)); ` +
         `list_by_user page in the audited simple mode, the six size x shape cells interleaved in shuffled order, ${o.warmup} warm-up each, ` +
-        `${o.rounds} rounds x ${o.perRound}; slope = p95 at the largest size / p95 at the smallest, interval = min-max of the per-round holds (1/0).`,
+        `${o.rounds} rounds x ${o.perRound}; slope = median at the largest size / median at the smallest (a sub-millisecond p95 is too noisy for a 2x test; p95s shown), interval = min-max of the per-round holds (1/0).`,
       ...(interval === undefined ? {} : { interval }),
     }),
   );
-  report.evidence.samples.push(...[...perRound].map(([name, values]) => ({ name: `${name}.p95_per_round`, unit: 'ms' as const, values })));
+  report.evidence.samples.push(...[...perRound].map(([name, values]) => ({ name: `${name}.p50_per_round`, unit: 'ms' as const, values })));
 }
