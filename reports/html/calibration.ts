@@ -1,6 +1,14 @@
 /** The calibration section of audit.html: loadlab's figures beside independent tools' figures. */
 import type { CalibrationRow, RunResult } from '../../harness/result/index.js';
-import { boundsText, CALIBRATION_INTRO, driverText, NO_CALIBRATION, rowTooFew, rowVerdict } from '../internal/calibration.js';
+import {
+  boundsText,
+  CALIBRATION_COLUMNS,
+  CALIBRATION_INTRO,
+  driverText,
+  NO_CALIBRATION,
+  rowTooFew,
+  rowVerdict,
+} from '../internal/calibration.js';
 import { escapeHtml as h } from '../internal/escape.js';
 import { fmtValue, num } from '../internal/format.js';
 import { anchors } from '../internal/select.js';
@@ -24,19 +32,7 @@ export function calibrationHtml(result: RunResult): string {
     cal.rows.length === 0
       ? '<p class="empty">No figure was calibrated in this run.</p>'
       : htmlTable(
-          [
-            'Scenario',
-            'Subject',
-            'Mode',
-            'Statistic',
-            'loadlab (n)',
-            'Independent (n)',
-            'Tool',
-            'Ratio',
-            'node-postgres alone',
-            'Bounds',
-            'Verdict',
-          ],
+          [...CALIBRATION_COLUMNS],
           cal.rows.map((r) => [
             scenario(r.scenario),
             `<code>${h(r.subject)}</code>`,

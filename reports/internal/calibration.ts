@@ -9,6 +9,21 @@ import { enoughSamples, quantileOf, tooFew } from './percentile.js';
 export const CALIBRATION_INTRO =
   "Each row puts loadlab's figure for a subject beside an independent tool's figure for the same thing in the same run (pgbench on the same SQL in the same statement mode; an autocannon child process on the same endpoint at the same rate). Ratio = loadlab / independent. p50 rows are enforced: one outside its bounds makes the run untrusted (exit code 6). p95 rows are reported only, because tails are noisier. Query rows also time node-postgres' bare Client on the same statement, call by call in turn with loadlab: loadlab / driver is what loadlab's own query path adds (enforced on p50 rows of at least 1 ms), driver / pgbench is what the JS driver costs against libpq; a row too slow against pgbench whose gap that driver cost accounts for is reported, not enforced.";
 
+/** The calibration table's columns, in the order both renderers fill them. */
+export const CALIBRATION_COLUMNS = [
+  'Scenario',
+  'Subject',
+  'Mode',
+  'Statistic',
+  'loadlab (n)',
+  'Independent (n)',
+  'Tool',
+  'Ratio',
+  'node-postgres alone',
+  'Bounds',
+  'Verdict',
+] as const;
+
 export const NO_CALIBRATION = 'This run had no calibration: no figure was checked against an independent tool.';
 
 /** Rows that make the run untrusted (enforced ratio or harness ratio outside the bounds). */

@@ -1,6 +1,14 @@
 /** The calibration section: loadlab's figures beside independent tools' figures for the same subjects. */
 import type { CalibrationRow, RunResult } from '../../harness/result/index.js';
-import { boundsText, CALIBRATION_INTRO, driverText, NO_CALIBRATION, rowTooFew, rowVerdict } from '../internal/calibration.js';
+import {
+  boundsText,
+  CALIBRATION_COLUMNS,
+  CALIBRATION_INTRO,
+  driverText,
+  NO_CALIBRATION,
+  rowTooFew,
+  rowVerdict,
+} from '../internal/calibration.js';
 import { mdCode, mdText } from '../internal/escape.js';
 import { fmtValue, num } from '../internal/format.js';
 import { anchors } from '../internal/select.js';
@@ -40,25 +48,7 @@ export function calibrationSection(result: RunResult): string {
       boundsText(r),
       verdict(r),
     ]);
-    parts.push(
-      table(
-        [
-          'Scenario',
-          'Subject',
-          'Mode',
-          'Statistic',
-          'loadlab (n)',
-          'Independent (n)',
-          'Tool',
-          'Ratio',
-          'node-postgres alone',
-          'Bounds',
-          'Verdict',
-        ],
-        rows,
-        [4, 5, 7],
-      ),
-    );
+    parts.push(table([...CALIBRATION_COLUMNS], rows, [4, 5, 7]));
   }
   if (cal.skipped.length > 0) {
     parts.push(
