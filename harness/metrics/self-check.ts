@@ -1,3 +1,4 @@
+import type { GeneratorHeadroom } from '../result/index.js';
 import type { ResourceSamples } from './sampler.js';
 
 /**
@@ -20,6 +21,8 @@ export const SELF_CHECK_DEFAULTS: SelfCheckThresholds = { eventLoopDelayP99Ms: 5
 export interface SelfCheckResult {
   trusted: boolean;
   reasons: string[];
+  /** The figures the check compared, beside their limits, for the report's headroom table. */
+  headroom: GeneratorHeadroom;
 }
 
 const fmt = (x: number): string => x.toFixed(1);
@@ -38,5 +41,15 @@ export function generatorSelfCheck(
   if (cpu.count > 0 && cpu.p95 > t.cpuPercentP95) {
     reasons.push(`load generator ${whose} p95 ${fmt(cpu.p95)}% of one core > ${t.cpuPercentP95}%`);
   }
-  return { trusted: reasons.length === 0, reasons };
+  return {
+    trusted: reasons.length === 0,
+    reasons,
+    headroom: {
+      eventLoopDelayP99Ms: samples.eventLoopDelay.p99,
+      eventLoopDelayLimitMs: t.eventLoopDelayP99Ms,
+      cpuP95Percent: cpu.count > 0 ? cpu.p95 : null,
+      cpuLimitPercent: t.cpuPercentP95,
+      cpuOf: whose === 'main-thread CPU' ? 'main thread' : 'process',
+    },
+  };
 }

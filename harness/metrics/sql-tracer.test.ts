@@ -62,6 +62,7 @@ describe('generatorSelfCheck', () => {
     expect(generatorSelfCheck({ eventLoopDelay: summary(12), cpuPercent: summary(40), mainThreadCpuPercent: summary(35) })).toEqual({
       trusted: true,
       reasons: [],
+      headroom: { eventLoopDelayP99Ms: 12, eventLoopDelayLimitMs: 50, cpuP95Percent: 35, cpuLimitPercent: 90, cpuOf: 'main thread' },
     });
     const bad = generatorSelfCheck({ eventLoopDelay: summary(80), cpuPercent: summary(99), mainThreadCpuPercent: summary(97) });
     expect(bad.trusted).toBe(false);
@@ -77,5 +78,6 @@ describe('generatorSelfCheck', () => {
     );
     const fallback = generatorSelfCheck({ eventLoopDelay: summary(20), cpuPercent: summary(95), mainThreadCpuPercent: none });
     expect(fallback.reasons).toEqual(['load generator CPU p95 95.0% of one core > 90%']);
+    expect(fallback.headroom).toMatchObject({ cpuP95Percent: 95, cpuOf: 'process' });
   });
 });

@@ -21,6 +21,7 @@ export type {
   EvidenceRef,
   ExitCode,
   Finding,
+  GeneratorHeadroom,
   HistogramBucket,
   HistogramSummary,
   LittleCheck,

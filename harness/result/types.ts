@@ -470,6 +470,20 @@ export interface LatencyBreakdownRow {
   explainExecutionMs?: number;
 }
 
+/**
+ * The load generator's own headroom during one scenario: the self-check's inputs beside its limits
+ * (over a limit, the scenario is untrusted: the figures would describe the harness).
+ */
+export interface GeneratorHeadroom {
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayLimitMs: number;
+  /** p95 of per-interval CPU, % of one core; null when no CPU sample was taken. */
+  cpuP95Percent: number | null;
+  cpuLimitPercent: number;
+  /** Whose CPU: the main thread where the OS gives per-thread time, else the whole process. */
+  cpuOf: 'main thread' | 'process';
+}
+
 export interface ScenarioResult {
   name: string;
   title: string;
@@ -481,6 +495,8 @@ export interface ScenarioResult {
   status: ScenarioStatus;
   trusted: boolean;
   untrustedReasons: string[];
+  /** The load generator's headroom against the self-check's limits (absent in results before it was recorded). */
+  generator?: GeneratorHeadroom;
   durationMs: number;
   measurements: Measurements;
   comparisons: Comparison[];

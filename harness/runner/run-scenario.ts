@@ -141,6 +141,7 @@ export async function runScenario(def: AnyScenario, options: RunScenarioOptions)
   if (report.latencyBreakdown !== undefined) result.latencyBreakdown = report.latencyBreakdown;
   result.untrustedReasons = [...report.untrusted, ...calibrationReasons(report.calibration.rows), ...check.reasons];
   result.trusted = result.untrustedReasons.length === 0;
+  result.generator = check.headroom;
   result.budgets = result.status === 'passed' ? options.evaluate(options.budgets, result.measurements, def.name) : [];
   if (result.status === 'passed' && (result.budgets.some((b) => !b.passed && b.judgeable !== false) || report.dataLoss.length > 0))
     result.status = 'failed';

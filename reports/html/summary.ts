@@ -2,6 +2,7 @@
 import type { RunResult, Verdict } from '../../harness/result/index.js';
 import { CLASS_MEANING, claimsByClass, claimTally, classOf, methodText } from '../internal/claims.js';
 import { diskSummary } from '../internal/disk.js';
+import { GENERATOR_COLUMNS, generatorRows } from '../internal/generator.js';
 import { budgetOutcome, NOT_JUDGEABLE, tallyBudgets } from '../internal/budgets.js';
 import { untrustedRows } from '../internal/calibration.js';
 import { escapeHtml as h } from '../internal/escape.js';
@@ -162,8 +163,16 @@ export function environmentHtml(result: RunResult): string {
     ['Peak memory (harness process)', e.peakRssBytes === undefined ? 'not recorded' : fmtValue(e.peakRssBytes, 'bytes')],
   ];
   const method = `Latencies come from HDR histograms and are shown as percentiles with their sample count n. ${PERCENTILE_LEGEND} Before/after pairs ran on identically seeded databases. Charts draw stored figures only: the USL curve evaluates the fitted model, it does not refit it.`;
+  const headroom = generatorRows(result.scenarios);
+  const generator =
+    headroom.length === 0
+      ? ''
+      : `<h3>Load generator headroom</h3><p>The harness's own event-loop delay and CPU in each scenario, beside the self-check's limits (over a limit, the scenario is untrusted).</p>${htmlTable(
+          GENERATOR_COLUMNS,
+          headroom.map((r) => r.map(h)),
+        )}`;
   return `${htmlTable(
     ['', ''],
     rows.map(([k, v]) => [`<strong>${h(k)}</strong>`, h(v)]),
-  )}<p>${h(method)}</p>`;
+  )}<p>${h(method)}</p>${generator}`;
 }

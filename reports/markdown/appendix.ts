@@ -2,6 +2,7 @@
 import type { PlanEvidence, RunResult, ScenarioResult, StatementMode, Timeline } from '../../harness/result/index.js';
 import { mdCode, mdText } from '../internal/escape.js';
 import { diskSummary } from '../internal/disk.js';
+import { GENERATOR_COLUMNS, generatorRows } from '../internal/generator.js';
 import { fmtDuration, fmtValue, num } from '../internal/format.js';
 import { PERCENTILE_LEGEND } from '../internal/percentile.js';
 import { anchors, SECTION_TITLES } from '../internal/select.js';
@@ -106,6 +107,14 @@ export function appendix(result: RunResult): string {
     `### Environment\n\n${environment(result)}`,
     `### Method\n\n${METHOD.map((m) => `- ${m}`).join('\n')}`,
   ];
+  const headroom = generatorRows(result.scenarios);
+  if (headroom.length > 0)
+    parts.push(
+      `### Load generator headroom\n\nThe harness's own event-loop delay and CPU in each scenario, beside the self-check's limits (over a limit, the scenario is untrusted).\n\n${table(
+        GENERATOR_COLUMNS,
+        headroom.map((r) => r.map(mdText)),
+      )}`,
+    );
   if (result.artifacts.length > 0) {
     parts.push(
       `### Artifacts\n\n${table(

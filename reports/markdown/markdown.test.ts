@@ -258,6 +258,23 @@ describe('renderMarkdown', () => {
     expect(tableRows(out, BREAKDOWN_HEADER).every((r) => cells(r) === 13)).toBe(true);
   });
 
+  it("shows each scenario's load generator headroom against the self-check's limits", () => {
+    const run = sampleRun();
+    const first = run.scenarios[0];
+    if (first === undefined) throw new Error('sample has no scenario');
+    first.generator = {
+      eventLoopDelayP99Ms: 394.5,
+      eventLoopDelayLimitMs: 250,
+      cpuP95Percent: 61,
+      cpuLimitPercent: 90,
+      cpuOf: 'main thread',
+    };
+    const rows = tableRows(renderMarkdown(run), '| Scenario | Event-loop delay p99 | CPU p95 (% of one core) | Within the limits |');
+    expect(rows).toHaveLength(run.scenarios.length);
+    expect(rows[0]).toBe(`| ${first.name} | 394.5 ms (limit 250 ms) | 61.0 %, main thread (limit 90 %) | no: untrusted |`);
+    expect(rows[1]).toContain('| yes |');
+  });
+
   it('degrades gracefully when sections are empty', () => {
     const out = renderMarkdown(emptyRun());
     for (const s of SECTIONS) expect(out).toContain(s);
