@@ -1,5 +1,5 @@
 import { LoadlabError } from '../../../../engine/errors/index.js';
-import { resolveProfile, seedDatabase, SEED_PROFILE_NAMES, type SeedProfile } from '../../../../seed/index.js';
+import { resolveProfile, seedDatabase, SEED_PROFILE_NAMES, type SeedProfile, type SeedProgress } from '../../../../seed/index.js';
 import { HARNESS_ERRORS } from '../../../errors/index.js';
 import type { Profile } from '../../../result/index.js';
 import type { SeedFn } from '../../../runner/index.js';
@@ -49,6 +49,32 @@ export function dataSizeOf(data: string | undefined, profile: Profile): { size: 
   return { size, sessions: seedProfileFor(data, profile).sessions };
 }
 
+export const SEED_PROGRESS_DEFAULTS = {
+  /** Table progress is printed at most this often (a `default` seed runs ~10 minutes, `ci` ~20 s). */
+  everyMs: 15_000,
+} as const;
+
+const STAGE_TEXT = {
+  copy: 'rows copied',
+  index: 'rows, building indexes',
+  validate: 'rows, validating',
+  analyze: 'rows, analyzing',
+  done: 'rows, done',
+} as const;
+
+/**
+ * One progress line for a seeding event, or undefined to stay quiet: the phases always, otherwise
+ * the latest table event at most every `everyMs` (a heartbeat, so a long seed is never silent).
+ */
+export function seedProgressLine(e: SeedProgress, state: { lastMs: number }): string | undefined {
+  const at = `${(e.elapsedMs / 1000).toFixed(0)} s`;
+  if (e.phase !== 'table') return `${e.phase} (${at})`;
+  if (e.elapsedMs - state.lastMs < SEED_PROGRESS_DEFAULTS.everyMs) return undefined;
+  state.lastMs = e.elapsedMs;
+  const of = e.expected === undefined || e.stage !== 'copy' ? '' : ` of ${e.expected.toLocaleString('en-US')}`;
+  return `${e.table}: ${e.rows.toLocaleString('en-US')}${of} ${STAGE_TEXT[e.stage]} (${at})`;
+}
+
 /**
  * The seeding step of a run: `data` overrides the size the run profile implies. `signal` (the
  * run's Ctrl-C) cancels a seeding in progress: a `full` seed runs for many minutes.
@@ -56,13 +82,15 @@ export function dataSizeOf(data: string | undefined, profile: Profile): { size: 
 export function makeSeedFn(data: string | undefined, signal?: AbortSignal): SeedFn {
   return async ({ databaseUrl, profile, seed, onProgress }) => {
     const size = data ?? DATA_FOR_PROFILE[profile];
+    const heartbeat = { lastMs: 0 };
     const result = await seedDatabase({
       databaseUrl,
       profile: size === 'tiny' ? TINY : size,
       seed,
       ...(signal === undefined ? {} : { signal }),
       onProgress: (e) => {
-        if (e.phase !== 'table') onProgress?.(`seed (${size}): ${e.phase}`);
+        const line = seedProgressLine(e, heartbeat);
+        if (line !== undefined) onProgress?.(`seed (${size}): ${line}`);
       },
     });
     onProgress?.(
