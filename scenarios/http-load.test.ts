@@ -95,7 +95,10 @@ describe('http-load scenario', () => {
       const subject = `GET ${e} (optimized)`;
       expect(
         rows.filter((r) => r.subject === subject && r.statistic === 'p95'),
-        `${subject} p95 row`,
+        `${subject} p95 row (skipped: ${skipped
+          .filter((x) => x.subject.startsWith(subject))
+          .map((x) => `${x.subject}: ${x.reason}`)
+          .join('; ')})`,
       ).toHaveLength(1);
       const p50 = rows.filter((r) => r.subject === subject && r.statistic === 'p50');
       const p50Skip = skipped.filter((s) => s.subject === `${subject} p50`);

@@ -7,7 +7,7 @@ import {
   type HistogramSummary,
 } from '../../../harness/result/index.js';
 import { subjectOf, type HttpLoadParams } from './params.js';
-import type { ServerRound } from './server-round.js';
+import type { ServerRound, WindowResult } from './server-round.js';
 
 type Row = Omit<CalibrationRow, 'scenario'>;
 type Skip = Omit<CalibrationSkip, 'scenario'>;
@@ -39,6 +39,30 @@ function undecidable(ll: number, k: number): string | undefined {
 }
 
 /**
+ * How a span's p50 compares with the CLI's: too few samples, undecidable at autocannon's
+ * whole-millisecond resolution, or decidedly inside or outside the bounds (the ratio to the CLI's
+ * bucket midpoint, as in the row). The server round repeats a span whose p50 is 'outside' once.
+ */
+export function p50Verdict(ll: HistogramSummary, cli: AutocannonCliResult): 'too-few' | 'undecidable' | 'inside' | 'outside' {
+  const need = minSamplesForPercentile(0.5);
+  if (ll.count < need || cli.latency.totalCount < need) return 'too-few';
+  if (undecidable(ll.p50, cli.latency.p50) !== undefined) return 'undecidable';
+  const ratio = ll.p50 / autocannonEstimate(cli.latency, 'p50');
+  const b = CALIBRATION_BOUNDS.p50;
+  return ratio >= b.low && ratio <= b.high ? 'inside' : 'outside';
+}
+
+function supersededReason(s: NonNullable<WindowResult['superseded']>): string {
+  const pressure = s.cpuPressure === undefined ? '' : `; CPU pressure ${s.cpuPressure.toFixed(0)} % of the span`;
+  if (s.cli.kind !== 'measured') return `first attempt: ${s.cli.reason}`;
+  const k = s.cli.result.latency.p50;
+  return (
+    `first attempt, measured again: loadlab ${s.load.p50.toFixed(3)} ms vs the CLI's ${k}-${k + 1} ms ` +
+    `(ratio ${(s.load.p50 / autocannonEstimate(s.cli.result.latency, 'p50')).toFixed(2)}, outside the bounds${pressure}); the row is the repeat`
+  );
+}
+
+/**
  * Calibration rows for every window the autocannon CLI re-measured: loadlab's HDR percentile of
  * its own window beside the CLI's estimate (autocannonEstimate) of the same percentile, on the
  * same warm server, at the same rate, connections and request count.
@@ -50,12 +74,13 @@ export function calibrationRows(rounds: readonly ServerRound[]): { rows: Row[]; 
     for (const w of r.windows) {
       if (w.cli === undefined) continue;
       const subject = subjectOf(w.endpoint, r.variant);
+      if (w.superseded !== undefined) skipped.push({ subject: `${subject} p50 (first attempt)`, reason: supersededReason(w.superseded) });
       if (w.cli.kind === 'skipped') {
         skipped.push({ subject, reason: w.cli.reason });
         continue;
       }
       const cli = w.cli.result;
-      const ll: HistogramSummary = w.load.latency;
+      const ll: HistogramSummary = w.calibrationLoad ?? w.load.latency;
       for (const statistic of ['p50', 'p95'] as const) {
         const need = minSamplesForPercentile(statistic === 'p50' ? 0.5 : 0.95);
         if (ll.count < need || cli.latency.totalCount < need) {
@@ -100,6 +125,9 @@ export function calibrationMethod(p: HttpLoadParams, amount: number, version: st
     `(-R ${p.ratePerSec} -c ${p.connections} -a ${amount}), after a warm-up of its own (${Math.min(amount, p.ratePerSec)} requests) so its client code is as warm as loadlab's.`,
     `loadlab's figure is the HDR percentile (3 significant digits) of its in-process window for that endpoint and variant, run in two halves just before and just after`,
     `the CLI's window (A B A), so a drift in the machine's load weighs on both figures alike.`,
+    `A span whose p50s disagree beyond the bounds is measured once more (never twice): the row is the repeat's, the first attempt is listed among the skipped rows with its figures,`,
+    `and the endpoint's own figures pool loadlab's requests of both spans.`,
+    `An endpoint whose server sustained under a quarter of the offered rate in loadlab's first half is saturated: its requests queue, which loadlab's open model counts from the intended start and the CLI's -C does not, so the CLI is not run there and the row is listed as skipped with the rate it sustained.`,
     `Two of the CLI's behaviours would make its figures incomparable and are handled openly: with -R, its coordinated-omission fill back-fills`,
     `at an interval of Math.ceil(1 / per-connection rate) = 1 ms rather than the connection's real interval (c/R = ${((p.connections * 1000) / p.ratePerSec).toFixed(0)} ms),`,
     `adding a sample for every millisecond of every response, so it runs with -C (one sample per response; loadlab's own correction adds samples only for responses slower than c/R,`,

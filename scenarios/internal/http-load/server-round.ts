@@ -9,6 +9,7 @@ import {
 import { mergeHistograms, type Histogram } from '../../../harness/metrics/index.js';
 import type { HistogramSummary } from '../../../harness/result/index.js';
 import type { HttpLoadParams } from './params.js';
+import { p50Verdict } from './calibration.js';
 import { cpuPressureSpan } from './pressure.js';
 import { ENDPOINTS, type Endpoint, type Variant } from './params.js';
 
@@ -33,10 +34,18 @@ export interface LoadWindow {
 
 export interface WindowResult {
   endpoint: Endpoint;
+  /** Every request loadlab measured on this endpoint in this round (both A B A spans when repeated). */
   load: LoadWindow;
   cli?: CliOutcome;
+  /** loadlab's figures of the A B A span the CLI's figures are compared with (calibrated windows). */
+  calibrationLoad?: HistogramSummary;
   /** Calibrated windows: % of the A B A span some task of the machine waited for CPU (Linux PSI). */
   cpuPressure?: number;
+  /**
+   * A first A B A span whose p50 disagreed beyond the bounds and was measured again once; kept so
+   * the report shows both attempts (calibration.ts lists it among the skipped rows with its figures).
+   */
+  superseded?: { load: HistogramSummary; cli: CliOutcome; cpuPressure?: number };
 }
 
 function toWindow(parts: readonly HttpLoadResult[]): LoadWindow {
@@ -109,28 +118,86 @@ export async function runServerRound(o: ServerRoundOptions): Promise<ServerRound
         windows.push({ endpoint: e, load: toWindow([await runHttpLoad({ ...common, url, amount })]) });
         continue;
       }
-      const first = Math.ceil(amount / 2);
-      const span = cpuPressureSpan();
-      const before = await runHttpLoad({ ...common, url, amount: first });
-      o.progress(`${o.variant} ${e} (autocannon CLI)`, `${amount} requests`);
-      const cli = await runCli({
-        url,
-        headers,
-        connections: p.connections,
-        overallRate: p.ratePerSec,
-        amount,
-        warmupAmount: Math.min(amount, p.ratePerSec),
-        signal: o.signal,
+      const abA = (): Promise<CalibratedSpan> =>
+        calibratedSpan(common, url, amount, (f) => o.progress(`${o.variant} ${e}${f}`, `round ${o.round + 1}/${p.rounds}`));
+      const first = await abA();
+      if (!p50Disagrees(first)) {
+        windows.push({ endpoint: e, load: first.load, cli: first.cli, calibrationLoad: first.load.latency, ...pressureOf(first) });
+        continue;
+      }
+      // One repeat, never more: a disagreement that is the machine's (another job's burst in one
+      // span) goes away; a real one shows again and leaves the run untrusted. Both are reported.
+      o.progress(`${o.variant} ${e}`, 'p50 disagreed with the autocannon CLI: measuring the A B A span once more');
+      const again = await abA();
+      windows.push({
+        endpoint: e,
+        load: toWindow([...first.parts, ...again.parts]),
+        cli: again.cli,
+        calibrationLoad: again.load.latency,
+        ...pressureOf(again),
+        superseded: { load: first.load.latency, cli: first.cli, ...pressureOf(first) },
       });
-      o.progress(`${o.variant} ${e}`, `second half, round ${o.round + 1}/${p.rounds}`);
-      const after = await runHttpLoad({ ...common, url, amount: amount - first });
-      const cpuPressure = span.stop();
-      windows.push({ endpoint: e, load: toWindow([before, after]), cli, ...(cpuPressure === undefined ? {} : { cpuPressure }) });
     }
     return { variant: o.variant, round: o.round, pid: server.pid, warmupRequests: warm.reduce((a, r) => a + r.requests, 0), windows };
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * Below this share of the offered rate, loadlab's first half shows a saturated server: no CLI
+ * window. Far from 1 on purpose: a short half's rate is coarse (autocannon's start/finish of 100
+ * requests at 100 req/s read 2.0 s, i.e. 49.9 req/s, in the test), while a saturated server is
+ * far below (the audited actions listing at 10x data served 4 req/s of the 50 offered).
+ */
+const SATURATED_SHARE = 0.25;
+
+interface CalibratedSpan {
+  parts: HttpLoadResult[];
+  load: LoadWindow;
+  cli: CliOutcome;
+  cpuPressure: number | undefined;
+}
+
+const pressureOf = (s: { cpuPressure: number | undefined }): { cpuPressure?: number } =>
+  s.cpuPressure === undefined ? {} : { cpuPressure: s.cpuPressure };
+
+/** Whether a span's p50 is decisively outside the bounds (calibration.ts decides it the same way). */
+function p50Disagrees(s: CalibratedSpan): boolean {
+  return s.cli.kind === 'measured' && p50Verdict(s.load.latency, s.cli.result) === 'outside';
+}
+
+/**
+ * loadlab's window in two halves around the autocannon CLI's (A B A), on the same URL, rate and
+ * connections, with the share of the span in which the machine was short of CPU.
+ */
+async function calibratedSpan(
+  common: { headers: Record<string, string>; connections: number; overallRate: number; signal: AbortSignal },
+  url: string,
+  amount: number,
+  progress: (figure: string) => void,
+): Promise<CalibratedSpan> {
+  const first = Math.ceil(amount / 2);
+  const span = cpuPressureSpan();
+  const before = await runHttpLoad({ ...common, url, amount: first });
+  const served = (before.requests * 1000) / Math.max(1, before.durationMs);
+  let cli: CliOutcome;
+  if (served < SATURATED_SHARE * common.overallRate) {
+    // A server that cannot keep up queues the offered load: loadlab's open model times each
+    // request from its intended start (queueing included), autocannon's -C from its send, so the
+    // two measure different things and no ratio of them says anything about either tool.
+    cli = {
+      kind: 'skipped',
+      reason: `the server sustained ${served.toFixed(1)} req/s of the ${common.overallRate} offered (under ${SATURATED_SHARE * 100} %): saturated, so an open-model and a closed-loop generator do not measure the same latency`,
+    };
+  } else {
+    progress(' (autocannon CLI)');
+    cli = await runCli({ ...common, url, amount, warmupAmount: Math.min(amount, common.overallRate) });
+  }
+  progress(' second half');
+  const after = await runHttpLoad({ ...common, url, amount: amount - first });
+  const parts = [before, after];
+  return { parts, load: toWindow(parts), cli, cpuPressure: span.stop() };
 }
 
 /** A calibration that cannot run is reported as skipped; only an abort stops the scenario. */
