@@ -111,7 +111,7 @@ export function buildCatalogue(
         v('baseline', 'baseline', 'in_subquery', []),
         v('cte-rewrite', 'baseline', 'cte', ['cte-rewrite']),
         v('action-tags-tag-action', 'singles', 'in_subquery', ['action-tags-tag-action']),
-        v('all', 'all', 'cte', ['cte-rewrite', 'action-tags-tag-action']),
+        v('all', 'singles', 'cte', ['cte-rewrite', 'action-tags-tag-action']),
       ],
     };
   };
@@ -142,7 +142,7 @@ export function buildCatalogue(
       variants: [
         ev('baseline', 'baseline', []),
         ev('session-events-covering', 'singles', ['session-events-covering']),
-        ev('all', 'all', ['session-events-covering']),
+        ev('all', 'singles', ['session-events-covering']),
       ],
     },
     {
@@ -153,7 +153,7 @@ export function buildCatalogue(
       variants: [
         sc('baseline', 'baseline', []),
         sc('api-costs-covering', 'singles', ['api-costs-covering']),
-        sc('all', 'all', ['api-costs-covering']),
+        sc('all', 'singles', ['api-costs-covering']),
       ],
     },
     {
@@ -164,7 +164,7 @@ export function buildCatalogue(
       variants: [
         sp('baseline', 'baseline', []),
         sp('api-costs-covering', 'singles', ['api-costs-covering']),
-        sp('all', 'all', ['api-costs-covering']),
+        sp('all', 'singles', ['api-costs-covering']),
       ],
     },
   ];
