@@ -27,13 +27,22 @@ describe('pool-exhaustion scenario', () => {
     );
     expect(out.claims.map((x) => x.id).sort()).toEqual(['C20', 'C21', 'C38', 'C50']);
     const claim = (id: string) => out.claims.find((x) => x.id === id);
-    // C21 counts failed sessions per round: with 12 sessions at most 12 can fail, under half the
-    // audit's 30, so these conditions can only refute it.
+    // C21 counts the sessions that queued behind the full pool or failed, each once: between the
+    // failed ones and all 12, and not none (12 sessions started at once on 2 connections). At most
+    // 12 is under half the audit's 30: only refuted.
+    const failed = c['pool.pool-2.sessions_failed']!.value;
+    const queuedOrFailed = c['pool.pool-2.sessions_queued_or_failed']!.value;
+    expect(queuedOrFailed).toBeGreaterThanOrEqual(Math.max(failed, 1));
+    expect(queuedOrFailed).toBeLessThanOrEqual(12);
+    expect(queuedOrFailed).toBeGreaterThanOrEqual(c['pool.pool-2.sessions_queued']!.value);
+    expect(queuedOrFailed).toBeLessThanOrEqual(c['pool.pool-2.sessions_queued']!.value + failed);
     expect(claim('C21')).toMatchObject({
       evidence: 'measured',
       verdict: 'refuted',
-      measured: { value: c['pool.pool-2.sessions_failed']!.value },
+      // One round: the mean per round is the counter.
+      measured: { value: queuedOrFailed, interval: { low: queuedOrFailed, high: queuedOrFailed, n: 1 } },
     });
+    expect(claim('C21')!.measured.summary).toMatch(/queued or failed per round .* failed \+ .* queued-only; queued = .*waited > 1 ms/);
     // C20 holds only when the small pool made clients wait AND real-time demand fills 80% of it.
     const saturates = c['pool.pool-2.max_waiting']!.value > 0 && c['pool.real_time_busy_connections']!.value >= 0.8 * 2;
     expect(claim('C20')).toMatchObject({

@@ -20,7 +20,9 @@ export interface PoolExhaustionParams {
 const METHOD =
   'createEngine (audited variant, mock LLM "realistic" profile time-scaled, 1 sub-problem) on a seeded clone; per round N sessions ' +
   'started at once under the 50-session cap plus an open-model stream of API reads (5 listings + detail : 3 action listings, heaviest users) on ' +
-  'the same pool, pool sizes alternating per round. Acquire wait from the engine tracer (statements inside a transaction excluded), waiting ' +
+  'the same pool, pool sizes alternating per round. Acquire wait from the engine tracer (statements inside a transaction excluded); every ' +
+  'pool checkout also classified by the pool state when it was asked for (served by an idle connection, a new connection opened below max, ' +
+  'or the wait queue behind busy connections: only the last is queueing); waiting ' +
   'clients sampled every 100 ms, failures by error code (LL_DB_POOL_TIMEOUT = 5 s checkout timeout with every connection busy, LL_DB_UNREACHABLE = server not reachable). Time scaling compresses LLM waits only, ' +
   "so the run is a stress bound (DB demand ×1/timeScale); real-time demand from Little's law on measured DB time per session.";
 

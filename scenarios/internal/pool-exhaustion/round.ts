@@ -1,9 +1,12 @@
 import { createEngine } from '../../../engine/index.js';
 import { ENGINE_ERRORS } from '../../../engine/errors/index.js';
-import { withSpan } from '../../../engine/db/index.js';
+import { currentSpanId, withSpan } from '../../../engine/db/index.js';
 import { runOpenModel, type LoadResult } from '../../../harness/load/index.js';
 import { startResourceSampler, type Recorder, type ResourceSamples } from '../../../harness/metrics/index.js';
+import type pg from 'pg';
 import { DemandLog, type DemandPeaks } from './demand.js';
+import { checkoutKind, countQueueing, QUEUE_THRESHOLD_MS, waitQuantile, type Checkout, type SessionQueueing } from './queueing.js';
+import { WAIT_THRESHOLD_MS } from './demand-claims.js';
 
 export interface RoundInput {
   poolMax: number;
@@ -28,8 +31,10 @@ export interface RoundResult {
   /** Sessions whose failure was a pool checkout timeout (LL_DB_POOL_TIMEOUT). */
   poolTimeouts: number;
   errorsByCode: Record<string, number>;
-  /** Sessions that waited > 1 ms for a connection at least once. */
-  queuedSessions: number;
+  /** Sessions that queued behind a full pool (over QUEUE_THRESHOLD_MS) or failed, each once (C21). */
+  queueing: SessionQueueing;
+  /** Checkout waits by how the pool served them, ms: idle p99 (the hand-over time), max to open a new connection, max in the queue. */
+  checkoutWaits: { idleP99: number; openMax: number; queueMax: number };
   maxWaiting: number;
   maxTotal: number;
   /** Statement time attributed to sessions (no API span), ms: the connection demand they create. */
@@ -50,8 +55,6 @@ export interface RoundResult {
   samples: ResourceSamples;
 }
 
-const QUEUED_MS = 1;
-
 /**
  * One round: an engine with `poolMax`, N sessions started at once (the session cap is 50) while
  * an open-model stream of API-shaped reads runs on the same pool, until every session ended.
@@ -69,7 +72,8 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
       deliberation: { subProblems: 1 },
     },
   });
-  const waitsBySpan = new Map<string, number>();
+  const checkouts: Checkout[] = [];
+  watchCheckouts(engine.db.pool, (c) => checkouts.push(c));
   let sessionDbMs = 0;
   let sessionWaitMs = 0;
   let apiDbMs = 0;
@@ -86,7 +90,6 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
     else if (span !== undefined) {
       sessionDbMs += t.durationMs;
       sessionWaitMs += t.acquireMs;
-      if (t.acquireMs > QUEUED_MS) waitsBySpan.set(span, (waitsBySpan.get(span) ?? 0) + 1);
     }
     if (span === undefined) sessionDbMs += t.durationMs;
     // Background statements (no span: cost and event flushes) are session work too.
@@ -140,6 +143,11 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
     });
     const outcomes = await all;
     const endedAt = performance.now();
+    const queueing = countQueueing(
+      ids.map((id, i) => ({ id, failed: outcomes[i]?.status !== 'completed' })),
+      checkouts,
+      { thresholdMs: QUEUE_THRESHOLD_MS, longMs: WAIT_THRESHOLD_MS },
+    );
     for (const r of outcomes) {
       durations += r.durationMs;
       if (r.status === 'completed') completed++;
@@ -159,7 +167,12 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
       failed,
       poolTimeouts,
       errorsByCode,
-      queuedSessions: waitsBySpan.size,
+      queueing,
+      checkoutWaits: {
+        idleP99: waitQuantile(checkouts, 'idle', 0.99),
+        openMax: waitQuantile(checkouts, 'open', 1),
+        queueMax: waitQuantile(checkouts, 'queue', 1),
+      },
       maxWaiting: series('pool waiting'),
       maxTotal: series('pool total'),
       sessionDbMs,
@@ -176,6 +189,39 @@ export async function runRound(o: RoundInput): Promise<RoundResult> {
     sampler.stop();
     await engine.close();
   }
+}
+
+/**
+ * Records every checkout of `pool` with the pool's state when it was asked for: the engine's
+ * tracer gives only the wait, which also covers opening a new connection below max (not
+ * queueing), and it cannot see the pool at request time. Wraps the instance's connect() from
+ * outside the engine; Db.acquire is the only caller and uses the promise form. The callback form
+ * (pg's pool.query) passes through unrecorded.
+ */
+export function watchCheckouts(
+  pool: Pick<pg.Pool, 'connect' | 'totalCount' | 'idleCount' | 'waitingCount' | 'options'>,
+  onCheckout: (c: Checkout) => void,
+  now: () => number = () => performance.now(),
+): void {
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  const watched = (...args: unknown[]): unknown => {
+    if (args.length > 0) return connect(...args);
+    const kind = checkoutKind({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 });
+    const span = currentSpanId();
+    const at = now();
+    const done = (): void => onCheckout({ span, kind, at, waitMs: now() - at });
+    return (connect() as Promise<unknown>).then(
+      (client) => {
+        done();
+        return client;
+      },
+      (err: unknown) => {
+        done();
+        throw err;
+      },
+    );
+  };
+  Object.defineProperty(pool, 'connect', { value: watched, configurable: true, writable: true });
 }
 
 /** An AbortSignal that fires once `check` returns true (polled every 50 ms). */
