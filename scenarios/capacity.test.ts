@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryPorts, runDeliberation } from '../engine/deliberation/index.js';
 import { findPgbouncer } from '../harness/infra/index.js';
 import { runScenarioForTest } from '../test/support/index.js';
 import { capacityScenario, type CapacityParams } from './capacity.js';
 import { doublingValue, firstDoubling } from './internal/capacity/db-doubling.js';
+import {
+  DRAWN_EXPERTS,
+  drawnProblems,
+  PROBLEM_FOR_SUBPROBLEMS,
+  subProblemDraws,
+  subProblemMix,
+  type SubProblemCount,
+} from './internal/capacity/subproblem-draw.js';
+import { scaledLlm } from './internal/llm-mock/index.js';
 
 const pgbouncerInstalled = findPgbouncer() !== undefined;
 if (!pgbouncerInstalled)
@@ -27,7 +37,51 @@ describe('capacity scenario', () => {
     expect(out.claims.find((c) => c.id === 'C30')?.measured.value).toBeGreaterThan(0);
     expect(out.result.measurements.counters['capacity.optimized.level.4.rate_limited']?.value).toBe(0);
     expect(out.result.findings.find((f) => f.id === 'capacity.binding.optimized')?.title).toMatch(/no limit binds/);
+    // No audited sweep without provider limits ran: the claims say they are the optimized sweep's, with nothing beside them.
+    expect(out.claims.find((c) => c.id === 'C26')?.method).toMatch(
+      /Claims C26-C28 and C30: the optimized variant .*no audited sweep without provider limits ran/,
+    );
+    expect(out.claims.find((c) => c.id === 'C26')?.measured.summary).not.toMatch(/Optimized:/);
   }, 120_000);
+
+  it('sub-problem draw: uniform on 1..4 as the seeded data, deterministic for a seed, one stream per source', () => {
+    const take = (draw: () => number, n: number) => Array.from({ length: n }, () => draw());
+    const xs = take(subProblemDraws(42), 4_000);
+    expect(take(subProblemDraws(42), 4_000)).toEqual(xs);
+    expect(take(subProblemDraws(43), 4_000)).not.toEqual(xs);
+    expect([...new Set(xs)].sort()).toEqual([1, 2, 3, 4]);
+    // Roughly uniform: each count within 0.25 +- 0.03 (over 4 standard errors at n = 4,000).
+    for (const k of [1, 2, 3, 4]) {
+      const share = xs.filter((x) => x === k).length / xs.length;
+      expect(share).toBeGreaterThan(0.22);
+      expect(share).toBeLessThan(0.28);
+    }
+    const source = drawnProblems(42);
+    const picks = Array.from({ length: 8 }, () => source.next());
+    expect(picks.map((x) => x.subProblems)).toEqual(xs.slice(0, 8));
+    expect(source.drawn).toEqual(xs.slice(0, 8));
+    expect(picks.map((x) => x.problem)).toEqual(picks.map((x) => PROBLEM_FOR_SUBPROBLEMS[x.subProblems]));
+    // The realised mix counts what ran, and a session that ran another count than drawn is a mismatch.
+    const mix = subProblemMix([
+      { drawn: 2, subProblems: 2, rounds: [3, 4] },
+      { drawn: 4, subProblems: 3, rounds: [2, 2, 2] },
+    ]);
+    expect(mix).toMatchObject({ drawn: true, sessions: 2, mean: 2.5, mismatched: 1, roundsMean: 13 / 5 });
+  });
+
+  it('each drawn count has a problem the engine decomposes into that many sub-problems, with the fixed expert count', async () => {
+    // The audited variant with the drawn sweep's settings over the instant mock, no database: only the plan is under test.
+    const llm = scaledLlm({ timeScale: 0, seed: 42, overrides: {} });
+    for (const k of [1, 2, 3, 4] as SubProblemCount[]) {
+      const result = await runDeliberation(
+        createMemoryPorts(llm.client, { keep: false }),
+        { sessionId: `sp-${k}`, userId: 'loadlab', problem: PROBLEM_FOR_SUBPROBLEMS[k] },
+        { variant: 'audited', settings: { subProblems: 0, personasPerSubProblem: DRAWN_EXPERTS } },
+      );
+      expect(result.subProblems, `problem for ${k}`).toHaveLength(k);
+      expect(result.subProblems.every((sp) => sp.personas.length === DRAWN_EXPERTS)).toBe(true);
+    }
+  }, 60_000);
 
   it('C32 method: the lowest level whose p95 is >= 2x the lowest level\'s; "not reached" is a value only past the refute edge', () => {
     const pastRefuteEdge = (n: number) => n > 200;
@@ -86,15 +140,45 @@ describe('capacity scenario', () => {
     expect(c32?.measured.summary).toMatch(/Optimized sweep \(rate limits tier-1\) at the same levels: 1: p95/);
     expect(c32?.measured.summary).toMatch(/Audited without provider limits \(its own sweep\): 2: p95/);
     const c47 = out.claims.find((x) => x.id === 'C47');
-    // From the sweep without provider limits (its level is free), projected to the cap of 50 by Little's law (sessions of tens of seconds).
+    // From the sweep without provider limits (its level is free), projected to the cap of 50 by Little's law.
     expect(c47?.measured.summary).toMatch(/The audited sweep \(rate limits none\).*Beside it, the audited sweep \(rate limits tier-1\)/);
     expect(c47?.measured.summary).toMatch(/PROJECTION by Little's law: cap 50 \/ mean session [\d.]+ s \(real\) at 2 concurrent/);
-    expect(c47?.measured.value).toBeGreaterThan(50 / 240);
+    // Sessions of 1-4 drawn sub-problems run minutes of real time (mean 3.5 sub-problems here: ~240 s).
+    expect(c47?.measured.value).toBeGreaterThan(50 / 600);
     expect(c47?.measured.value).toBeLessThan(50 / 30);
     expect(c47?.constants?.every((k) => k.measuredLow !== null && k.measuredHigh !== null)).toBe(true);
     // Sub-problems 1..5 alone move throughput by 5x: the verdict cannot hold across the ranges.
     expect(c47?.verdict).toBe('inconclusive');
     expect(c47?.verdictReason).toMatch(/model-dependent/);
+    expect(c47?.measured.summary).toMatch(/sub-problems \([\d.]+ per session, drawn 1-4 as seeded\)/);
+    // C26-C28 and C30 come from the audited sweep without provider limits, its sessions' sub-problems
+    // drawn 1-4 (not all 1 as in the other sweeps), the optimized sweep's figures beside them.
+    const mean = c['capacity.audited-unlimited.subproblems.mean']?.value ?? 0;
+    expect(mean).toBeGreaterThanOrEqual(1);
+    expect(mean).toBeLessThanOrEqual(4);
+    expect(mean).not.toBe(1);
+    expect(c['capacity.audited-unlimited.subproblems.mismatched']?.value).toBe(0);
+    expect(c['capacity.unlimited.subproblems.mean']?.value).toBe(1);
+    for (const id of ['C26', 'C27', 'C28', 'C30']) {
+      const claim = out.claims.find((x) => x.id === id);
+      expect(claim?.method, id).toMatch(
+        /Claims C26-C28 and C30: the audited variant with no provider rate limits, its own sweep at levels 2 /,
+      );
+      expect(claim?.measured.summary, id).toMatch(
+        /for the audited variant without provider limits \(levels 2; sub-problems drawn 1-4 per session as seeded \(uniform\): realised mean ([\d.]+) over 2 completed/,
+      );
+      expect(claim?.measured.summary.match(/realised mean ([\d.]+)/)?.[1], id).toBe(mean.toFixed(2));
+      expect(claim?.measured.summary, id).toMatch(/ Optimized: .*1\.00 sub-problem\(s\) per session, the same for every session/);
+    }
+    // One level of 2 sessions: no USL fit, so the cap of 50 is Little's law on the audited sessions, as C47 projects.
+    const c26 = out.claims.find((x) => x.id === 'C26');
+    expect(c26?.measured.summary).toMatch(/PROJECTION by Little's law: cap 50 \/ mean session [\d.]+ s \(real\) at 2 concurrent sessions/);
+    // Same projection as C47 (the driver's mean op time there, the op's own timer in C47: equal within timer overhead).
+    const c47Value = c47?.measured.value ?? 0;
+    expect(Math.abs((c26?.measured.value ?? 0) - c47Value) / c47Value).toBeLessThan(0.01);
+    expect(c26?.constants?.find((k) => k.name === 'session.subproblems')?.value).toBe(mean);
+    expect(out.claims.find((x) => x.id === 'C30')?.measured.summary).toMatch(/x 50\/2 \(linear scaling, not measured at 50\)/);
+    expect(out.claims.find((x) => x.id === 'C30')?.measured.value).toBeGreaterThan(0);
   }, 120_000);
 
   it('under tier-1 an LLM limit binds first, not the session cap, and calls get 429s', async () => {

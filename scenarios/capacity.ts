@@ -1,21 +1,20 @@
 import crypto from 'node:crypto';
 import { createEngine, type Engine } from '../engine/index.js';
-import { checkClaim } from '../harness/audit/index.js';
-import { buildCapacityModel, toCapacityLevel, uslThroughput } from '../harness/capacity/index.js';
 import { HARNESS_ERRORS, LoadlabError } from '../harness/errors/index.js';
-import type { CapacityLevel } from '../harness/result/index.js';
-import { peakOverlap } from '../harness/metrics/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
 import type { Variant } from '../engine/config/index.js';
 import { firstBinding, LIMIT_LABELS, LIMIT_NAMES } from './internal/capacity/limits.js';
 import { dbDoublingClaim } from './internal/capacity/db-claim.js';
 import { bindingFinding, sustained, type VariantSweep } from './internal/capacity/report.js';
 import { sustainedClaim } from './internal/capacity/sustained-claim.js';
+import { DRAWN_EXPERTS, drawnProblems, mixText, SEEDED_SUBPROBLEMS } from './internal/capacity/subproblem-draw.js';
 import { sweepVariant } from './internal/capacity/sweep.js';
+import { sweepFigures, type SweepFigures } from './internal/capacity/sweep-figures.js';
+import { throughputClaims } from './internal/capacity/throughput-claims.js';
 import { runTier, type TierLoad } from './internal/capacity/tier-run.js';
 import { startTierSystem, type TierSystem } from './internal/capacity/tier-system.js';
 import { isTierNumber, TIERS } from './internal/capacity/tiers.js';
-import { fmtMs, STRATEGIC_PROBLEM } from './internal/llm-mock/index.js';
+import { STRATEGIC_PROBLEM } from './internal/llm-mock/index.js';
 
 export interface CapacityParams {
   /** Concurrent sessions per level (closed model). */
@@ -34,12 +33,15 @@ export interface CapacityParams {
   variants: Variant[];
   /**
    * Levels of the rate-limited sweeps (the binding limit shows at the first levels; `levels` when
-   * empty). Claims C26-C30 and the USL fit come from a separate sweep of `levels` on the optimized
-   * variant with no rate limits: they are about the engine, and a provider limit would make them
-   * a statement about the preset instead.
+   * empty). The USL fit comes from a separate sweep of `levels` on the optimized variant with no
+   * rate limits, whose figures stand beside C26-C28 and C30 as "optimized: ..." (claims about the
+   * engine: a provider limit would make them a statement about the preset instead).
    */
   bindingLevels: number[];
-  /** Sub-problems per session (0 = from the problem's complexity, up to 4). */
+  /**
+   * Sub-problems per session (0 = from the problem's complexity, up to 4) of every sweep but the
+   * audited one without provider limits, whose sessions draw theirs as the seeded data does (1-4).
+   */
   subProblems: number;
   /** Above this process CPU (% of one core) a level measures the harness, not the engine at real latency. */
   cpuLimitPercent: number;
@@ -53,9 +55,12 @@ export interface CapacityParams {
   /** Offered load and clock of the tier runs. */
   tierLoad: TierLoad;
   /**
-   * C47 (and C32 with two levels or more): the audited variant with no provider limits, on its own
-   * database and mock, when the audited sweep above runs under a preset (whose limit binds from the
-   * first levels, so that sweep's sessions/s would be the preset's). Empty levels: not run.
+   * C26-C28, C30 and C47 (and C32 with two levels or more): the audited variant, the system the
+   * audit describes, with no provider limits, on its own database and mock, when the audited sweep
+   * above runs under a preset (whose limit binds from the first levels, so that sweep's sessions/s
+   * would be the preset's). Each session draws its sub-problem count uniform on 1-4, as the seeded
+   * data (seed/internal/plan.ts), deterministic from the run's seed. Empty levels: not run, and the
+   * claims fall back to the optimized sweep.
    */
   auditedUnlimited: { levels: number[]; sessionsPerWorker: number };
 }
@@ -80,15 +85,17 @@ const TIER_LOAD_DEFAULT: TierLoad = {
   headroomSessions: { low: 8, high: 20 },
 };
 
-/** The audited engine with no provider limits (C47), beside the audited sweep under the preset. */
+/** The audited engine with no provider limits (C26-C28, C30, C47), beside the audited sweep under the preset. */
 const AUDITED_UNLIMITED = 'audited-unlimited';
 
-/** `unlimited`: the optimized engine with no provider limits, whose sweep the claims describe. */
+/** `unlimited`: the optimized engine with no provider limits, the USL fit's sweep and the claims' "optimized:" figures. */
 interface VariantEngine {
   variant: Variant;
   label: string;
   rateLimits: string;
   engine: Engine;
+  /** Sessions draw their sub-problem count (the audited sweep without provider limits). */
+  drawn: boolean;
 }
 
 /** The sweep's engines, or (tier runs) the tier's system. */
@@ -129,7 +136,10 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
       cap: 50,
       rateLimits: 'tier-2',
       variants: ['optimized', 'audited'],
-      bindingLevels: [],
+      // Each level takes ~70 s of wall time at this clock: sweeping all five under the preset for
+      // both variants took the scenario past 15 minutes (2026-12-07, 2 cores). The binding limit
+      // shows at the first levels; the full curve is the unlimited sweep's.
+      bindingLevels: [5, 10],
       tier: 0,
       tierLoad: TIER_LOAD_DEFAULT,
       // At the cap itself: C47 measured there rather than projected.
@@ -161,7 +171,8 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
     'capacity.session.real_ms': { p50: '< 180s' },
   },
   // ci: the sweep takes ~2 min; tier 4 (90 sessions reaching ~76 at once at a 0.5 clock) about as long.
-  timeoutMs: { ci: 240_000 },
+  // default: five unlimited levels, two per preset sweep and the audited one at the cap, ~70 s each.
+  timeoutMs: { ci: 240_000, default: 1_500_000 },
   async setup(ctx) {
     const redisUrl = ctx.infra.redis?.url;
     if (redisUrl === undefined) return undefined;
@@ -179,13 +190,18 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
       };
     }
     // One database and one engine (so one mock provider with its own buckets) per sweep: the
-    // sweeps do not share rate-limit headroom. With no preset the optimized sweep is also the claims' sweep.
-    const plan: Omit<VariantEngine, 'engine'>[] = p.variants.map((variant) => ({ variant, label: variant, rateLimits: p.rateLimits }));
+    // sweeps do not share rate-limit headroom. With no preset the optimized sweep is also the USL fit's.
+    const plan: Omit<VariantEngine, 'engine' | 'drawn'>[] = p.variants.map((variant) => ({
+      variant,
+      label: variant,
+      rateLimits: p.rateLimits,
+    }));
     if (p.rateLimits !== 'none' || !p.variants.includes('optimized'))
       plan.unshift({ variant: 'optimized', label: 'unlimited', rateLimits: 'none' });
     if (p.rateLimits !== 'none' && p.variants.includes('audited') && p.auditedUnlimited.levels.length > 0)
       plan.push({ variant: 'audited', label: AUDITED_UNLIMITED, rateLimits: 'none' });
     for (const { variant, label, rateLimits } of plan) {
+      const drawn = variant === 'audited' && rateLimits === 'none';
       const db = await ctx.data.database({
         label: `capacity-${label}`,
         optimizations: variant === 'optimized' ? 'all' : 'none',
@@ -195,6 +211,7 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
         variant,
         label,
         rateLimits,
+        drawn,
         engine: await createEngine({
           logger: ctx.logger,
           config: ctx.engineConfig({
@@ -203,7 +220,8 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
             redisUrl,
             redisKeyPrefix: `cap_${crypto.randomBytes(3).toString('hex')}:`,
             llm: { mockProfile: 'realistic', timeScale: p.timeScale, seed: ctx.seed, rateLimits },
-            deliberation: { subProblems: p.subProblems },
+            // 0: each session's count follows its problem, which the run picks from the seeded draw.
+            deliberation: drawn ? { subProblems: 0, personasPerSubProblem: DRAWN_EXPERTS } : { subProblems: p.subProblems },
           }),
         }),
       });
@@ -225,20 +243,21 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
       return;
     }
     const s = p.timeScale;
-    const sweeps: (VariantSweep & { engine: Engine; label: string; rateLimits: string })[] = [];
-    for (const { variant, label, rateLimits, engine } of state.engines) {
-      const claimsSweep = rateLimits === 'none' && variant === 'optimized';
+    const sweeps: (VariantSweep & { engine: Engine; label: string; rateLimits: string; drawn: boolean })[] = [];
+    for (const { variant, label, rateLimits, engine, drawn } of state.engines) {
+      const optimizedFree = rateLimits === 'none' && variant === 'optimized';
       const auditedOwn = label === AUDITED_UNLIMITED;
       const levelsOut = await sweepVariant(engine, {
-        levels: auditedOwn ? p.auditedUnlimited.levels : claimsSweep || p.bindingLevels.length === 0 ? p.levels : p.bindingLevels,
+        levels: auditedOwn ? p.auditedUnlimited.levels : optimizedFree || p.bindingLevels.length === 0 ? p.levels : p.bindingLevels,
         sessionsPerWorker: auditedOwn ? p.auditedUnlimited.sessionsPerWorker : p.sessionsPerWorker,
         timeScale: s,
-        problem: STRATEGIC_PROBLEM,
+        // One stream per sweep, from the run's seed: the same seed gives each session the same count.
+        problem: drawn ? drawnProblems(ctx.seed) : STRATEGIC_PROBLEM,
         signal: ctx.signal,
         onLevel: (n) =>
           ctx.progress(`level ${label}`, `${n} concurrent sessions${rateLimits === 'none' ? '' : ` (rate limits ${rateLimits})`}`),
       });
-      sweeps.push({ variant, label, rateLimits, levels: levelsOut, engine });
+      sweeps.push({ variant, label, rateLimits, levels: levelsOut, engine, drawn });
       for (const l of levelsOut) {
         const run = l.run;
         const k = `capacity.${label}.level.${l.concurrency}`;
@@ -266,7 +285,7 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
         // Session durations in real time: every mock delay was multiplied by s. The headline
         // histogram is the unlimited sweep's (the engine's own session time).
         for (const d of run.durations) {
-          if (claimsSweep) ctx.recorder.record('capacity.session.real_ms', d / s);
+          if (optimizedFree) ctx.recorder.record('capacity.session.real_ms', d / s);
           ctx.recorder.record(`${k}.session.real_ms`, d / s);
         }
       }
@@ -279,58 +298,60 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
     }
     const primary = sweeps.find((w) => w.label === 'unlimited') ?? sweeps.find((w) => w.variant === 'optimized' && p.rateLimits === 'none');
     if (primary === undefined) return;
-    const { engine } = primary;
-    const runs = primary.levels.map((l) => l.run);
-    // Real time: throughput x s (sessions per real second), latencies / s.
-    const levels: CapacityLevel[] = runs.map((r) => {
-      const l = toCapacityLevel(r.concurrency, r.raw, 'sessions/s');
-      return {
-        ...l,
-        throughput: l.throughput * s,
-        latencyP50Ms: l.latencyP50Ms / s,
-        latencyP95Ms: l.latencyP95Ms / s,
-        ...(l.latencyP99Ms === undefined ? {} : { latencyP99Ms: l.latencyP99Ms / s }),
-        ...(l.latencyMeanMs === undefined ? {} : { latencyMeanMs: l.latencyMeanMs / s }),
-      };
-    });
-    const saturated = runs.filter((r) => r.cpuPercent > p.cpuLimitPercent).map((r) => r.concurrency);
-
-    // Peak in-flight LLM calls per level, from the wire: every attempt's cost record carries its
-    // end time (created_at) and latency, so [end - latency, end] is the call's time on the wire
-    // (sweepVariant flushed the cost records).
-    const rows = await engine.db.query<{ end_ms: string; latency_ms: number }>(
-      `SELECT (extract(epoch FROM created_at) * 1000)::float8 AS end_ms, latency_ms FROM api_costs WHERE provider = 'anthropic' AND latency_ms IS NOT NULL`,
-      [],
-      { name: 'capacity.inflight' },
-    );
-    const intervals = rows.rows.map((x) => ({ start: Number(x.end_ms) - x.latency_ms, end: Number(x.end_ms) }));
-    const inflight = runs.map((r) => ({ n: r.concurrency, peak: peakOverlap(intervals, r.startEpochMs, r.endEpochMs) }));
-    for (const f of inflight) ctx.recorder.set(`capacity.${primary.label}.level.${f.n}.peak_inflight_llm`, f.peak, 'count');
-
-    const model = buildCapacityModel('capacity', levels);
-    ctx.report.capacity = model;
-    if (saturated.length > 0) {
+    // C26-C28 and C30: the audited variant without provider limits when it ran (the system the
+    // audit describes), the optimized sweep's figures beside them; the optimized sweep otherwise.
+    const drawnSweep = sweeps.find((w) => w.drawn);
+    const opt = await sweepFigures({ ...primary, timeScale: s }, p.cap);
+    const aud = drawnSweep === undefined ? undefined : await sweepFigures({ ...drawnSweep, timeScale: s }, p.cap);
+    const claimsFig = aud ?? opt;
+    for (const f of aud === undefined ? [opt] : [opt, aud]) {
+      const k = `capacity.${f.sweep.label}`;
+      for (const x of f.inflight) ctx.recorder.set(`${k}.level.${x.n}.peak_inflight_llm`, x.peak, 'count');
+      if (f.mix.mean !== null) ctx.recorder.set(`${k}.subproblems.mean`, f.mix.mean, 'count');
+      ctx.recorder.set(`${k}.subproblems.mismatched`, f.mix.mismatched, 'count');
+      const saturated = f.cpu.filter((c) => c.percent > p.cpuLimitPercent).map((c) => c.n);
+      if (saturated.length > 0) {
+        ctx.report.untrusted.push(
+          `capacity: process CPU above ${p.cpuLimitPercent}% of one core in the ${f.sweep.label} sweep at ${saturated.join(', ')} concurrent sessions; the engine's own CPU is not scaled by the mock clock ` +
+            `(timeScale ${s}), so these levels measure the harness process, not the engine at real LLM latency, and a knee there would be fake`,
+        );
+      }
+    }
+    if (aud !== undefined && aud.mix.mismatched > 0) {
       ctx.report.untrusted.push(
-        `capacity: process CPU above ${p.cpuLimitPercent}% of one core at ${saturated.join(', ')} concurrent sessions; the engine's own CPU is not scaled by the mock clock ` +
-          `(timeScale ${s}), so these levels measure the harness process, not the engine at real LLM latency, and a knee there would be fake`,
+        `capacity: ${aud.mix.mismatched} of ${aud.mix.sessions} ${aud.sweep.label} sessions ran another sub-problem count than the one drawn for them ` +
+          `(the problem's complexity no longer yields it: scenarios/internal/capacity/subproblem-draw.ts); the realised mean reported is what ran`,
       );
     }
-    const top = levels[levels.length - 1];
+    const model = opt.model;
+    ctx.report.capacity = model;
+    const levels = opt.levels;
+    const top = opt.top;
     const atCap = levels.find((l) => l.concurrency === p.cap);
     const usl = model.usl;
-    const capX = atCap?.throughput ?? (usl === null ? null : uslThroughput(p.cap, usl));
-    const capHow =
-      atCap !== undefined
-        ? `measured at ${p.cap} concurrent sessions`
-        : `PROJECTION (USL fit extrapolated to ${p.cap} from levels ${p.levels.join(', ')}; not measured at ${p.cap} in this profile, and a fit cannot see a limit the sweep did not reach)`;
-    const cpuNote = `process CPU per level ${runs.map((r) => `${r.concurrency}: ${r.cpuPercent.toFixed(0)}%`).join(', ')}`;
+    const capX = opt.throughput.value;
+    const capHow = opt.throughput.how;
+    const cpuText = (f: SweepFigures) => f.cpu.map((c) => `${c.n}: ${c.percent.toFixed(0)}%`).join(', ');
+    const cpuNote = `process CPU per level ${cpuText(opt)}${aud === undefined ? '' : ` (audited without provider limits: ${cpuText(aud)})`}`;
     const presetSweeps = sweeps.filter((w) => w.label !== 'unlimited' && w.label !== AUDITED_UNLIMITED);
     const bindingLevels = p.bindingLevels.length === 0 ? p.levels : p.bindingLevels;
+    const audLevels = drawnSweep?.levels.map((l) => l.concurrency) ?? [];
+    const claimsText =
+      aud === undefined
+        ? `Claims C26-C28 and C30: the optimized variant with no provider rate limits, levels ${p.levels.join(', ')} (no audited sweep without provider limits ran in this profile). `
+        : `Claims C26-C28 and C30: the audited variant with no provider rate limits, its own sweep at levels ${audLevels.join(', ')} ` +
+          `(${drawnSweep?.label === AUDITED_UNLIMITED ? p.auditedUnlimited.sessionsPerWorker : p.sessionsPerWorker} session(s) per worker), each session's sub-problem count drawn uniform on ` +
+          `${SEEDED_SUBPROBLEMS.min}-${SEEDED_SUBPROBLEMS.max} as the seeded data (seed/internal/plan.ts), deterministic from the run seed ${ctx.seed}, and run on one engine ` +
+          `as a problem whose heuristic complexity yields that count (experts fixed at ${DRAWN_EXPERTS} per sub-problem); ${mixText(aud.mix)}. ` +
+          `At the cap of ${p.cap}: measured when a level is ${p.cap}; otherwise the optimized sweep's projection, the USL fit extrapolated to ${p.cap}, when the sweep has 3 levels or more, ` +
+          `else Little's law, cap / mean session time at the top level (the projection C47 uses); peak in-flight calls scale linearly from the top level, as for the optimized sweep. ` +
+          `Beside each figure, "Optimized:": the optimized variant with no provider rate limits, levels ${p.levels.join(', ')}, ${mixText(opt.mix)}. `;
     const method =
       `createEngine with the 'realistic' mock profile (token-rate: Sonnet ~1.8 s to first token + ~16 ms/output token) at timeScale ${s}, each sweep with its own database and mock provider. ` +
-      `Claims C26-C30 and the USL fit: the optimized variant with no provider rate limits, levels ${p.levels.join(', ')} (the engine's own capacity). ` +
+      claimsText +
+      `USL fit: the optimized variant with no provider rate limits, levels ${p.levels.join(', ')} (the engine's own capacity). ` +
       `Binding limit: ${presetSweeps.map((w) => w.variant).join(' and ')} under provider rate limits '${p.rateLimits}' enforced by the mock (429 + retry-after, retried by the SDK), levels ${(p.rateLimits === 'none' ? p.levels : bindingLevels).join(', ')}; ` +
-      `closed model, each of N workers runs ${p.sessionsPerWorker} whole sessions (create + run to completion), ${p.subProblems === 0 ? 'sub-problems from the problem' : `${p.subProblems} sub-problem(s)`} per session; ` +
+      `closed model, each of N workers runs ${p.sessionsPerWorker} whole sessions (create + run to completion), ${p.subProblems === 0 ? 'sub-problems from the problem' : `${p.subProblems} sub-problem(s)`} per session unless drawn; ` +
       `throughput = completed sessions / level wall time x timeScale (real sessions/s), latencies / timeScale; ${cpuNote}.` +
       (p.variants.includes('audited')
         ? ''
@@ -340,50 +361,9 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
       `session cap: share of 20 ms samples with start() calls queued behind the SessionManager's capacity lock; DB pool: share of samples with pool waiters); the highest score of at least 1% binds, ` +
       `and the limit that binds first is the one binding at the lowest level. Cost per session = api_costs total of every attempt in the level (retries and failed sessions included) / completed sessions. ` +
       `The USL fit describes the measured levels; anything it says beyond them is a projection, labelled as such.`;
-    const subProblemConstant = { 'session.subproblems': { value: p.subProblems === 0 ? null : p.subProblems } };
-    const levelRows = levels.map((l) => `${l.concurrency}: ${l.throughput.toFixed(3)}/s, p50 ${fmtMs(l.latencyP50Ms)}`).join('; ');
-    ctx.report.claims.push(
-      checkClaim('C26', capX, {
-        summary:
-          `${capX === null ? 'n/a' : capX.toFixed(3)} sessions/s at the cap of ${p.cap} (${capHow}); levels ${levelRows}. ` +
-          `Little's law at the top level gives ${top === undefined ? 'n/a' : ((p.cap / top.latencyP50Ms) * 1_000).toFixed(3)}/s (cap / session p50). ` +
-          `With no bottleneck in the engine the sweep follows X = N / W: the audit's 0.83/s assumed 60 s sessions.`,
-        method,
-        constants: subProblemConstant,
-      }),
-    );
+    ctx.report.claims.push(...throughputClaims(claimsFig, opt, { cap: p.cap, method }));
     const kneeBelowCap = model.knee !== null && model.knee.concurrency < (top?.concurrency ?? 0) && model.knee.concurrency < p.cap;
-    const perDay = kneeBelowCap && model.knee !== null ? model.knee.throughput * 86_400 : capX === null ? null : capX * 86_400;
-    ctx.report.claims.push(
-      checkClaim('C27', perDay, {
-        summary:
-          `${perDay === null ? 'n/a' : Math.round(perDay).toLocaleString('en-US')} sessions/day ` +
-          (kneeBelowCap && model.knee !== null
-            ? `at the knee (${model.knee.concurrency} concurrent, ${model.knee.method})`
-            : `at the cap (no knee below it: throughput still rose with concurrency; ${capHow})`),
-        method,
-        constants: subProblemConstant,
-      }),
-    );
-    const p50 = top?.latencyP50Ms ?? null;
-    ctx.report.claims.push(
-      checkClaim('C28', p50 === null ? null : p50 / 1_000, {
-        summary: `session duration p50 ${p50 === null ? 'n/a' : fmtMs(p50)} (real time) at ${top?.concurrency ?? '?'} concurrent sessions; per level ${levels.map((l) => fmtMs(l.latencyP50Ms)).join(', ')}`,
-        method,
-        constants: subProblemConstant,
-      }),
-    );
-    const topInflight = inflight[inflight.length - 1];
-    const at50 = inflight.find((f) => f.n === p.cap);
-    const inflightAtCap = at50?.peak ?? (topInflight === undefined ? null : (topInflight.peak / topInflight.n) * p.cap);
-    ctx.report.claims.push(
-      checkClaim('C30', inflightAtCap, {
-        summary:
-          `peak in-flight LLM calls ${at50 !== undefined ? `at ${p.cap} sessions: ${at50.peak}` : `${topInflight?.peak ?? 0} at ${topInflight?.n ?? 0} sessions, x ${p.cap}/${topInflight?.n ?? 0} = ${inflightAtCap?.toFixed(0) ?? 'n/a'} at ${p.cap} (linear scaling, not measured at ${p.cap})`}; ` +
-          `per level ${inflight.map((f) => `${f.n}: ${f.peak}`).join(', ')}. Rounds run one after another, so "x 6 rounds" never happens at once: the bound is sessions x sub-problems x experts per round (<= 4).`,
-        method: `${method} In-flight = peak overlap of [created_at - latency_ms, created_at] of the Anthropic attempts' cost records (api_costs) within each level's window.`,
-      }),
-    );
+    const levelRows = opt.levelRows;
 
     const auditedPreset = sweeps.find((w) => w.variant === 'audited' && w.label !== AUDITED_UNLIMITED);
     const auditedFree = sweeps.find((w) => w.variant === 'audited' && w.rateLimits === 'none');
@@ -412,7 +392,6 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
           preset: auditedPreset === c47Sweep ? undefined : auditedPreset,
           cap: p.cap,
           timeScale: s,
-          subProblems: p.subProblems,
           method,
           optimizedAtCap: `${capX === null ? 'n/a' : capX.toFixed(3)} sessions/s at the cap (${capHow})`,
         }),
@@ -426,7 +405,7 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
       title:
         knee !== null && kneeBelowCap
           ? `Engine without provider limits: throughput stops scaling at ${knee.concurrency} concurrent sessions`
-          : `Engine without provider limits: throughput still rises at ${top?.concurrency ?? '?'} concurrent sessions; the figure at the cap of ${p.cap} is a ${atCap === undefined ? 'USL projection' : 'measurement'}`,
+          : `Engine without provider limits: throughput still rises at ${top?.concurrency ?? '?'} concurrent sessions; the figure at the cap of ${p.cap} is a ${atCap === undefined ? (usl === null ? "Little's law projection" : 'USL projection') : 'measurement'}`,
       evidence: [{ kind: 'measurement', ref: 'capacity.session.real_ms' }],
       measuredImpact: {
         summary: `measured: ${levelRows}; USL fit σ=${usl?.sigma.toFixed(3) ?? 'n/a'} κ=${usl?.kappa.toExponential(2) ?? 'n/a'}; at the cap of ${p.cap}: ${capX === null ? 'n/a' : capX.toFixed(3)}/s (${capHow}); ${cpuNote}`,

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Engine } from '../../../engine/index.js';
 import { runOpenModel } from '../../../harness/load/index.js';
-import { sessionOp, type SessionOpTally } from './session-op.js';
+import { emptyTally, sessionOp, type SessionOpTally } from './session-op.js';
 import { sampleEngine, type EngineSamples } from './engine-sampler.js';
 
 // Queueing behind the session cap or the pool is a state, not an event: sample it (as level.ts does).
@@ -70,7 +70,7 @@ export async function runTierPhase(engine: Engine, input: PhaseInput): Promise<P
   const llm0 = engine.llm.stats();
   const sampler = sampleEngine(engine, SAMPLE_EVERY_MS);
   const servers = input.serverProbe === undefined ? undefined : await sampleServerConnections(input.serverProbe);
-  const tally: SessionOpTally = { durations: [], failedRateLimited: 0 };
+  const tally: SessionOpTally = emptyTally();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let raw;

@@ -2,7 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Engine } from '../../../engine/index.js';
 import { runClosedModel, type LoadResult } from '../../../harness/load/index.js';
 import type { LimitSignals } from './limits.js';
-import { sessionOp, type SessionOpTally } from './session-op.js';
+import { emptyTally, sessionOp, type ProblemInput, type SessionShape } from './session-op.js';
 import { sampleEngine } from './engine-sampler.js';
 import { timeStatements, type DbTiming } from './db-timing.js';
 
@@ -20,6 +20,8 @@ export interface LevelRun {
   eventLoopP99Ms: number;
   /** Mock-clock duration of every completed session, ms. */
   durations: number[];
+  /** Every completed session's sub-problems and rounds, as the engine ran them. */
+  shapes: SessionShape[];
   /** What the limit classification reads (limits.ts), as deltas over the level. */
   signals: LimitSignals;
   /** LLM client counters over the level. */
@@ -64,7 +66,7 @@ function llmSnapshot(engine: Engine) {
  */
 export async function runLevel(
   engine: Engine,
-  input: { concurrency: number; sessionsPerWorker: number; problem: string; userId: string; signal: AbortSignal },
+  input: { concurrency: number; sessionsPerWorker: number; problem: ProblemInput; userId: string; signal: AbortSignal },
 ): Promise<LevelRun> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -72,7 +74,7 @@ export async function runLevel(
   const before = llmSnapshot(engine);
   const sampler = sampleEngine(engine, SAMPLE_EVERY_MS);
   const dbTimer = timeStatements(engine);
-  const tally: SessionOpTally = { durations: [], failedRateLimited: 0 };
+  const tally = emptyTally();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const startEpochMs = Date.now();
@@ -97,6 +99,7 @@ export async function runLevel(
     cpuPercent: wallUs > 0 ? ((cpu.user + cpu.system) / wallUs) * 100 : 0,
     eventLoopP99Ms: loop.count === 0 ? 0 : loop.percentile(99) / 1e6,
     durations: tally.durations,
+    shapes: tally.shapes,
     signals: {
       attempts: after.attempts - before.attempts,
       rateLimitedBy: {

@@ -2,6 +2,7 @@ import type { Engine } from '../../../engine/index.js';
 import { checkClaim, claimSpec } from '../../../harness/audit/index.js';
 import type { Claim } from '../../../harness/result/index.js';
 import { isLlmLimit, LIMIT_LABELS } from './limits.js';
+import { SEEDED_SUBPROBLEMS, subProblemMix } from './subproblem-draw.js';
 import type { LevelLimits } from './sweep.js';
 
 /** The audited sweep as C47 reads it. */
@@ -14,27 +15,23 @@ export interface AuditedSweep {
 /** What the constants of C47 were in the level the figure comes from (real time). */
 interface Observed {
   llmP50S: number | null;
+  /** Executed rounds per sub-problem and sub-problems per session, from the sessions' outcomes. */
   rounds: number | null;
+  subProblems: number | null;
+  drawn: boolean;
 }
 
-/** Anthropic call p50 (mock ms / timeScale) and executed rounds per session in a level's window. */
+/** Anthropic call p50 (mock ms / timeScale) in a level's window; rounds and sub-problems from what its sessions ran. */
 async function observe(engine: Engine, l: LevelLimits, timeScale: number): Promise<Observed> {
-  const window = [l.run.startEpochMs, l.run.endEpochMs];
   const lat = await engine.db.query<{ p50: number | null }>(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms)::float8 AS p50 FROM api_costs
       WHERE provider = 'anthropic' AND latency_ms IS NOT NULL AND created_at BETWEEN to_timestamp($1::float8 / 1000) AND to_timestamp($2::float8 / 1000)`,
-    window,
+    [l.run.startEpochMs, l.run.endEpochMs],
     { name: 'capacity.c47.llm_p50' },
   );
-  // Distinct round numbers of a session's contributions: its executed rounds (exact with one sub-problem).
-  const rounds = await engine.db.query<{ rounds: number | null }>(
-    `SELECT avg(n)::float8 AS rounds FROM (SELECT count(DISTINCT round_number) AS n FROM contributions
-      WHERE created_at BETWEEN to_timestamp($1::float8 / 1000) AND to_timestamp($2::float8 / 1000) GROUP BY session_id) s`,
-    window,
-    { name: 'capacity.c47.rounds' },
-  );
   const p50 = lat.rows[0]?.p50 ?? null;
-  return { llmP50S: p50 === null ? null : p50 / timeScale / 1_000, rounds: rounds.rows[0]?.rounds ?? null };
+  const mix = subProblemMix(l.run.shapes);
+  return { llmP50S: p50 === null ? null : p50 / timeScale / 1_000, rounds: mix.roundsMean, subProblems: mix.mean, drawn: mix.drawn };
 }
 
 /**
@@ -51,7 +48,6 @@ export async function sustainedClaim(
   input: {
     cap: number;
     timeScale: number;
-    subProblems: number;
     method: string;
     optimizedAtCap: string;
     /** The audited sweep under a provider preset, when the figure comes from a separate sweep without one. */
@@ -91,7 +87,11 @@ export async function sustainedClaim(
       ? { value: now }
       : { value: now, measuredLow: value * (now / c.low), measuredHigh: value * (now / c.high) };
   };
-  const subProblems = input.subProblems === 0 ? null : input.subProblems;
+  const subProblems = obs.subProblems;
+  const spText =
+    subProblems === null
+      ? 'n/a'
+      : `${subProblems.toFixed(2)} per session${obs.drawn ? `, drawn ${SEEDED_SUBPROBLEMS.min}-${SEEDED_SUBPROBLEMS.max} as seeded` : ''}`;
   const how = measured
     ? `measured at ${at.concurrency} concurrent sessions (${at.completed} completed)`
     : `PROJECTION by Little's law: cap ${input.cap} / mean session ${meanS.toFixed(1)} s (real) at ${at.concurrency} concurrent sessions, ` +
@@ -101,10 +101,10 @@ export async function sustainedClaim(
       `${value.toFixed(3)} sessions/s (${Math.round(value * 86_400).toLocaleString('en-US')}/day) for the audited variant at the cap of ${input.cap}, ${how}; ` +
       `binding at that level: ${at.binding === null ? 'none' : LIMIT_LABELS[at.binding]}. ` +
       `Model for the constants: session time proportional to LLM call p50 (${obs.llmP50S === null ? 'n/a' : `${obs.llmP50S.toFixed(1)} s real`}) x rounds ` +
-      `(${obs.rounds === null ? 'n/a' : obs.rounds.toFixed(1)} executed per session) x sub-problems (${subProblems ?? 'from the problem'}), throughput inversely so.${common}`,
+      `(${obs.rounds === null ? 'n/a' : obs.rounds.toFixed(1)} executed per sub-problem) x sub-problems (${spText}), throughput inversely so.${common}`,
     method:
       `${input.method} C47: the audited variant (${audited.rateLimits === 'none' ? 'its own sweep without provider limits' : `its sweep under rate limits ${audited.rateLimits}`}, ` +
-      `levels ${audited.levels.map((l) => l.concurrency).join(', ')}), at its highest level with no provider limit binding; LLM p50 from that level's api_costs latencies, rounds from its contributions.`,
+      `levels ${audited.levels.map((l) => l.concurrency).join(', ')}), at its highest level with no provider limit binding; LLM p50 from that level's api_costs latencies, rounds and sub-problems from its sessions' outcomes.`,
     constants: {
       'llm.latency.p50': ends('llm.latency.p50', obs.llmP50S),
       'deliberation.rounds': ends('deliberation.rounds', obs.rounds),

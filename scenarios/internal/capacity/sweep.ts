@@ -1,6 +1,7 @@
 import type { Engine } from '../../../engine/index.js';
 import { bindingLimit, scoreLimits, type LimitName, type LimitScores } from './limits.js';
 import { runLevel, type LevelRun } from './level.js';
+import type { ProblemInput } from './session-op.js';
 
 export interface LevelLimits {
   concurrency: number;
@@ -30,7 +31,7 @@ export async function sweepVariant(
     levels: readonly number[];
     sessionsPerWorker: number;
     timeScale: number;
-    problem: string;
+    problem: ProblemInput;
     signal: AbortSignal;
     onLevel(n: number): void;
   },
