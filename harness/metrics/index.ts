@@ -9,6 +9,7 @@ export type { ExplainOptions, ExplainResult, ExplainRoot } from './explain.js';
 export { diffStatements, hasPgStatStatements, snapshotStatements } from './pg-stat-statements.js';
 export type { StatementDelta, StatementStat, StatementsSnapshot } from './pg-stat-statements.js';
 export { procStatCpuMicros } from './proc-cpu.js';
+export { excludedFromLoopDelay } from './loop-pause.js';
 export { SAMPLER_DEFAULTS, startResourceSampler } from './sampler.js';
 export type { PoolStats, ResourceSampler, ResourceSamples, SamplerOptions } from './sampler.js';
 export { SELF_CHECK_DEFAULTS, generatorSelfCheck } from './self-check.js';

@@ -1,7 +1,7 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { IntervalHistogram } from 'node:perf_hooks';
+import type { RecordableHistogram } from 'node:perf_hooks';
 import type { HistogramSummary, TimePoint, TimeSeries } from '../result/index.js';
 import { Histogram } from './histogram.js';
+import { excludedLoopStalls, startLoopDelayMonitor } from './loop-pause.js';
 import { procStatCpuMicros } from './proc-cpu.js';
 
 /** Pool gauges as engine/db reports them; the sampler only calls a function that returns them. */
@@ -35,6 +35,8 @@ export interface ResourceSamples {
    */
   mainThreadCpuPercent: HistogramSummary;
   rssMaxBytes: number;
+  /** Deliberate stalls (forced GCs) left out of eventLoopDelay: how many, and their total ms. */
+  excludedStalls: { count: number; ms: number };
 }
 
 export interface ResourceSampler {
@@ -49,7 +51,7 @@ const NS_PER_MS = 1e6;
  */
 const mainThreadCpuMicros = (): number | undefined => procStatCpuMicros(`/proc/self/task/${process.pid}/stat`);
 
-function loopSummary(h: IntervalHistogram): HistogramSummary {
+function loopSummary(h: RecordableHistogram): HistogramSummary {
   // perf_hooks reports nanoseconds; an empty histogram reports min as a huge sentinel.
   const count = h.count;
   const ms = (ns: number): number => (count === 0 || !Number.isFinite(ns) ? 0 : ns / NS_PER_MS);
@@ -75,10 +77,8 @@ function loopSummary(h: IntervalHistogram): HistogramSummary {
 export function startResourceSampler(opts: SamplerOptions = {}): ResourceSampler {
   const intervalMs = opts.intervalMs ?? SAMPLER_DEFAULTS.intervalMs;
   const t0 = performance.now();
-  const overall = monitorEventLoopDelay({ resolution: 10 });
-  const interval = monitorEventLoopDelay({ resolution: 10 });
-  overall.enable();
-  interval.enable();
+  const loopDelay = startLoopDelayMonitor(10);
+  const stallsAtStart = excludedLoopStalls();
   const loop: TimePoint[] = [];
   const cpu: TimePoint[] = [];
   const rss: TimePoint[] = [];
@@ -95,8 +95,9 @@ export function startResourceSampler(opts: SamplerOptions = {}): ResourceSampler
   const tick = (): void => {
     const now = performance.now();
     const t = Math.round(now - t0);
+    const interval = loopDelay.interval;
     loop.push({ t, value: interval.count === 0 ? 0 : interval.percentile(99) / NS_PER_MS });
-    interval.reset();
+    loopDelay.resetInterval();
     const c = process.cpuUsage(lastCpu);
     const wallUs = (now - lastT) * 1000;
     const pct = wallUs > 0 ? ((c.user + c.system) / wallUs) * 100 : 0;
@@ -132,8 +133,8 @@ export function startResourceSampler(opts: SamplerOptions = {}): ResourceSampler
       if (result !== undefined) return result;
       clearInterval(timer);
       tick();
-      overall.disable();
-      interval.disable();
+      loopDelay.stop();
+      const stalls = excludedLoopStalls();
       const series: TimeSeries[] = [
         { name: 'event-loop delay p99', unit: 'ms', points: loop },
         { name: 'cpu', unit: 'percent', points: cpu },
@@ -151,10 +152,11 @@ export function startResourceSampler(opts: SamplerOptions = {}): ResourceSampler
       result = {
         durationMs: performance.now() - t0,
         series,
-        eventLoopDelay: loopSummary(overall),
+        eventLoopDelay: loopSummary(loopDelay.overall),
         cpuPercent: cpuHist.summarize(),
         mainThreadCpuPercent: mainCpuHist.summarize(),
         rssMaxBytes: rssMax,
+        excludedStalls: { count: stalls.count - stallsAtStart.count, ms: stalls.ms - stallsAtStart.ms },
       };
       return result;
     },

@@ -28,7 +28,8 @@ export interface SelfCheckResult {
 const fmt = (x: number): string => x.toFixed(1);
 
 export function generatorSelfCheck(
-  samples: Pick<ResourceSamples, 'eventLoopDelay' | 'cpuPercent' | 'mainThreadCpuPercent'>,
+  samples: Pick<ResourceSamples, 'eventLoopDelay' | 'cpuPercent' | 'mainThreadCpuPercent'> &
+    Partial<Pick<ResourceSamples, 'excludedStalls'>>,
   thresholds: Partial<SelfCheckThresholds> = {},
 ): SelfCheckResult {
   const t = { ...SELF_CHECK_DEFAULTS, ...thresholds };
@@ -50,6 +51,7 @@ export function generatorSelfCheck(
       cpuP95Percent: cpu.count > 0 ? cpu.p95 : null,
       cpuLimitPercent: t.cpuPercentP95,
       cpuOf: whose === 'main-thread CPU' ? 'main thread' : 'process',
+      ...(samples.excludedStalls !== undefined && samples.excludedStalls.count > 0 ? { excludedStalls: samples.excludedStalls } : {}),
     },
   };
 }

@@ -482,6 +482,8 @@ export interface GeneratorHeadroom {
   cpuLimitPercent: number;
   /** Whose CPU: the main thread where the OS gives per-thread time, else the whole process. */
   cpuOf: 'main thread' | 'process';
+  /** Deliberate stalls (forced full GCs before heap readings) left out of the event-loop delay. */
+  excludedStalls?: { count: number; ms: number };
 }
 
 export interface ScenarioResult {

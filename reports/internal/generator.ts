@@ -17,7 +17,10 @@ export function generatorRows(scenarios: readonly ScenarioResult[]): string[][] 
     return [
       [
         s.name,
-        `${g.eventLoopDelayP99Ms.toFixed(1)} ms (limit ${num(g.eventLoopDelayLimitMs)} ms)`,
+        `${g.eventLoopDelayP99Ms.toFixed(1)} ms (limit ${num(g.eventLoopDelayLimitMs)} ms)` +
+          (g.excludedStalls === undefined
+            ? ''
+            : `; ${g.excludedStalls.count} forced GC(s), ${g.excludedStalls.ms.toFixed(0)} ms in all, left out`),
         g.cpuP95Percent === null ? 'not sampled' : `${g.cpuP95Percent.toFixed(1)} %, ${g.cpuOf} (limit ${num(g.cpuLimitPercent)} %)`,
         loopOk && cpuOk ? 'yes' : 'no: untrusted',
       ],
