@@ -57,7 +57,7 @@ export function rowVerdict(r: CalibrationRow): { tone: 'ok' | 'warn' | 'bad'; la
   if (r.enforced) return { tone: 'bad', label: 'OUTSIDE', detail: 'enforced: run untrusted' };
   if (d !== undefined && r.independent > 0 && r.ratio > r.bounds.high) {
     const harnessShare = 1 + (r.loadlab - d.value) / r.independent;
-    if (harnessShare >= r.bounds.low && harnessShare <= r.bounds.high) {
+    if (harnessShare <= r.bounds.high) {
       return {
         tone: 'warn',
         label: 'OUTSIDE',
