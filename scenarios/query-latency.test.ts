@@ -56,6 +56,9 @@ describe('query-latency scenario', () => {
       expect(r.driver!.driverRatio).toBeCloseTo(r.driver!.value / r.independent, 6);
     }
     expect(new Set(cal.map((r) => r.subject.split('.')[0])).size).toBe(cal.length === 0 ? 0 : 7);
+    // At ci only the audited (simple) mode is calibrated, and the method says so.
+    expect(cal.every((r) => r.mode === 'simple')).toBe(true);
+    if (cal.length > 0) expect(out.calibration.methods[0]?.method).toMatch(/only the simple mode/);
     // One plan per variant, with planning and execution time.
     expect(out.result.evidence.plans).toHaveLength(25);
     expect(out.result.evidence.plans.every((p) => p.planningMs > 0 && p.executionMs >= 0)).toBe(true);

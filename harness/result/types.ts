@@ -113,7 +113,7 @@ export interface DiskUse {
 
 /** How a spread or interval was obtained, so a reader can judge it. */
 export interface Spread {
-  method: 'bootstrap' | 'min-max' | 'stdev' | 'iqr' | 'mann-whitney';
+  method: 'bootstrap' | 'min-max' | 'stdev' | 'iqr' | 'mann-whitney' | 'order-statistic';
   low: number;
   high: number;
   /** Confidence level for intervals (0.95), absent for min-max / iqr. */

@@ -77,7 +77,9 @@ export function createDataProvider(options: {
         await migrate({ databaseUrl: db.url, optimizations: [], createDatabase: false });
       }
       if (optimizations.length > 0) await migrate({ databaseUrl: db.url, optimizations, createDatabase: false });
-      if (seeded) await analyze(db.url);
+      // A clone copies the template's pg_statistic (the template was analysed after seeding), so
+      // only a clone that migrations changed needs new statistics.
+      if (seeded && optimizations.length > 0) await analyze(db.url);
       const out: ScenarioDatabase = { name: db.name, url: db.url, optimizations, seeded };
       return out;
     },

@@ -78,6 +78,8 @@ export function fmtSpread(spread: Spread, unit: Unit): string {
       return `IQR ${range} (n=${num(spread.n)})`;
     case 'stdev':
       return `±1 stdev ${range} (n=${num(spread.n)})`;
+    case 'order-statistic':
+      return `${level}order-statistic interval ${range} (n=${num(spread.n)} samples, widened to the per-round range where that is wider)`;
   }
 }
 
