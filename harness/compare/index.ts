@@ -7,6 +7,6 @@ export type { CompareReport } from './compare-runs.js';
 export { COMPARE_DEFAULTS, judgeChange } from './rule.js';
 export type { ChangeVerdict, CompareOptions, MetricChange } from './rule.js';
 export type { Metric, MetricKind } from './metrics.js';
-export { bootstrapMedianDifference, median, seededRandom } from './stats.js';
+export { bootstrapMedianDifference, median, orderStatisticRanks, seededRandom } from './stats.js';
 export type { BootstrapOptions, Interval } from './stats.js';
 export { formatCompareTable } from './table.js';

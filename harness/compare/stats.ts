@@ -65,6 +65,16 @@ export function bootstrapMedianDifference(base: readonly number[], next: readonl
   };
 }
 
+/**
+ * The 1-based ranks of the order statistics that bound the true q-quantile of n samples with the
+ * given confidence: n·q ± z·sqrt(n·q·(1−q)), clamped to 1..n (183 and 197 for p95 of 200).
+ */
+export function orderStatisticRanks(n: number, q: number, confidence = 0.95): { rankLow: number; rankHigh: number } {
+  const z = confidence >= 0.99 ? 2.576 : confidence >= 0.95 ? 1.96 : 1.645;
+  const half = z * Math.sqrt(n * q * (1 - q));
+  return { rankLow: Math.max(1, Math.floor(n * q - half)), rankHigh: Math.min(n, Math.ceil(n * q + half)) };
+}
+
 export interface QuantileBucket {
   le: number;
   count: number;
@@ -79,10 +89,7 @@ export interface QuantileBucket {
 export function quantileInterval(buckets: readonly QuantileBucket[], q: number, confidence = 0.95): { low: number; high: number } | null {
   const n = buckets.reduce((a, b) => a + b.count, 0);
   if (n < 10) return null;
-  const z = confidence >= 0.99 ? 2.576 : confidence >= 0.95 ? 1.96 : 1.645;
-  const half = z * Math.sqrt(n * q * (1 - q));
-  const rankLow = Math.max(1, Math.floor(n * q - half));
-  const rankHigh = Math.min(n, Math.ceil(n * q + half));
+  const { rankLow, rankHigh } = orderStatisticRanks(n, q, confidence);
   const sorted = [...buckets].sort((a, b) => a.le - b.le);
   const valueAt = (rank: number): number => {
     let cum = 0;

@@ -90,7 +90,7 @@ export function checkDiskRoom(need: DiskNeed, location: DataLocation, dataSize: 
       `this run needs about ${formatBytes(need.bytes)} of disk at its peak (${need.peakDatabases} databases of ${formatBytes(need.perDatabaseBytes)} at data size "${dataSize}": ` +
         `the template plus ${need.peakDatabases - 1} clone(s) for ${need.largest ?? '?'}, plus WAL and temp room), but only ${formatBytes(location.freeBytes)} is free at ${location.directory ?? '?'}`,
       {
-        hint: 'use a smaller data size (--data ci or --data default), point --database-url / DATABASE_URL at a server with more room, or run fewer scenarios (query-latency holds the most clones)',
+        hint: `use a smaller data size (--data ci or --data default), point --database-url / DATABASE_URL at a server with more room, or run fewer scenarios (${need.largest ?? 'the largest'} holds the most clones)`,
       },
     );
   }

@@ -1,4 +1,5 @@
 import { checkClaim } from '../../../harness/audit/index.js';
+import { orderStatisticRanks } from '../../../harness/compare/index.js';
 import { HARNESS_ERRORS, LoadlabError } from '../../../harness/errors/index.js';
 import type { StatementMode } from '../../../engine/db/index.js';
 import type { Comparison, HistogramSummary, LatencyBreakdownRow, Measurements, Priority, Spread } from '../../../harness/result/index.js';
@@ -29,16 +30,17 @@ export function p95Interval(h: { count: number; percentile: (p: number) => numbe
   return quantileInterval(h, 0.95);
 }
 
-/** The same for any quantile q (p50: ranks n/2 ± 1.96·sqrt(n/4)). */
+/**
+ * The same for any quantile q, read off the full HDR histogram (compare's quantileInterval reads the
+ * coarse 1-2-5 buckets of a stored result, too coarse for a claim's edge).
+ */
 export function quantileInterval(
   h: { count: number; percentile: (p: number) => number },
   q: number,
 ): { low: number; high: number; n: number } | undefined {
   const n = h.count;
   if (n < 20) return undefined;
-  const half = 1.96 * Math.sqrt(n * q * (1 - q));
-  const rankLow = Math.max(1, Math.floor(n * q - half));
-  const rankHigh = Math.min(n, Math.ceil(n * q + half));
+  const { rankLow, rankHigh } = orderStatisticRanks(n, q);
   return { low: h.percentile((100 * rankLow) / n), high: h.percentile((100 * rankHigh) / n), n };
 }
 
