@@ -107,10 +107,18 @@ describe('cache-effectiveness scenario', () => {
     expect(c17).toBeLessThanOrEqual(c['cache.metadata.queries_saved_pct']!.value);
     expect(claim('C17')?.evidence).toBe('measured');
     expect(claim('C17')?.method).toMatch(/HTTP API/);
-    // C18 follows from how often the mix re-reads a session's costs within the TTL, which this
-    // run does not vary: modelled, and the report says it was judged at this run's mix only.
+    // C18 follows from how often the mix re-reads a session's costs within the TTL: modelled, and
+    // re-judged at 1 read per TTL (nothing saved: refuted) and 10 (90 %: confirmed), so inconclusive.
     expect(claim('C18')).toMatchObject({ evidence: 'modelled', measured: { value: c['cache.aggregation.queries_saved_pct']!.value } });
-    expect(claim('C18')?.verdictReason).toMatch(/not re-judged at the ends of aggregation\.reads_per_ttl/);
+    expect(claim('C18')?.constants?.[0]).toMatchObject({
+      name: 'aggregation.reads_per_ttl',
+      measuredLow: 0,
+      verdictLow: 'refuted',
+      measuredHigh: 90,
+      verdictHigh: 'confirmed',
+    });
+    expect(claim('C18')?.verdict).toBe('inconclusive');
+    expect(claim('C18')?.verdictReason).toMatch(/^model-dependent: aggregation\.reads_per_ttl 1\.\.10 gives refuted \/ confirmed/);
     // C35: 2 x 20 lookups timed on the caches-off engine, every seeded user has a context row; the
     // test's table (200 users) is below the claim's 10K rows, so the mean is shown and not judged.
     const h = out.result.measurements.histograms['cache.user_context_lookup.off'];

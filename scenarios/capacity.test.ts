@@ -13,6 +13,7 @@ import {
   type SubProblemCount,
 } from './internal/capacity/subproblem-draw.js';
 import { scaledLlm } from './internal/llm-mock/index.js';
+import { sessionTimeEnds } from './internal/capacity/sustained-claim.js';
 
 const pgbouncerInstalled = findPgbouncer() !== undefined;
 if (!pgbouncerInstalled)
@@ -177,6 +178,23 @@ describe('capacity scenario', () => {
     const c47Value = c47?.measured.value ?? 0;
     expect(Math.abs((c26?.measured.value ?? 0) - c47Value) / c47Value).toBeLessThan(0.01);
     expect(c26?.constants?.find((k) => k.name === 'session.subproblems')?.value).toBe(mean);
+    // C26-C28 at their constants' ends (session time proportional to each): all judged, and, as for
+    // C47, sub-problems 1..5 alone move them 5x, so no verdict survives the ranges.
+    for (const id of ['C26', 'C27', 'C28']) {
+      const claim = out.claims.find((x) => x.id === id);
+      expect(
+        claim?.constants?.map((k) => k.name),
+        id,
+      ).toEqual(['llm.latency.p50', 'deliberation.rounds', 'session.subproblems']);
+      expect(
+        claim?.constants?.every((k) => k.verdictLow !== null && k.verdictHigh !== null),
+        id,
+      ).toBe(true);
+      expect(claim?.verdict, id).toBe('inconclusive');
+    }
+    const c28 = out.claims.find((x) => x.id === 'C28');
+    const sp = c28?.constants?.find((k) => k.name === 'session.subproblems');
+    expect(sp?.measuredHigh).toBeCloseTo(((c28?.measured.value ?? 0) * 5) / mean, 6);
     expect(out.claims.find((x) => x.id === 'C30')?.measured.summary).toMatch(/x 50\/2 \(linear scaling, not measured at 50\)/);
     expect(out.claims.find((x) => x.id === 'C30')?.measured.value).toBeGreaterThan(0);
   }, 120_000);
@@ -286,4 +304,20 @@ describe('capacity scenario', () => {
     },
     120_000,
   );
+});
+
+describe('sessionTimeEnds', () => {
+  it('scales a duration with each constant and a throughput inversely, one constant at a time', () => {
+    const obs = { llmP50S: 4, rounds: 3, subProblems: 2, drawn: true };
+    const d = sessionTimeEnds('C28', 100, obs, 'duration');
+    // llm.latency.p50 2..10 s, rounds 3..6, sub-problems 1..5 (the catalogue's ranges).
+    expect(d['llm.latency.p50']).toEqual({ value: 4, measuredLow: 50, measuredHigh: 250 });
+    expect(d['deliberation.rounds']).toEqual({ value: 3, measuredLow: 100, measuredHigh: 200 });
+    expect(d['session.subproblems']).toEqual({ value: 2, measuredLow: 50, measuredHigh: 250 });
+    const t = sessionTimeEnds('C26', 1, obs, 'throughput');
+    expect(t['llm.latency.p50']).toEqual({ value: 4, measuredLow: 2, measuredHigh: 0.4 });
+    // Nothing to scale from: the constant is shown, not re-judged.
+    expect(sessionTimeEnds('C26', 1, { ...obs, llmP50S: null }, 'throughput')['llm.latency.p50']).toEqual({ value: null });
+    expect(sessionTimeEnds('C26', null, obs, 'throughput')['deliberation.rounds']).toEqual({ value: 3 });
+  });
 });

@@ -6,7 +6,7 @@ import type { Variant } from '../engine/config/index.js';
 import { firstBinding, LIMIT_LABELS, LIMIT_NAMES } from './internal/capacity/limits.js';
 import { dbDoublingClaim } from './internal/capacity/db-claim.js';
 import { bindingFinding, sustained, type VariantSweep } from './internal/capacity/report.js';
-import { sustainedClaim } from './internal/capacity/sustained-claim.js';
+import { observe, sustainedClaim } from './internal/capacity/sustained-claim.js';
 import { DRAWN_EXPERTS, drawnProblems, mixText, SEEDED_SUBPROBLEMS } from './internal/capacity/subproblem-draw.js';
 import { sweepVariant } from './internal/capacity/sweep.js';
 import { sweepFigures, type SweepFigures } from './internal/capacity/sweep-figures.js';
@@ -363,7 +363,10 @@ export const capacityScenario = defineScenario<CapacityParams, CapacityState | u
       `session cap: share of 20 ms samples with start() calls queued behind the SessionManager's capacity lock; DB pool: share of samples with pool waiters); the highest score of at least 1% binds, ` +
       `and the limit that binds first is the one binding at the lowest level. Cost per session = api_costs total of every attempt in the level (retries and failed sessions included) / completed sessions. ` +
       `The USL fit describes the measured levels; anything it says beyond them is a projection, labelled as such.`;
-    ctx.report.claims.push(...throughputClaims(claimsFig, opt, { cap: p.cap, method }));
+    // C26-C28's constants as the top level of the claims sweep ran them (LLM p50 from its api_costs).
+    const claimsTop = [...claimsFig.sweep.levels].reverse().find((l) => l.completed > 0);
+    const observed = claimsTop === undefined ? undefined : await observe(claimsFig.sweep.engine, claimsTop, s);
+    ctx.report.claims.push(...throughputClaims(claimsFig, opt, { cap: p.cap, method, observed }));
     const kneeBelowCap = model.knee !== null && model.knee.concurrency < (top?.concurrency ?? 0) && model.knee.concurrency < p.cap;
     const levelRows = opt.levelRows;
 

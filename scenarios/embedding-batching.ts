@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { priceCall, VOYAGE_PRICING } from '../engine/costs/index.js';
-import { checkClaim } from '../harness/audit/index.js';
+import { checkClaim, constantRange } from '../harness/audit/index.js';
 import { HISTOGRAM_RANGES } from '../harness/metrics/index.js';
 import type { Comparison } from '../harness/result/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
@@ -31,6 +31,7 @@ const VARIANTS: EmbeddingVariant[] = [
 ];
 
 const VOYAGE_MODEL = 'voyage-3';
+const TEXTS_PER_CHECK = 'embedding.texts_per_check';
 
 export const embeddingBatchingScenario = defineScenario<EmbeddingBatchingParams>({
   name: 'embedding-batching',
@@ -217,6 +218,10 @@ export const embeddingBatchingScenario = defineScenario<EmbeddingBatchingParams>
     );
 
     const uniquePerCheck = b20.texts / Math.max(1, b20.checks);
+    // C15 at the ends of texts per check: the engine's batching rule (embedder.ts: distinct texts
+    // cut into batches of batchSize, one request each) applied to that many texts per check.
+    const textsEnds = constantRange('C15', TEXTS_PER_CHECK);
+    const ratioAt = (texts: number): number => Math.ceil(texts / 5) / Math.ceil(texts / 20);
     const price = VOYAGE_PRICING[VOYAGE_MODEL] ?? 0;
     ctx.report.claims.push(
       checkClaim('C15', ratio, {
@@ -226,14 +231,18 @@ export const embeddingBatchingScenario = defineScenario<EmbeddingBatchingParams>
           `(last 6 contributions + the goal), so batch 5 needs 2 requests and batch 20 one; 4x would need >= 16 texts per call. ` +
           `Cost is the same (${fmtUsd(b5.costPerSession)} vs ${fmtUsd(b20.costPerSession)} per session): Voyage bills $${price}/M tokens with no per-request charge. ` +
           `Wait per check p50 ${fmtMs(b5.checkP50)} vs ${fmtMs(b20.checkP50)} (batches go out concurrently). bo1's real path (one request per text, duplicates included) ` +
-          `sent ${pt.perSession.toFixed(0)} requests and ${(pt.tokens / Math.max(1, b20.tokens)).toFixed(1)}x the tokens per session, waiting ${fmtMs(pt.checkP50)} per check.`,
+          `sent ${pt.perSession.toFixed(0)} requests and ${(pt.tokens / Math.max(1, b20.tokens)).toFixed(1)}x the tokens per session, waiting ${fmtMs(pt.checkP50)} per check. ` +
+          `At ${textsEnds.low} and ${textsEnds.high} distinct texts per check: ${ratioAt(textsEnds.low).toFixed(2)}x and ${ratioAt(textsEnds.high).toFixed(2)}x.`,
         method:
           `runDeliberation (in-memory ports, ${p.subProblems} sub-problems, parallel) on the same ${p.rounds} problems per variant in alternating order; requests, texts and ` +
           `tokens counted at the embedding port of the real client (Voyage wire format over the msw mock); fixed ${fmtMs(p.embeddingLatencyMs)} per request (the mock ` +
           `does not grow latency with batch size), LLM calls instant; check wait = first request to last response of one convergence check, real time = ` +
           `measured / time scale (per-text ${p.timeScale}, batched ${p.batchedTimeScale}), except the client's own work per per-text request ` +
-          `(${median(bare).toFixed(1)} ms median at zero latency, measured beside each per-text session) which is kept unscaled; cost = tokens x voyage-3 price (engine/costs priceCall).`,
-        constants: { 'embedding.texts_per_check': { value: uniquePerCheck } },
+          `(${median(bare).toFixed(1)} ms median at zero latency, measured beside each per-text session) which is kept unscaled; cost = tokens x voyage-3 price (engine/costs priceCall). ` +
+          `Constant ends, modelled: ceil(texts / 5) / ceil(texts / 20) requests per check, the engine's batching of that many distinct texts.`,
+        constants: {
+          [TEXTS_PER_CHECK]: { value: uniquePerCheck, measuredLow: ratioAt(textsEnds.low), measuredHigh: ratioAt(textsEnds.high) },
+        },
         interval: { method: 'min-max', low: Math.min(...roundRatios), high: Math.max(...roundRatios), n: roundRatios.length },
       }),
     );

@@ -1,9 +1,10 @@
 import { setMaxListeners } from 'node:events';
 import { resolveConfig } from '../engine/config/index.js';
 import type { SubProblemMode } from '../engine/deliberation/index.js';
-import { checkClaim } from '../harness/audit/index.js';
+import { checkClaim, constantRange } from '../harness/audit/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
 import type { Comparison } from '../harness/result/index.js';
+import { roundSpeedup, sessionSpeedup, spreadLatency } from './internal/llm-parallelism/constant-ends.js';
 import { personaOverlapClaim, roundDurationClaim } from './internal/llm-parallelism/round-claims.js';
 import { realRoundMs } from './internal/llm-parallelism/round-stats.js';
 import { timeRound, type RoundMode } from './internal/llm-parallelism/round.js';
@@ -22,6 +23,13 @@ export interface LlmParallelismParams {
   personasPerRound: number;
   /** Alternating parallel/serial round pairs. */
   roundRepeats: number;
+  /**
+   * Alternating pairs of the rounds re-run at the high end of llm.latency.p99_over_p50 (lognormal
+   * latencies): a random max over 5 calls needs more pairs than a fixed latency for a stable median.
+   */
+  spreadRoundRepeats: number;
+  /** Mock clock of C16's sessions at the high end of the latency spread (4 sessions per count at once, not 10). */
+  spreadSessionTimeScale: number;
   subProblemCounts: number[];
   modes: SubProblemMode[];
   /** Alternating repeats of every (sub-problem count, mode) session. */
@@ -31,6 +39,9 @@ export interface LlmParallelismParams {
 }
 
 const MODES: SubProblemMode[] = ['sequential', 'parallel', 'batches'];
+const PERSONAS_CONSTANT = 'round.personas';
+const SPREAD = 'llm.latency.p99_over_p50';
+const SUB_PROBLEMS_CONSTANT = 'session.subproblems';
 
 export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
   name: 'llm-parallelism',
@@ -48,7 +59,11 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
       embeddingLatencyMs: 150,
       personasPerRound: 5,
       roundRepeats: 3,
-      subProblemCounts: [1, 3, 5],
+      spreadRoundRepeats: 5,
+      // A third of the main repeats' sessions at once: half the clock keeps the CPU per mock second below theirs.
+      spreadSessionTimeScale: 0.04,
+      // 2 and 5: both ends of C16's sub-problem range.
+      subProblemCounts: [1, 2, 5],
       modes: MODES,
       sessionRepeats: 2,
       auditedSubProblems: 3,
@@ -62,6 +77,8 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
       embeddingLatencyMs: 150,
       personasPerRound: 5,
       roundRepeats: 5,
+      spreadRoundRepeats: 11,
+      spreadSessionTimeScale: 0.1,
       subProblemCounts: [1, 2, 3, 4, 5],
       modes: MODES,
       sessionRepeats: 3,
@@ -74,6 +91,8 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
       embeddingLatencyMs: 150,
       personasPerRound: 5,
       roundRepeats: 10,
+      spreadRoundRepeats: 21,
+      spreadSessionTimeScale: 0.2,
       subProblemCounts: [1, 2, 3, 4, 5],
       modes: MODES,
       sessionRepeats: 5,
@@ -120,9 +139,9 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
       }
     }
     const ratios = perRound.serial.map((s, i) => s / (perRound.parallel[i] ?? Number.NaN));
-    const roundSpeedup = median(perRound.serial) / median(perRound.parallel);
+    const roundSpeedupValue = median(perRound.serial) / median(perRound.parallel);
     ctx.recorder.ratio('round.speedup', {
-      value: roundSpeedup,
+      value: roundSpeedupValue,
       unit: 'ratio',
       definition: 'median serial round / median parallel round (real time)',
       spread: { method: 'min-max', low: Math.min(...ratios), high: Math.max(...ratios), n: ratios.length },
@@ -144,12 +163,43 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
       `${fmtMs(p.llmLatencyMs)} latency, gathered (Promise.all, as the engine's rounds do: C49 times those) vs awaited one by one; ${p.roundRepeats} ` +
       `alternating pairs at timeScale ${p.timeScale}, durations divided by the time scale. Engine/SDK time at zero mock latency: ` +
       `${median(engineOnly.parallel).toFixed(1)} ms parallel, ${median(engineOnly.serial).toFixed(1)} ms serial (inflated ${(1 / p.timeScale).toFixed(0)}x by the conversion).`;
+    // C14's constants at their ends: fewer personas on the same fixed latency, and lognormal
+    // latencies (p99 = spread x p50) on the same personas; the fixed-latency run is the other end of each.
+    const personasEnds = constantRange('C14', PERSONAS_CONSTANT);
+    const spreadEnds = constantRange('C14', SPREAD);
+    const spreadLlm = scaledLlm({
+      timeScale: p.timeScale,
+      seed: ctx.seed,
+      overrides: spreadLatency(p.llmLatencyMs, p.embeddingLatencyMs, spreadEnds.high),
+    });
+    ctx.progress('round', `ends: ${personasEnds.low} personas; p99/p50 ${spreadEnds.high}`);
+    const atPersonasLow =
+      personasEnds.low === p.personasPerRound
+        ? roundSpeedupValue
+        : await roundSpeedup(llm.client, { personas: personasEnds.low, repeats: p.roundRepeats, tag: 'pl', signal });
+    const atSpreadHigh = await roundSpeedup(spreadLlm.client, {
+      personas: p.personasPerRound,
+      repeats: p.spreadRoundRepeats,
+      tag: 'sh',
+      signal,
+    });
+    const atPersonasHigh = personasEnds.high === p.personasPerRound ? roundSpeedupValue : null;
+    const atSpreadLow = spreadEnds.low === 1 ? roundSpeedupValue : null;
     ctx.report.claims.push(
-      checkClaim('C14', roundSpeedup, {
-        summary: `serial ${fmtMs(median(perRound.serial))} vs parallel ${fmtMs(median(perRound.parallel))} (p50 of ${p.roundRepeats}): ${roundSpeedup.toFixed(2)}x (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)})`,
-        method: roundMethod,
-        // Every call waits the same fixed mock latency: no spread, so p99 / p50 is exactly 1.
-        constants: { 'round.personas': { value: p.personasPerRound }, 'llm.latency.p99_over_p50': { value: 1 } },
+      checkClaim('C14', roundSpeedupValue, {
+        summary:
+          `serial ${fmtMs(median(perRound.serial))} vs parallel ${fmtMs(median(perRound.parallel))} (p50 of ${p.roundRepeats}): ${roundSpeedupValue.toFixed(2)}x ` +
+          `(min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}). At ${personasEnds.low} personas: ${atPersonasLow.toFixed(2)}x; ` +
+          `with lognormal latencies of p99/p50 ${spreadEnds.high} (a gathered round waits for its slowest call): ${atSpreadHigh.toFixed(2)}x ` +
+          `(p50 of ${p.spreadRoundRepeats} pairs).`,
+        method:
+          `${roundMethod} Constant ends: the same rounds with ${personasEnds.low} personas (${p.roundRepeats} pairs), and with ${p.personasPerRound} personas ` +
+          `whose latencies the mock draws from a lognormal of p50 ${fmtMs(p.llmLatencyMs)} and p99 ${spreadEnds.high}x that (${p.spreadRoundRepeats} alternating pairs, median serial / median parallel).`,
+        // Every call of the main run waits the same fixed mock latency: p99 / p50 is exactly 1, the range's low end.
+        constants: {
+          [PERSONAS_CONSTANT]: { value: p.personasPerRound, measuredLow: atPersonasLow, measuredHigh: atPersonasHigh },
+          [SPREAD]: { value: 1, measuredLow: atSpreadLow, measuredHigh: atSpreadHigh },
+        },
         interval: { method: 'min-max', low: Math.min(...ratios), high: Math.max(...ratios), n: ratios.length },
       }),
     );
@@ -228,16 +278,40 @@ export const llmParallelismScenario = defineScenario<LlmParallelismParams>({
       }
     }
     const multi = median(speedups.map((s) => s.ratio));
+    // C16's constants at their ends: the sub-problem counts are measured above (the ends' ratios);
+    // the latency spread re-runs one session per multi-sub-problem count and mode on lognormal latencies.
+    const spEnds = constantRange('C16', SUB_PROBLEMS_CONSTANT);
+    const c16Spread = constantRange('C16', SPREAD);
+    const ratioAt = (k: number): number | null => speedups.find((x) => x.k === k)?.ratio ?? null;
+    const multiCounts = speedups.map((x) => x.k);
+    ctx.progress('sessions', `ends: p99/p50 ${c16Spread.high}, ${multiCounts.join(', ')} sub-problems`);
+    const spreadSessions =
+      multiCounts.length === 0
+        ? undefined
+        : await sessionSpeedup(
+            scaledLlm({
+              timeScale: p.spreadSessionTimeScale,
+              seed: ctx.seed,
+              overrides: spreadLatency(p.llmLatencyMs, p.embeddingLatencyMs, c16Spread.high),
+            }).client,
+            { counts: multiCounts, tag: 'spread', signal },
+          );
     ctx.report.claims.push(
       checkClaim('C16', speedups.length === 0 ? null : multi, {
         summary:
           `session duration sequential / parallel, median over ${speedups.map((s) => s.k).join(', ')} sub-problems: ${multi.toFixed(2)}x ` +
-          `(${speedups.map((s) => `${s.k} SP ${s.ratio.toFixed(2)}x`).join(', ')}); ${rows.join('; ')}`,
+          `(${speedups.map((s) => `${s.k} SP ${s.ratio.toFixed(2)}x`).join(', ')}); ${rows.join('; ')}. ` +
+          `With lognormal latencies (p99/p50 ${c16Spread.high}): ${spreadSessions === undefined ? 'not run' : `${spreadSessions.value.toFixed(2)}x (${spreadSessions.perCount.map((c) => `${c.k} SP ${c.ratio.toFixed(2)}x`).join(', ')})`}.`,
         method:
           `runDeliberation (optimized variant, in-memory ports) with a fixed ${fmtMs(p.llmLatencyMs)} per LLM call and ${fmtMs(p.embeddingLatencyMs)} per ` +
           `embedding request, sub-problems fixed at each count (limit raised to ${Math.max(4, ...p.subProblemCounts)}; bo1 capped at 4), ` +
-          `${p.sessionRepeats} repeats with all counts and modes of a repeat running concurrently; p50 per mode, real time = mock time / ${p.sessionTimeScale}.`,
-        constants: { 'llm.latency.p99_over_p50': { value: 1 } },
+          `${p.sessionRepeats} repeats with all counts and modes of a repeat running concurrently; p50 per mode, real time = mock time / ${p.sessionTimeScale}. ` +
+          `Constant ends: ${SUB_PROBLEMS_CONSTANT} ${spEnds.low} and ${spEnds.high} read the ratio at that count (n/a when the profile does not run it); ` +
+          `${SPREAD} ${c16Spread.high}: one more session per multi-sub-problem count and mode, at once (timeScale ${p.spreadSessionTimeScale}), with lognormal LLM latencies (p50 ${fmtMs(p.llmLatencyMs)}, p99 ${c16Spread.high}x), median of the per-count ratios.`,
+        constants: {
+          [SUB_PROBLEMS_CONSTANT]: { value: median(multiCounts), measuredLow: ratioAt(spEnds.low), measuredHigh: ratioAt(spEnds.high) },
+          [SPREAD]: { value: 1, measuredLow: c16Spread.low === 1 ? multi : null, measuredHigh: spreadSessions?.value ?? null },
+        },
         // Every repeat of every multi-sub-problem count: the claim is about all such sessions.
         ...(repeatRatios.length === 0
           ? {}

@@ -1,17 +1,26 @@
 import { setMaxListeners } from 'node:events';
-import { checkClaim } from '../harness/audit/index.js';
+import { checkClaim, constantRange } from '../harness/audit/index.js';
+import { DELIBERATION_DEFAULTS } from '../engine/deliberation/index.js';
 import { excludedFromLoopDelay, HISTOGRAM_RANGES } from '../harness/metrics/index.js';
 import type { Comparison } from '../harness/result/index.js';
 import { defineScenario } from '../harness/scenario/index.js';
 import { findGc, heapPerSession, type GcMethod, type HeapSample } from './internal/state-memory/heap.js';
 import { measureRetained, type RetainedContributions } from './internal/state-memory/retained.js';
 import {
+  MIN_KEPT,
+  measureEnds,
+  meanOf,
+  PERSONAS as PERSONAS_CONSTANT,
+  reductionPct,
+  ROUNDS,
+} from './internal/state-memory/constant-ends.js';
+import {
   contributionHeap,
   measureListHeap,
   type ContributionHeapSample,
   type ContributionList,
 } from './internal/state-memory/contribution-heap.js';
-import { AUDIT_SESSIONS, constantRange, SESSION_SUB_PROBLEMS, sessionClaims } from './internal/state-memory/session-claims.js';
+import { AUDIT_SESSIONS, SESSION_SUB_PROBLEMS, sessionClaims } from './internal/state-memory/session-claims.js';
 import { fixedLatency, median, scaledLlm } from './internal/llm-mock/index.js';
 
 export interface StateMemoryParams {
@@ -32,6 +41,8 @@ export interface StateMemoryParams {
 type Pruning = 'off' | 'on';
 const PRUNING: Pruning[] = ['off', 'on'];
 const KB = 1_024;
+const BYTES = 'contribution.bytes';
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 export const stateMemoryScenario = defineScenario<StateMemoryParams>({
   name: 'state-memory',
@@ -39,7 +50,8 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
   auditRef: '§5.1 hotspot 2; §7 P2.9',
   profiles: {
     ci: {
-      subProblemCounts: [1, 2, 3, 4, 5],
+      // 1, 3 and 5: every count is also re-run at the constants' ends (6 deliberations each).
+      subProblemCounts: [1, 3, 5],
       problems: 1,
       heapCounts: [2],
       heapSessions: 16,
@@ -96,9 +108,6 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
     // --- Retained contribution bytes per session, by sub-problem count and pruning -------------
     ctx.progress('retained', `${p.subProblemCounts.length} counts x ${p.problems} problems`);
     const retained = new Map<string, RetainedContributions[]>();
-    // C43's rounds constant: the 5-sub-problem deliberations again, pruning off, at each end of its range.
-    const roundsEnds = constantRange('C43', 'deliberation.rounds');
-    const forced: Record<'low' | 'high', RetainedContributions[]> = { low: [], high: [] };
     // C44 without extra sessions: the engine's own lists of the 5-sub-problem deliberations (pruning off), by reference.
     const sessionLists: ContributionList[][] = [];
     for (const k of p.subProblemCounts) {
@@ -115,16 +124,16 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
           retained.set(`${pruning}.${k}`, [...(retained.get(`${pruning}.${k}`) ?? []), r]);
           ctx.recorder.record(`state.retained_bytes.${pruning}.sp${k}`, r.retainedBytes, HISTOGRAM_RANGES.bytes);
         }
-        if (k !== SESSION_SUB_PROBLEMS) continue;
-        for (const end of ['low', 'high'] as const) {
-          ctx.signal.throwIfAborted();
-          const rounds = roundsEnds[end];
-          forced[end].push(
-            await measureRetained(llm, { sessionId: `ret-${k}-${i}-r${rounds}`, problem: i, subProblems: k, pruning: false, rounds }),
-          );
-        }
       }
     }
+    const ends = await measureEnds(llm, p, (detail) => {
+      ctx.signal.throwIfAborted();
+      ctx.progress('constant ends', detail);
+    });
+    const forced = {
+      low: ends.get(`rounds.low.off.${SESSION_SUB_PROBLEMS}`) ?? [],
+      high: ends.get(`rounds.high.off.${SESSION_SUB_PROBLEMS}`) ?? [],
+    };
     const own = retained.get(`off.${SESSION_SUB_PROBLEMS}`) ?? [];
     const perSession: ContributionHeapSample | undefined =
       gc === undefined || sessionLists.length === 0
@@ -173,14 +182,61 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
       `runDeliberation (in-memory ports, real client over the msw mock, ${p.problems} problems per cell); the contributions the engine's sub-problem state ` +
       `still held after its last round were read from the wire: the engine's per-persona expert-summary prompt quotes the first 300 characters of every ` +
       `contribution in that list; bytes = UTF-8 JSON of the state objects {persona, name, content, round}, summed over sub-problems (in parallel mode they run at once, but a finished one drops its list; C43 gives the peak held at once).`;
+    // C24 and C25 at their constants' ends (the same deliberations re-run; bytes are modelled).
+    const bytesEnds = constantRange('C24', BYTES);
+    const roundsEnds = constantRange('C25', ROUNDS);
+    const keptEnds = constantRange('C25', MIN_KEPT);
+    const personaEnds = constantRange('C24', PERSONAS_CONSTANT);
+    const oneSpCount = mean('off.1', (r) => r.retained);
+    const bytesAt = (key: string): number => meanOf(ends.get(key), (r) => r.retainedBytes);
+    const offAt = (k: number): number => mean(`off.${k}`, (r) => r.retainedBytes);
+    const reductionAt = {
+      roundsLow: reductionPct(
+        p.subProblemCounts,
+        (k) => bytesAt(`rounds.low.off.${k}`),
+        (k) => bytesAt(`rounds.low.on.${k}`),
+      ),
+      roundsHigh: reductionPct(
+        p.subProblemCounts,
+        (k) => bytesAt(`rounds.high.off.${k}`),
+        (k) => bytesAt(`rounds.high.on.${k}`),
+      ),
+      keptLow: reductionPct(p.subProblemCounts, offAt, (k) => bytesAt(`kept.low.${k}`)),
+      keptHigh: reductionPct(p.subProblemCounts, offAt, (k) => bytesAt(`kept.high.${k}`)),
+    };
+    const endsText =
+      `Re-run at ${roundsEnds.low} and ${roundsEnds.high} forced rounds: ${(bytesAt('rounds.low.off.1') / KB).toFixed(1)} KB and ` +
+      `${(bytesAt('rounds.high.off.1') / KB).toFixed(1)} KB; with ${personaEnds.low} and ${personaEnds.high} personas: ${(bytesAt('personas.low') / KB).toFixed(1)} KB and ` +
+      `${(bytesAt('personas.high') / KB).toFixed(1)} KB (the engine lets at most 4 speak in rounds 1-2 and 3 after, as bo1's sub-graph); ` +
+      `at ${bytesEnds.low} and ${bytesEnds.high} B per contribution: ${((oneSpCount * bytesEnds.low) / KB).toFixed(1)} KB and ${((oneSpCount * bytesEnds.high) / KB).toFixed(1)} KB.`;
+    const endsMethod =
+      `Constant ends: the same deliberations re-run through the engine's settings with rounds forced to ${roundsEnds.low} and ${roundsEnds.high} ` +
+      `(max_rounds = rounds + 1), with ${personaEnds.low} and ${personaEnds.high} personas per sub-problem, and with pruning keeping at least ` +
+      `${keptEnds.low} and ${keptEnds.high} contributions (deliberation.pruningMinKept); contribution bytes modelled as the retained count x the end.`;
     ctx.report.claims.push(
       checkClaim('C24', retained.has('off.1') ? oneSpOff : null, {
         summary:
           `${(oneSpOff / KB).toFixed(1)} KB retained per single-sub-problem session without pruning: ${mean('off.1', (r) => r.retained).toFixed(1)} contributions of ` +
           `${perContribution.toFixed(0)} B (the audit assumed 5 x 6 x 500 B; the engine's sub-problems use at most 4 speakers and 5 executed rounds, and a contribution is ~220 tokens). ` +
-          `By count: ${rows.join('; ')}.`,
-        method: retainedMethod,
-        constants: { 'contribution.bytes': { value: retained.has('off.1') ? perContribution : null } },
+          `By count: ${rows.join('; ')}. ${endsText}`,
+        method: `${retainedMethod} ${endsMethod}`,
+        constants: {
+          [BYTES]: {
+            value: retained.has('off.1') ? perContribution : null,
+            measuredLow: finite(oneSpCount * bytesEnds.low),
+            measuredHigh: finite(oneSpCount * bytesEnds.high),
+          },
+          [ROUNDS]: {
+            value: finite(meanOf(retained.get('off.1'), (r) => r.rounds / r.subProblems)),
+            measuredLow: finite(meanOf(ends.get('rounds.low.off.1'), (r) => r.retainedBytes)),
+            measuredHigh: finite(meanOf(ends.get('rounds.high.off.1'), (r) => r.retainedBytes)),
+          },
+          [PERSONAS_CONSTANT]: {
+            value: finite(meanOf(retained.get('off.1'), (r) => r.personas / r.subProblems)),
+            measuredLow: finite(meanOf(ends.get('personas.low'), (r) => r.retainedBytes)),
+            measuredHigh: finite(meanOf(ends.get('personas.high'), (r) => r.retainedBytes)),
+          },
+        },
         ...(oneSp.length === 0
           ? {}
           : { interval: { method: 'min-max' as const, low: Math.min(...oneSp), high: Math.max(...oneSp), n: oneSp.length } }),
@@ -189,9 +245,23 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
     ctx.report.claims.push(
       checkClaim('C25', retained.size === 0 ? null : reduction, {
         summary:
-          `pruning keeps the last 2 rounds but at least 6 contributions: ${reduction.toFixed(0)}% fewer retained bytes over 1-${Math.max(...p.subProblemCounts)} sub-problems ` +
-          `(${(totalOff / KB).toFixed(1)} KB -> ${(totalOn / KB).toFixed(1)} KB summed over counts). With at most 5 executed rounds of 3-4 speakers, the floor of 6 leaves little to prune.`,
-        method: retainedMethod,
+          `pruning keeps the last 2 rounds but at least 6 contributions: ${reduction.toFixed(0)}% fewer retained bytes over ${p.subProblemCounts.join(', ')} sub-problems ` +
+          `(${(totalOff / KB).toFixed(1)} KB -> ${(totalOn / KB).toFixed(1)} KB summed over counts). With at most 5 executed rounds of 3-4 speakers, the floor of 6 leaves little to prune. ` +
+          `At ${roundsEnds.low} and ${roundsEnds.high} forced rounds: ${reductionAt.roundsLow.toFixed(0)}% and ${reductionAt.roundsHigh.toFixed(0)}%; ` +
+          `keeping at least ${keptEnds.low} and ${keptEnds.high}: ${reductionAt.keptLow.toFixed(0)}% and ${reductionAt.keptHigh.toFixed(0)}%.`,
+        method: `${retainedMethod} ${endsMethod}`,
+        constants: {
+          [ROUNDS]: {
+            value: finite(meanOf([...retained.values()].flat(), (r) => r.rounds / r.subProblems)),
+            measuredLow: finite(reductionAt.roundsLow),
+            measuredHigh: finite(reductionAt.roundsHigh),
+          },
+          [MIN_KEPT]: {
+            value: DELIBERATION_DEFAULTS.pruningMinKept,
+            measuredLow: finite(reductionAt.keptLow),
+            measuredHigh: finite(reductionAt.keptHigh),
+          },
+        },
       }),
     );
 

@@ -12,6 +12,8 @@ export const DELIBERATION_DEFAULTS = {
   subProblemMode: 'parallel' as SubProblemMode,
   /** §4.8: keep contributions of the last 2 rounds (at least 6); the audited subgraph kept all. */
   pruning: true,
+  /** §4.8: the fewest contributions pruning keeps, whatever the rounds (bo1: 6). */
+  pruningMinKept: 6,
   embeddingMode: 'auto' as EmbeddingMode,
   /** 0 = from the problem's heuristic complexity (words 20/50/100 -> 3/5/7/8, §3 DecompositionConfig). */
   subProblems: 0,

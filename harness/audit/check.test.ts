@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { sampleClaims } from '../result/fixtures/sample-claims.js';
 import type { Claim } from '../result/index.js';
-import { checkClaim, unmeasuredClaims, type ConstantRun } from './check.js';
+import { checkClaim, constantRange, unmeasuredClaims, type ConstantRun } from './check.js';
 import { CLAIMS } from './claims.js';
 
 const detail = { summary: 's', method: 'm' };
+
+describe('constantRange', () => {
+  it("reads a constant's range from the catalogue, and refuses a name the claim does not have", () => {
+    expect(constantRange('C14', 'round.personas')).toEqual({ low: 3, high: 5 });
+    expect(constantRange('C25', 'pruning.min_kept')).toEqual({ low: 3, high: 10 });
+    expect(() => constantRange('C14', 'round.persona')).toThrow(/claim C14 has no constant round\.persona/);
+    expect(() => constantRange('C01', 'round.personas')).toThrow(/no constant/);
+  });
+});
 
 describe('checkClaim', () => {
   it('records the evidence class and the one-line method from the catalogue', () => {

@@ -20,6 +20,21 @@ export function claimSpec(id: string): ClaimSpec {
 }
 
 /**
+ * A constant's range as the catalogue gives it, so a scenario's re-runs follow the catalogue, not a
+ * copy. An unknown name is a programming error, as in checkClaim.
+ */
+export function constantRange(id: string, name: string): { low: number; high: number } {
+  const spec = claimSpec(id);
+  const c = spec.constants?.find((k) => k.name === name);
+  if (c === undefined) {
+    throw new LoadlabError(HARNESS_ERRORS.SCENARIO_INVALID, `claim ${id} has no constant ${name}`, {
+      hint: `${id} depends on: ${(spec.constants ?? []).map((k) => k.name).join(', ') || 'no constants'}`,
+    });
+  }
+  return { low: c.low, high: c.high };
+}
+
+/**
  * What a scenario knows about one constant of a modelled claim: its value in the run and, when it
  * re-ran the measurement with the constant at the low or high end of its range, those results.
  */

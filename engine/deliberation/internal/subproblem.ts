@@ -224,7 +224,7 @@ async function roundStep(run: SessionRun, st: SubProblemState, personas: readonl
       total,
       stalled,
       summaries,
-      contributions: s.pruning ? prune(contributions, round) : contributions,
+      contributions: s.pruning ? prune(contributions, round, s.pruningMinKept) : contributions,
       ...(reason === undefined ? {} : { reason }),
     },
     `round${round}`,
@@ -316,10 +316,10 @@ function fallbackPersona(code: string): Persona {
 }
 
 /**
- * §4.8 pruning: keep contributions of the last 2 rounds, but at least 6 (round summaries exist
- * for every pruned round, which is bo1's precondition).
+ * §4.8 pruning: keep contributions of the last 2 rounds, but at least `minKept` (bo1: 6; round
+ * summaries exist for every pruned round, which is bo1's precondition).
  */
-export function prune<T extends { round: number }>(list: T[], currentRound: number): T[] {
+export function prune<T extends { round: number }>(list: T[], currentRound: number, minKept: number): T[] {
   const recent = list.filter((c) => c.round > currentRound - 2);
-  return recent.length >= 6 ? recent : list.slice(-6);
+  return recent.length >= minKept ? recent : list.slice(-minKept);
 }

@@ -1,5 +1,5 @@
 import type { Engine } from '../../../engine/index.js';
-import { checkClaim, claimSpec } from '../../../harness/audit/index.js';
+import { checkClaim, constantRange, type ConstantRun } from '../../../harness/audit/index.js';
 import type { Claim } from '../../../harness/result/index.js';
 import { isLlmLimit, LIMIT_LABELS } from './limits.js';
 import { SEEDED_SUBPROBLEMS, subProblemMix } from './subproblem-draw.js';
@@ -12,8 +12,8 @@ export interface AuditedSweep {
   engine: Engine;
 }
 
-/** What the constants of C47 were in the level the figure comes from (real time). */
-interface Observed {
+/** What the constants of C26-C28 and C47 were in the level the figure comes from (real time). */
+export interface Observed {
   llmP50S: number | null;
   /** Executed rounds per sub-problem and sub-problems per session, from the sessions' outcomes. */
   rounds: number | null;
@@ -22,7 +22,7 @@ interface Observed {
 }
 
 /** Anthropic call p50 (mock ms / timeScale) in a level's window; rounds and sub-problems from what its sessions ran. */
-async function observe(engine: Engine, l: LevelLimits, timeScale: number): Promise<Observed> {
+export async function observe(engine: Engine, l: LevelLimits, timeScale: number): Promise<Observed> {
   const lat = await engine.db.query<{ p50: number | null }>(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms)::float8 AS p50 FROM api_costs
       WHERE provider = 'anthropic' AND latency_ms IS NOT NULL AND created_at BETWEEN to_timestamp($1::float8 / 1000) AND to_timestamp($2::float8 / 1000)`,
@@ -80,13 +80,6 @@ export async function sustainedClaim(
   const measured = at.concurrency >= input.cap;
   const value = measured ? at.sessionsPerS : input.cap / meanS;
   const obs = await observe(audited.engine, at, s);
-  // The catalogue's range of each constant; throughput at an end = value x (this run's constant / end).
-  const ends = (name: string, now: number | null) => {
-    const c = claimSpec('C47').constants?.find((k) => k.name === name);
-    return now === null || c === undefined
-      ? { value: now }
-      : { value: now, measuredLow: value * (now / c.low), measuredHigh: value * (now / c.high) };
-  };
   const subProblems = obs.subProblems;
   const spText =
     subProblems === null
@@ -105,10 +98,30 @@ export async function sustainedClaim(
     method:
       `${input.method} C47: the audited variant (${audited.rateLimits === 'none' ? 'its own sweep without provider limits' : `its sweep under rate limits ${audited.rateLimits}`}, ` +
       `levels ${audited.levels.map((l) => l.concurrency).join(', ')}), at its highest level with no provider limit binding; LLM p50 from that level's api_costs latencies, rounds and sub-problems from its sessions' outcomes.`,
-    constants: {
-      'llm.latency.p50': ends('llm.latency.p50', obs.llmP50S),
-      'deliberation.rounds': ends('deliberation.rounds', obs.rounds),
-      'session.subproblems': ends('session.subproblems', subProblems),
-    },
+    constants: sessionTimeEnds('C47', value, obs, 'throughput'),
   });
+}
+
+/**
+ * The session-time model's constants at their catalogue ends: an LLM-bound session's time is
+ * proportional to call latency x rounds x sub-problems, so a duration scales with the constant
+ * and a throughput inversely. An upper bound on the sensitivity: it scales the whole session.
+ */
+export function sessionTimeEnds(
+  id: string,
+  value: number | null,
+  obs: Observed,
+  kind: 'throughput' | 'duration',
+): Record<string, ConstantRun> {
+  const at = (name: string, now: number | null): ConstantRun => {
+    if (now === null || value === null || !(now > 0)) return { value: now };
+    const { low, high } = constantRange(id, name);
+    const f = (end: number): number => (kind === 'duration' ? value * (end / now) : value * (now / end));
+    return { value: now, measuredLow: f(low), measuredHigh: f(high) };
+  };
+  return {
+    'llm.latency.p50': at('llm.latency.p50', obs.llmP50S),
+    'deliberation.rounds': at('deliberation.rounds', obs.rounds),
+    'session.subproblems': at('session.subproblems', obs.subProblems),
+  };
 }

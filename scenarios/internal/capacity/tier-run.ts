@@ -110,16 +110,30 @@ export async function runTier(ctx: ScenarioContext<unknown>, sys: TierSystem, in
   const value = unjudged !== null ? null : spec.tier === 4 ? 1 - holds : holds;
   // A headroom end that held before steady state is no measurement of that end either.
   const asValue = (v: TierVerdict | undefined): number | null =>
-    v === undefined || (v.holds && !v.steady.reached) ? null : v.holds ? 1 : 0;
+    v === undefined || (v.holds && !v.steady.reached) ? null : spec.tier === 4 ? 1 - (v.holds ? 1 : 0) : v.holds ? 1 : 0;
+  // An end that was not run follows from the main phase where load is monotone: a tier that holds
+  // at factor x holds at a lower factor, one that fails at x fails at a higher one (inferred, not run).
+  const inferred = (end: 'low' | 'high'): number | null =>
+    value === null || input.load.peakHourFactor < PEAK_FACTOR_ENDS.low || input.load.peakHourFactor > PEAK_FACTOR_ENDS.high
+      ? null
+      : end === 'low' && main.verdict.holds
+        ? value
+        : end === 'high' && !main.verdict.holds
+          ? value
+          : null;
+  const endValue = (end: 'low' | 'high'): number | null => (ends[end] === undefined ? inferred(end) : asValue(ends[end]));
   ctx.report.claims.push(
     checkClaim(TIER_CLAIMS[spec.tier], value, {
       summary:
         `${unjudged === null ? '' : `not judged: ${unjudged}. `}${finding.title}. ${finding.measuredImpact.summary}` +
         (spec.tier === 1
           ? ` At the ends of the peak-hour range: x${PEAK_FACTOR_ENDS.low} ${endText(ends.low)}, x${PEAK_FACTOR_ENDS.high} ${endText(ends.high)}.`
-          : ''),
+          : ` Peak-hour range x${PEAK_FACTOR_ENDS.low}-x${PEAK_FACTOR_ENDS.high} not run for this tier; ` +
+            (main.verdict.holds
+              ? `holding at x${input.load.peakHourFactor}, it holds at x${PEAK_FACTOR_ENDS.low} (less load; inferred, not run).`
+              : `failing at x${input.load.peakHourFactor}, it fails at x${PEAK_FACTOR_ENDS.high} (more load; inferred, not run).`)),
       method,
-      constants: { [PEAK_FACTOR]: { value: input.load.peakHourFactor, measuredLow: asValue(ends.low), measuredHigh: asValue(ends.high) } },
+      constants: { [PEAK_FACTOR]: { value: input.load.peakHourFactor, measuredLow: endValue('low'), measuredHigh: endValue('high') } },
     }),
   );
   const verdictLine = main.verdict.holds

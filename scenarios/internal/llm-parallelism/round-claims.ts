@@ -1,4 +1,4 @@
-import { checkClaim, claimSpec } from '../../../harness/audit/index.js';
+import { checkClaim, constantRange } from '../../../harness/audit/index.js';
 import { fmtMs, median, toRealMs } from '../llm-mock/index.js';
 import { fullyOverlapped, personaOverlap, realRoundMs } from './round-stats.js';
 import type { RoundTrace } from './round-trace.js';
@@ -10,12 +10,6 @@ const LATENCY = 'llm.latency.p50';
 
 const secs = (ms: number): string => `${(ms / 1_000).toFixed(2)} s`;
 const ratio = (x: number): string => `${x.toFixed(2)}x`;
-
-/** The catalogue's range of a constant of a claim (its low and high end). */
-function constantRange(id: string, name: string): { low: number; high: number } {
-  const c = claimSpec(id).constants?.find((k) => k.name === name);
-  return { low: c?.low ?? Number.NaN, high: c?.high ?? Number.NaN };
-}
 
 /**
  * C48 "10-20 s per round": the engine's rounds of the audited-variant session (the system §6.1

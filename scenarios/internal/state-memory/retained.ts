@@ -19,6 +19,8 @@ export interface RetainedContributions {
   /** Sub-problems the session ran, and their executed rounds summed (the engine's own outcome). */
   subProblems: number;
   rounds: number;
+  /** Personas selected, summed over sub-problems. */
+  personas: number;
   /**
    * The most contribution bytes the session's state held at one step boundary, summed over its
    * sub-problems: what is alive at once, since a finished sub-problem drops its list.
@@ -37,12 +39,23 @@ const bytesOf = (c: StateContribution): number => Buffer.byteLength(JSON.stringi
  * summary per persona quoting that persona's contributions from the state list. A contribution is
  * retained when its opening is quoted there. Bytes are the JSON size of the state objects.
  * `rounds` forces that many executed rounds per sub-problem (max_rounds = rounds + 1, the hard cap
- * raised to match), for re-running the measurement at the ends of the rounds constant. `hold` is
+ * raised to match), for re-running the measurement at the ends of the rounds constant; `personas`
+ * and `pruningMinKept` do the same for those constants. `hold` is
  * given the engine's own last-round lists (by reference) once the session has finished.
  */
 export async function measureRetained(
   llm: LlmClient,
-  input: { sessionId: string; problem: number; subProblems: number; pruning: boolean; rounds?: number },
+  input: {
+    sessionId: string;
+    problem: number;
+    subProblems: number;
+    pruning: boolean;
+    rounds?: number;
+    /** Personas per sub-problem (engine default: from the problem's complexity). */
+    personas?: number;
+    /** The fewest contributions pruning keeps (engine default 6). */
+    pruningMinKept?: number;
+  },
   hold?: (lists: ContributionList[]) => void,
 ): Promise<RetainedContributions> {
   const lastLists = new Map<number, ContributionList>();
@@ -92,7 +105,13 @@ export async function measureRetained(
     ports,
     { sessionId: input.sessionId, userId: 'loadlab', problem: variantOf(input.problem) },
     {
-      settings: { subProblems: input.subProblems, pruning: input.pruning, ...forced },
+      settings: {
+        subProblems: input.subProblems,
+        pruning: input.pruning,
+        ...forced,
+        ...(input.personas === undefined ? {} : { personasPerSubProblem: input.personas }),
+        ...(input.pruningMinKept === undefined ? {} : { pruningMinKept: input.pruningMinKept }),
+      },
       limits: {
         maxSubProblems: Math.max(4, input.subProblems),
         ...(input.rounds === undefined ? {} : { maxRounds: Math.max(6, input.rounds + 1) }),
@@ -107,6 +126,7 @@ export async function measureRetained(
     retainedBytes: 0,
     subProblems: result.subProblems.length,
     rounds: result.subProblems.reduce((a, o) => a + o.rounds, 0),
+    personas: result.subProblems.reduce((a, o) => a + o.personas.length, 0),
     peakBytes,
   };
   for (const [key, list] of made) {

@@ -1,4 +1,4 @@
-import { checkClaim, claimSpec } from '../../../harness/audit/index.js';
+import { checkClaim, constantRange } from '../../../harness/audit/index.js';
 import type { Claim, Spread } from '../../../harness/result/index.js';
 import type { ContributionHeapSample } from './contribution-heap.js';
 import type { RetainedContributions } from './retained.js';
@@ -12,18 +12,12 @@ const ROUNDS = 'deliberation.rounds';
 const KB = 1_000;
 const MB = 1_000_000;
 
-/** A constant's range as the catalogue gives it, so the re-runs follow the catalogue, not a copy. */
-export function constantRange(id: string, name: string): { low: number; high: number } {
-  const c = claimSpec(id).constants?.find((k) => k.name === name);
-  return { low: c?.low ?? Number.NaN, high: c?.high ?? Number.NaN };
-}
-
 export interface SessionSamples {
   /** One 5-sub-problem deliberation per problem, pruning off, at the engine's own rounds... */
   own: RetainedContributions[];
   /** ...and the same deliberations with the executed rounds forced to the rounds constant's ends. */
-  low: RetainedContributions[];
-  high: RetainedContributions[];
+  low: readonly RetainedContributions[];
+  high: readonly RetainedContributions[];
   /**
    * What C44 is judged on: N concurrent 5-sub-problem sessions per repeat, or one sample of the
    * deliberations in `own` measured one session at a time (empty: not measured).
