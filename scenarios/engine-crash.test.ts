@@ -1,36 +1,17 @@
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { runScenarioForTest } from '../test/support/index.js';
+import { countStore, runScenarioForTest, type StoreCount } from '../test/support/index.js';
 import { engineCrashScenario, type EngineCrashParams } from './engine-crash.js';
-
-interface Counted {
-  events: number;
-  distinctEvents: number;
-  costs: number;
-  distinctCosts: number;
-}
 
 describe('engine-crash', () => {
   it('SIGKILLs each variant at four points: optimized loses and doubles nothing, audited losses are findings, the oracle matches count(*)', async () => {
-    const sql = new Map<string, Counted>();
+    const sql = new Map<string, StoreCount>();
     const out = await runScenarioForTest<EngineCrashParams>(engineCrashScenario, {
       // The store itself, read before the run's databases are dropped: not the scenario's figures.
       inspect: async (infra) => {
         for (const name of infra.databases()) {
           const variant = /_crash_(audited|optimized)_/.exec(name)?.[1];
           if (variant === undefined) continue;
-          const client = new pg.Client({ connectionString: infra.postgres.urlFor(name) });
-          await client.connect();
-          try {
-            const r = await client.query<Counted>(`SELECT
-              (SELECT count(*) FROM session_events)::int AS events,
-              (SELECT count(DISTINCT (session_id, sequence)) FROM session_events)::int AS "distinctEvents",
-              (SELECT count(*) FROM api_costs)::int AS costs,
-              (SELECT count(DISTINCT request_id) FROM api_costs)::int AS "distinctCosts"`);
-            sql.set(variant, r.rows[0]!);
-          } finally {
-            await client.end();
-          }
+          sql.set(variant, await countStore(infra.postgres.urlFor(name)));
         }
       },
     });

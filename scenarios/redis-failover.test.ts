@@ -1,19 +1,11 @@
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { runScenarioForTest } from '../test/support/index.js';
+import { countStore, runScenarioForTest, type StoreCount } from '../test/support/index.js';
 import { redisFailoverScenario, type RedisFailoverParams } from './redis-failover.js';
-
-interface Counted {
-  events: number;
-  distinctEvents: number;
-  costs: number;
-  distinctCosts: number;
-}
 
 describe('redis-failover', () => {
   it('kills Redis at a round, an event flush and a cost flush under each variant: optimized loses nothing, audited drops are findings and decide C29', async () => {
     const params: Partial<RedisFailoverParams> = { sessions: 2, auditedSessions: 2, outageMs: 300, settleMs: 200 };
-    const sql = new Map<'audited' | 'optimized', Counted>();
+    const sql = new Map<'audited' | 'optimized', StoreCount>();
     const out = await runScenarioForTest<RedisFailoverParams>(redisFailoverScenario, {
       params,
       // The store itself, read before the run's databases are dropped: not the scenario's figures.
@@ -21,18 +13,7 @@ describe('redis-failover', () => {
         for (const name of infra.databases()) {
           const m = /_failover_(audited_)?\d+$/.exec(name);
           if (m === null) continue;
-          const client = new pg.Client({ connectionString: infra.postgres.urlFor(name) });
-          await client.connect();
-          try {
-            const r = await client.query<Counted>(`SELECT
-              (SELECT count(*) FROM session_events)::int AS events,
-              (SELECT count(DISTINCT (session_id, sequence)) FROM session_events)::int AS "distinctEvents",
-              (SELECT count(*) FROM api_costs)::int AS costs,
-              (SELECT count(DISTINCT request_id) FROM api_costs)::int AS "distinctCosts"`);
-            sql.set(m[1] === undefined ? 'optimized' : 'audited', r.rows[0]!);
-          } finally {
-            await client.end();
-          }
+          sql.set(m[1] === undefined ? 'optimized' : 'audited', await countStore(infra.postgres.urlFor(name)));
         }
       },
     });

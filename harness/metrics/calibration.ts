@@ -1,4 +1,4 @@
-import type { CalibrationDriver, CalibrationRow } from '../result/index.js';
+import { harnessShare, type CalibrationDriver, type CalibrationRow } from '../result/index.js';
 
 /**
  * How far loadlab's figure may sit from an independent tool's figure for the same subject. The
@@ -55,12 +55,12 @@ export function calibrationRow(input: CalibrationInput): Omit<CalibrationRow, 's
   let driver: CalibrationDriver | undefined;
   if (input.driver !== undefined && input.driver.value > 0 && finite) {
     const harnessRatio = input.loadlab / input.driver.value;
-    const harnessShare = 1 + (input.loadlab - input.driver.value) / input.independent;
+    const share = harnessShare(input, input.driver.value);
     // Too slow against pgbench, but the harness alone would not be: the driver accounts for it. A
     // share below 1 means loadlab was faster than the bare driver timed in turn with it: the whole
     // gap is the driver's (the harness ratio, enforced on its own below, catches a harness that is
     // suspiciously fast).
-    if (!withinBounds && ratio > b.high && harnessShare <= b.high) enforced = false;
+    if (!withinBounds && ratio > b.high && share <= b.high) enforced = false;
     driver = {
       value: input.driver.value,
       n: input.driver.n,

@@ -15,6 +15,7 @@ export type { PoolStats, ResourceSampler, ResourceSamples, SamplerOptions } from
 export { SELF_CHECK_DEFAULTS, generatorSelfCheck } from './self-check.js';
 export type { SelfCheckResult, SelfCheckThresholds } from './self-check.js';
 export { CALIBRATION_BOUNDS, calibrationReasons, calibrationRow } from './calibration.js';
+export { measureWithOneRepeat } from './once-more.js';
 export type { CalibrationInput } from './calibration.js';
 export { PGBENCH_DEFAULTS, pgbenchLatency, pgbenchScript, pgbenchVersion } from './pgbench.js';
 export type { PgbenchLatency, PgbenchLatencyOptions, PgbenchScript, PgbenchStatementMode } from './pgbench.js';

@@ -48,7 +48,7 @@ export type {
   VariantValue,
   Verdict,
 } from './types.js';
-export { EXIT_CODES, RUN_RESULT_SCHEMA_VERSION, calibrationRowUntrusted, minSamplesForPercentile } from './types.js';
+export { EXIT_CODES, RUN_RESULT_SCHEMA_VERSION, calibrationRowUntrusted, harnessShare, minSamplesForPercentile } from './types.js';
 export { RUN_RESULT_SCHEMA, assertRunResult, validateRunResult } from './validate.js';
 export type { ResultValidationError, RunResultValidation } from './validate.js';
 export { emptyMeasurements, emptyRunResult, emptyScenarioResult, exitCodeFor, finalizeRunResult } from './build.js';

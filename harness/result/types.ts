@@ -427,6 +427,15 @@ export function calibrationRowUntrusted(r: Pick<CalibrationRow, 'enforced' | 'wi
   return (r.enforced && !r.withinBounds) || (r.driver !== undefined && r.driver.enforced && !r.driver.withinBounds);
 }
 
+/**
+ * The harness's own share of a query row's gap to pgbench, 1 + (loadlab - driver) / pgbench: the
+ * ratio loadlab would have if node-postgres were as fast as libpq. A row too slow against pgbench
+ * whose share is within the upper bound is the driver's gap, not the harness's.
+ */
+export function harnessShare(r: { loadlab: number; independent: number }, driverValue: number): number {
+  return 1 + (r.loadlab - driverValue) / r.independent;
+}
+
 export interface CalibrationSkip {
   scenario: string;
   subject: string;

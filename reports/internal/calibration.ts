@@ -2,7 +2,7 @@
  * Wording shared by the Markdown and HTML calibration sections. Every figure (both statistics,
  * the ratio, the bounds, the verdict) is stored in the CalibrationRow; this only labels it.
  */
-import { calibrationRowUntrusted, type Calibration, type CalibrationRow } from '../../harness/result/index.js';
+import { calibrationRowUntrusted, harnessShare, type Calibration, type CalibrationRow } from '../../harness/result/index.js';
 import { fmtValue, num } from './format.js';
 import { enoughSamples, quantileOf, tooFew } from './percentile.js';
 
@@ -56,8 +56,7 @@ export function rowVerdict(r: CalibrationRow): { tone: 'ok' | 'warn' | 'bad'; la
   if (r.withinBounds) return { tone: 'ok', label: 'within', detail: roleText(r) };
   if (r.enforced) return { tone: 'bad', label: 'OUTSIDE', detail: 'enforced: run untrusted' };
   if (d !== undefined && r.independent > 0 && r.ratio > r.bounds.high) {
-    const harnessShare = 1 + (r.loadlab - d.value) / r.independent;
-    if (harnessShare <= r.bounds.high) {
+    if (harnessShare(r, d.value) <= r.bounds.high) {
       return {
         tone: 'warn',
         label: 'OUTSIDE',

@@ -5,3 +5,5 @@ export { startTestRedis } from './redis.js';
 export type { RedisHandle } from '../../harness/infra/index.js';
 export { runScenarioForTest, TEST_SEED_PROFILE } from './scenario.js';
 export type { ScenarioTestOptions } from './scenario.js';
+export { countStore } from './store-count.js';
+export type { StoreCount } from './store-count.js';

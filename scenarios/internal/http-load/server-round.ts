@@ -6,7 +6,7 @@ import {
   type AutocannonCliResult,
   type HttpLoadResult,
 } from '../../../harness/load/index.js';
-import { mergeHistograms, type Histogram } from '../../../harness/metrics/index.js';
+import { measureWithOneRepeat, mergeHistograms, type Histogram } from '../../../harness/metrics/index.js';
 import type { HistogramSummary } from '../../../harness/result/index.js';
 import type { HttpLoadParams } from './params.js';
 import { p50Verdict } from './calibration.js';
@@ -120,22 +120,25 @@ export async function runServerRound(o: ServerRoundOptions): Promise<ServerRound
       }
       const abA = (): Promise<CalibratedSpan> =>
         calibratedSpan(common, url, amount, (f) => o.progress(`${o.variant} ${e}${f}`, `round ${o.round + 1}/${p.rounds}`));
-      const first = await abA();
-      if (!p50Disagrees(first)) {
-        windows.push({ endpoint: e, load: first.load, cli: first.cli, calibrationLoad: first.load.latency, ...pressureOf(first) });
+      const { result: again, first } = await measureWithOneRepeat(
+        async (attempt) => {
+          if (attempt > 0) o.progress(`${o.variant} ${e}`, 'p50 disagreed with the autocannon CLI: measuring the A B A span once more');
+          return abA();
+        },
+        (span) => (p50Disagrees(span) ? ['p50 disagrees with the autocannon CLI'] : []),
+      );
+      if (first === undefined) {
+        windows.push({ endpoint: e, load: again.load, cli: again.cli, calibrationLoad: again.load.latency, ...pressureOf(again) });
         continue;
       }
-      // One repeat, never more: a disagreement that is the machine's (another job's burst in one
-      // span) goes away; a real one shows again and leaves the run untrusted. Both are reported.
-      o.progress(`${o.variant} ${e}`, 'p50 disagreed with the autocannon CLI: measuring the A B A span once more');
-      const again = await abA();
+      // Both attempts' requests count as load; the calibration row is the repeat's, the first is listed.
       windows.push({
         endpoint: e,
-        load: toWindow([...first.parts, ...again.parts]),
+        load: toWindow([...first.result.parts, ...again.parts]),
         cli: again.cli,
         calibrationLoad: again.load.latency,
         ...pressureOf(again),
-        superseded: { load: first.load.latency, cli: first.cli, ...pressureOf(first) },
+        superseded: { load: first.result.load.latency, cli: first.result.cli, ...pressureOf(first.result) },
       });
     }
     return { variant: o.variant, round: o.round, pid: server.pid, warmupRequests: warm.reduce((a, r) => a + r.requests, 0), windows };

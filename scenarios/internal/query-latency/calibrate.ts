@@ -5,6 +5,7 @@ import {
   calibrationRow,
   Histogram,
   HISTOGRAM_RANGES,
+  measureWithOneRepeat,
   pgbenchLatency,
   pgbenchScript,
   pgbenchVersion,
@@ -164,11 +165,11 @@ export async function calibrateQueries(
           return { rows };
         };
         try {
-          const { result: out, firstAttempt } = await measureWithOneRepeat(measure, (r) => ('rows' in r ? calibrationReasons(r.rows) : []));
-          if (firstAttempt !== undefined) {
+          const { result: out, first } = await measureWithOneRepeat(measure, (r) => ('rows' in r ? calibrationReasons(r.rows) : []));
+          if (first !== undefined) {
             report.calibration.skipped.push({
               subject: `${subject} (${q.mode}) (first attempt)`,
-              reason: `first attempt, measured again: ${firstAttempt.join('; ')}`,
+              reason: `first attempt, measured again: ${first.reasons.join('; ')}`,
             });
           }
           if ('skip' in out) {
@@ -226,18 +227,4 @@ type CalibrationMode = HotQuery['mode'];
 export function blockSizes(total: number, blocks: number): number[] {
   const k = Math.max(1, Math.min(Math.floor(blocks), total));
   return Array.from({ length: k }, (_, i) => Math.floor(total / k) + (i < total % k ? 1 : 0));
-}
-
-/**
- * measure(0), and when `failures` finds reasons in its result, measure(1) once (never more): the
- * result is the last attempt's, with the first attempt's reasons when there was a repeat.
- */
-export async function measureWithOneRepeat<T>(
-  measure: (attempt: number) => Promise<T>,
-  failures: (result: T) => string[],
-): Promise<{ result: T; firstAttempt?: string[] }> {
-  const first = await measure(0);
-  const reasons = failures(first);
-  if (reasons.length === 0) return { result: first };
-  return { result: await measure(1), firstAttempt: reasons };
 }
