@@ -79,9 +79,12 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
       contributionHeapRepeats: 3,
     },
   },
-  // Self-check: it forces full GCs between measurements on purpose, which stall the loop and burn
-  // CPU; it measures bytes, not latency, so neither limit says anything about its figures.
-  selfCheck: { eventLoopDelayP99Ms: 2000, cpuPercentP95: 400 },
+  // Self-check: the forced full GCs between measurements are left out of the loop delay (counted
+  // apart), and sessions start one after another, so the loop keeps the in-process scenarios'
+  // 250 ms (p99 65 ms at default on 2 cores, 2026-12-07). Its sessions are CPU-bound on purpose
+  // (1 ms mock latency) and it measures bytes, not time, so a busy main thread says nothing about
+  // its figures: no CPU limit.
+  selfCheck: { eventLoopDelayP99Ms: 250, cpuPercentP95: 400 },
   budgets: {
     // Pruning must never retain more than no pruning.
     'state.retained_reduction': { value: '>= 0' },
@@ -322,7 +325,7 @@ export const stateMemoryScenario = defineScenario<StateMemoryParams>({
       return `${k} SP: ${(off / KB).toFixed(0)} KB off, ${(on / KB).toFixed(0)} KB on`;
     });
     const heapMethod =
-      `${p.heapSessions} sessions held at once, each sub-problem parked at its first vote call (contribution list complete); heapUsed after a full GC ` +
+      `${p.heapSessions} sessions held at once (started one after another, each once the previous one parked), each sub-problem parked at its first vote call (contribution list complete); heapUsed after a full GC ` +
       `(${gcMethod}) minus heapUsed before the sessions started, / sessions; ${p.heapRepeats} alternating off/on round(s), median.`;
     if (gcMethod === 'none') ctx.report.untrusted.push('state-memory: no way to force a GC; heap figures include garbage');
     ctx.report.claims.push(
@@ -372,11 +375,11 @@ function contributionHeapMethod(p: StateMemoryParams, gcMethod: GcMethod, concur
     `until the sub-problem completes); once the sessions have finished, heapUsed after a full GC (${gcMethod}) with only those lists held, ` +
     `minus the same after dropping them one session at a time`;
   return concurrent
-    ? `${p.contributionHeapSessions} ${SESSION_SUB_PROBLEMS}-sub-problem sessions run at once, pruning off (in-memory ports, same mock); ${lists}; ` +
+    ? `${p.contributionHeapSessions} ${SESSION_SUB_PROBLEMS}-sub-problem sessions run one after another with every list kept, pruning off (in-memory ports, same mock); ${lists}; ` +
         `${p.contributionHeapRepeats} repeat(s), mean` +
         (p.contributionHeapSessions === AUDIT_SESSIONS ? '.' : `, x ${AUDIT_SESSIONS}/${p.contributionHeapSessions}.`)
     : `the ${p.problems} ${SESSION_SUB_PROBLEMS}-sub-problem deliberation(s) of C43 (pruning off), run one after the other; ${lists}; the mean ` +
-        `per session x ${AUDIT_SESSIONS}, min-max over sessions (${AUDIT_SESSIONS} concurrent sessions cost ~1 s of CPU each, too much for ci).`;
+        `per session x ${AUDIT_SESSIONS}, min-max over sessions (${AUDIT_SESSIONS} more sessions cost ~1 s of CPU each, too much for ci).`;
 }
 
 function cmp(name: string, metric: string, off: number, on: number, ratios: number[]): Comparison {

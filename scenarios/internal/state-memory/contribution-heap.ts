@@ -99,7 +99,7 @@ function takeLists(kept: Map<string, Map<number, ContributionList>>): Contributi
 }
 
 /**
- * The contribution lists of N sessions run at once without pruning, each sub-problem's list taken
+ * The contribution lists of N sessions run without pruning (one after another, all lists kept), each sub-problem's list taken
  * from the state the engine checkpoints after its last round; their heap once every session has
  * finished (measureListHeap).
  */
@@ -120,15 +120,19 @@ export async function contributionHeap(
       },
     },
   };
-  const results = await Promise.all(
-    Array.from({ length: input.sessions }, (_, i) =>
-      runDeliberation(
+  // One session after another: the lists are measured once all have finished, so running them at
+  // once changes nothing in the figure, but makes every call of every session finish in the same
+  // timer tick, a loop stall of seconds (see heapPerSession).
+  const results: Awaited<ReturnType<typeof runDeliberation>>[] = [];
+  for (let i = 0; i < input.sessions; i++) {
+    results.push(
+      await runDeliberation(
         ports,
         { sessionId: `${input.tag}-${i}`, userId: 'loadlab', problem: variantOf(i), signal: input.signal },
         { settings: { subProblems: input.subProblems, pruning: false }, limits: { maxSubProblems: Math.max(4, input.subProblems) } },
       ),
-    ),
-  );
+    );
+  }
   const rounds = results.reduce((a, r) => a + r.subProblems.reduce((b, o) => b + o.rounds, 0), 0);
   const sessions = takeLists(kept);
   return { ...measureListHeap(sessions, gc), sessions: input.sessions, subProblems: input.subProblems, rounds, concurrent: true };

@@ -35,7 +35,8 @@ export interface HeapSample {
 /**
  * N sessions held mid-deliberation: each sub-problem is stopped at its first vote call (after its
  * last round and pruning, when its contribution list is complete), so every sub-problem state of
- * every session is alive at once. heapUsed after a full GC, minus the same before the sessions
+ * every session is alive at once. Sessions start one after another, each once the previous one
+ * has parked. heapUsed after a full GC, minus the same before the sessions
  * started, divided by N. Zero mock latency: nothing but the held sessions is in flight.
  */
 export async function heapPerSession(
@@ -43,27 +44,37 @@ export async function heapPerSession(
   gc: (() => void) | undefined,
   input: { sessions: number; subProblems: number; pruning: boolean; tag: string; signal: AbortSignal },
 ): Promise<HeapSample> {
-  const target = input.sessions * input.subProblems;
   const seen = new Set<string>();
-  let release!: () => void;
-  const gate = new Promise<void>((r) => {
-    release = r;
-  });
-  let allHeld!: () => void;
-  const held = new Promise<void>((r) => {
-    allHeld = r;
-  });
+  const parkedOf = new Map<string, number>();
+  const onPark = new Map<string, () => void>();
+  // One gate per session: released one session at a time after the measurement, for the same reason.
+  const gates = new Map<string, { wait: Promise<void>; open: () => void }>();
+  const gateOf = (id: string): { wait: Promise<void>; open: () => void } => {
+    let g = gates.get(id);
+    if (g === undefined) {
+      let open!: () => void;
+      const wait = new Promise<void>((r) => {
+        open = r;
+      });
+      g = { wait, open };
+      gates.set(id, g);
+    }
+    return g;
+  };
   const base = createMemoryPorts(llm, { keep: false });
   const ports: DeliberationPorts = {
     ...base,
     llm: {
       complete: async (req) => {
         if (req.role === 'voting') {
-          const key = `${req.context.sessionId ?? ''}:${req.context.subProblemIndex ?? -1}`;
+          const id = req.context.sessionId ?? '';
+          const key = `${id}:${req.context.subProblemIndex ?? -1}`;
           if (!seen.has(key)) {
             seen.add(key);
-            if (seen.size === target) allHeld();
-            await gate;
+            const n = (parkedOf.get(id) ?? 0) + 1;
+            parkedOf.set(id, n);
+            if (n === input.subProblems) onPark.get(id)?.();
+            await gateOf(id).wait;
           }
         }
         return llm.complete(req);
@@ -77,23 +88,40 @@ export async function heapPerSession(
   };
   full();
   const beforeBytes = process.memoryUsage().heapUsed;
-  const runs = Array.from({ length: input.sessions }, (_, i) =>
-    runDeliberation(
-      ports,
-      { sessionId: `${input.tag}-${i}`, userId: 'loadlab', problem: variantOf(i), signal: input.signal },
-      { settings: { subProblems: input.subProblems, pruning: input.pruning }, limits: { maxSubProblems: Math.max(4, input.subProblems) } },
-    ),
-  );
-  // A run that fails before it is held must not leave the others parked at the gate.
-  const failed = Promise.race(runs.map((r) => r.then(() => new Promise<never>(() => undefined))));
+  // One session at a time until it parks, so all N are held at once at the end. Started together,
+  // N x sub-problems calls finish in the same timer tick and their continuations run as one task
+  // of seconds (measured: 50 x 5 held a 2-core box's loop for up to 3.2 s): a generator stall
+  // that says nothing about memory. The bytes held at the end are the same either way.
+  const runs: Promise<unknown>[] = [];
   let heldBytes: number;
   try {
-    await Promise.race([held, failed]);
+    for (let i = 0; i < input.sessions; i++) {
+      const sessionId = `${input.tag}-${i}`;
+      const parked = new Promise<void>((r) => onPark.set(sessionId, r));
+      const run = runDeliberation(
+        ports,
+        { sessionId, userId: 'loadlab', problem: variantOf(i), signal: input.signal },
+        {
+          settings: { subProblems: input.subProblems, pruning: input.pruning },
+          limits: { maxSubProblems: Math.max(4, input.subProblems) },
+        },
+      );
+      runs.push(run);
+      // A session that ends before parking (an error, or fewer sub-problems) must not hang the wait.
+      await Promise.race([parked, run]);
+    }
     await new Promise((r) => setImmediate(r));
     full();
     heldBytes = process.memoryUsage().heapUsed;
-  } finally {
-    release();
+  } catch (err) {
+    // Let the parked sessions finish in the background; their outcome no longer matters.
+    for (const r of runs) r.catch(() => undefined);
+    for (const g of gates.values()) g.open();
+    throw err;
+  }
+  for (let i = 0; i < runs.length; i++) {
+    gateOf(`${input.tag}-${i}`).open();
+    await runs[i]?.catch(() => undefined);
   }
   const settled = await Promise.allSettled(runs);
   const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -19,7 +19,7 @@ export interface SessionSamples {
   low: readonly RetainedContributions[];
   high: readonly RetainedContributions[];
   /**
-   * What C44 is judged on: N concurrent 5-sub-problem sessions per repeat, or one sample of the
+   * What C44 is judged on: the lists of N 5-sub-problem sessions held at once per repeat, or one sample of the
    * deliberations in `own` measured one session at a time (empty: not measured).
    */
   heap: ContributionHeapSample[];
@@ -77,7 +77,7 @@ export function sessionClaims(s: SessionSamples): Omit<Claim, 'scenario'>[] {
     ...(own.length === 0 ? {} : { interval: spread(own.map((r) => r.retainedBytes)) }),
   });
 
-  // C44: N concurrent sessions' lists scaled to 50 per repeat, or each of the deliberations above x 50.
+  // C44: N sessions' lists held at once, scaled to 50 per repeat, or each of the deliberations above x 50.
   const heap = s.heap;
   const totals = heap.flatMap((h) =>
     h.concurrent ? [(h.heapBytes * AUDIT_SESSIONS) / h.sessions] : h.perSessionBytes.map((b) => b * AUDIT_SESSIONS),
@@ -91,7 +91,7 @@ export function sessionClaims(s: SessionSamples): Omit<Claim, 'scenario'>[] {
     first === undefined
       ? ''
       : first.concurrent
-        ? `the heap held by the contribution lists of ${first.sessions} concurrent ${SESSION_SUB_PROBLEMS}-sub-problem sessions without pruning` +
+        ? `the heap held by the contribution lists of ${first.sessions} ${SESSION_SUB_PROBLEMS}-sub-problem sessions without pruning, all held at once (the sessions ran one after another)` +
           (first.sessions === AUDIT_SESSIONS ? '' : `, x ${AUDIT_SESSIONS}/${first.sessions}`) +
           ` (mean of ${heap.length} repeat(s))`
         : `${AUDIT_SESSIONS} x the heap held by the contribution lists of one ${SESSION_SUB_PROBLEMS}-sub-problem session without pruning ` +
