@@ -6,7 +6,7 @@ import {
   type CalibrationSkip,
   type HistogramSummary,
 } from '../../../harness/result/index.js';
-import { subjectOf, type HttpLoadParams } from './params.js';
+import { ENDPOINTS, subjectOf, type HttpLoadParams } from './params.js';
 import type { ServerRound, WindowResult } from './server-round.js';
 
 type Row = Omit<CalibrationRow, 'scenario'>;
@@ -120,7 +120,7 @@ export function calibrationMethod(p: HttpLoadParams, amount: number, version: st
     r.windows.flatMap((w) => (w.cpuPressure === undefined ? [] : [`${w.endpoint} ${w.cpuPressure.toFixed(0)} %`])),
   );
   return [
-    `For each endpoint of the ${p.calibrate.join(' and ')} variant${p.calibrate.length === 1 ? '' : 's'} in round 1, the autocannon ${version ?? ''} CLI`,
+    `For ${p.calibrateEndpoints.length === ENDPOINTS.length ? 'each endpoint' : `the ${p.calibrateEndpoints.join(' and ')} endpoints (the ones the SLO budgets gate; the others are not calibrated in this profile)`} of the ${p.calibrate.join(' and ')} variant${p.calibrate.length === 1 ? '' : 's'} in round 1, the autocannon ${version ?? ''} CLI`,
     `runs as a separate child process (node autocannon.js --json) against the same warm server child at the same rate, connections and number of requests`,
     `(-R ${p.ratePerSec} -c ${p.connections} -a ${amount}), after a warm-up of its own (${Math.min(amount, p.ratePerSec)} requests) so its client code is as warm as loadlab's.`,
     `loadlab's figure is the HDR percentile (3 significant digits) of its in-process window for that endpoint and variant, run in two halves just before and just after`,

@@ -18,6 +18,8 @@ export interface HttpLoadParams {
   rounds: number;
   /** Variants whose windows of round 1 the autocannon CLI re-measures (calibration). */
   calibrate: readonly Variant[];
+  /** Endpoints of those variants it re-measures (ci: the two the SLO budgets gate). */
+  calibrateEndpoints: readonly Endpoint[];
 }
 
 /** bo1's own SLO (bo1-facts §9.3): API p95 < 500 ms, 5xx < 0.5 %. */

@@ -108,7 +108,7 @@ export function methodText(p: HttpLoadParams, amount: number): string {
     `(autocannon releases each connection's share of a second at the start of that second, so requests come in bursts of up to ${p.connections} at once);`,
     p.calibrate.length === 0
       ? ''
-      : `for the ${p.calibrate.join(' and ')} variant${p.calibrate.length === 1 ? '' : 's'} in round 1 each window runs in two halves around the autocannon CLI's calibration window.`,
+      : `for the ${p.calibrate.join(' and ')} variant${p.calibrate.length === 1 ? '' : 's'} in round 1 each window of ${p.calibrateEndpoints.length === ENDPOINTS.length ? 'every endpoint' : p.calibrateEndpoints.join(' and ')} runs in two halves around the autocannon CLI's calibration window.`,
     `Latency runs from writing a request to the last byte of its response; a response slower than its connection's interval (c/R = ${((p.connections * 1000) / p.ratePerSec).toFixed(0)} ms)`,
     `back-fills the requests that connection could not send (coordinated-omission correction), so n can exceed the request count.`,
     `Per endpoint and variant the windows of ${p.rounds === 1 ? 'the single round' : `all ${p.rounds} rounds (variant order alternating)`} are merged into one HDR histogram`,

@@ -114,7 +114,7 @@ export async function runServerRound(o: ServerRoundOptions): Promise<ServerRound
       o.signal.throwIfAborted();
       o.progress(`${o.variant} ${e}`, `${amount} requests, round ${o.round + 1}/${p.rounds}`);
       const url = `${server.baseUrl}${o.target.paths[e]}`;
-      if (!o.calibrate) {
+      if (!o.calibrate || !p.calibrateEndpoints.includes(e)) {
         windows.push({ endpoint: e, load: toWindow([await runHttpLoad({ ...common, url, amount })]) });
         continue;
       }
