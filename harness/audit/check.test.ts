@@ -104,6 +104,13 @@ describe('unmeasuredClaims', () => {
       measured: { summary: 'not measured: no scenario measures this claim yet' },
     });
   });
+
+  it('names the command that measures a claim no audit profile runs (the §6.2 tiers)', () => {
+    const c51 = unmeasuredClaims([]).find((r) => r.id === 'C51');
+    expect(c51?.measured.summary).toBe('not measured in this run: no audit profile runs it; `loadlab run capacity --tier 1` measures it');
+    expect(c51?.method).toMatch(/^`loadlab run capacity --tier 1` \(scenario capacity/);
+    expect(c51?.constants?.[0]).toMatchObject({ name: 'tier.peak_hour_factor', verdictLow: null, verdictHigh: null });
+  });
 });
 
 describe("the sample RunResult's claims", () => {

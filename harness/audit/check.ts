@@ -152,10 +152,17 @@ function decide(spec: ClaimSpec, judged: Judged, constants: readonly ClaimConsta
 export function unmeasuredClaims(measured: readonly Pick<Claim, 'id'>[]): Claim[] {
   const seen = new Set(measured.map((c) => c.id));
   return CLAIMS.filter((c) => !seen.has(c.id)).map((c) => ({
-    ...checkClaim(c.id, null, {
-      summary: c.scenario === null ? 'not measured: no scenario measures this claim yet' : 'not measured in this run',
-      method: c.scenario === null ? c.approach : `needs scenario ${c.scenario}`,
-    }),
+    ...checkClaim(c.id, null, unmeasuredText(c)),
     scenario: c.scenario ?? 'none',
   }));
+}
+
+function unmeasuredText(c: ClaimSpec): { summary: string; method: string } {
+  if (c.scenario === null) return { summary: 'not measured: no scenario measures this claim yet', method: c.approach };
+  if (c.runWith !== undefined)
+    return {
+      summary: `not measured in this run: no audit profile runs it; \`${c.runWith}\` measures it`,
+      method: `\`${c.runWith}\` (scenario ${c.scenario} in the mode that measures this claim): ${c.approach}`,
+    };
+  return { summary: 'not measured in this run', method: `needs scenario ${c.scenario}: ${c.approach}` };
 }

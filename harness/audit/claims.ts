@@ -684,6 +684,7 @@ export const CLAIMS: readonly ClaimSpec[] = [
     bound: holds,
     unit: 'count',
     scenario: 'capacity',
+    runWith: 'loadlab run capacity --tier 1',
     approach:
       "open-model arrivals at the tier's peak rate through the audited engine over the 'realistic' mock under tier-1 provider limits; holds = all sessions completed, no start queueing, p95 session time, pool waits and 429 failures within bounds",
     constants: [PEAK_HOUR_FACTOR],
@@ -698,6 +699,7 @@ export const CLAIMS: readonly ClaimSpec[] = [
     bound: holds,
     unit: 'count',
     scenario: 'capacity',
+    runWith: 'loadlab run capacity --tier 2',
     approach:
       'as C51 with pool 50 and the two covering indexes, tier-2 provider limits; caching and pg_stat_statements are not exercised by this load and are said so',
     constants: [PEAK_HOUR_FACTOR],
@@ -712,6 +714,7 @@ export const CLAIMS: readonly ClaimSpec[] = [
     bound: holds,
     unit: 'count',
     scenario: 'capacity',
+    runWith: 'loadlab run capacity --tier 3',
     approach:
       'as C51 with cap 100, pool 150 through a real PgBouncer in transaction mode, task_count and the indexes, tier-3 provider limits; read replicas not measured',
     constants: [PEAK_HOUR_FACTOR],
@@ -726,6 +729,7 @@ export const CLAIMS: readonly ClaimSpec[] = [
     bound: holds,
     unit: 'count',
     scenario: 'capacity',
+    runWith: 'loadlab run capacity --tier 4',
     approach:
       "tier 3's configuration offered twice tier 4's lower bound under tier-4 provider limits; the five tier-4 items themselves cannot run on one machine and are listed as not measured",
     constants: [PEAK_HOUR_FACTOR],

@@ -26,6 +26,11 @@ export interface ClaimDefinition {
   approach: string;
   /** The scenario that measures it; null when none does yet. */
   scenario: string | null;
+  /**
+   * Set when no audit profile runs the mode of `scenario` that measures it: the command that does
+   * (the §6.2 tiers replace capacity's sweep, so only `loadlab run capacity --tier N` judges them).
+   */
+  runWith?: string;
   /** `modelled` only: every constant the verdict depends on. */
   constants?: readonly ConstantSpec[];
   /** Set when the claim's precondition did not hold on 2025-12-22: the verdict is `premise-false`. */
