@@ -42,6 +42,13 @@ export interface ExplainResult extends PlanEvidence {
   subplansRemoved: number;
 }
 
+/** The plan of an `EXPLAIN (FORMAT JSON)` result: pg parses the json column; other drivers may hand back text. */
+function planRoot(res: { rows: unknown[] }): ExplainRoot {
+  const plan = (res.rows[0] as Record<string, unknown> | undefined)?.['QUERY PLAN'];
+  const parsed: unknown = typeof plan === 'string' ? JSON.parse(plan) : plan;
+  return (parsed as ExplainRoot[])[0] as ExplainRoot;
+}
+
 function walk(node: PlanNode, visit: (n: PlanNode) => void): void {
   visit(node);
   for (const child of node.Plans ?? []) walk(child, visit);
@@ -105,12 +112,7 @@ export async function explainAnalyze(
   try {
     if (opts.rollback === true) await client.query('BEGIN');
     try {
-      const res = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params);
-      const row = res.rows[0] as Record<string, unknown> | undefined;
-      const plan = row?.['QUERY PLAN'];
-      // pg parses the json column; other drivers may hand back text.
-      const parsed: unknown = typeof plan === 'string' ? JSON.parse(plan) : plan;
-      root = (parsed as ExplainRoot[])[0] as ExplainRoot;
+      root = planRoot(await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params));
     } finally {
       if (opts.rollback === true) await client.query('ROLLBACK');
     }
@@ -136,4 +138,17 @@ export async function explainAnalyze(
   };
   if (opts.keepRaw !== false) out.raw = root;
   return out;
+}
+
+/**
+ * Server execution time of one run of a statement, `EXPLAIN (ANALYZE, TIMING OFF)`: per-node
+ * timers off, so the figure is the statement's own work without the instrumentation that inflates
+ * plans with many rows (a nested loop over thousands of rows reads the clock twice per row).
+ */
+export async function executionMs(client: SqlClient, sql: string, params: unknown[] = []): Promise<number> {
+  try {
+    return planRoot(await client.query(`EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${sql}`, params))['Execution Time'];
+  } catch (cause) {
+    throw new LoadlabError(HARNESS_ERRORS.EXPLAIN_FAILED, `EXPLAIN ANALYZE failed for: ${sql.slice(0, 120)}`, { cause });
+  }
 }

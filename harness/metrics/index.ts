@@ -4,7 +4,7 @@ export { Recorder } from './recorder.js';
 export { N_PLUS_ONE_MIN_REPEATS, SqlFingerprintAggregator } from './sql-tracer.js';
 export type { FingerprintStats, NPlusOneHit, SqlTraceEvent } from './sql-tracer.js';
 export type { SqlClient } from './sql-client.js';
-export { explainAnalyze, summarizePlan } from './explain.js';
+export { executionMs, explainAnalyze, summarizePlan } from './explain.js';
 export type { ExplainOptions, ExplainResult, ExplainRoot } from './explain.js';
 export { diffStatements, hasPgStatStatements, snapshotStatements } from './pg-stat-statements.js';
 export type { StatementDelta, StatementStat, StatementsSnapshot } from './pg-stat-statements.js';

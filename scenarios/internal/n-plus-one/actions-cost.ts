@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { EngineConfig } from '../../../engine/config/index.js';
 import { ActionRepository, type Queryable } from '../../../engine/db/index.js';
-import { explainAnalyze, type FingerprintStats } from '../../../harness/metrics/index.js';
+import { executionMs, explainAnalyze, type FingerprintStats } from '../../../harness/metrics/index.js';
 import type { PlanEvidence } from '../../../harness/result/index.js';
 
 /** One statement shape's share of an actions request. */
@@ -32,10 +32,27 @@ export interface ActionsCost {
   statements: StatementCost[];
   /** Request time outside SQL: routing, auth, JSON, Redis. */
   otherMsPerRequest: number;
+  /** The plan of the requests' middle page (the evidence shown). */
   plan: PlanEvidence;
+  /** The listing's server execution over the same pages the requests asked for. */
+  execution: PagesExecution;
   sort: SortFacts | null;
   /** Actions of the user the page is cut from. */
   userActions: number;
+}
+
+/**
+ * Server execution of the listing at every page the requests asked for (EXPLAIN ANALYZE, TIMING
+ * OFF), so the client-side listing time has a server figure of the same pages beside it: OFFSET
+ * reads and discards every earlier row, so a deep page costs more than the first.
+ */
+export interface PagesExecution {
+  pages: number;
+  meanMs: number;
+  firstMs: number;
+  lastMs: number;
+  /** OFFSET of the page whose full plan is the evidence. */
+  planOffset: number;
 }
 
 /** Per-request cost of each statement shape, from the tracer's per-fingerprint totals of the actions requests. */
@@ -91,37 +108,61 @@ export function biggestSort(raw: unknown): SortFacts | null {
 }
 
 /**
- * EXPLAIN (ANALYZE, BUFFERS) of the listing statement exactly as the engine's ActionRepository
- * writes it for this variant's settings (tag shape, DISTINCT or not), for the user and page size
- * the requests used.
+ * The listing statement exactly as the engine's ActionRepository writes it for this variant's
+ * settings (tag shape, DISTINCT or not), for the user, page size and each offset the requests
+ * used: its server execution at every page, and the full EXPLAIN (ANALYZE, BUFFERS) of the middle
+ * page. Unnamed statements, so each is planned for its own parameters.
  */
 export async function explainListing(
   url: string,
   db: EngineConfig['db'],
   userId: string,
   limit: number,
+  offsets: readonly number[],
   variant: string,
-): Promise<{ plan: PlanEvidence; userActions: number }> {
+): Promise<{ plan: PlanEvidence; execution: PagesExecution; userActions: number }> {
   const c = new pg.Client({ connectionString: url });
   c.on('error', () => undefined);
   await c.connect();
   try {
-    let last: { sql: string; params: unknown[] } | undefined;
-    const recorder: Queryable = {
-      query: async (sql, params = [], options) => {
-        last = { sql, params: [...params] };
-        return c.query({ text: sql, values: [...params], ...(options?.types === undefined ? {} : { types: options.types }) });
-      },
+    const statement = async (offset: number): Promise<{ sql: string; params: unknown[] }> => {
+      let last: { sql: string; params: unknown[] } | undefined;
+      const recorder: Queryable = {
+        query: async (sql, params = [], options) => {
+          last = { sql, params: [...params] };
+          return c.query({ text: sql, values: [...params], ...(options?.types === undefined ? {} : { types: options.types }) });
+        },
+      };
+      // Runs the page once (warming it as the request did), keeping the statement it sent.
+      await new ActionRepository(recorder, db.tagFilterShape, db.actionsListShape).getByUser(userId, { limit, offset });
+      if (last === undefined) throw new Error('the actions repository sent no statement');
+      return last;
     };
-    await new ActionRepository(recorder, db.tagFilterShape, db.actionsListShape).getByUser(userId, { limit });
-    if (last === undefined) throw new Error('the actions repository sent no statement');
-    const plan = await explainAnalyze(c, last.sql, last.params, {
+    const pages = offsets.length > 0 ? offsets : [0];
+    const times: number[] = [];
+    for (const offset of pages) {
+      const s = await statement(offset);
+      times.push(await executionMs(c, s.sql, s.params));
+    }
+    const planOffset = pages[Math.floor((pages.length - 1) / 2)] ?? 0;
+    const middle = await statement(planOffset);
+    const plan = await explainAnalyze(c, middle.sql, middle.params, {
       name: 'actions.get_by_user',
       variant,
       fingerprint: 'actions.get_by_user',
     });
     const n = await c.query<{ n: string }>('SELECT count(*) AS n FROM actions WHERE user_id = $1 AND deleted_at IS NULL', [userId]);
-    return { plan, userActions: Number(n.rows[0]?.n ?? 0) };
+    return {
+      plan,
+      execution: {
+        pages: pages.length,
+        meanMs: times.reduce((a, b) => a + b, 0) / times.length,
+        firstMs: times[0] ?? 0,
+        lastMs: times.at(-1) ?? 0,
+        planOffset,
+      },
+      userActions: Number(n.rows[0]?.n ?? 0),
+    };
   } finally {
     await c.end();
   }
