@@ -22,7 +22,9 @@ const METHOD =
   "Real HTTP API (engine/api createApiServer, fastify inject) on an engine per variant, each on a clone of the same seeded rows (audited: the schema as audited; optimized: every schema recommendation); the heaviest user's " +
   'bearer token. Every request runs in a span (its x-request-id); the engine tracer feeds SqlFingerprintAggregator, which counts statements ' +
   "per request and flags one shape repeated >= 5 times under one span (Sentry's N+1 rule). Listing requests walk successive pages of older " +
-  'sessions on a fresh Redis prefix, so session metadata is cold as in bo1 after terminal states expire. One uncounted warm-up request per endpoint (token lookup cache, schema detection).';
+  'sessions on a fresh Redis prefix, so session metadata is cold as in bo1 after terminal states expire. One uncounted warm-up request per endpoint (token lookup cache, schema detection). ' +
+  "The actions endpoint's cost: each statement shape's client-side time per request from the tracer, and beside the listing's the server's " +
+  'execution of the same statement for the same pages (EXPLAIN ANALYZE with per-node timing off, one run per page, mean), with the full plan of the middle page as evidence.';
 
 async function measure(
   engine: Engine,
