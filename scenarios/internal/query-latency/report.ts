@@ -2,7 +2,15 @@ import { checkClaim } from '../../../harness/audit/index.js';
 import { orderStatisticRanks } from '../../../harness/compare/index.js';
 import { HARNESS_ERRORS, LoadlabError } from '../../../harness/errors/index.js';
 import type { StatementMode } from '../../../engine/db/index.js';
-import type { Comparison, HistogramSummary, LatencyBreakdownRow, Measurements, Priority, Spread } from '../../../harness/result/index.js';
+import type {
+  Comparison,
+  Finding,
+  HistogramSummary,
+  LatencyBreakdownRow,
+  Measurements,
+  Priority,
+  Spread,
+} from '../../../harness/result/index.js';
 import type { ScenarioReport } from '../../../harness/scenario/index.js';
 import type { HotQuery, QueryId } from './catalogue.js';
 import { AUDITED_MODE, metricName, type RoundP95 } from './measure.js';
@@ -44,7 +52,8 @@ export function quantileInterval(
   return { low: h.percentile((100 * rankLow) / n), high: h.percentile((100 * rankHigh) / n), n };
 }
 
-const fmt = (n: number): string => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+// Digits by magnitude, so a negative saving reads like a positive one (-26.5, not -26.46).
+const fmt = (n: number): string => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2));
 
 function summary(m: Measurements, q: string, v: string, mode?: StatementMode): HistogramSummary {
   const s = m.histograms[metricName(q, v, mode)];
@@ -142,48 +151,70 @@ export function buildReport(input: ReportInput, report: ScenarioReport): void {
   }
   prepared(input, report);
   // Comparisons: every non-baseline variant against the baseline of the same query.
-  const byOpt = new Map<string, { saved: number; parts: string[]; refs: string[] }>();
+  const byOpt = new Map<string, OptimisationPart[]>();
   for (const q of queries) {
     for (const v of q.variants) {
       if (v.id === 'baseline') continue;
       const c = compare(input, q, v.id);
       report.comparisons.push(c);
       if (v.id === 'all') continue;
-      for (const opt of v.applies) {
-        const delta = c.before.value - c.after.value;
-        const calls = input.callsPer1000[q.id];
-        const e = byOpt.get(opt) ?? { saved: 0, parts: [], refs: [] };
-        e.saved += calls * delta;
-        e.parts.push(`${q.id} p95 ${fmt(c.before.value)} → ${fmt(c.after.value)} ms (${fmt(c.ratio)}x) × ${calls} calls`);
-        e.refs.push(c.name);
-        byOpt.set(opt, e);
-      }
+      for (const opt of v.applies)
+        byOpt.set(opt, [...(byOpt.get(opt) ?? []), { query: q.id, calls: input.callsPer1000[q.id], comparison: c }]);
     }
   }
-  for (const [opt, e] of byOpt) {
-    const rec = RECOMMENDATION[opt];
-    if (rec === undefined) continue;
-    const priority = priorityOf(e.saved);
-    report.findings.push({
-      id: `query-latency.${opt}`,
-      priority,
-      title: rec.title,
-      evidence: e.refs.map((ref) => ({ kind: 'comparison' as const, ref })),
-      measuredImpact: {
-        summary: `${fmt(e.saved)} ms saved per 1,000 API requests: ${e.parts.join('; ')}`,
-        metric: 'p95 time saved per 1,000 requests',
-        value: e.saved,
-        unit: 'ms',
-        score: e.saved,
-      },
-      recommendation:
-        e.saved > 0
-          ? `${rec.keep}. Measured gain ${fmt(e.saved)} ms per 1,000 requests.`
-          : `${rec.keep}. No p95 gain measured at this size.`,
-      auditRef: rec.ref,
-    });
+  for (const [opt, parts] of byOpt) {
+    const f = optimisationFinding(opt, parts);
+    if (f !== undefined) report.findings.push(f);
   }
   claims(input, report);
+}
+
+/** One query's comparison inside a recommendation's finding. */
+export interface OptimisationPart {
+  query: string;
+  /** Calls of the query per 1,000 API requests of the modelled mix. */
+  calls: number;
+  comparison: Comparison;
+}
+
+/** The ratio's per-round range includes 1x: the rounds disagree on whether the variant is faster at all. */
+const withinNoise = (c: Comparison): boolean => c.interval !== undefined && c.interval.low <= 1 && c.interval.high >= 1;
+
+/**
+ * A recommendation's finding: time saved per 1,000 API requests (calls × Δp95 over its queries).
+ * When every query's per-round ratio range includes 1x, the sign of the saving is noise, and the
+ * finding says so instead of presenting a gain or a loss.
+ */
+export function optimisationFinding(opt: string, parts: readonly OptimisationPart[]): Omit<Finding, 'rank' | 'scenario'> | undefined {
+  const rec = RECOMMENDATION[opt];
+  if (rec === undefined || parts.length === 0) return undefined;
+  const saved = parts.reduce((a, x) => a + x.calls * (x.comparison.before.value - x.comparison.after.value), 0);
+  const noise = parts.every((x) => withinNoise(x.comparison));
+  const text = parts.map(({ query, calls, comparison: c }) => {
+    const range = c.interval === undefined ? '' : `, rounds ${fmt(c.interval.low)}-${fmt(c.interval.high)}x`;
+    return `${query} p95 ${fmt(c.before.value)} → ${fmt(c.after.value)} ms (${fmt(c.ratio)}x${range}) × ${calls} calls`;
+  });
+  return {
+    id: `query-latency.${opt}`,
+    priority: priorityOf(saved),
+    title: rec.title,
+    evidence: parts.map((x) => ({ kind: 'comparison' as const, ref: x.comparison.name })),
+    measuredImpact: {
+      summary: noise
+        ? `no measurable p95 change at this data size (${fmt(saved)} ms per 1,000 API requests, but every ratio's per-round range includes 1x): ${text.join('; ')}`
+        : `${fmt(saved)} ms saved per 1,000 API requests: ${text.join('; ')}`,
+      metric: 'p95 time saved per 1,000 requests',
+      value: saved,
+      unit: 'ms',
+      score: saved,
+    },
+    recommendation: noise
+      ? `${rec.keep}. No p95 change measurable at this size: the rounds disagree on its sign.`
+      : saved > 0
+        ? `${rec.keep}. Measured gain ${fmt(saved)} ms per 1,000 requests.`
+        : `${rec.keep}. No p95 gain measured at this size.`,
+    auditRef: rec.ref,
+  };
 }
 
 function ratio(m: Measurements, q: QueryId, a: string, b: string): number {
