@@ -26,6 +26,9 @@ const METHOD =
   "The actions endpoint's cost: each statement shape's client-side time per request from the tracer, and beside the listing's the server's " +
   'execution of the same statement for the same pages (EXPLAIN ANALYZE with per-node timing off, one run per page, mean), with the full plan of the middle page as evidence.';
 
+/** The actions page request i asks for: successive pages, so each request's sessions are new. */
+const actionsOffset = (i: number, p: NPlusOneParams): number => i * p.actionsLimit;
+
 async function measure(
   engine: Engine,
   token: string,
@@ -51,7 +54,7 @@ async function measure(
         const url =
           endpoint === 'sessions'
             ? `/api/v1/sessions?limit=${p.sessionsLimit}&offset=${i * p.sessionsLimit}`
-            : `/api/v1/actions?limit=${p.actionsLimit}&offset=${i * p.actionsLimit}`;
+            : `/api/v1/actions?limit=${p.actionsLimit}&offset=${actionsOffset(i, p)}`;
         const t0 = performance.now();
         const res = await api.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, 'x-request-id': id } });
         const ms = performance.now() - t0;
@@ -234,8 +237,8 @@ async function actionsCost(
   const latency = ctx.recorder.toMeasurements().histograms[`n1.actions.latency.${variant}`];
   const requestMeanMs = latency?.mean ?? 0;
   const statements = statementCosts(agg.stats(), Math.max(1, requests), requestMeanMs);
-  // The same pages the requests walked (runRequests: page i at offset i x limit).
-  const offsets = Array.from({ length: ctx.params.requests }, (_, i) => i * ctx.params.actionsLimit);
+  // The same pages the requests walked.
+  const offsets = Array.from({ length: ctx.params.requests }, (_, i) => actionsOffset(i, ctx.params));
   const { plan, execution, userActions } = await explainListing(url, db, userId, ctx.params.actionsLimit, offsets, variant);
   ctx.report.evidence.plans.push({ ...plan, name: `GET /api/v1/actions listing (${variant})` });
   const sql = statements.reduce((a, x) => a + x.msPerRequest, 0);
